@@ -1,0 +1,47 @@
+/**
+ * Every error ccsnap raises carries a stable `code` (like undici's UND_ERR_*),
+ * a one-line message fit for an operator, and the facts a user needs in `details`.
+ * Messages and details must never contain secrets (passwords, tokens, API keys).
+ */
+export type ErrorDetails = Record<string, unknown>;
+
+export class CcsnapError extends Error {
+  readonly code: string;
+  readonly details: ErrorDetails;
+  /** Process exit status the CLI uses for this error (1 = error, 2 = usage). */
+  readonly exitCode: number;
+
+  constructor(code: string, message: string, opts: { details?: ErrorDetails; cause?: unknown; exitCode?: number } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'CcsnapError';
+    this.code = code;
+    this.details = opts.details ?? {};
+    this.exitCode = opts.exitCode ?? 1;
+  }
+}
+
+/** A usage error: bad flags or arguments. Exit status 2. */
+export class UsageError extends CcsnapError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('CCSNAP_USAGE', message, { details, exitCode: 2 });
+    this.name = 'UsageError';
+  }
+}
+
+export function isCcsnapError(err: unknown): err is CcsnapError {
+  return err instanceof CcsnapError;
+}
+
+/** True when `err` is (or wraps) an abort caused by an AbortSignal. */
+export function isAbortError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  return err.name === 'AbortError' || err.name === 'TimeoutError' || (err as { code?: string }).code === 'ABORT_ERR';
+}
+
+/** Wraps an unknown thrown value into a CcsnapError, keeping existing ones untouched. */
+export function toCcsnapError(err: unknown, code = 'CCSNAP_INTERNAL'): CcsnapError {
+  if (err instanceof CcsnapError) return err;
+  if (isAbortError(err)) return new CcsnapError('CCSNAP_ABORTED', 'operation aborted', { cause: err });
+  const message = err instanceof Error ? err.message : String(err);
+  return new CcsnapError(code, message, { cause: err });
+}

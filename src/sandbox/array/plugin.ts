@@ -1,0 +1,4 @@
+import type { SandboxPlugin } from '../server.js';
+
+/** Placeholder: the array emulator registers its routes here. */
+export const arrayPlugins: SandboxPlugin[] = [];

@@ -1,0 +1,29 @@
+import type { Router } from './router.js';
+import type { SandboxContext } from './server.js';
+import type { FaultRule } from './faults.js';
+
+/**
+ * The sandbox's own control API (not part of any emulated service):
+ *   GET    /_sandbox/transcript?since=N   requests served so far
+ *   GET    /_sandbox/state                the whole state
+ *   GET    /_sandbox/faults               active fault rules
+ *   POST   /_sandbox/faults               add a rule (JSON FaultRule) -> {id}
+ *   DELETE /_sandbox/faults               clear all rules
+ */
+export function registerControl(router: Router, ctx: SandboxContext): void {
+  router.get('/_sandbox/transcript', (req) => ({
+    status: 200,
+    body: { transcript: ctx.transcript.list(Number(req.query.get('since') ?? 0)) },
+  }));
+  router.get('/_sandbox/state', () => ({ status: 200, body: ctx.state }));
+  router.get('/_sandbox/faults', () => ({ status: 200, body: { faults: ctx.faults.list() } }));
+  router.post('/_sandbox/faults', (req) => {
+    const rule = req.body as FaultRule | undefined;
+    if (!rule || typeof rule.service !== 'string') return { status: 400, body: { error: 'body must be a JSON fault rule with "service"' } };
+    return { status: 201, body: { id: ctx.faults.add(rule) } };
+  });
+  router.delete('/_sandbox/faults', () => {
+    ctx.faults.clear();
+    return { status: 204 };
+  });
+}

@@ -1,0 +1,74 @@
+/**
+ * Fault injection for tests and benchmarks. A rule matches a service ("array", "hypervisor",
+ * "nova", "cinder", "keystone") and optionally a key (the array command, the virsh command, or a
+ * path prefix), and says what to do: add latency, answer an error, hang, or send a non-JSON body.
+ * Rules are set at start (options) or at run time (POST /_sandbox/faults).
+ */
+export interface FaultRule {
+  service: string;
+  /** Array command (e.g. "createStorageSnapshot"), virsh command (e.g. "domfsfreeze"), or path prefix. */
+  key?: string;
+  /** Optional finer match, e.g. a filesystem id or a domain name. */
+  target?: string;
+  latencyMs?: number;
+  /** Error code to answer with (for the array: HTTP status = errorcode). */
+  errorCode?: number;
+  errorText?: string;
+  /** Never answer (until the client gives up). */
+  hang?: boolean;
+  /** Answer 200 with this raw, non-JSON body. */
+  nonJson?: string;
+  /** How many matching requests this rule applies to; absent = all. */
+  times?: number;
+  /** Skip this many matching requests before applying. */
+  after?: number;
+}
+
+interface ActiveRule extends FaultRule {
+  id: number;
+  seen: number;
+  applied: number;
+}
+
+export class FaultRegistry {
+  private rules: ActiveRule[] = [];
+  private nextId = 1;
+
+  add(rule: FaultRule): number {
+    const id = this.nextId++;
+    this.rules.push({ ...rule, id, seen: 0, applied: 0 });
+    return id;
+  }
+
+  remove(id: number): void {
+    this.rules = this.rules.filter((r) => r.id !== id);
+  }
+
+  clear(): void {
+    this.rules = [];
+  }
+
+  list(): FaultRule[] {
+    return this.rules.map(({ seen: _s, applied: _a, ...rule }) => rule);
+  }
+
+  /** Returns the first rule that applies to this request, counting it as used. */
+  take(service: string, key?: string, target?: string): FaultRule | undefined {
+    for (const rule of this.rules) {
+      if (rule.service !== service) continue;
+      if (rule.key !== undefined && !keyMatches(rule.key, key)) continue;
+      if (rule.target !== undefined && rule.target !== target) continue;
+      rule.seen++;
+      if (rule.after !== undefined && rule.seen <= rule.after) continue;
+      if (rule.times !== undefined && rule.applied >= rule.times) continue;
+      rule.applied++;
+      return rule;
+    }
+    return undefined;
+  }
+}
+
+function keyMatches(ruleKey: string, key: string | undefined): boolean {
+  if (key === undefined) return false;
+  return ruleKey === key || (ruleKey.endsWith('*') && key.startsWith(ruleKey.slice(0, -1)));
+}

@@ -1,0 +1,4 @@
+import type { SandboxPlugin } from '../server.js';
+
+/** Placeholder: the hypervisor emulator registers its routes here. */
+export const hypervisorPlugins: SandboxPlugin[] = [];

@@ -1,0 +1,4 @@
+import type { SandboxPlugin } from '../server.js';
+
+/** Placeholder: the openstack emulator registers its routes here. */
+export const openstackPlugins: SandboxPlugin[] = [];

@@ -1,0 +1,43 @@
+/**
+ * A small concurrency limiter: at most `max` tasks at once, FIFO order.
+ * Keyed limits (per compute host) compose by nesting two limiters.
+ */
+export type Limiter = <T>(task: () => Promise<T>) => Promise<T>;
+
+export function createLimiter(max: number): Limiter {
+  if (!Number.isInteger(max) || max < 1) throw new RangeError(`concurrency must be a positive integer, got ${max}`);
+  let active = 0;
+  const queue: Array<() => void> = [];
+  const next = (): void => {
+    active--;
+    queue.shift()?.();
+  };
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (active >= max) await new Promise<void>((resolve) => queue.push(resolve));
+    active++;
+    try {
+      return await task();
+    } finally {
+      next();
+    }
+  };
+}
+
+/** One limiter per key (e.g. compute host), created on first use. */
+export function createKeyedLimiter(maxPerKey: number): (key: string) => Limiter {
+  const limiters = new Map<string, Limiter>();
+  return (key) => {
+    let limiter = limiters.get(key);
+    if (!limiter) {
+      limiter = createLimiter(maxPerKey);
+      limiters.set(key, limiter);
+    }
+    return limiter;
+  };
+}
+
+/** Maps items with bounded concurrency, preserving order of results. */
+export async function mapLimited<T, R>(items: readonly T[], max: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const limit = createLimiter(max);
+  return Promise.all(items.map((item, i) => limit(() => fn(item, i))));
+}
