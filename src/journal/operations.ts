@@ -1,0 +1,90 @@
+import { hostname } from 'node:os';
+import type { Db } from './open.js';
+import type { OperationKind, OperationRecord, OperationState, StepTiming } from './types.js';
+
+interface OperationRow {
+  id: string; kind: string; instance_id: string; instance_name: string; state: string;
+  host: string | null; uri: string | null; domain: string | null; pid: number; hostname: string;
+  started_at: string; finished_at: string | null; plan_json: string; result_json: string | null;
+  error_code: string | null; error_message: string | null;
+}
+
+export interface NewOperation {
+  id: string;
+  kind: OperationKind;
+  instanceId: string;
+  instanceName: string;
+  host?: string | null;
+  uri?: string | null;
+  domain?: string | null;
+  plan: unknown;
+}
+
+export function insertOperation(db: Db, op: NewOperation): void {
+  db.prepare(`INSERT INTO operations (id, kind, instance_id, instance_name, state, host, uri, domain, pid, hostname, started_at, plan_json)
+              VALUES (?, ?, ?, ?, 'planned', ?, ?, ?, ?, ?, ?, ?)`)
+    .run(op.id, op.kind, op.instanceId, op.instanceName, op.host ?? null, op.uri ?? null, op.domain ?? null,
+      process.pid, hostname(), new Date().toISOString(), JSON.stringify(op.plan));
+}
+
+export function setOperationState(db: Db, id: string, state: OperationState): void {
+  db.prepare('UPDATE operations SET state = ? WHERE id = ?').run(state, id);
+}
+
+export function finishOperation(db: Db, id: string, outcome: { state: 'done' | 'failed'; result?: unknown; errorCode?: string; errorMessage?: string }): void {
+  db.prepare('UPDATE operations SET state = ?, finished_at = ?, result_json = ?, error_code = ?, error_message = ? WHERE id = ?')
+    .run(outcome.state, new Date().toISOString(), outcome.result === undefined ? null : JSON.stringify(outcome.result),
+      outcome.errorCode ?? null, outcome.errorMessage ?? null, id);
+}
+
+/** Transfers an unfinished operation to this process (used by recover). */
+export function adoptOperation(db: Db, id: string): void {
+  db.prepare('UPDATE operations SET pid = ?, hostname = ? WHERE id = ?').run(process.pid, hostname(), id);
+}
+
+export function recordStep(db: Db, opId: string, step: StepTiming): void {
+  const seq = (db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM steps WHERE op_id = ?').get(opId) as { n: number }).n;
+  db.prepare('INSERT INTO steps (op_id, seq, name, status, started_at, duration_ms, detail_json) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    .run(opId, seq, step.name, step.status, step.startedAt, step.durationMs, step.detail ? JSON.stringify(step.detail) : null);
+}
+
+export function getOperation(db: Db, id: string): OperationRecord | undefined {
+  const row = db.prepare('SELECT * FROM operations WHERE id = ?').get(id) as OperationRow | undefined;
+  return row && toOperation(row);
+}
+
+export function listUnfinishedOperations(db: Db): OperationRecord[] {
+  const rows = db.prepare('SELECT * FROM operations WHERE finished_at IS NULL ORDER BY started_at').all() as OperationRow[];
+  return rows.map(toOperation);
+}
+
+export function listSteps(db: Db, opId: string): StepTiming[] {
+  const rows = db.prepare('SELECT name, status, started_at, duration_ms, detail_json FROM steps WHERE op_id = ? ORDER BY seq').all(opId) as Array<{
+    name: string; status: StepTiming['status']; started_at: string; duration_ms: number; detail_json: string | null;
+  }>;
+  return rows.map((r) => ({
+    name: r.name, status: r.status, startedAt: r.started_at, durationMs: r.duration_ms,
+    ...(r.detail_json ? { detail: JSON.parse(r.detail_json) as Record<string, unknown> } : {}),
+  }));
+}
+
+function toOperation(row: OperationRow): OperationRecord {
+  return {
+    id: row.id,
+    kind: row.kind as OperationKind,
+    instanceId: row.instance_id,
+    instanceName: row.instance_name,
+    state: row.state as OperationState,
+    host: row.host,
+    uri: row.uri,
+    domain: row.domain,
+    pid: row.pid,
+    hostname: row.hostname,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    plan: JSON.parse(row.plan_json) as unknown,
+    result: row.result_json ? (JSON.parse(row.result_json) as unknown) : null,
+    errorCode: row.error_code,
+    errorMessage: row.error_message,
+  };
+}

@@ -1,0 +1,66 @@
+/** Journal schema. Versioned by `PRAGMA user_version`; migrations are append-only. */
+export const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE operations (
+    id            TEXT PRIMARY KEY,
+    kind          TEXT NOT NULL,              -- create | rollback | delete
+    instance_id   TEXT NOT NULL,
+    instance_name TEXT NOT NULL,
+    state         TEXT NOT NULL,              -- see OperationState
+    host          TEXT,                       -- compute host
+    uri           TEXT,                       -- hypervisor URI used
+    domain        TEXT,                       -- libvirt domain
+    pid           INTEGER NOT NULL,
+    hostname      TEXT NOT NULL,              -- machine that ran ccsnap
+    started_at    TEXT NOT NULL,
+    finished_at   TEXT,
+    plan_json     TEXT NOT NULL,
+    result_json   TEXT,
+    error_code    TEXT,
+    error_message TEXT
+  );
+  CREATE INDEX operations_open ON operations(finished_at) WHERE finished_at IS NULL;
+  CREATE TABLE steps (
+    op_id       TEXT NOT NULL REFERENCES operations(id),
+    seq         INTEGER NOT NULL,
+    name        TEXT NOT NULL,
+    status      TEXT NOT NULL,               -- ok | failed | skipped
+    started_at  TEXT NOT NULL,
+    duration_ms REAL NOT NULL,
+    detail_json TEXT,
+    PRIMARY KEY (op_id, seq)
+  );
+  CREATE TABLE sets (
+    id            TEXT PRIMARY KEY,
+    instance_id   TEXT NOT NULL,
+    instance_name TEXT NOT NULL,
+    label         TEXT,
+    created_at    TEXT NOT NULL,
+    state         TEXT NOT NULL,             -- creating | complete | failed | deleted
+    consistency   TEXT,                      -- filesystem-consistent | crash-consistent | offline
+    reason        TEXT,
+    frozen_ms     REAL,
+    op_id         TEXT NOT NULL,
+    steps_json    TEXT
+  );
+  CREATE INDEX sets_instance ON sets(instance_id);
+  CREATE TABLE members (
+    set_id        TEXT NOT NULL REFERENCES sets(id),
+    volume_id     TEXT NOT NULL,
+    array_name    TEXT NOT NULL,
+    fs_id         TEXT NOT NULL,
+    snapshot_name TEXT NOT NULL,
+    path          TEXT,
+    state         TEXT NOT NULL,             -- pending | created | failed | deleted | delete-failed
+    error         TEXT,
+    PRIMARY KEY (set_id, volume_id)
+  );
+  CREATE TABLE locks (
+    instance_id TEXT PRIMARY KEY,
+    op_id       TEXT NOT NULL,
+    pid         INTEGER NOT NULL,
+    hostname    TEXT NOT NULL,
+    acquired_at TEXT NOT NULL
+  );
+  `,
+];

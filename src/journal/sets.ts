@@ -1,0 +1,92 @@
+import type { Db } from './open.js';
+import type { Consistency, MemberRecord, MemberState, SetRecord, SetState, StepTiming } from './types.js';
+
+interface SetRow {
+  id: string; instance_id: string; instance_name: string; label: string | null; created_at: string; state: string;
+  consistency: string | null; reason: string | null; frozen_ms: number | null; op_id: string; steps_json: string | null;
+}
+interface MemberRow {
+  set_id: string; volume_id: string; array_name: string; fs_id: string; snapshot_name: string; path: string | null; state: string; error: string | null;
+}
+
+export interface NewSet {
+  id: string;
+  instanceId: string;
+  instanceName: string;
+  label: string | null;
+  createdAt: string;
+  opId: string;
+  members: Array<{ volumeId: string; arrayName: string; fsId: string; snapshotName: string }>;
+}
+
+/** Records a set and its members as pending, before anything is created on the array. */
+export function insertSet(db: Db, set: NewSet): void {
+  db.transaction(() => {
+    db.prepare(`INSERT INTO sets (id, instance_id, instance_name, label, created_at, state, op_id) VALUES (?, ?, ?, ?, ?, 'creating', ?)`)
+      .run(set.id, set.instanceId, set.instanceName, set.label, set.createdAt, set.opId);
+    const insert = db.prepare(`INSERT INTO members (set_id, volume_id, array_name, fs_id, snapshot_name, state) VALUES (?, ?, ?, ?, ?, 'pending')`);
+    for (const m of set.members) insert.run(set.id, m.volumeId, m.arrayName, m.fsId, m.snapshotName);
+  })();
+}
+
+export function updateMember(db: Db, setId: string, volumeId: string, change: { state: MemberState; path?: string | null; error?: string | null }): void {
+  db.prepare('UPDATE members SET state = ?, path = COALESCE(?, path), error = ? WHERE set_id = ? AND volume_id = ?')
+    .run(change.state, change.path ?? null, change.error ?? null, setId, volumeId);
+}
+
+export function finishSet(db: Db, setId: string, outcome: { state: SetState; consistency?: Consistency | null; reason?: string | null; frozenMs?: number | null; steps?: StepTiming[] }): void {
+  db.prepare('UPDATE sets SET state = ?, consistency = COALESCE(?, consistency), reason = ?, frozen_ms = COALESCE(?, frozen_ms), steps_json = COALESCE(?, steps_json) WHERE id = ?')
+    .run(outcome.state, outcome.consistency ?? null, outcome.reason ?? null, outcome.frozenMs ?? null,
+      outcome.steps ? JSON.stringify(outcome.steps) : null, setId);
+}
+
+export function setSetState(db: Db, setId: string, state: SetState): void {
+  db.prepare('UPDATE sets SET state = ? WHERE id = ?').run(state, setId);
+}
+
+export function getSet(db: Db, setId: string): SetRecord | undefined {
+  const row = db.prepare('SELECT * FROM sets WHERE id = ?').get(setId) as SetRow | undefined;
+  return row && toSet(row, membersOf(db, row.id));
+}
+
+/** Sets of one instance (or all), newest first. */
+export function listSets(db: Db, filter: { instanceId?: string; states?: SetState[] } = {}): SetRecord[] {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  if (filter.instanceId) { where.push('instance_id = ?'); args.push(filter.instanceId); }
+  if (filter.states?.length) { where.push(`state IN (${filter.states.map(() => '?').join(',')})`); args.push(...filter.states); }
+  const sql = `SELECT * FROM sets ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id`;
+  const rows = db.prepare(sql).all(...args) as SetRow[];
+  const members = db.prepare('SELECT * FROM members').all() as MemberRow[];
+  const bySet = new Map<string, MemberRecord[]>();
+  for (const m of members) {
+    const list = bySet.get(m.set_id) ?? [];
+    list.push(toMember(m));
+    bySet.set(m.set_id, list);
+  }
+  return rows.map((r) => toSet(r, bySet.get(r.id) ?? []));
+}
+
+export function setsOfOperation(db: Db, opId: string): SetRecord[] {
+  const rows = db.prepare('SELECT * FROM sets WHERE op_id = ?').all(opId) as SetRow[];
+  return rows.map((r) => toSet(r, membersOf(db, r.id)));
+}
+
+function membersOf(db: Db, setId: string): MemberRecord[] {
+  return (db.prepare('SELECT * FROM members WHERE set_id = ? ORDER BY rowid').all(setId) as MemberRow[]).map(toMember);
+}
+
+function toMember(row: MemberRow): MemberRecord {
+  return {
+    setId: row.set_id, volumeId: row.volume_id, arrayName: row.array_name, fsId: row.fs_id,
+    snapshotName: row.snapshot_name, path: row.path, state: row.state as MemberState, error: row.error,
+  };
+}
+
+function toSet(row: SetRow, members: MemberRecord[]): SetRecord {
+  return {
+    id: row.id, instanceId: row.instance_id, instanceName: row.instance_name, label: row.label, createdAt: row.created_at,
+    state: row.state as SetState, consistency: row.consistency as Consistency | null, reason: row.reason,
+    frozenMs: row.frozen_ms, opId: row.op_id, steps: row.steps_json ? (JSON.parse(row.steps_json) as StepTiming[]) : null, members,
+  };
+}

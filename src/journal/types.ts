@@ -1,0 +1,69 @@
+export type OperationKind = 'create' | 'rollback' | 'delete';
+
+/**
+ * create:   planned → freezing → frozen → thawed → done | failed
+ * rollback: planned → stopping → rolling-back → starting → done | failed (instance left stopped)
+ * delete:   planned → deleting → done | failed
+ */
+export type OperationState =
+  | 'planned' | 'freezing' | 'frozen' | 'thawed'
+  | 'stopping' | 'rolling-back' | 'starting' | 'deleting'
+  | 'done' | 'failed';
+
+export interface OperationRecord {
+  id: string;
+  kind: OperationKind;
+  instanceId: string;
+  instanceName: string;
+  state: OperationState;
+  host: string | null;
+  uri: string | null;
+  domain: string | null;
+  pid: number;
+  hostname: string;
+  startedAt: string;
+  finishedAt: string | null;
+  plan: unknown;
+  result: unknown;
+  errorCode: string | null;
+  errorMessage: string | null;
+}
+
+export type SetState = 'creating' | 'complete' | 'failed' | 'deleted';
+export type Consistency = 'filesystem-consistent' | 'crash-consistent' | 'offline';
+
+export interface SetRecord {
+  id: string;
+  instanceId: string;
+  instanceName: string;
+  label: string | null;
+  createdAt: string;
+  state: SetState;
+  consistency: Consistency | null;
+  reason: string | null;
+  frozenMs: number | null;
+  opId: string;
+  steps: StepTiming[] | null;
+  members: MemberRecord[];
+}
+
+export type MemberState = 'pending' | 'created' | 'failed' | 'deleted' | 'delete-failed';
+
+export interface MemberRecord {
+  setId: string;
+  volumeId: string;
+  arrayName: string;
+  fsId: string;
+  snapshotName: string;
+  path: string | null;
+  state: MemberState;
+  error: string | null;
+}
+
+export interface StepTiming {
+  name: string;
+  status: 'ok' | 'failed' | 'skipped';
+  startedAt: string;
+  durationMs: number;
+  detail?: Record<string, unknown>;
+}
