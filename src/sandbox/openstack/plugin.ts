@@ -1,4 +1,11 @@
 import type { SandboxPlugin } from '../server.js';
+import { keystonePlugin } from './keystone.js';
+import { novaPlugin } from './nova.js';
+import { cinderPlugin } from './cinder.js';
+import { glancePlugin } from './glance.js';
+import { neutronPlugin } from './neutron.js';
 
-/** Placeholder: the openstack emulator registers its routes here. */
-export const openstackPlugins: SandboxPlugin[] = [];
+/** The OpenStack emulator: one plugin per service, so the transcript names the service. */
+export const openstackPlugins: SandboxPlugin[] = [keystonePlugin, novaPlugin, cinderPlugin, glancePlugin, neutronPlugin];
+
+export { DEFAULT_POWER_DELAY_MS } from './nova-power.js';

@@ -1,0 +1,71 @@
+import type { SandboxContext } from '../server.js';
+import type { SandboxServer } from '../state.js';
+import { truthyParam } from './http.js';
+import type { IssuedToken } from './tokens.js';
+
+/** A 400 from list parameters (bad limit, unknown marker). */
+export class ListParamError extends Error {}
+
+export function isAdmin(token: IssuedToken | undefined): boolean {
+  return token?.roles.includes('admin') ?? false;
+}
+
+/** Servers the caller sees: its project's, or every project's for an admin with `all_tenants`. */
+export function filterServers(ctx: SandboxContext, token: IssuedToken | undefined, query: URLSearchParams): SandboxServer[] {
+  const admin = isAdmin(token);
+  const allTenants = admin && query.has('all_tenants') && (query.get('all_tenants') === '' || truthyParam(query.get('all_tenants')));
+  const project = query.get('project_id') ?? query.get('tenant_id');
+  const name = query.get('name');
+  const statuses = query.getAll('status').map((s) => s.toUpperCase());
+  const host = admin ? query.get('host') : null;
+  return ctx.state.nova.servers.filter((s) => {
+    if (!allTenants && s.tenantId !== token?.projectId) return false;
+    if (allTenants && project && s.tenantId !== project) return false;
+    if (name !== null && !nameMatches(name, s.name)) return false;
+    if (statuses.length > 0 && !statuses.includes(s.status)) return false;
+    if (host !== null && s.host !== host) return false;
+    return true;
+  });
+}
+
+/** Nova treats `name` as a regular expression (Python `re.search`). */
+function nameMatches(pattern: string, name: string): boolean {
+  try {
+    return new RegExp(pattern).test(name);
+  } catch {
+    return name.includes(pattern);
+  }
+}
+
+/** Nova's default order: newest first (created_at desc, then id desc). */
+export function sortNewestFirst<T extends { id: string }>(items: T[], created: (t: T) => string): T[] {
+  return [...items].sort((a, b) => created(b).localeCompare(created(a)) || b.id.localeCompare(a.id));
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Query string for the next page, when this page is full. */
+  nextQuery?: string;
+}
+
+/** `limit` + `marker` paging; the next link keeps the other query parameters, as Nova and Cinder do. */
+export function paginate<T extends { id: string }>(items: T[], query: URLSearchParams, maxLimit = 1000): Page<T> {
+  const marker = query.get('marker');
+  let start = 0;
+  if (marker !== null) {
+    const at = items.findIndex((i) => i.id === marker);
+    if (at < 0) throw new ListParamError(`marker [${marker}] not found`);
+    start = at + 1;
+  }
+  const rawLimit = query.get('limit');
+  let limit = maxLimit;
+  if (rawLimit !== null) {
+    if (!/^\d+$/.test(rawLimit)) throw new ListParamError(`Invalid input for query parameters limit. Value: ${rawLimit}. '${rawLimit}' does not match '^[0-9]*$'`);
+    limit = Math.min(Number(rawLimit), maxLimit);
+  }
+  const page = items.slice(start, start + limit);
+  if (page.length === 0 || page.length < limit || rawLimit === null) return { items: page };
+  const next = new URLSearchParams(query);
+  next.set('marker', page[page.length - 1]!.id);
+  return { items: page, nextQuery: next.toString() };
+}
