@@ -25,6 +25,8 @@ export interface NovaState {
   servers: SandboxServer[];
   /** Next number for `instance-%08x` libvirt domain names. */
   nextInstanceNumber: number;
+  /** How long os-stop/os-start take before the server reaches SHUTOFF/ACTIVE (default 200 ms). */
+  powerDelayMs?: number;
 }
 
 export interface SandboxServer {
