@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { applyCreate } from '../../../src/engine/apply-create.js';
+import { planCreate, type CreateFacts } from '../../../src/engine/plan-create.js';
+import { getSet } from '../../../src/journal/index.js';
+import { CcsnapError } from '../../../src/errors.js';
+import { fakeWorld } from './fakes.js';
+
+const facts: CreateFacts = {
+  instance: { id: 'i-1', name: 'web-1', status: 'ACTIVE', host: 'compute-1', domain: 'instance-00000001' },
+  uri: 'qemu:///system',
+  volumes: [
+    { id: 'v-boot', name: 'boot', volumeType: 'cb-ssd', bootable: true, device: '/dev/vda', array: { name: 'ec1', fsId: 'fs1' } },
+    { id: 'v-data', name: 'data', volumeType: 'cb-hdd', bootable: false, device: '/dev/vdb', array: { name: 'ec1', fsId: 'fs2' } },
+    { id: 'v-lvm', name: 'lvm', volumeType: 'lvm', bootable: false, device: '/dev/vdc', array: null, arrayReason: 'volume type lvm does not match the volume rule' },
+  ],
+  agent: { ok: true },
+  freezeStatus: 'thawed',
+};
+
+function plan(overrides: Partial<Parameters<typeof planCreate>[1]> = {}) {
+  return planCreate(facts, { setId: '0123456789ab', now: new Date('2026-11-26T06:00:00Z'), freeze: 'required', maxFreezeMs: 500, ...overrides });
+}
+
+describe('applyCreate', () => {
+  it('freezes before every snapshot, runs nothing else in the window, thaws, then looks up paths', async () => {
+    const w = fakeWorld();
+    const result = await applyCreate(plan(), w.deps);
+    expect(result.state).toBe('complete');
+    expect(result.consistency).toBe('filesystem-consistent');
+    const freezeAt = w.events.indexOf('freeze:instance-00000001');
+    const thawAt = w.events.indexOf('thaw:instance-00000001');
+    const window = w.events.slice(freezeAt + 1, thawAt);
+    expect(window.sort()).toEqual(['create:fs1:frozen', 'create:fs2:frozen']);
+    expect(w.events.indexOf('arm')).toBeLessThan(freezeAt);
+    expect(w.events.slice(thawAt)).toEqual(['thaw:instance-00000001', 'status', 'disarm', 'list:fs1', 'list:fs2']);
+    expect(result.members.map((m) => m.path)).toEqual([
+      'POOL1/ACC/fs1@ccs_0123456789ab_20261126060000_1of2', 'POOL1/ACC/fs2@ccs_0123456789ab_20261126060000_2of2',
+    ]);
+    expect(getSet(w.db, '0123456789ab')!.state).toBe('complete');
+    expect(w.watchdog.armed.size).toBe(0);
+  });
+
+  it('thaws after an array error and deletes the members already created', async () => {
+    const w = fakeWorld();
+    w.arrayFaults.createFails = (fsId) => (fsId === 'fs2' ? new CcsnapError('CCSNAP_ARRAY_INTERNAL', 'boom') : undefined);
+    const result = await applyCreate(plan(), w.deps);
+    expect(result.state).toBe('failed');
+    expect(result.error?.code).toBe('CCSNAP_ARRAY_INTERNAL');
+    expect(w.hv.frozen).toBe(false);
+    expect(w.snaps.get('fs1')).toEqual([]);
+    expect(result.members.find((m) => m.volumeId === 'v-boot')!.state).toBe('deleted');
+    expect(getSet(w.db, '0123456789ab')!.state).toBe('failed');
+  });
+
+  it('thaws when the array hangs past --max-freeze, with a fresh (not aborted) signal', async () => {
+    const w = fakeWorld();
+    w.arrayFaults.createDelayMs = 5_000;
+    const result = await applyCreate(plan({ maxFreezeMs: 50 }), w.deps);
+    expect(result.state).toBe('failed');
+    expect(result.error?.code).toBe('CCSNAP_FREEZE_WINDOW_EXCEEDED');
+    expect(w.events).toContain('thaw:instance-00000001');
+    expect(w.events).not.toContain('thaw:instance-00000001:aborted-signal');
+    expect(w.hv.frozen).toBe(false);
+  });
+
+  it('re-thaws when the first thaw fails', async () => {
+    const w = fakeWorld();
+    w.hv.failThaw = 1;
+    const result = await applyCreate(plan(), w.deps);
+    expect(result.state).toBe('complete');
+    expect(result.thaw?.attempts).toBe(2);
+    expect(w.events.filter((e) => e.startsWith('thaw:'))).toHaveLength(2);
+    expect(w.hv.frozen).toBe(false);
+  });
+
+  it('snapshots nothing when a required freeze fails, and still thaws', async () => {
+    const w = fakeWorld();
+    w.hv.failFreeze = new CcsnapError('CCSNAP_HV_AGENT_TIMEOUT', 'Guest agent is not responding');
+    const result = await applyCreate(plan(), w.deps);
+    expect(result.state).toBe('failed');
+    expect(result.error?.code).toBe('CCSNAP_FREEZE_FAILED');
+    expect(w.events.filter((e) => e.startsWith('create:'))).toEqual([]);
+    expect(w.events).toContain('thaw:instance-00000001');
+  });
+
+  it('takes a crash-consistent set when a best-effort freeze fails', async () => {
+    const w = fakeWorld();
+    w.hv.failFreeze = new CcsnapError('CCSNAP_HV_AGENT_NOT_CONNECTED', 'agent is not connected');
+    const result = await applyCreate(plan({ freeze: 'best-effort' }), w.deps);
+    expect(result.state).toBe('complete');
+    expect(result.consistency).toBe('crash-consistent');
+    expect(result.reason).toMatch(/not connected/);
+  });
+
+  it('thaws and discards the set when the user interrupts inside the window', async () => {
+    const w = fakeWorld();
+    w.arrayFaults.createDelayMs = 5_000;
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 30);
+    const result = await applyCreate(plan({ maxFreezeMs: 10_000 }), { ...w.deps, signal: ac.signal });
+    expect(result.state).toBe('failed');
+    expect(w.hv.frozen).toBe(false);
+    expect(w.events).not.toContain('thaw:instance-00000001:aborted-signal');
+  });
+
+  it('refuses a second operation on the same instance', async () => {
+    const w = fakeWorld();
+    w.arrayFaults.createDelayMs = 100;
+    const first = applyCreate(plan(), w.deps);
+    await expect(applyCreate(plan({ setId: 'ba9876543210' }), w.deps)).rejects.toMatchObject({ code: 'CCSNAP_LOCKED' });
+    expect((await first).state).toBe('complete');
+    expect(w.events.filter((e) => e.startsWith('freeze:'))).toHaveLength(1);
+  });
+});
+
+describe('planCreate', () => {
+  it('skips non-array volumes with the reason and names members by set', () => {
+    const p = plan();
+    expect(p.members.map((m) => m.volumeId)).toEqual(['v-boot', 'v-data']);
+    expect(p.skipped).toEqual([{ volumeId: 'v-lvm', reason: 'volume type lvm does not match the volume rule' }]);
+  });
+  it('takes only the boot volume with --boot-only', () => {
+    expect(plan({ bootOnly: true }).members.map((m) => m.volumeId)).toEqual(['v-boot']);
+  });
+  it('refuses when the agent does not answer and the freeze is required', () => {
+    expect(() => planCreate({ ...facts, agent: { ok: false, code: 'CCSNAP_HV_AGENT_NOT_CONFIGURED', message: 'QEMU guest agent is not configured' } },
+      { setId: '0123456789ab', now: new Date(), freeze: 'required', maxFreezeMs: 1 })).toThrow(/nothing was snapshotted/);
+  });
+  it('plans an offline set for a shut-off instance', () => {
+    const p = planCreate({ ...facts, instance: { ...facts.instance, status: 'SHUTOFF' } }, { setId: '0123456789ab', now: new Date(), freeze: 'required', maxFreezeMs: 1 });
+    expect(p.freeze.willFreeze).toBe(false);
+    expect(p.expectedConsistency).toBe('offline');
+  });
+  it('refuses an instance in ERROR', () => {
+    expect(() => planCreate({ ...facts, instance: { ...facts.instance, status: 'ERROR' } }, { setId: '0123456789ab', now: new Date(), freeze: 'required', maxFreezeMs: 1 }))
+      .toThrow(expect.objectContaining({ code: 'CCSNAP_INSTANCE_STATE' }));
+  });
+});
