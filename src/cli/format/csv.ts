@@ -1,0 +1,18 @@
+import type { CsvQuote } from '../output-options.js';
+import { cellInline } from './cell.js';
+
+/** CSV like OSC's `-f csv` (python csv module, QUOTE_NONNUMERIC by default, "\n" line ends). */
+export function formatCsv(columns: string[], rows: unknown[][], quote: CsvQuote): string {
+  const lines = [columns.map((c) => field(c, quote)).join(',')];
+  for (const row of rows) lines.push(row.map((v) => field(v, quote)).join(','));
+  return `${lines.join('\n')}\n`;
+}
+
+function field(v: unknown, quote: CsvQuote): string {
+  if (v === null || v === undefined) return quote === 'all' ? '""' : '';
+  const numeric = typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint';
+  const text = cellInline(v);
+  const needs = /[",\r\n]/.test(text);
+  const quoted = quote === 'all' || (quote === 'nonnumeric' && !numeric) || (quote === 'minimal' && needs);
+  return quoted ? `"${text.replace(/"/g, '""')}"` : text;
+}

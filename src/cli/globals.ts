@@ -1,0 +1,62 @@
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { GlobalOptions } from './types.js';
+
+/** Long names of global options that take a value (the argv pre-scan must skip their values). */
+export const VALUE_GLOBALS: readonly string[] = [
+  '--os-cloud', '--os-auth-url', '--os-region-name', '--os-interface', '--os-cacert', '--config', '--journal', '--timeout',
+];
+
+export function addGlobalOptions(program: Command): void {
+  program
+    .option('--os-cloud <name>', 'cloud name in clouds.yaml (env: OS_CLOUD)')
+    .option('--os-auth-url <url>', 'authentication URL (env: OS_AUTH_URL)')
+    .option('--os-region-name <name>', 'region name (env: OS_REGION_NAME)')
+    .addOption(new Option('--os-interface <interface>', 'endpoint interface (env: OS_INTERFACE)').choices(['public', 'internal', 'admin']))
+    .option('--os-cacert <file>', 'CA bundle to verify TLS with (env: OS_CACERT)')
+    .option('--insecure', 'do not verify TLS certificates (dangerous)')
+    .option('--config <file>', 'ccsnap config file (env: CCSNAP_CONFIG)')
+    .option('--journal <path>', 'journal database (env: CCSNAP_JOURNAL)')
+    .option('--sandbox', 'use the built-in sandbox cloud instead of a real one')
+    .option('--debug', 'print debug output, HTTP requests and error stacks')
+    .option('-v, --verbose', 'more output (repeatable)', (_v: string, prev: number) => prev + 1, 0)
+    .option('-q, --quiet', 'only print errors')
+    .option('--timeout <seconds>', 'per-request timeout in seconds', parsePositiveNumber);
+}
+
+export function parsePositiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number');
+  return n;
+}
+
+/** Commander's parsed program options + environment defaults -> GlobalOptions. */
+export function resolveGlobals(opts: Record<string, unknown>, env: NodeJS.ProcessEnv): GlobalOptions {
+  const str = (key: string, envName?: string): string | undefined => {
+    const v = opts[key];
+    if (typeof v === 'string' && v !== '') return v;
+    const e = envName ? env[envName] : undefined;
+    return e === undefined || e === '' ? undefined : e;
+  };
+  const globals: GlobalOptions = {
+    insecure: opts.insecure === true,
+    sandbox: opts.sandbox === true,
+    debug: opts.debug === true,
+    verbose: typeof opts.verbose === 'number' ? opts.verbose : 0,
+    quiet: opts.quiet === true,
+  };
+  const optional: Array<[keyof GlobalOptions, string, string | undefined]> = [
+    ['osCloud', 'osCloud', 'OS_CLOUD'],
+    ['osAuthUrl', 'osAuthUrl', 'OS_AUTH_URL'],
+    ['osRegionName', 'osRegionName', 'OS_REGION_NAME'],
+    ['osInterface', 'osInterface', 'OS_INTERFACE'],
+    ['osCacert', 'osCacert', 'OS_CACERT'],
+    ['config', 'config', 'CCSNAP_CONFIG'],
+    ['journal', 'journal', 'CCSNAP_JOURNAL'],
+  ];
+  for (const [target, key, envName] of optional) {
+    const v = str(key, envName);
+    if (v !== undefined) (globals as unknown as Record<string, unknown>)[target] = v;
+  }
+  if (typeof opts.timeout === 'number') globals.timeout = opts.timeout;
+  return globals;
+}
