@@ -59,6 +59,7 @@ export function createElastiCenterClient(opts: ElastiCenterClientOptions): Elast
     async listAccount({ signal } = {}) {
       return listOf(await read('listAccount', {}, signal), 'account').map(toAccount);
     },
+    callCommand: (command, params, { signal } = {}) => call(command, params, signal),
     close: () => transport.close(),
   };
 }

@@ -99,6 +99,11 @@ export interface ElastiCenterClient {
   queryAsyncJobResult(opts: CallOptions & { jobId: string }): Promise<AsyncJobResult>;
   listTsm(opts?: CallOptions & { accountId?: string }): Promise<Tsm[]>;
   listAccount(opts?: CallOptions): Promise<Account[]>;
+  /**
+   * Sends any command once (no retries) and returns the object under its response key. For commands this
+   * client has no method for; `command` must be in RESPONSE_KEYS unless an error answer is expected.
+   */
+  callCommand(command: string, params: Record<string, string>, opts?: CallOptions): Promise<Record<string, unknown>>;
   /** Closes the HTTP connection pool. */
   close(): Promise<void>;
 }

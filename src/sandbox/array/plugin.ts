@@ -1,4 +1,17 @@
 import type { SandboxPlugin } from '../server.js';
+import { handleArrayRequest } from './dispatch.js';
 
-/** Placeholder: the array emulator registers its routes here. */
-export const arrayPlugins: SandboxPlugin[] = [];
+/** The CloudByte ElastiCenter emulator: `GET /client/api?command=…&apiKey=…&response=json`. */
+export const arrayPlugins: SandboxPlugin[] = [
+  {
+    name: 'array',
+    prefixes: ['/client/api'],
+    register(router, ctx) {
+      router.get('/client/api', (req) => handleArrayRequest(ctx, req));
+    },
+  },
+];
+
+export { attachImage } from './images.js';
+export { provisionArrayFilesystem } from './filesystems.js';
+export { recordArrayJob, type ArrayJob } from './jobs.js';

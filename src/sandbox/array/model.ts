@@ -1,0 +1,93 @@
+import type { ArrayFilesystem, ArraySnapshotRecord, ArrayState } from '../state.js';
+import { stableUuid } from '../ids.js';
+
+/** A filesystem made by cloneDatasetSnapshot remembers its origin snapshot (extra JSON field). */
+export type SandboxFilesystem = ArrayFilesystem & { origin?: { snapshotId: string } };
+
+export function tsmOf(state: ArrayState, fs: ArrayFilesystem) {
+  return state.tsms.find((t) => t.id === fs.tsmId);
+}
+
+export function accountName(state: ArrayState, accountId: string): string {
+  return state.accounts.find((a) => a.id === accountId)?.name ?? '';
+}
+
+/** `<pool>/<accountName><tsmName>` (no separator between account and TSM, as the array does). */
+export function datasetPrefix(state: ArrayState, fs: ArrayFilesystem): string {
+  return `${fs.pool}/${accountName(state, fs.accountId)}${tsmOf(state, fs)?.name ?? ''}`;
+}
+
+export function filesystemPath(state: ArrayState, fs: ArrayFilesystem): string {
+  return `${datasetPrefix(state, fs)}/${fs.name}`;
+}
+
+export function snapshotPath(state: ArrayState, fs: ArrayFilesystem, snapName: string): string {
+  return `${filesystemPath(state, fs)}@${snapName}`;
+}
+
+export function findFilesystem(state: ArrayState, id: string): SandboxFilesystem | undefined {
+  return state.filesystems.find((f) => f.id === id);
+}
+
+/** Snapshots of one filesystem, oldest first (insertion order breaks ties). */
+export function snapshotsOf(state: ArrayState, fsId: string): ArraySnapshotRecord[] {
+  return state.snapshots
+    .map((s, i) => ({ s, i }))
+    .filter(({ s }) => s.fsId === fsId)
+    .sort((a, b) => a.s.createdAt - b.s.createdAt || a.i - b.i)
+    .map(({ s }) => s);
+}
+
+/** "Thu Aug 25 2016 10:55", the array's preformatted timestamp (UTC here). */
+export function formatTimestamp(ms: number): string {
+  const d = new Date(ms);
+  const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `${days[d.getUTCDay()]} ${months[d.getUTCMonth()]} ${pad(d.getUTCDate())} ${d.getUTCFullYear()} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+}
+
+export function iqnOf(state: ArrayState, fs: ArrayFilesystem): string {
+  const tsm = tsmOf(state, fs);
+  return `iqn.2014.cloudbyte.com:${accountName(state, fs.accountId)}${tsm?.name ?? ''}${fs.name}`.toLowerCase();
+}
+
+/** A `listFileSystem` item with the keys the reference shows (`Tsmid` with a capital T). */
+export function filesystemItem(state: ArrayState, fs: ArrayFilesystem): Record<string, unknown> {
+  const tsm = tsmOf(state, fs);
+  const iqn = iqnOf(state, fs);
+  return {
+    id: fs.id,
+    name: fs.name,
+    simpleid: fs.simpleid,
+    type: 'volume',
+    path: iqn,
+    Tsmid: fs.tsmId,
+    accountid: fs.accountId,
+    groupid: stableUuid(`qosgroup:${fs.id}`),
+    quota: fs.quota,
+    iqnname: iqn,
+    ipaddress: tsm?.ipaddress ?? '',
+    tsmName: tsm?.name ?? '',
+    accountname: accountName(state, fs.accountId),
+    mountpoint: fs.name,
+    status: 'Online',
+    managedstate: 'Available',
+  };
+}
+
+export function snapshotItem(state: ArrayState, fs: ArrayFilesystem, snap: ArraySnapshotRecord): Record<string, unknown> {
+  return {
+    name: snap.name,
+    path: snapshotPath(state, fs, snap.name),
+    availMem: '-',
+    usedMem: '0',
+    refer: fs.quota,
+    mountpoint: '-',
+    timestamp: formatTimestamp(snap.createdAt),
+    clones: snap.clones,
+    poolTakeOver: 'noTakeOver',
+    managedstate: 'Available',
+    type: 'instant',
+  };
+}
