@@ -1,0 +1,26 @@
+/** Public API of the OpenStack layer (Keystone, Nova, Cinder), configured like python-openstackclient. */
+export { resolveCloud } from './config.js';
+export type { AuthType, CloudAuth, CloudConfig, CloudOverrides, ResolveCloudOptions } from './config.js';
+export { createHttpClient, buildUrl } from './http.js';
+export type { HttpClient, HttpClientOptions, HttpMethod, HttpRequest, HttpResponse, Query, RequestLogEntry, RequestLogHook } from './http-types.js';
+export { extractServiceMessage, isHttpStatus } from './http-errors.js';
+export { redactBody, redactHeaders, redactUrl } from './http-redact.js';
+export { discoverIdentityV3, issueToken, parseTokenResponse, buildTokenRequest } from './keystone.js';
+export type { TokenInfo } from './keystone.js';
+export { findEndpoint, normalizeCatalog, describeCatalog, SERVICE_ALIASES } from './catalog.js';
+export type { Catalog, CatalogEndpoint, CatalogService, EndpointFilter } from './catalog.js';
+export { createSession } from './session.js';
+export type { Session, SessionOptions, SessionRequestOptions } from './session.js';
+export { DEFAULT_COMPUTE_MICROVERSION, DEFAULT_VOLUME_MICROVERSION, microversionHeaders } from './microversion.js';
+export { listServers, getServer, getServerById, stopServer, startServer } from './servers.js';
+export { waitForServerStatus } from './server-wait.js';
+export type { WaitOptions } from './server-wait.js';
+export { normalizeServer } from './server-model.js';
+export type { Server } from './server-model.js';
+export { listVolumes, getVolume } from './volumes.js';
+export { normalizeVolume, parseCinderBool } from './volume-model.js';
+export type { Volume, VolumeAttachment } from './volume-model.js';
+export { listVolumeTypes, normalizeVolumeType } from './volume-types.js';
+export type { VolumeType } from './volume-types.js';
+export { getMicroversionRange, volumeRootUrl } from './versions.js';
+export type { MicroversionRange } from './versions.js';
