@@ -35,6 +35,7 @@ export async function handleArrayRequest(ctx: SandboxContext, req: SandboxReques
   const handler = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   const key = handler ? SANDBOX_RESPONSE_KEYS[command]! : UNKNOWN_COMMAND_KEY;
   const tag = (r: SandboxResponse): ArrayResponse => (command ? { ...r, command } : r);
+  labelTranscriptEntry(ctx, req, command, p.get('id'));
   const apiKey = ctx.state.array.apiKey;
   if (!apiKey || p.get('apiKey') !== apiKey) return tag(errorResponse(key, 401, AUTH_TEXT, json));
   if (!handler) return tag(errorResponse(key, 432, UNKNOWN_COMMAND_TEXT, json));
@@ -55,11 +56,22 @@ export async function handleArrayRequest(ctx: SandboxContext, req: SandboxReques
   return tag(response);
 }
 
+/**
+ * The server begins the transcript entry synchronously right before calling the handler, so the newest
+ * entry is this request's. Labelling it now keeps the command visible even when the answer hangs.
+ */
+function labelTranscriptEntry(ctx: SandboxContext, req: SandboxRequest, command: string, fsId: string | undefined): void {
+  const entry = ctx.transcript.list(ctx.transcript.lastSeq() - 1)[0];
+  if (!entry || entry.path !== req.path || entry.status !== undefined) return;
+  if (command) entry.command = command;
+  if (fsId) entry.info = { ...entry.info, id: fsId };
+}
+
 function faultAnswer(fault: FaultRule, key: string, json: boolean): SandboxResponse {
   if (fault.errorCode !== undefined) return errorResponse(key, fault.errorCode, fault.errorText ?? 'Internal error executing command', json);
   return { status: 200, headers: { 'Content-Type': 'text/html' }, body: fault.nonJson ?? '' };
 }
 
 function delay(ms: number | undefined): Promise<void> {
-  return ms && ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+  return ms && ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms).unref()) : Promise.resolve();
 }
