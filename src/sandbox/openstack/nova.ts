@@ -130,6 +130,10 @@ function registerFlavors(router: Router, ctx: SandboxContext): void {
     const flavor = ctx.state.nova.flavors.find((f) => f.id === req.params['id']);
     return flavor ? json(200, { flavor: flavorDetail(ctx, flavor, v) }) : osError('nova', 404, `Flavor ${req.params['id']} could not be found.`);
   }));
+  router.get(`${V21}/flavors/:id/os-extra_specs`, novaRoute(ctx, ({ req }) => {
+    const flavor = ctx.state.nova.flavors.find((f) => f.id === req.params['id']);
+    return flavor ? json(200, { extra_specs: {} }) : osError('nova', 404, `Flavor ${req.params['id']} could not be found.`);
+  }));
 }
 
 const KNOWN = /^\/v2(\.1)?\/(servers|flavors|images|limits|extensions|os-[a-z-]+|servers\/[^/]+\/[a-z-]+)(\/|$)/;
