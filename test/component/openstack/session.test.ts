@@ -3,7 +3,7 @@ import { createSession, type Session } from '../../../src/openstack/session.js';
 import { listServers } from '../../../src/openstack/servers.js';
 import type { RequestLogEntry } from '../../../src/openstack/http-types.js';
 import { PASSWORD, startFakeOpenStack, type FakeOpenStack } from './helpers/fake-openstack.js';
-import { findClosedPort } from './helpers/test-server.js';
+import { findClosedPort, generateSelfSignedCert } from './helpers/test-server.js';
 import { assertNoSecrets, catchCcsnap, cloudFor } from './helpers/cloud.js';
 
 let fake: FakeOpenStack | undefined;
@@ -113,5 +113,20 @@ describe('session', () => {
     } finally {
       await hang.close();
     }
+  });
+
+  it('HTTPS Keystone with a self-signed cert: CCSNAP_HTTP_TLS without CA, works with OS_CACERT or OS_INSECURE', async () => {
+    const tls = await generateSelfSignedCert();
+    fake = await startFakeOpenStack({ servers: SERVERS }, tls);
+    expect(fake.authUrl.startsWith('https://127.0.0.1:')).toBe(true);
+    const err = await catchCcsnap(createSession(cloudFor(fake.authUrl), { retries: 0 }));
+    expect(err.code).toBe('CCSNAP_HTTP_TLS');
+    expect(err.message).toContain('--os-cacert');
+    assertNoSecrets(err, [PASSWORD]);
+    session = await createSession(cloudFor(fake.authUrl, { OS_CACERT: tls.certFile }));
+    expect(await listServers(session)).toHaveLength(1);
+    await session.close();
+    session = await createSession(cloudFor(fake.authUrl, { OS_INSECURE: 'true' }));
+    expect(await listServers(session)).toHaveLength(1);
   });
 });

@@ -126,7 +126,10 @@ function handleVolume(req: RecordedRequest, res: ServerResponse, state: FakeStat
 }
 
 /** A tiny Keystone + Nova + Cinder stand-in for component tests (not the project sandbox). */
-export async function startFakeOpenStack(init: Partial<Pick<FakeState, 'servers' | 'volumes'>> = {}): Promise<FakeOpenStack> {
+export async function startFakeOpenStack(
+  init: Partial<Pick<FakeState, 'servers' | 'volumes'>> = {},
+  tls?: { key: string; cert: string },
+): Promise<FakeOpenStack> {
   const state: FakeState = { servers: init.servers ?? [], volumes: init.volumes ?? [], validTokens: new Set(), issued: 0, failures: [], rejectAll: false };
   let base = '';
   const server = await startTestServer((req, res) => {
@@ -144,7 +147,7 @@ export async function startFakeOpenStack(init: Partial<Pick<FakeState, 'servers'
     if (url.pathname.startsWith('/compute/v2.1')) return handleCompute(req, res, state, base, url);
     if (url.pathname.startsWith('/volume/v3')) return handleVolume(req, res, state, base, url);
     sendJson(res, 404, { message: 'no such service' });
-  });
+  }, tls);
   base = server.url;
   return { server, state, authUrl: `${base}/identity/v3`, close: () => server.close() };
 }
