@@ -115,6 +115,8 @@ export async function runCli(): Promise<void> {
     if (err.code === 'EPIPE') process.exit(0);
   });
   const code = await main(process.argv.slice(2));
+  process.on('SIGINT', () => process.exit(SIGNAL_EXIT_CODES.SIGINT));
+  process.on('SIGTERM', () => process.exit(SIGNAL_EXIT_CODES.SIGTERM));
   await Promise.all([flush(process.stdout), flush(process.stderr)]);
   process.exit(code);
 }

@@ -52,7 +52,8 @@ export function isCommandPrefix(words: string[]): boolean {
 export async function loadCommand(entry: CommandEntry): Promise<CommandSpec> {
   let mod: { command?: CommandSpec };
   try {
-    mod = (await import(`./commands/${entry.file}.js`)) as { command?: CommandSpec };
+    const specifier = `./commands/${entry.file}.js`;
+    mod = (await import(/* @vite-ignore */ specifier)) as { command?: CommandSpec };
   } catch (err) {
     if ((err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes(`commands/${entry.file}.`)) {
       throw new CcsnapError('CCSNAP_CLI_NOT_AVAILABLE', `command '${entry.name}' is not available in this build`, { cause: err });

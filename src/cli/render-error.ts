@@ -1,4 +1,5 @@
-import { toCcsnapError } from '../errors.js';
+import { CommanderError } from 'commander';
+import { toCcsnapError, UsageError } from '../errors.js';
 import { redact } from './redact.js';
 
 /**
@@ -6,7 +7,7 @@ import { redact } from './redact.js';
  * secrets redacted) and the stack of the error and of its causes follow on further lines.
  */
 export function renderError(err: unknown, debug: boolean): { text: string; exitCode: number } {
-  const e = toCcsnapError(err);
+  const e = err instanceof CommanderError ? new UsageError(err.message.replace(/^error:\s*/i, '')) : toCcsnapError(err);
   const message = e.message.replace(/\s*\r?\n\s*/g, ' ').trim();
   const lines = [`ccsnap: error: ${message} [${e.code}]`];
   if (debug) {

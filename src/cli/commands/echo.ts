@@ -38,7 +38,9 @@ function fail(kind: string): never {
 
 async function waitForSignal(ctx: CommandContext, criticalMs: number): Promise<void> {
   ctx.stdout.write('waiting\n');
+  const keepAlive = setInterval(() => {}, 60_000); // nothing else keeps the event loop alive while waiting
   await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
+  clearInterval(keepAlive);
   if (criticalMs > 0) {
     await ctx.criticalSection('echo cleanup', async () => {
       ctx.stdout.write('cleanup started\n');
