@@ -1,4 +1,5 @@
 import { SANDBOX_API_KEY, SANDBOX_PASSWORD, SANDBOX_PROJECT, SANDBOX_USER } from '../sandbox/seed.js';
+import { sandboxHypervisorConfig } from '../sandbox/hypervisor/helpers.js';
 
 export const SANDBOX_CLOUD_NAME = 'ccsnap-sandbox';
 export const SANDBOX_REGION = 'RegionOne';
@@ -23,18 +24,14 @@ export function sandboxCloudEntry(url: string): Record<string, unknown> {
 }
 
 /**
- * The ccsnap config for the sandbox at `url`.
- * TODO(lead): align with the real config schema in src/config.ts (key names, hypervisor URI template).
+ * The ccsnap config (src/config.ts schema) for the sandbox at `url`: one array at /client/api with
+ * ZFS-like rollback semantics, and the sandbox's virsh-compatible program as the hypervisor.
  */
 export function sandboxCcsnapConfig(url: string): Record<string, unknown> {
+  const hv = sandboxHypervisorConfig(url);
   return {
-    array: {
-      url: `${url}/client/api`,
-      api_key_env: SANDBOX_API_KEY_ENV,
-    },
-    hypervisor: {
-      uri_template: `${url}/hypervisor/{host}`,
-    },
+    arrays: [{ name: 'sandbox', url: `${url}/client/api`, api_key_env: SANDBOX_API_KEY_ENV, volume_rule: { type_prefix: 'cb-' }, rollback: 'newest-only' }],
+    hypervisor: { uri: hv.uriTemplate, virsh: hv.virsh, session: hv.session, agent_timeout: `${hv.agentTimeoutSec}s`, command_timeout: `${hv.commandTimeoutMs}ms` },
   };
 }
 
@@ -51,5 +48,5 @@ export async function cloudsYamlText(url: string): Promise<string> {
 
 export async function ccsnapConfigText(url: string): Promise<string> {
   const { stringify } = await import('yaml');
-  return stringify(sandboxCcsnapConfig(url));
+  return stringify({ clouds: { [SANDBOX_CLOUD_NAME]: sandboxCcsnapConfig(url) } });
 }

@@ -14,7 +14,7 @@ export interface ArraySnapshotInfo {
 export interface ArrayPort {
   readonly name: string;
   listFileSystems(args: Signalled): Promise<Array<{ id: string; name: string }>>;
-  createStorageSnapshot(args: { fsId: string; name: string } & Signalled): Promise<{ name: string; id?: string; reconciled?: boolean }>;
+  createStorageSnapshot(args: { fsId: string; name: string } & Signalled): Promise<{ name: string; id?: string | null; reconciled?: boolean }>;
   listStorageSnapshots(args: { fsId: string } & Signalled): Promise<ArraySnapshotInfo[]>;
   deleteSnapshot(args: { fsId: string; path: string } & Signalled): Promise<{ outcome: 'deleted' | 'already-absent' }>;
   rollbackToSnapshot(args: { fsId: string; path: string } & Signalled): Promise<unknown>;
@@ -50,3 +50,14 @@ export interface VolumeInfo {
   /** Why the volume is not on an array (or why its filesystem is unknown). */
   arrayReason?: string;
 }
+
+/** Nova power actions the rollback needs. */
+export interface ComputePort {
+  getStatus(instanceId: string, opts?: Signalled): Promise<string>;
+  stop(instanceId: string, opts?: Signalled): Promise<void>;
+  start(instanceId: string, opts?: Signalled): Promise<void>;
+  waitForStatus(instanceId: string, status: string, opts: { deadlineMs: number } & Signalled): Promise<void>;
+}
+
+/** What an array does with snapshots newer than the rollback target (the reference leaves it open). */
+export type RollbackSemantics = 'newest-only' | 'destroy-newer' | 'keep-newer';

@@ -40,6 +40,7 @@ export function finishOperation(db: Db, id: string, outcome: { state: 'done' | '
 /** Transfers an unfinished operation to this process (used by recover). */
 export function adoptOperation(db: Db, id: string): void {
   db.prepare('UPDATE operations SET pid = ?, hostname = ? WHERE id = ?').run(process.pid, hostname(), id);
+  db.prepare('UPDATE locks SET pid = ?, hostname = ? WHERE op_id = ?').run(process.pid, hostname(), id);
 }
 
 export function recordStep(db: Db, opId: string, step: StepTiming): void {

@@ -1,0 +1,122 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { findConfigFile, loadSettings } from '../../../config.js';
+import { defaultJournalPath } from '../../../journal/index.js';
+import { isProcessAlive } from '../../../journal/locks.js';
+import { resolveCloud, type CloudConfig } from '../../../openstack/index.js';
+import { Runtime } from '../../../runtime.js';
+import type { RunningSandbox } from '../../../sandbox/index.js';
+import { defaultStatePath, serverInfoPath, type ServerInfo } from '../../sandbox-paths.js';
+import { SANDBOX_API_KEY_ENV, SANDBOX_CLOUD_NAME, sandboxCcsnapConfig } from '../../sandbox-config.js';
+import type { CommandContext } from '../../types.js';
+
+export interface OpenedRuntime {
+  rt: Runtime;
+  /** Set when ccsnap runs against its built-in sandbox. */
+  sandboxUrl?: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the Runtime for a command. With nothing configured (no --os-cloud/OS_CLOUD, no OS_AUTH_URL,
+ * no clouds.yaml), or with --sandbox, ccsnap uses its built-in sandbox cloud: a running
+ * `ccsnap sandbox serve` if there is one, else an in-process sandbox on 127.0.0.1 for this command.
+ */
+export async function openRuntime(ctx: CommandContext): Promise<OpenedRuntime> {
+  if (useSandbox(ctx)) return openSandboxRuntime(ctx);
+  const { globals, env } = ctx;
+  const cloud = resolveCloud({
+    env,
+    ...(globals.osCloud ? { cloud: globals.osCloud } : {}),
+    overrides: {
+      ...(globals.osAuthUrl ? { authUrl: globals.osAuthUrl } : {}),
+      ...(globals.osCacert ? { cacert: globals.osCacert } : {}),
+      ...(globals.insecure ? { insecure: true } : {}),
+      ...(globals.osRegionName ? { region: globals.osRegionName } : {}),
+      ...(globals.osInterface ? { interface: globals.osInterface } : {}),
+    },
+  });
+  const file = findConfigFile(globals.config, env);
+  const inline = !file && isDict(cloud.raw.ccsnap) ? (cloud.raw.ccsnap as Record<string, unknown>) : undefined;
+  const settings = await loadSettings({ file, cloudName: cloud.name, env, ...(inline ? { inline } : {}) });
+  const rt = new Runtime({ cloud, settings, journalPath: globals.journal ?? settings.journalPath ?? defaultJournalPath(env), ...timeout(ctx), watchdogLogPath: watchdogLog(env) });
+  warnSettings(ctx, settings.warnings);
+  return { rt, close: () => rt.close() };
+}
+
+function useSandbox(ctx: CommandContext): boolean {
+  const { globals, env } = ctx;
+  if (globals.sandbox) return true;
+  if (globals.osCloud || env.OS_CLOUD || globals.osAuthUrl || env.OS_AUTH_URL || env.OS_CLIENT_CONFIG_FILE) return false;
+  const configHome = env.XDG_CONFIG_HOME || join(env.HOME ?? '', '.config');
+  return !['clouds.yaml', 'clouds.yml', join(configHome, 'openstack', 'clouds.yaml'), '/etc/openstack/clouds.yaml'].some((p) => existsSync(p));
+}
+
+async function openSandboxRuntime(ctx: CommandContext): Promise<OpenedRuntime> {
+  const statePath = defaultStatePath(ctx.env);
+  let sandbox: RunningSandbox | undefined;
+  let url = runningSandboxUrl(statePath);
+  if (!url) {
+    const { startSandbox } = await import('../../../sandbox/index.js');
+    sandbox = await startSandbox({ host: '127.0.0.1', port: 0, statePath });
+    url = sandbox.url;
+    ctx.log.info(`using the built-in sandbox cloud (in-process at ${url}, state ${statePath}); configure clouds.yaml or OS_* to use a real cloud`);
+  } else {
+    ctx.log.info(`using the running sandbox at ${url}`);
+  }
+  const cloud = sandboxCloud(url);
+  const { loadSettings } = await import('../../../config.js');
+  const settings = await loadSettings({
+    file: null, cloudName: SANDBOX_CLOUD_NAME, inline: sandboxCcsnapConfig(url),
+    env: { ...ctx.env, [SANDBOX_API_KEY_ENV]: (await import('../../../sandbox/seed.js')).SANDBOX_API_KEY },
+  });
+  const journalPath = ctx.globals.journal ?? join(dirname(statePath), 'journal.db');
+  const rt = new Runtime({ cloud, settings, journalPath, ...timeout(ctx), watchdogLogPath: join(dirname(statePath), 'watchdog.log') });
+  return {
+    rt,
+    sandboxUrl: url,
+    close: async () => {
+      await rt.close();
+      await sandbox?.close();
+    },
+  };
+}
+
+function runningSandboxUrl(statePath: string): string | undefined {
+  const infoPath = serverInfoPath(statePath);
+  if (!existsSync(infoPath)) return undefined;
+  try {
+    const info = JSON.parse(readFileSync(infoPath, 'utf8')) as ServerInfo;
+    return isProcessAlive(info.pid) ? info.url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function sandboxCloud(url: string): CloudConfig {
+  return {
+    name: SANDBOX_CLOUD_NAME,
+    authType: 'password',
+    auth: { authUrl: `${url}/identity/v3`, username: 'admin', password: 'sandbox', projectName: 'admin', userDomainName: 'Default', projectDomainName: 'Default' },
+    regionName: 'RegionOne',
+    interface: 'public',
+    insecure: false,
+    raw: {},
+  };
+}
+
+function timeout(ctx: CommandContext): { timeoutMs?: number } {
+  return ctx.globals.timeout !== undefined ? { timeoutMs: ctx.globals.timeout * 1000 } : {};
+}
+
+function watchdogLog(env: NodeJS.ProcessEnv): string {
+  return join(dirname(defaultJournalPath(env)), 'watchdog.log');
+}
+
+function warnSettings(ctx: CommandContext, warnings: Array<{ message: string }>): void {
+  for (const w of warnings) ctx.log.warn(w.message);
+}
+
+function isDict(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,130 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { CcsnapError } from './errors.js';
+import { loadArrayConfigs, type ArrayConfig, type ArrayConfigWarning } from './array/index.js';
+import { parseHypervisorConfig, type HypervisorConfig } from './hypervisor/index.js';
+import type { RollbackSemantics } from './engine/ports.js';
+import type { FreezePolicy } from './engine/plan-create.js';
+import { parseDuration } from './util/time.js';
+
+/**
+ * ccsnap's own settings for one cloud, from a YAML file:
+ *
+ *   clouds:
+ *     mycloud:                      # the --os-cloud name
+ *       arrays: [ ... ]             # see src/array/config.ts; plus `rollback: newest-only|destroy-newer|keep-newer`
+ *       hypervisor: { uri: "qemu+ssh://{host}/system", session: persistent, agent_timeout: 5s, command_timeout: 15s }
+ *       journal: /var/lib/ccsnap/journal.db
+ *       create: { max_freeze: 10s, freeze: required, concurrency: 8, per_host: 2 }
+ *   defaults: { ... }               # for clouds without their own section
+ *
+ * A file with none of `clouds`/`defaults` is taken as `defaults`.
+ * Search: --config, $CCSNAP_CONFIG, ./ccsnap.yaml, ${XDG_CONFIG_HOME:-~/.config}/ccsnap/config.yaml, /etc/ccsnap/config.yaml.
+ */
+export interface CcsnapSettings {
+  source: string | null;
+  cloudName: string;
+  arrays: ArrayConfig[];
+  rollbackSemantics: Map<string, RollbackSemantics>;
+  hypervisor: HypervisorConfig;
+  journalPath: string | null;
+  create: { maxFreezeMs: number; freeze: FreezePolicy; concurrency: number; perHost: number };
+  warnings: ArrayConfigWarning[];
+}
+
+type Dict = Record<string, unknown>;
+
+export function findConfigFile(explicit: string | undefined, env: NodeJS.ProcessEnv): string | null {
+  if (explicit) {
+    if (!existsSync(explicit)) throw new CcsnapError('CCSNAP_CONFIG_NOT_FOUND', `ccsnap config file ${explicit} does not exist`);
+    return resolve(explicit);
+  }
+  if (env.CCSNAP_CONFIG) return findConfigFile(env.CCSNAP_CONFIG, {});
+  const configHome = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
+  for (const candidate of ['ccsnap.yaml', join(configHome, 'ccsnap', 'config.yaml'), '/etc/ccsnap/config.yaml']) {
+    if (existsSync(candidate)) return resolve(candidate);
+  }
+  return null;
+}
+
+/** Reads the section for `cloudName` (or the defaults) and parses it. */
+export async function loadSettings(opts: { file: string | null; cloudName: string; env?: NodeJS.ProcessEnv; inline?: Dict }): Promise<CcsnapSettings> {
+  // yaml is loaded lazily to keep `ccsnap --help` fast.
+  YAML ??= await import('yaml');
+  const doc = opts.inline ?? (opts.file ? readYaml(opts.file) : {});
+  const section = pickSection(doc, opts.cloudName);
+  return parseSection(section, { source: opts.file, cloudName: opts.cloudName, env: opts.env ?? process.env });
+}
+
+function readYaml(file: string): Dict {
+  const text = readFileSync(file, 'utf8');
+  try {
+    const parsed = YAML!.parse(text) as unknown;
+    return isDict(parsed) ? parsed : {};
+  } catch (err) {
+    throw new CcsnapError('CCSNAP_CONFIG_INVALID', `ccsnap config ${file} is not valid YAML: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+  }
+}
+
+let YAML: typeof import('yaml') | undefined;
+
+function pickSection(doc: Dict, cloudName: string): Dict {
+  if (!('clouds' in doc) && !('defaults' in doc)) return doc;
+  const clouds = isDict(doc.clouds) ? doc.clouds : {};
+  const own = clouds[cloudName];
+  if (isDict(own)) return { ...(isDict(doc.defaults) ? doc.defaults : {}), ...own };
+  return isDict(doc.defaults) ? doc.defaults : {};
+}
+
+async function parseSection(section: Dict, ctx: { source: string | null; cloudName: string; env: NodeJS.ProcessEnv }): Promise<CcsnapSettings> {
+  const rawArrays = Array.isArray(section.arrays) ? section.arrays : section.arrays === undefined ? [] : section.arrays;
+  const rollbackSemantics = new Map<string, RollbackSemantics>();
+  const stripped = Array.isArray(rawArrays)
+    ? rawArrays.map((entry: unknown) => {
+        if (!isDict(entry)) return entry;
+        const { rollback, ...rest } = entry;
+        if (rollback !== undefined) rollbackSemantics.set(String(rest.name), parseSemantics(rollback, String(rest.name)));
+        return rest;
+      })
+    : rawArrays;
+  const { arrays, warnings } = await loadArrayConfigs(stripped, { env: ctx.env });
+  for (const a of arrays) if (!rollbackSemantics.has(a.name)) rollbackSemantics.set(a.name, 'newest-only');
+  return {
+    source: ctx.source,
+    cloudName: ctx.cloudName,
+    arrays,
+    rollbackSemantics,
+    hypervisor: parseHypervisorConfig(section.hypervisor ?? {}),
+    journalPath: typeof section.journal === 'string' ? section.journal : null,
+    create: parseCreate(section.create),
+    warnings,
+  };
+}
+
+function parseSemantics(value: unknown, array: string): RollbackSemantics {
+  if (value === 'newest-only' || value === 'destroy-newer' || value === 'keep-newer') return value;
+  throw new CcsnapError('CCSNAP_CONFIG_INVALID', `array ${array}: rollback must be newest-only, destroy-newer or keep-newer`);
+}
+
+function parseCreate(value: unknown): CcsnapSettings['create'] {
+  const c = isDict(value) ? value : {};
+  const freeze = c.freeze ?? 'required';
+  if (freeze !== 'required' && freeze !== 'best-effort' && freeze !== 'skip') throw new CcsnapError('CCSNAP_CONFIG_INVALID', 'create.freeze must be required, best-effort or skip');
+  return {
+    maxFreezeMs: c.max_freeze === undefined ? 10_000 : parseDuration(String(c.max_freeze)),
+    freeze,
+    concurrency: positiveInt(c.concurrency, 8, 'create.concurrency'),
+    perHost: positiveInt(c.per_host, 2, 'create.per_host'),
+  };
+}
+
+function positiveInt(value: unknown, fallback: number, what: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
+  throw new CcsnapError('CCSNAP_CONFIG_INVALID', `${what} must be a positive integer`);
+}
+
+function isDict(v: unknown): v is Dict {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { toCcsnapError } from '../errors.js';
+import {
+  acquireLock, finishOperation, getSet, insertOperation, recordStep, releaseLock, setOperationState, setSetState, updateMember, type Db,
+} from '../journal/index.js';
+import { mapLimited } from '../util/limit.js';
+import { nowMs } from '../util/time.js';
+import type { DeletePlan, PlannedDeletion } from './plan-delete.js';
+import type { ArrayPort } from './ports.js';
+import { round } from './steps.js';
+
+export interface DeleteDeps {
+  db: Db;
+  array(name: string): ArrayPort;
+  timeouts: { arrayMs: number };
+}
+
+export interface DeletionOutcome extends PlannedDeletion {
+  outcome: 'deleted' | 'already-absent' | 'failed';
+  error?: string;
+  durationMs: number;
+}
+
+export interface DeleteResult {
+  opId: string;
+  instanceId: string;
+  instanceName: string;
+  state: 'done' | 'failed';
+  deletions: DeletionOutcome[];
+}
+
+/** Deletes the planned snapshots; already gone counts as success (noted). Idempotent. */
+export async function applyDelete(plan: DeletePlan, deps: DeleteDeps): Promise<DeleteResult> {
+  const opId = randomUUID();
+  acquireLock(deps.db, plan.instance.id, opId);
+  try {
+    insertOperation(deps.db, { id: opId, kind: 'delete', instanceId: plan.instance.id, instanceName: plan.instance.name, plan });
+    setOperationState(deps.db, opId, 'deleting');
+    const deletions = await mapLimited(plan.deletions, 4, (d) => deleteOne(d, deps, opId));
+    markSets(deps.db, deletions);
+    const failed = deletions.filter((d) => d.outcome === 'failed');
+    finishOperation(deps.db, opId, failed.length
+      ? { state: 'failed', errorCode: 'CCSNAP_DELETE_INCOMPLETE', errorMessage: `${failed.length} snapshot(s) could not be deleted`, result: deletions }
+      : { state: 'done', result: deletions });
+    return { opId, instanceId: plan.instance.id, instanceName: plan.instance.name, state: failed.length ? 'failed' : 'done', deletions };
+  } finally {
+    releaseLock(deps.db, plan.instance.id, opId);
+  }
+}
+
+async function deleteOne(d: PlannedDeletion, deps: DeleteDeps, opId: string): Promise<DeletionOutcome> {
+  const t0 = nowMs();
+  const startedAt = new Date().toISOString();
+  let outcome: DeletionOutcome;
+  if (!d.onArray || !d.path) {
+    outcome = { ...d, outcome: 'already-absent', durationMs: 0 };
+  } else {
+    try {
+      const r = await deps.array(d.arrayName).deleteSnapshot({ fsId: d.fsId, path: d.path, signal: AbortSignal.timeout(deps.timeouts.arrayMs) });
+      outcome = { ...d, outcome: r.outcome, durationMs: round(nowMs() - t0) };
+    } catch (err) {
+      const e = toCcsnapError(err);
+      outcome = { ...d, outcome: 'failed', error: `${e.message} [${e.code}]`, durationMs: round(nowMs() - t0) };
+    }
+  }
+  recordStep(deps.db, opId, { name: 'delete-snapshot', status: outcome.outcome === 'failed' ? 'failed' : 'ok', startedAt, durationMs: outcome.durationMs, detail: { path: d.path, outcome: outcome.outcome } });
+  return outcome;
+}
+
+/** Journal: members gone → deleted; a set with no member left on the array → deleted. */
+function markSets(db: Db, deletions: DeletionOutcome[]): void {
+  const touched = new Set<string>();
+  for (const d of deletions) {
+    if (!d.setId || d.outcome === 'failed') continue;
+    if (!getSet(db, d.setId)) continue;
+    updateMember(db, d.setId, d.volumeId, { state: 'deleted' });
+    touched.add(d.setId);
+  }
+  for (const setId of touched) {
+    const set = getSet(db, setId)!;
+    if (set.members.every((m) => m.state === 'deleted' || m.state === 'failed')) setSetState(db, setId, 'deleted');
+  }
+}

@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import { CcsnapError, toCcsnapError } from '../errors.js';
+import {
+  acquireLock, finishOperation, insertOperation, listSteps, recordStep, releaseLock, setOperationState,
+  type Db, type StepTiming,
+} from '../journal/index.js';
+import { nowMs } from '../util/time.js';
+import type { RollbackPlan } from './plan-rollback.js';
+import type { ArrayPort, ComputePort, HypervisorPort } from './ports.js';
+import { takeOfflineSet, type OfflineSetResult } from './offline-set.js';
+import { round } from './steps.js';
+
+export interface RollbackDeps {
+  db: Db;
+  array(name: string): ArrayPort;
+  compute: ComputePort;
+  /** Used to check that the libvirt domain really stopped before its disks are rolled back. */
+  hypervisor?: HypervisorPort;
+  /** Array volumes of the instance, for the safety set. */
+  safetyMembers?: Array<{ volumeId: string; arrayName: string; fsId: string }>;
+  signal?: AbortSignal;
+  timeouts: { powerMs: number; arrayMs: number };
+}
+
+export type VolumeRollbackState = 'pending' | 'rolled-back' | 'failed';
+
+export interface RollbackResult {
+  opId: string;
+  setId: string;
+  instanceId: string;
+  instanceName: string;
+  state: 'done' | 'failed';
+  instanceLeft: 'ACTIVE' | 'SHUTOFF';
+  volumes: Array<{ volumeId: string; target: string; state: VolumeRollbackState; discarded: string[]; error?: string }>;
+  safetySet?: OfflineSetResult;
+  steps: StepTiming[];
+  error?: { code: string; message: string };
+}
+
+/** Runs a rollback plan; on a failure half-way it stops, leaves the instance stopped, and keeps the lock for `recover`. */
+export async function applyRollback(plan: RollbackPlan, deps: RollbackDeps): Promise<RollbackResult> {
+  const opId = randomUUID();
+  acquireLock(deps.db, plan.instance.id, opId);
+  insertOperation(deps.db, {
+    id: opId, kind: 'rollback', instanceId: plan.instance.id, instanceName: plan.instance.name,
+    host: plan.instance.host, domain: plan.instance.domain, plan,
+  });
+  return runRollback(plan, deps, opId, new Set());
+}
+
+/** Continues a rollback a previous run left half-way (used by recover). */
+export async function resumeRollback(plan: RollbackPlan, deps: RollbackDeps, opId: string): Promise<RollbackResult> {
+  const done = new Set(listSteps(deps.db, opId).filter((s) => s.name === 'rollback-volume' && s.status === 'ok').map((s) => String(s.detail?.volumeId)));
+  return runRollback({ ...plan, stop: true, safety: { take: false, reason: 'resumed' } }, deps, opId, done);
+}
+
+async function runRollback(plan: RollbackPlan, deps: RollbackDeps, opId: string, alreadyDone: Set<string>): Promise<RollbackResult> {
+  const states = new Map<string, { state: VolumeRollbackState; error?: string }>(
+    plan.volumes.map((v) => [v.volumeId, { state: alreadyDone.has(v.volumeId) ? 'rolled-back' : 'pending' }]),
+  );
+  const steps: StepTiming[] = [];
+  const step = async <T>(name: string, fn: () => Promise<T>, detail: Record<string, unknown> = {}): Promise<T> => {
+    const startedAt = new Date().toISOString();
+    const t0 = nowMs();
+    try {
+      const value = await fn();
+      const s: StepTiming = { name, status: 'ok', startedAt, durationMs: round(nowMs() - t0), detail };
+      steps.push(s);
+      recordStep(deps.db, opId, s);
+      return value;
+    } catch (err) {
+      const s: StepTiming = { name, status: 'failed', startedAt, durationMs: round(nowMs() - t0), detail: { ...detail, error: (err as Error).message } };
+      steps.push(s);
+      recordStep(deps.db, opId, s);
+      throw err;
+    }
+  };
+  let safetySet: OfflineSetResult | undefined;
+  try {
+    setOperationState(deps.db, opId, 'stopping');
+    await stopInstance(plan, deps, step);
+    if (plan.safety.take && deps.safetyMembers?.length) {
+      safetySet = await step('safety-set', () => takeOfflineSet(deps.db, deps, { instance: plan.instance, opId, members: deps.safetyMembers!, label: `safety_before_${plan.setId}` }));
+    }
+    setOperationState(deps.db, opId, 'rolling-back');
+    for (const v of plan.volumes) {
+      if (states.get(v.volumeId)!.state === 'rolled-back') continue;
+      try {
+        if (v.discardBy === 'ccsnap') {
+          for (const d of [...v.discard].reverse()) {
+            await step('discard-newer', () => deps.array(v.arrayName).deleteSnapshot({ fsId: v.fsId, path: d.path, signal: AbortSignal.timeout(deps.timeouts.arrayMs) }), { volumeId: v.volumeId, path: d.path });
+          }
+        }
+        await step('rollback-volume', () => deps.array(v.arrayName).rollbackToSnapshot({ fsId: v.fsId, path: v.target.path, signal: AbortSignal.timeout(deps.timeouts.arrayMs) }), { volumeId: v.volumeId, path: v.target.path });
+        states.set(v.volumeId, { state: 'rolled-back' });
+      } catch (err) {
+        states.set(v.volumeId, { state: 'failed', error: (err as Error).message });
+        throw err;
+      }
+    }
+    if (plan.start) {
+      setOperationState(deps.db, opId, 'starting');
+      await step('start', () => deps.compute.start(plan.instance.id, { signal: AbortSignal.timeout(deps.timeouts.powerMs) }));
+      await step('wait-active', () => deps.compute.waitForStatus(plan.instance.id, 'ACTIVE', { deadlineMs: deps.timeouts.powerMs }));
+    }
+    finishOperation(deps.db, opId, { state: 'done', result: { volumes: [...states] } });
+    releaseLock(deps.db, plan.instance.id, opId);
+    return result(plan, opId, states, steps, 'done', plan.start ? 'ACTIVE' : 'SHUTOFF', safetySet);
+  } catch (err) {
+    const cause = toCcsnapError(err);
+    const anyRolled = [...states.values()].some((s) => s.state === 'rolled-back');
+    const error = {
+      code: anyRolled || [...states.values()].some((s) => s.state === 'failed') ? 'CCSNAP_ROLLBACK_INCOMPLETE' : cause.code,
+      message: `rollback of ${plan.instance.name} to set ${plan.setId} stopped: ${cause.message}; the instance is left stopped, run "ccsnap recover" to finish`,
+    };
+    const touched = [...states.values()].some((s) => s.state !== 'pending');
+    if (!touched) {
+      // No disk was changed: the operation is over (the instance may be left stopped).
+      finishOperation(deps.db, opId, { state: 'failed', errorCode: cause.code, errorMessage: cause.message, result: { volumes: [...states] } });
+      releaseLock(deps.db, plan.instance.id, opId);
+      return result(plan, opId, states, steps, 'failed', 'SHUTOFF', safetySet, { code: cause.code, message: `rollback of ${plan.instance.name} to set ${plan.setId} failed before any volume was changed: ${cause.message}` });
+    }
+    // The operation stays unfinished and keeps its lock, so nothing else touches a half-rolled-back instance.
+    deps.db.prepare('UPDATE operations SET error_code = ?, error_message = ?, result_json = ? WHERE id = ?')
+      .run(error.code, error.message, JSON.stringify({ volumes: [...states] }), opId);
+    return result(plan, opId, states, steps, 'failed', 'SHUTOFF', safetySet, error);
+  }
+}
+
+async function stopInstance(plan: RollbackPlan, deps: RollbackDeps, step: <T>(name: string, fn: () => Promise<T>, detail?: Record<string, unknown>) => Promise<T>): Promise<void> {
+  const status = await deps.compute.getStatus(plan.instance.id, { signal: AbortSignal.timeout(deps.timeouts.powerMs) });
+  if (status !== 'SHUTOFF') {
+    await step('stop', () => deps.compute.stop(plan.instance.id, { signal: AbortSignal.timeout(deps.timeouts.powerMs) }));
+    await step('wait-shutoff', () => deps.compute.waitForStatus(plan.instance.id, 'SHUTOFF', { deadlineMs: deps.timeouts.powerMs }));
+  }
+  if (!deps.hypervisor) return;
+  const state = await step('check-domain-stopped', () => deps.hypervisor!.domainState(plan.instance.domain, { signal: AbortSignal.timeout(deps.timeouts.powerMs) }).catch((err: unknown) => {
+    if ((err as { code?: string }).code === 'CCSNAP_HV_DOMAIN_NOT_FOUND') return 'absent';
+    throw err;
+  }));
+  if (state === 'running' || state === 'paused') {
+    throw new CcsnapError('CCSNAP_DOMAIN_STILL_RUNNING', `Nova reports ${plan.instance.name} SHUTOFF but libvirt domain ${plan.instance.domain} is ${state}; refusing to roll back disks under a running guest`);
+  }
+}
+
+function result(plan: RollbackPlan, opId: string, states: Map<string, { state: VolumeRollbackState; error?: string }>, steps: StepTiming[], state: 'done' | 'failed', instanceLeft: 'ACTIVE' | 'SHUTOFF', safetySet?: OfflineSetResult, error?: { code: string; message: string }): RollbackResult {
+  return {
+    opId, setId: plan.setId, instanceId: plan.instance.id, instanceName: plan.instance.name, state, instanceLeft,
+    volumes: plan.volumes.map((v) => ({
+      volumeId: v.volumeId, target: v.target.path, state: states.get(v.volumeId)!.state, discarded: v.discard.map((d) => d.path),
+      ...(states.get(v.volumeId)!.error ? { error: states.get(v.volumeId)!.error! } : {}),
+    })),
+    ...(safetySet ? { safetySet } : {}),
+    steps,
+    ...(error ? { error } : {}),
+  };
+}

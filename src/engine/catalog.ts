@@ -1,0 +1,79 @@
+import { parseSnapshotName } from './names.js';
+import type { ArraySnapshotInfo, InstanceInfo, VolumeInfo } from './ports.js';
+import type { SetRecord } from '../journal/types.js';
+
+/** One array snapshot of one of an instance's volumes, with what ccsnap knows about it. */
+export interface SnapshotEntry {
+  instance: InstanceInfo;
+  volumeId: string;
+  arrayName: string;
+  fsId: string;
+  name: string;
+  path: string | null;
+  clones: number;
+  /** ccsnap set id parsed from the name; null for snapshots made by other tools. */
+  setId: string | null;
+  /** Position in the set (k of n), from the name. */
+  index: number | null;
+  total: number | null;
+  created: string | null;
+  onArray: boolean;
+  journal: SetRecord | undefined;
+}
+
+export interface InstanceSnapshots {
+  instance: InstanceInfo;
+  volumes: VolumeInfo[];
+}
+
+/**
+ * Merges the array's truth (snapshots per filesystem) with the journal's sets. Snapshots the
+ * journal knows as created but the array lacks are kept (onArray=false) so drift is visible.
+ */
+export function catalogSnapshots(
+  instances: InstanceSnapshots[],
+  snapshotsByFs: Map<string, ArraySnapshotInfo[]>,
+  journalSets: SetRecord[],
+): SnapshotEntry[] {
+  const setsById = new Map(journalSets.map((s) => [s.id, s]));
+  const entries: SnapshotEntry[] = [];
+  for (const { instance, volumes } of instances) {
+    for (const v of volumes) {
+      if (!v.array) continue;
+      const seen = new Set<string>();
+      for (const snap of snapshotsByFs.get(v.array.fsId) ?? []) {
+        seen.add(snap.name);
+        const parsed = parseSnapshotName(snap.name);
+        entries.push({
+          instance, volumeId: v.id, arrayName: v.array.name, fsId: v.array.fsId, name: snap.name, path: snap.path, clones: snap.clones,
+          setId: parsed?.setId ?? null, index: parsed?.index ?? null, total: parsed?.total ?? null,
+          created: parsed ? parsed.createdAt.toISOString() : snap.timestamp || null,
+          onArray: true, journal: parsed ? setsById.get(parsed.setId) : undefined,
+        });
+      }
+      for (const set of journalSets) {
+        if (set.state !== 'complete') continue;
+        for (const m of set.members) {
+          if (m.volumeId !== v.id || m.state !== 'created' || seen.has(m.snapshotName)) continue;
+          const parsed = parseSnapshotName(m.snapshotName);
+          entries.push({
+            instance, volumeId: v.id, arrayName: m.arrayName, fsId: m.fsId, name: m.snapshotName, path: m.path, clones: 0,
+            setId: set.id, index: parsed?.index ?? null, total: parsed?.total ?? null, created: set.createdAt, onArray: false, journal: set,
+          });
+        }
+      }
+    }
+  }
+  return entries;
+}
+
+/** The drift/ownership status of an entry, for the list's Status column. */
+export function entryStatus(entry: SnapshotEntry, all: SnapshotEntry[]): string {
+  if (!entry.setId) return 'foreign';
+  if (!entry.onArray) return 'missing-on-array';
+  const siblings = all.filter((e) => e.setId === entry.setId && e.onArray).length;
+  if (entry.total !== null && siblings < entry.total) return 'incomplete';
+  if (!entry.journal) return 'not-in-journal';
+  if (entry.journal.state === 'deleted') return 'deleted-in-journal';
+  return 'ok';
+}

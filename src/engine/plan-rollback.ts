@@ -1,0 +1,113 @@
+import { CcsnapError } from '../errors.js';
+import type { ArraySnapshotInfo, InstanceInfo, RollbackSemantics, VolumeInfo } from './ports.js';
+
+/** One member of the set to roll back to, as known from the journal or rebuilt from the array. */
+export interface SetMemberRef {
+  volumeId: string;
+  arrayName: string;
+  fsId: string;
+  snapshotName: string;
+}
+
+export interface RollbackFacts {
+  instance: InstanceInfo;
+  setId: string;
+  members: SetMemberRef[];
+  /** The instance's volumes now (with array placement). */
+  volumes: VolumeInfo[];
+  /** listStorageSnapshots per filesystem id, oldest first (array order). */
+  snapshotsByFs: Map<string, ArraySnapshotInfo[]>;
+  semanticsByArray: (arrayName: string) => RollbackSemantics;
+}
+
+export interface RollbackOptions {
+  discardNewer: boolean;
+  partial: boolean;
+  safety: boolean;
+  /** Start the instance again afterwards (default: only if it was ACTIVE). */
+  start?: boolean;
+}
+
+export interface RollbackVolumeStep {
+  volumeId: string;
+  arrayName: string;
+  fsId: string;
+  target: { name: string; path: string };
+  /** Snapshots newer than the target on this filesystem: the array destroys them (or ccsnap deletes them first). */
+  discard: Array<{ name: string; path: string; clones: number }>;
+  /** How the newer snapshots go: deleted by ccsnap first (newest-only arrays) or destroyed by the array itself. */
+  discardBy: 'ccsnap' | 'array' | 'none';
+}
+
+export interface RollbackPlan {
+  kind: 'rollback';
+  setId: string;
+  instance: InstanceInfo;
+  stop: boolean;
+  start: boolean;
+  /** A safety set of the current disks is taken first (arrays that keep newer snapshots). */
+  safety: { take: boolean; reason: string };
+  volumes: RollbackVolumeStep[];
+  /** Array volumes of the instance that the set does not cover (only with --partial). */
+  notCovered: string[];
+}
+
+/** Builds the rollback plan or refuses; names every snapshot that will be destroyed. Pure. */
+export function planRollback(facts: RollbackFacts, options: RollbackOptions): RollbackPlan {
+  const { instance } = facts;
+  if (instance.status !== 'ACTIVE' && instance.status !== 'SHUTOFF') {
+    throw new CcsnapError('CCSNAP_INSTANCE_STATE', `instance ${instance.name} is ${instance.status}; rollback needs ACTIVE or SHUTOFF`);
+  }
+  const attached = new Map(facts.volumes.map((v) => [v.id, v]));
+  const detached = facts.members.filter((m) => !attached.has(m.volumeId)).map((m) => m.volumeId);
+  if (detached.length) {
+    throw new CcsnapError('CCSNAP_ROLLBACK_VOLUME_DETACHED', `set ${facts.setId} has volumes no longer attached to ${instance.name}: ${detached.join(', ')}`, { details: { detached } });
+  }
+  const covered = new Set(facts.members.map((m) => m.volumeId));
+  const notCovered = facts.volumes.filter((v) => v.array && !covered.has(v.id)).map((v) => v.id);
+  if (notCovered.length && !options.partial) {
+    throw new CcsnapError('CCSNAP_ROLLBACK_PARTIAL_SET', `set ${facts.setId} does not cover all array volumes of ${instance.name} (missing ${notCovered.join(', ')}); add --partial to roll back only the covered ones`, { details: { notCovered } });
+  }
+  const volumes = facts.members.map((m) => planVolume(facts, m));
+  checkDiscards(facts, volumes, options);
+  const anyKeep = volumes.some((v) => facts.semanticsByArray(v.arrayName) === 'keep-newer');
+  const safety = !options.safety
+    ? { take: false, reason: 'disabled (--no-safety)' }
+    : anyKeep
+      ? { take: true, reason: 'the array keeps newer snapshots on rollback: the current disks are kept as a safety set first' }
+      : { take: false, reason: 'the array destroys snapshots newer than the target, so a safety set would not survive the rollback' };
+  return {
+    kind: 'rollback',
+    setId: facts.setId,
+    instance,
+    stop: instance.status === 'ACTIVE',
+    start: options.start ?? instance.status === 'ACTIVE',
+    safety,
+    volumes,
+    notCovered,
+  };
+}
+
+function planVolume(facts: RollbackFacts, m: SetMemberRef): RollbackVolumeStep {
+  const snaps = facts.snapshotsByFs.get(m.fsId) ?? [];
+  const index = snaps.findIndex((s) => s.name === m.snapshotName);
+  if (index < 0) {
+    throw new CcsnapError('CCSNAP_SNAPSHOT_MISSING', `snapshot ${m.snapshotName} of volume ${m.volumeId} is not on array ${m.arrayName}; nothing was changed`, { details: { member: m } });
+  }
+  const target = snaps[index]!;
+  const newer = snaps.slice(index + 1).map((s) => ({ name: s.name, path: s.path, clones: s.clones }));
+  const semantics = facts.semanticsByArray(m.arrayName);
+  const discardBy = newer.length === 0 || semantics === 'keep-newer' ? 'none' : semantics === 'newest-only' ? 'ccsnap' : 'array';
+  return { volumeId: m.volumeId, arrayName: m.arrayName, fsId: m.fsId, target: { name: target.name, path: target.path }, discard: discardBy === 'none' ? [] : newer, discardBy };
+}
+
+function checkDiscards(facts: RollbackFacts, volumes: RollbackVolumeStep[], options: RollbackOptions): void {
+  const doomed = volumes.flatMap((v) => v.discard.map((d) => d.path));
+  if (doomed.length && !options.discardNewer) {
+    throw new CcsnapError('CCSNAP_NEWER_SNAPSHOTS', `rolling ${facts.instance.name} back to set ${facts.setId} would destroy ${doomed.length} newer snapshot(s): ${doomed.join(', ')}; nothing was changed (add --discard-newer to accept)`, { details: { newer: doomed } });
+  }
+  const cloned = volumes.flatMap((v) => v.discard.filter((d) => d.clones > 0).map((d) => d.path));
+  if (cloned.length) {
+    throw new CcsnapError('CCSNAP_ARRAY_HAS_CLONES', `newer snapshot(s) ${cloned.join(', ')} have clones and cannot be destroyed; nothing was changed`, { details: { cloned } });
+  }
+}

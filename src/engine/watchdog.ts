@@ -1,0 +1,112 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { CcsnapError } from '../errors.js';
+import type { ArmMessage, WatchdogReply, WatchdogRequest } from './watchdog-protocol.js';
+
+export interface WatchdogOptions {
+  /** Log file for the watchdog's own record of what it did (appended). */
+  logPath?: string;
+  /** Program and arguments that start the watchdog (default: this Node with watchdog-main.js). */
+  command?: string[];
+  startTimeoutMs?: number;
+}
+
+/** The ccsnap side of the watchdog: spawns it once, arms and disarms guests. */
+export class Watchdog {
+  private child: ChildProcess | undefined;
+  private starting: Promise<void> | undefined;
+  private readonly waiters = new Map<string, (reply: WatchdogReply) => void>();
+
+  constructor(private readonly options: WatchdogOptions = {}) {}
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Arms the watchdog for one guest; resolves once the watchdog has acknowledged. */
+  async arm(message: Omit<ArmMessage, 'op'>): Promise<void> {
+    await this.start();
+    await this.request({ op: 'arm', ...message }, `armed:${message.id}`);
+  }
+
+  /** Disarms a guest (after ccsnap verified it thawed). */
+  async disarm(id: string): Promise<void> {
+    if (!this.child) return;
+    await this.request({ op: 'disarm', id }, `disarmed:${id}`);
+  }
+
+  /** Lets the watchdog exit once nothing is armed. */
+  close(): void {
+    if (!this.child) return;
+    this.send({ op: 'exit' });
+    this.child.stdin?.end();
+    this.child.stdout?.destroy();
+    this.child.unref();
+    this.child = undefined;
+  }
+
+  private start(): Promise<void> {
+    this.starting ??= this.spawnChild();
+    return this.starting;
+  }
+
+  private spawnChild(): Promise<void> {
+    const [program, ...args] = this.options.command ?? [process.execPath, fileURLToPath(new URL('./watchdog-main.js', import.meta.url))];
+    const env = { ...process.env, ...(this.options.logPath ? { CCSNAP_WATCHDOG_LOG: this.options.logPath } : {}) };
+    const child = spawn(program!, args, { detached: true, stdio: ['pipe', 'pipe', 'ignore'], env });
+    this.child = child;
+    child.on('error', () => this.failAll('watchdog process failed to start'));
+    child.on('exit', () => this.failAll('watchdog process exited'));
+    createInterface({ input: child.stdout! }).on('line', (line) => this.onLine(line));
+    const ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new CcsnapError('CCSNAP_WATCHDOG_START', 'the thaw watchdog did not start in time; refusing to freeze without it')), this.options.startTimeoutMs ?? 5000);
+      this.waiters.set('ready', (reply) => {
+        clearTimeout(timer);
+        if (reply.op === 'ready') resolve();
+        else reject(new CcsnapError('CCSNAP_WATCHDOG_START', `the thaw watchdog could not start: ${reply.op === 'error' ? reply.message : 'no ready'}`));
+      });
+    });
+    return ready;
+  }
+
+  private request(message: WatchdogRequest, key: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.waiters.set(key, (reply) => {
+        if (reply.op === 'error') reject(new CcsnapError('CCSNAP_WATCHDOG', `watchdog: ${reply.message}`));
+        else resolve();
+      });
+      this.send(message);
+    });
+  }
+
+  private send(message: WatchdogRequest): void {
+    this.child?.stdin?.write(`${JSON.stringify(message)}\n`);
+  }
+
+  private onLine(line: string): void {
+    let reply: WatchdogReply;
+    try {
+      reply = JSON.parse(line) as WatchdogReply;
+    } catch {
+      return;
+    }
+    const key = reply.op === 'ready' ? 'ready' : 'id' in reply && reply.id ? `${reply.op === 'error' ? this.errorKey(reply.id) : `${reply.op}:${reply.id}`}` : reply.op;
+    const waiter = this.waiters.get(key);
+    if (waiter) {
+      this.waiters.delete(key);
+      waiter(reply);
+    }
+  }
+
+  private errorKey(id: string): string {
+    return [...this.waiters.keys()].find((k) => k.endsWith(`:${id}`)) ?? `error:${id}`;
+  }
+
+  private failAll(message: string): void {
+    for (const [key, waiter] of this.waiters) {
+      this.waiters.delete(key);
+      waiter({ op: 'error', message });
+    }
+  }
+}

@@ -1,0 +1,118 @@
+import { applyCreate, type CreateResult } from '../engine/apply-create.js';
+import type { InstanceSnapshots } from '../engine/catalog.js';
+import { newSetId } from '../engine/names.js';
+import { planCreate, type CreateFacts, type CreatePlan, type FreezePolicy } from '../engine/plan-create.js';
+import { toCcsnapError } from '../errors.js';
+import { readLock } from '../journal/index.js';
+import type { Runtime } from '../runtime.js';
+import { createKeyedLimiter, createLimiter } from '../util/limit.js';
+import { gatherInventory } from './inventory.js';
+import { pickInstance } from './resolve.js';
+
+export interface CreateRequest {
+  /** Instance ids or names; empty with `all` = every instance with array volumes. */
+  instances: string[];
+  all?: boolean;
+  label?: string | null;
+  bootOnly?: boolean;
+  freeze?: FreezePolicy;
+  maxFreezeMs?: number;
+  dryRun?: boolean;
+  concurrency?: number;
+  perHost?: number;
+  signal?: AbortSignal;
+  onProgress?: (event: { instance: string; phase: 'start' | 'done' | 'failed'; done: number; total: number }) => void;
+}
+
+export type CreateOutcome =
+  | { instance: string; kind: 'result'; result: CreateResult }
+  | { instance: string; kind: 'plan'; plan: CreatePlan }
+  | { instance: string; kind: 'error'; error: { code: string; message: string } };
+
+/** Plans and takes snapshot sets for one or many instances, bounded globally and per compute host. */
+export async function createSnapshots(rt: Runtime, req: CreateRequest): Promise<CreateOutcome[]> {
+  rt.requireArrays();
+  const single = req.instances.length === 1 && !req.all;
+  const inventory = await gatherInventory(rt, { ...(single ? { instance: req.instances[0]! } : {}), ...(req.signal ? { signal: req.signal } : {}) });
+  const targets = chooseTargets(inventory.instances, req);
+  const global = createLimiter(req.concurrency ?? rt.settings.create.concurrency);
+  const perHost = createKeyedLimiter(req.perHost ?? rt.settings.create.perHost);
+  let done = 0;
+  return Promise.all(targets.map((t) => global(() => perHost(t.entry?.instance.host ?? '')(async () => {
+    if (!t.entry) return { instance: t.ref, kind: 'error' as const, error: t.error! };
+    req.onProgress?.({ instance: t.entry.instance.name, phase: 'start', done, total: targets.length });
+    const outcome = await createOne(rt, t.entry, req);
+    done++;
+    req.onProgress?.({ instance: t.entry.instance.name, phase: outcome.kind === 'error' || (outcome.kind === 'result' && outcome.result.state === 'failed') ? 'failed' : 'done', done, total: targets.length });
+    return outcome;
+  }))));
+}
+
+interface Target {
+  ref: string;
+  entry?: InstanceSnapshots;
+  error?: { code: string; message: string };
+}
+
+function chooseTargets(all: InstanceSnapshots[], req: CreateRequest): Target[] {
+  if (req.all) return all.filter((i) => i.volumes.some((v) => v.array)).map((entry) => ({ ref: entry.instance.id, entry }));
+  return req.instances.map((ref) => {
+    try {
+      return { ref, entry: pickInstance(all, ref) };
+    } catch (err) {
+      const e = toCcsnapError(err);
+      return { ref, error: { code: e.code, message: e.message } };
+    }
+  });
+}
+
+async function createOne(rt: Runtime, entry: InstanceSnapshots, req: CreateRequest): Promise<CreateOutcome> {
+  const name = entry.instance.name;
+  try {
+    const freeze = req.freeze ?? rt.settings.create.freeze;
+    const facts = await gatherFacts(rt, entry, freeze, req.signal);
+    const plan = planCreate(facts, {
+      setId: newSetId(), now: new Date(), label: req.label ?? null, bootOnly: req.bootOnly ?? false,
+      freeze, maxFreezeMs: req.maxFreezeMs ?? rt.settings.create.maxFreezeMs,
+    });
+    if (req.dryRun) return { instance: name, kind: 'plan', plan };
+    const hv = rt.hypervisorFor(entry.instance.host);
+    const cfg = rt.hypervisorConfig;
+    const result = await applyCreate(plan, {
+      db: rt.db(),
+      array: (n) => rt.array(n),
+      hypervisor: hv,
+      hypervisorConfig: { ...cfg, uriTemplate: rt.hypervisors().uriFor(entry.instance.host ?? '') },
+      watchdog: rt.watchdog(),
+      ...(req.signal ? { signal: req.signal } : {}),
+      timeouts: { freezeMs: cfg.commandTimeoutMs, thawMs: cfg.commandTimeoutMs, arrayMs: 60_000, cleanupMs: 60_000 },
+    });
+    return { instance: name, kind: 'result', result };
+  } catch (err) {
+    const e = toCcsnapError(err);
+    return { instance: name, kind: 'error', error: { code: e.code, message: e.message } };
+  }
+}
+
+/** The I/O half of planning: agent answers? already frozen? locked? (all before any freeze). */
+async function gatherFacts(rt: Runtime, entry: InstanceSnapshots, freeze: FreezePolicy, signal?: AbortSignal): Promise<CreateFacts> {
+  const { instance } = entry;
+  const holder = readLock(rt.db(), instance.id);
+  const facts: CreateFacts = {
+    instance, volumes: entry.volumes, uri: rt.hypervisors().uriFor(instance.host ?? ''),
+    ...(holder ? { lockedBy: `operation ${holder.opId} (pid ${holder.pid} on ${holder.hostname}) holds it` } : {}),
+  };
+  if (instance.status !== 'ACTIVE' || freeze === 'skip') return facts;
+  const hv = rt.hypervisorFor(instance.host);
+  const sig = signal ? { signal } : {};
+  try {
+    await hv.ping(instance.domain, sig);
+    facts.agent = { ok: true };
+    facts.freezeStatus = await hv.freezeStatus(instance.domain, sig);
+  } catch (err) {
+    const e = toCcsnapError(err);
+    if (e.code === 'CCSNAP_ABORTED') throw e;
+    facts.agent = { ok: false, code: e.code, message: e.message };
+  }
+  return facts;
+}

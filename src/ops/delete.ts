@@ -1,0 +1,38 @@
+import { applyDelete, type DeleteResult } from '../engine/apply-delete.js';
+import { planDelete, type DeletePlan } from '../engine/plan-delete.js';
+import { CcsnapError } from '../errors.js';
+import type { Runtime } from '../runtime.js';
+import { gatherInventory } from './inventory.js';
+import { pickInstance } from './resolve.js';
+import { catalogFor } from './snapshots.js';
+
+export interface DeleteRequest {
+  instance: string;
+  refs: string[];
+  keepLast?: number;
+  olderThanMs?: number;
+  dryRun?: boolean;
+  signal?: AbortSignal;
+  /** Asked before deleting when `yes` is not set; returning false cancels. */
+  confirm?: (plan: DeletePlan) => Promise<boolean>;
+  yes?: boolean;
+}
+
+export async function deleteSnapshots(rt: Runtime, req: DeleteRequest): Promise<{ plan: DeletePlan; result?: DeleteResult }> {
+  rt.requireArrays();
+  const inventory = await gatherInventory(rt, { instance: req.instance, ...(req.signal ? { signal: req.signal } : {}) });
+  const entry = pickInstance(inventory.instances, req.instance);
+  const catalog = await catalogFor(rt, [entry], req.signal);
+  const plan = planDelete(entry.instance, catalog, {
+    refs: req.refs, now: new Date(),
+    ...(req.keepLast !== undefined ? { keepLast: req.keepLast } : {}),
+    ...(req.olderThanMs !== undefined ? { olderThanMs: req.olderThanMs } : {}),
+  });
+  if (req.dryRun || plan.deletions.length === 0) return { plan };
+  if (!req.yes) {
+    if (!req.confirm) throw new CcsnapError('CCSNAP_CONFIRM_REQUIRED', `deleting ${plan.deletions.length} snapshot(s) of ${entry.instance.name} needs --yes (or a terminal to confirm)`, { exitCode: 2 });
+    if (!(await req.confirm(plan))) throw new CcsnapError('CCSNAP_CANCELLED', 'cancelled; nothing was deleted');
+  }
+  const result = await applyDelete(plan, { db: rt.db(), array: (n) => rt.array(n), timeouts: { arrayMs: 60_000 } });
+  return { plan, result };
+}

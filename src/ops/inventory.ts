@@ -1,0 +1,83 @@
+import { matchesVolume } from '../array/index.js';
+import type { InstanceInfo, VolumeInfo } from '../engine/ports.js';
+import type { InstanceSnapshots } from '../engine/catalog.js';
+import { getServer, listServers, listVolumes, type Server, type Volume } from '../openstack/index.js';
+import type { Runtime } from '../runtime.js';
+import { mapLimited } from '../util/limit.js';
+
+export interface Inventory {
+  instances: InstanceSnapshots[];
+  /** Servers as Nova returned them, keyed by id. */
+  servers: Map<string, Server>;
+}
+
+/**
+ * One server list (or one server lookup), one paged volume list, and one listFileSystem per
+ * array that holds any of the volumes: never one request per instance.
+ */
+export async function gatherInventory(rt: Runtime, opts: { instance?: string; signal?: AbortSignal }): Promise<Inventory> {
+  const session = await rt.session(opts.signal);
+  const sig = opts.signal ? { signal: opts.signal } : {};
+  const [servers, volumes] = await Promise.all([
+    opts.instance ? getServer(session, opts.instance, { allTenants: true, ...sig }).then((s) => [s]) : listServers(session, { allTenants: true, ...sig }),
+    listVolumes(session, { allTenants: true, ...sig }),
+  ]);
+  const placement = await placeVolumes(rt, volumes, servers, opts.signal);
+  const byId = new Map(volumes.map((v) => [v.id, v]));
+  const instances = servers.map((server) => ({
+    instance: toInstanceInfo(server),
+    volumes: attachedVolumeIds(server, volumes).map((id) => toVolumeInfo(server, id, byId.get(id), placement.get(id))),
+  }));
+  return { instances, servers: new Map(servers.map((s) => [s.id, s])) };
+}
+
+export function toInstanceInfo(server: Server): InstanceInfo {
+  return { id: server.id, name: server.name, status: server.status, host: server.host, domain: server.instanceName, projectId: server.projectId };
+}
+
+/** Nova's volumes_attached, plus Cinder attachments that name the server (either side may lag). */
+function attachedVolumeIds(server: Server, volumes: Volume[]): string[] {
+  const ids = [...server.volumeIds];
+  for (const v of volumes) if (v.attachments.some((a) => a.serverId === server.id) && !ids.includes(v.id)) ids.push(v.id);
+  return ids;
+}
+
+type Placement = { array: { name: string; fsId: string } } | { reason: string };
+
+async function placeVolumes(rt: Runtime, volumes: Volume[], servers: Server[], signal?: AbortSignal): Promise<Map<string, Placement>> {
+  const wanted = new Set(servers.flatMap((s) => attachedVolumeIds(s, volumes)));
+  const result = new Map<string, Placement>();
+  const candidates = new Map<string, Volume[]>();
+  for (const v of volumes) {
+    if (!wanted.has(v.id)) continue;
+    const array = rt.arrays().find((a) => matchesVolume(a.volumeRule, v));
+    if (!array) {
+      result.set(v.id, { reason: rt.arrays().length ? `volume type ${v.volumeType ?? '(none)'} on ${v.backendHost ?? '?'} matches no array's volume rule` : 'no array configured' });
+      continue;
+    }
+    candidates.set(array.name, [...(candidates.get(array.name) ?? []), v]);
+  }
+  await mapLimited([...candidates.entries()], 4, async ([arrayName, vols]) => {
+    const filesystems = await rt.array(arrayName).listFileSystems(signal ? { signal } : {});
+    const byName = new Map(filesystems.map((f) => [f.name.toLowerCase(), f]));
+    for (const v of vols) {
+      const fs = byName.get(v.id.replace(/-/g, '').toLowerCase());
+      result.set(v.id, fs ? { array: { name: arrayName, fsId: fs.id } } : { reason: `array ${arrayName} has no filesystem ${v.id.replace(/-/g, '')}` });
+    }
+  });
+  return result;
+}
+
+function toVolumeInfo(server: Server, id: string, volume: Volume | undefined, placement: Placement | undefined): VolumeInfo {
+  const device = volume?.attachments.find((a) => a.serverId === server.id)?.device ?? null;
+  const base = {
+    id,
+    name: volume?.name ?? '',
+    volumeType: volume?.volumeType ?? null,
+    bootable: volume?.bootable ?? false,
+    device,
+  };
+  if (!volume) return { ...base, array: null, arrayReason: 'volume not visible in Cinder' };
+  if (placement && 'array' in placement) return { ...base, array: placement.array };
+  return { ...base, array: null, arrayReason: placement?.reason ?? 'not placed' };
+}

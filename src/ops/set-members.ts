@@ -1,0 +1,21 @@
+import { CcsnapError } from '../errors.js';
+import type { SetMemberRef } from '../engine/plan-rollback.js';
+import { getSet } from '../journal/index.js';
+import type { Runtime } from '../runtime.js';
+import type { ListedSnapshot } from './snapshots.js';
+
+/**
+ * The members of a set on one instance: from the journal when it knows the set, else rebuilt
+ * from the array (ccsnap names encode the set; a foreign snapshot is its own one-name "set").
+ */
+export function resolveSetMembers(rt: Runtime, instanceId: string, ref: string, catalog: ListedSnapshot[]): SetMemberRef[] {
+  const journal = getSet(rt.db(), ref);
+  if (journal && journal.instanceId === instanceId) {
+    return journal.members.filter((m) => m.state === 'created').map((m) => ({ volumeId: m.volumeId, arrayName: m.arrayName, fsId: m.fsId, snapshotName: m.snapshotName }));
+  }
+  const hits = catalog.filter((e) => e.instance.id === instanceId && e.onArray && (e.setId === ref || (!e.setId && e.name === ref)));
+  if (hits.length === 0) {
+    throw new CcsnapError('CCSNAP_SET_NOT_FOUND', `no snapshot set "${ref}" on the volumes of this instance (neither in the journal nor on the array)`, { details: { ref } });
+  }
+  return hits.map((e) => ({ volumeId: e.volumeId, arrayName: e.arrayName, fsId: e.fsId, snapshotName: e.name }));
+}

@@ -1,0 +1,25 @@
+import { catalogSnapshots, entryStatus, type InstanceSnapshots, type SnapshotEntry } from '../engine/catalog.js';
+import type { ArraySnapshotInfo } from '../engine/ports.js';
+import { listSets } from '../journal/index.js';
+import type { Runtime } from '../runtime.js';
+import { mapLimited } from '../util/limit.js';
+
+export interface ListedSnapshot extends SnapshotEntry {
+  status: string;
+}
+
+/** listStorageSnapshots for every array volume of the given instances, bounded in parallel. */
+export async function fetchSnapshotsByFs(rt: Runtime, instances: InstanceSnapshots[], signal?: AbortSignal): Promise<Map<string, ArraySnapshotInfo[]>> {
+  const volumes = instances.flatMap((i) => i.volumes).filter((v) => v.array);
+  const unique = [...new Map(volumes.map((v) => [v.array!.fsId, v.array!])).values()];
+  const lists = await mapLimited(unique, 16, (a) => rt.array(a.name).listStorageSnapshots({ fsId: a.fsId, ...(signal ? { signal } : {}) }));
+  return new Map(unique.map((a, i) => [a.fsId, lists[i]!]));
+}
+
+/** Every snapshot of the instances' array volumes (the array's truth), with journal metadata and drift status. */
+export async function catalogFor(rt: Runtime, instances: InstanceSnapshots[], signal?: AbortSignal): Promise<ListedSnapshot[]> {
+  const byFs = await fetchSnapshotsByFs(rt, instances, signal);
+  const sets = instances.length === 1 ? listSets(rt.db(), { instanceId: instances[0]!.instance.id }) : listSets(rt.db());
+  const entries = catalogSnapshots(instances, byFs, sets);
+  return entries.map((e) => ({ ...e, status: entryStatus(e, entries) }));
+}

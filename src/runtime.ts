@@ -1,0 +1,125 @@
+import { createElastiCenterClient, type ArrayConfig, type ElastiCenterClient } from './array/index.js';
+import type { CcsnapSettings } from './config.js';
+import type { ComputePort, HypervisorPort, RollbackSemantics } from './engine/ports.js';
+import { Watchdog } from './engine/watchdog.js';
+import { CcsnapError } from './errors.js';
+import { createHypervisorPool, type HypervisorConfig, type HypervisorPool } from './hypervisor/index.js';
+import { openJournal, type Db } from './journal/index.js';
+import {
+  createSession, getServerById, startServer, stopServer, waitForServerStatus,
+  type CloudConfig, type RequestLogHook, type Session,
+} from './openstack/index.js';
+
+export interface RuntimeOptions {
+  cloud: CloudConfig;
+  settings: CcsnapSettings;
+  journalPath: string;
+  /** Per-request timeout for OpenStack calls (ms). */
+  timeoutMs?: number;
+  onRequest?: RequestLogHook;
+  watchdogLogPath?: string;
+}
+
+/**
+ * Everything a ccsnap operation talks to, opened lazily: the OpenStack session, the arrays, the
+ * hypervisors, the journal and the thaw watchdog. One per command run; `close()` releases all.
+ */
+export class Runtime {
+  private sessionPromise: Promise<Session> | undefined;
+  private readonly arrayClients = new Map<string, ElastiCenterClient>();
+  private pool: HypervisorPool | undefined;
+  private database: Db | undefined;
+  private dog: Watchdog | undefined;
+
+  constructor(readonly options: RuntimeOptions) {}
+
+  get settings(): CcsnapSettings {
+    return this.options.settings;
+  }
+
+  session(signal?: AbortSignal): Promise<Session> {
+    this.sessionPromise ??= createSession(this.options.cloud, {
+      ...(signal ? { signal } : {}),
+      ...(this.options.timeoutMs !== undefined ? { timeoutMs: this.options.timeoutMs } : {}),
+      ...(this.options.onRequest ? { onRequest: this.options.onRequest } : {}),
+    });
+    this.sessionPromise.catch(() => (this.sessionPromise = undefined));
+    return this.sessionPromise;
+  }
+
+  arrays(): ArrayConfig[] {
+    return this.settings.arrays;
+  }
+
+  /** Arrays are required for every snapshot command; say so plainly when none is configured. */
+  requireArrays(): ArrayConfig[] {
+    if (this.settings.arrays.length === 0) {
+      throw new CcsnapError('CCSNAP_CONFIG_NO_ARRAY', `no array is configured for cloud ${this.settings.cloudName}${this.settings.source ? ` in ${this.settings.source}` : ' (no ccsnap config file found)'}; see "ccsnap sandbox serve" for an example config`);
+    }
+    return this.settings.arrays;
+  }
+
+  array(name: string): ElastiCenterClient {
+    let client = this.arrayClients.get(name);
+    if (!client) {
+      const cfg = this.settings.arrays.find((a) => a.name === name);
+      if (!cfg) throw new CcsnapError('CCSNAP_CONFIG_NO_ARRAY', `array ${name} is not configured for cloud ${this.settings.cloudName}`);
+      client = createElastiCenterClient({
+        name: cfg.name, url: cfg.url, apiKey: cfg.apiKey, insecure: cfg.insecure, timeoutMs: cfg.timeoutMs,
+        ...(cfg.cacert ? { cacert: cfg.cacert } : {}),
+      });
+      this.arrayClients.set(name, client);
+    }
+    return client;
+  }
+
+  rollbackSemantics(arrayName: string): RollbackSemantics {
+    return this.settings.rollbackSemantics.get(arrayName) ?? 'newest-only';
+  }
+
+  get hypervisorConfig(): HypervisorConfig {
+    return this.settings.hypervisor;
+  }
+
+  hypervisors(): HypervisorPool {
+    this.pool ??= createHypervisorPool(this.settings.hypervisor);
+    return this.pool;
+  }
+
+  hypervisorFor(host: string | null): HypervisorPort {
+    return this.hypervisors().forHost(host ?? '');
+  }
+
+  db(): Db {
+    this.database ??= openJournal(this.options.journalPath);
+    return this.database;
+  }
+
+  watchdog(): Watchdog {
+    this.dog ??= new Watchdog(this.options.watchdogLogPath ? { logPath: this.options.watchdogLogPath } : {});
+    return this.dog;
+  }
+
+  /** Nova power actions, as the rollback engine needs them. */
+  async compute(signal?: AbortSignal): Promise<ComputePort> {
+    const session = await this.session(signal);
+    return {
+      getStatus: async (id, o) => (await getServerById(session, id, o ?? {})).status,
+      stop: (id, o) => stopServer(session, id, o ?? {}),
+      start: (id, o) => startServer(session, id, o ?? {}),
+      waitForStatus: async (id, status, o) => {
+        await waitForServerStatus(session, id, status, { deadlineMs: o.deadlineMs, intervalMs: 250, ...(o.signal ? { signal: o.signal } : {}) });
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    this.dog?.close();
+    await Promise.allSettled([
+      this.pool?.close(),
+      ...[...this.arrayClients.values()].map((c) => c.close()),
+      this.sessionPromise?.then((s) => s.close()),
+    ]);
+    this.database?.close();
+  }
+}
