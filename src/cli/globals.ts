@@ -1,4 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { CloudOverrides } from '../openstack/config-types.js';
 import type { GlobalOptions } from './types.js';
 
 /** Long names of global options that take a value (the argv pre-scan must skip their values). */
@@ -29,7 +30,7 @@ export function parsePositiveNumber(value: string): number {
   return n;
 }
 
-/** Commander's parsed program options + environment defaults -> GlobalOptions. */
+/** Commander's parsed program options (+ CCSNAP_CONFIG / CCSNAP_JOURNAL defaults) -> GlobalOptions. */
 export function resolveGlobals(opts: Record<string, unknown>, env: NodeJS.ProcessEnv): GlobalOptions {
   const str = (key: string, envName?: string): string | undefined => {
     const v = opts[key];
@@ -44,12 +45,14 @@ export function resolveGlobals(opts: Record<string, unknown>, env: NodeJS.Proces
     verbose: typeof opts.verbose === 'number' ? opts.verbose : 0,
     quiet: opts.quiet === true,
   };
+  // OS_* variables are left to the OpenStack resolver (src/openstack/config.ts), which ranks
+  // flags > environment > clouds.yaml exactly like python-openstackclient; see cloudOverrides().
   const optional: Array<[keyof GlobalOptions, string, string | undefined]> = [
-    ['osCloud', 'osCloud', 'OS_CLOUD'],
-    ['osAuthUrl', 'osAuthUrl', 'OS_AUTH_URL'],
-    ['osRegionName', 'osRegionName', 'OS_REGION_NAME'],
-    ['osInterface', 'osInterface', 'OS_INTERFACE'],
-    ['osCacert', 'osCacert', 'OS_CACERT'],
+    ['osCloud', 'osCloud', undefined],
+    ['osAuthUrl', 'osAuthUrl', undefined],
+    ['osRegionName', 'osRegionName', undefined],
+    ['osInterface', 'osInterface', undefined],
+    ['osCacert', 'osCacert', undefined],
     ['config', 'config', 'CCSNAP_CONFIG'],
     ['journal', 'journal', 'CCSNAP_JOURNAL'],
   ];
@@ -59,4 +62,16 @@ export function resolveGlobals(opts: Record<string, unknown>, env: NodeJS.Proces
   }
   if (typeof opts.timeout === 'number') globals.timeout = opts.timeout;
   return globals;
+}
+
+/** The --os-* flags as overrides for resolveCloud({ env: ctx.env, overrides }) (flags win over OS_* and files). */
+export function cloudOverrides(globals: GlobalOptions): CloudOverrides {
+  const o: CloudOverrides = {};
+  if (globals.osCloud !== undefined) o.cloud = globals.osCloud;
+  if (globals.osAuthUrl !== undefined) o.authUrl = globals.osAuthUrl;
+  if (globals.osCacert !== undefined) o.cacert = globals.osCacert;
+  if (globals.insecure) o.insecure = true;
+  if (globals.osRegionName !== undefined) o.region = globals.osRegionName;
+  if (globals.osInterface !== undefined) o.interface = globals.osInterface;
+  return o;
 }

@@ -8,8 +8,13 @@ export type CommandResult =
   | { kind: 'show'; fields: Record<string, unknown>; exitCode?: number }
   | { kind: 'none'; exitCode?: number };
 
-/** Global options (python-openstackclient names), with environment defaults already applied. */
+/**
+ * Global options (python-openstackclient names). The os* fields hold the flags only: OS_* variables
+ * are applied by resolveCloud (pass `cloudOverrides(globals)` and `ctx.env`). config/journal include
+ * their CCSNAP_CONFIG / CCSNAP_JOURNAL defaults.
+ */
 export interface GlobalOptions {
+  /** --os-cloud (OS_CLOUD is read by resolveCloud). */
   osCloud?: string;
   osAuthUrl?: string;
   osRegionName?: string;

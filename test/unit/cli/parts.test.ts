@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scanArgv } from '../../../src/cli/argv.js';
-import { resolveGlobals } from '../../../src/cli/globals.js';
+import { cloudOverrides, resolveGlobals } from '../../../src/cli/globals.js';
 import { createLogger, levelFor } from '../../../src/cli/logger.js';
 import { redact, redactUrl } from '../../../src/cli/redact.js';
 import { renderError } from '../../../src/cli/render-error.js';
@@ -25,10 +25,16 @@ describe('scanArgv', () => {
 });
 
 describe('resolveGlobals', () => {
-  it('takes flags first, then OS_* / CCSNAP_* environment', () => {
+  it('keeps OS_* flags only (resolveCloud reads OS_*), and defaults config/journal from CCSNAP_*', () => {
     const env = { OS_CLOUD: 'envcloud', OS_REGION_NAME: 'R2', CCSNAP_JOURNAL: '/j.db', CCSNAP_CONFIG: '' };
     const g = resolveGlobals({ osCloud: 'flagcloud', verbose: 2, timeout: 5, insecure: true }, env);
-    expect(g).toEqual({ osCloud: 'flagcloud', osRegionName: 'R2', journal: '/j.db', insecure: true, sandbox: false, debug: false, verbose: 2, quiet: false, timeout: 5 });
+    expect(g).toEqual({ osCloud: 'flagcloud', journal: '/j.db', insecure: true, sandbox: false, debug: false, verbose: 2, quiet: false, timeout: 5 });
+    expect(resolveGlobals({ journal: '/flag.db' }, env).journal).toBe('/flag.db');
+  });
+  it('turns flags into resolveCloud overrides', () => {
+    const g = resolveGlobals({ osCloud: 'c', osRegionName: 'R', osInterface: 'internal', osCacert: '/ca', insecure: true, osAuthUrl: 'https://k' }, {});
+    expect(cloudOverrides(g)).toEqual({ cloud: 'c', region: 'R', interface: 'internal', cacert: '/ca', insecure: true, authUrl: 'https://k' });
+    expect(cloudOverrides(resolveGlobals({}, { OS_CLOUD: 'x' }))).toEqual({});
   });
 });
 
