@@ -18,6 +18,7 @@ interface Job {
   resolve(result: VirshResult): void;
   reject(err: unknown): void;
   urgent: boolean;
+  onQueuedAbort?: () => void;
 }
 
 /** Lines virsh prints on stderr that do not mean the command failed. */
@@ -60,7 +61,8 @@ export class VirshSession {
         const at = this.queue.findIndex((j) => !j.urgent);
         this.queue.splice(at < 0 ? this.queue.length : at, 0, job);
       } else this.queue.push(job);
-      signal.addEventListener('abort', () => this.dropQueued(job), { once: true });
+      job.onQueuedAbort = () => this.dropQueued(job);
+      signal.addEventListener('abort', job.onQueuedAbort, { once: true });
       this.pump();
     });
   }
@@ -102,13 +104,11 @@ export class VirshSession {
     }
     this.busy = true;
     this.setRef(true);
-    void this.execute(job).finally(() => {
-      this.busy = false;
-      this.pump();
-    });
+    void this.execute(job).then(() => this.pump());
   }
 
   private async execute(job: Job): Promise<void> {
+    if (job.onQueuedAbort) job.signal.removeEventListener('abort', job.onQueuedAbort);
     const started = performance.now();
     const token = `ccsnap${randomBytes(6).toString('hex')}`;
     const child = this.ensureChild();
@@ -142,8 +142,10 @@ export class VirshSession {
         child.stdin.write(`echo ${token}B\n${job.line}\necho ${token}E\necho --err ${token}E\n`);
         this.onData();
       });
+      this.busy = false;
       job.resolve(result);
     } catch (err) {
+      this.busy = false;
       job.reject(err);
     }
   }
