@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { toCcsnapError } from '../errors.js';
 import {
-  acquireLock, finishOperation, getSet, insertOperation, recordStep, releaseLock, setOperationState, setSetState, updateMember, type Db,
+  acquireLock, finishOperation, insertOperation, markSnapshotGone, recordStep, releaseLock, setOperationState, type Db,
 } from '../journal/index.js';
 import { mapLimited } from '../util/limit.js';
 import { nowMs } from '../util/time.js';
@@ -67,17 +67,7 @@ async function deleteOne(d: PlannedDeletion, deps: DeleteDeps, opId: string): Pr
   return outcome;
 }
 
-/** Journal: members gone → deleted; a set with no member left on the array → deleted. */
+/** Journal: snapshots gone → members deleted; a set with nothing left → deleted. */
 function markSets(db: Db, deletions: DeletionOutcome[]): void {
-  const touched = new Set<string>();
-  for (const d of deletions) {
-    if (!d.setId || d.outcome === 'failed') continue;
-    if (!getSet(db, d.setId)) continue;
-    updateMember(db, d.setId, d.volumeId, { state: 'deleted' });
-    touched.add(d.setId);
-  }
-  for (const setId of touched) {
-    const set = getSet(db, setId)!;
-    if (set.members.every((m) => m.state === 'deleted' || m.state === 'failed')) setSetState(db, setId, 'deleted');
-  }
+  for (const d of deletions) if (d.outcome !== 'failed') markSnapshotGone(db, d.name);
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CcsnapError, toCcsnapError } from '../errors.js';
 import {
-  acquireLock, finishOperation, insertOperation, listSteps, recordStep, releaseLock, setOperationState,
+  acquireLock, finishOperation, insertOperation, listSteps, markSnapshotGone, recordStep, releaseLock, setOperationState,
   type Db, type StepTiming,
 } from '../journal/index.js';
 import { nowMs } from '../util/time.js';
@@ -89,10 +89,12 @@ async function runRollback(plan: RollbackPlan, deps: RollbackDeps, opId: string,
         if (v.discardBy === 'ccsnap') {
           for (const d of [...v.discard].reverse()) {
             await step('discard-newer', () => deps.array(v.arrayName).deleteSnapshot({ fsId: v.fsId, path: d.path, signal: AbortSignal.timeout(deps.timeouts.arrayMs) }), { volumeId: v.volumeId, path: d.path });
+            markSnapshotGone(deps.db, d.name);
           }
         }
         await step('rollback-volume', () => deps.array(v.arrayName).rollbackToSnapshot({ fsId: v.fsId, path: v.target.path, signal: AbortSignal.timeout(deps.timeouts.arrayMs) }), { volumeId: v.volumeId, path: v.target.path });
         states.set(v.volumeId, { state: 'rolled-back' });
+        if (v.discardBy === 'array') for (const d of v.discard) markSnapshotGone(deps.db, d.name);
       } catch (err) {
         states.set(v.volumeId, { state: 'failed', error: (err as Error).message });
         throw err;

@@ -90,3 +90,17 @@ function toSet(row: SetRow, members: MemberRecord[]): SetRecord {
     frozenMs: row.frozen_ms, opId: row.op_id, steps: row.steps_json ? (JSON.parse(row.steps_json) as StepTiming[]) : null, members,
   };
 }
+
+/**
+ * Records that an array snapshot is gone (deleted by ccsnap, or destroyed by a rollback): its member
+ * becomes `deleted`, and a set with nothing left on the array becomes `deleted`. Unknown names are ignored.
+ */
+export function markSnapshotGone(db: Db, snapshotName: string): void {
+  const row = db.prepare('SELECT set_id FROM members WHERE snapshot_name = ?').get(snapshotName) as { set_id: string } | undefined;
+  if (!row) return;
+  db.transaction(() => {
+    db.prepare("UPDATE members SET state = 'deleted' WHERE snapshot_name = ?").run(snapshotName);
+    const left = db.prepare("SELECT COUNT(*) AS n FROM members WHERE set_id = ? AND state NOT IN ('deleted', 'failed')").get(row.set_id) as { n: number };
+    if (left.n === 0) db.prepare("UPDATE sets SET state = 'deleted' WHERE id = ?").run(row.set_id);
+  })();
+}

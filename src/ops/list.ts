@@ -7,5 +7,5 @@ export async function listSnapshots(rt: Runtime, opts: { instance?: string; sign
   rt.requireArrays();
   const inventory = await gatherInventory(rt, opts);
   const entries = await catalogFor(rt, inventory.instances, opts.signal);
-  return entries.sort((a, b) => a.instance.name.localeCompare(b.instance.name) || (b.created ?? '').localeCompare(a.created ?? '') || a.volumeId.localeCompare(b.volumeId));
+  return entries.sort((a, b) => a.instance.name.localeCompare(b.instance.name) || (b.created ?? '').localeCompare(a.created ?? '') || (a.setId ?? a.name).localeCompare(b.setId ?? b.name) || (a.index ?? 0) - (b.index ?? 0));
 }

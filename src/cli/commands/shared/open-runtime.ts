@@ -1,14 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { findConfigFile, loadSettings } from '../../../config.js';
 import { defaultJournalPath } from '../../../journal/index.js';
-import { isProcessAlive } from '../../../journal/locks.js';
 import { resolveCloud, type CloudConfig } from '../../../openstack/index.js';
 import { Runtime } from '../../../runtime.js';
-import type { RunningSandbox } from '../../../sandbox/index.js';
-import { defaultStatePath, serverInfoPath, type ServerInfo } from '../../sandbox-paths.js';
-import { SANDBOX_API_KEY_ENV, SANDBOX_CLOUD_NAME, sandboxCcsnapConfig } from '../../sandbox-config.js';
+import { defaultStatePath } from '../../sandbox-paths.js';
+import { SANDBOX_CLOUD_NAME } from '../../sandbox-config.js';
+import { openSandboxSession } from '../../sandbox-session.js';
 import type { CommandContext } from '../../types.js';
+import { cloudOverrides } from '../../globals.js';
 
 export interface OpenedRuntime {
   rt: Runtime;
@@ -25,17 +25,7 @@ export interface OpenedRuntime {
 export async function openRuntime(ctx: CommandContext): Promise<OpenedRuntime> {
   if (useSandbox(ctx)) return openSandboxRuntime(ctx);
   const { globals, env } = ctx;
-  const cloud = resolveCloud({
-    env,
-    ...(globals.osCloud ? { cloud: globals.osCloud } : {}),
-    overrides: {
-      ...(globals.osAuthUrl ? { authUrl: globals.osAuthUrl } : {}),
-      ...(globals.osCacert ? { cacert: globals.osCacert } : {}),
-      ...(globals.insecure ? { insecure: true } : {}),
-      ...(globals.osRegionName ? { region: globals.osRegionName } : {}),
-      ...(globals.osInterface ? { interface: globals.osInterface } : {}),
-    },
-  });
+  const cloud = resolveCloud({ env, ...(globals.osCloud ? { cloud: globals.osCloud } : {}), overrides: cloudOverrides(globals) });
   const file = findConfigFile(globals.config, env);
   const inline = !file && isDict(cloud.raw.ccsnap) ? (cloud.raw.ccsnap as Record<string, unknown>) : undefined;
   const settings = await loadSettings({ file, cloudName: cloud.name, env, ...(inline ? { inline } : {}) });
@@ -54,43 +44,21 @@ function useSandbox(ctx: CommandContext): boolean {
 
 async function openSandboxRuntime(ctx: CommandContext): Promise<OpenedRuntime> {
   const statePath = defaultStatePath(ctx.env);
-  let sandbox: RunningSandbox | undefined;
-  let url = runningSandboxUrl(statePath);
-  if (!url) {
-    const { startSandbox } = await import('../../../sandbox/index.js');
-    sandbox = await startSandbox({ host: '127.0.0.1', port: 0, statePath });
-    url = sandbox.url;
-    ctx.log.info(`using the built-in sandbox cloud (in-process at ${url}, state ${statePath}); configure clouds.yaml or OS_* to use a real cloud`);
-  } else {
-    ctx.log.info(`using the running sandbox at ${url}`);
-  }
-  const cloud = sandboxCloud(url);
-  const { loadSettings } = await import('../../../config.js');
-  const settings = await loadSettings({
-    file: null, cloudName: SANDBOX_CLOUD_NAME, inline: sandboxCcsnapConfig(url),
-    env: { ...ctx.env, [SANDBOX_API_KEY_ENV]: (await import('../../../sandbox/seed.js')).SANDBOX_API_KEY },
-  });
+  const session = await openSandboxSession(ctx, { statePath });
+  ctx.log.info(session.inProcess
+    ? `using the built-in sandbox cloud (in-process at ${session.url}, state ${statePath}); configure clouds.yaml or OS_* to use a real cloud`
+    : `using the running sandbox at ${session.url}`);
+  const settings = await loadSettings({ file: null, cloudName: session.cloudName, inline: session.ccsnapConfig, env: { ...ctx.env, ...session.env } });
   const journalPath = ctx.globals.journal ?? join(dirname(statePath), 'journal.db');
-  const rt = new Runtime({ cloud, settings, journalPath, ...timeout(ctx), watchdogLogPath: join(dirname(statePath), 'watchdog.log') });
+  const rt = new Runtime({ cloud: sandboxCloud(session.url), settings, journalPath, ...timeout(ctx), watchdogLogPath: join(dirname(statePath), 'watchdog.log') });
   return {
     rt,
-    sandboxUrl: url,
+    sandboxUrl: session.url,
     close: async () => {
       await rt.close();
-      await sandbox?.close();
+      await session.close();
     },
   };
-}
-
-function runningSandboxUrl(statePath: string): string | undefined {
-  const infoPath = serverInfoPath(statePath);
-  if (!existsSync(infoPath)) return undefined;
-  try {
-    const info = JSON.parse(readFileSync(infoPath, 'utf8')) as ServerInfo;
-    return isProcessAlive(info.pid) ? info.url : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 export function sandboxCloud(url: string): CloudConfig {

@@ -1,0 +1,65 @@
+import type { Command } from 'commander';
+import type { RollbackPlan } from '../../engine/plan-rollback.js';
+import type { CommandContext, CommandSpec } from '../types.js';
+import { terminalConfirm } from './shared/prompt.js';
+import { withRuntime } from './shared/with-runtime.js';
+
+const COLUMNS = ['Volume ID', 'Target', 'State', 'Discarded', 'Error'];
+
+/** Seed Task 3: roll every array volume of an instance back to one set, destroying nothing unnamed. */
+export const command: CommandSpec = {
+  name: 'rollback',
+  summary: 'Roll an instance back to a snapshot set',
+  output: 'list',
+  configure(cmd: Command) {
+    cmd
+      .argument('<instance>', 'instance id or name')
+      .argument('<set>', 'snapshot set id (or the name of a snapshot made by another tool)')
+      .option('--discard-newer', 'accept that the snapshots newer than the set (named in the plan) are destroyed')
+      .option('--partial', 'allow a set that does not cover all of the instance\'s array volumes')
+      .option('--no-safety', 'do not take a safety set first (arrays that keep newer snapshots)')
+      .option('--no-start', 'leave the instance stopped afterwards')
+      .option('--dry-run', 'print the plan; change nothing')
+      .option('-y, --yes', 'do not ask for confirmation');
+  },
+  async run(ctx, args, opts) {
+    const out = await withRuntime(ctx, { recover: true }, async (rt) => {
+      const { rollbackInstance } = await import('../../ops/rollback.js');
+      const ask = terminalConfirm(ctx);
+      return rollbackInstance(rt, {
+        instance: args[0]!, set: args[1]!,
+        discardNewer: Boolean(opts.discardNewer), partial: Boolean(opts.partial), safety: opts.safety !== false,
+        ...(opts.start === false ? { start: false } : {}),
+        dryRun: Boolean(opts.dryRun), yes: Boolean(opts.yes), signal: ctx.signal,
+        ...(ask ? { confirm: (plan: RollbackPlan) => { describePlan(ctx, plan); return ask('Proceed with this rollback?'); } } : {}),
+      });
+    });
+    if (!out.result) {
+      describePlan(ctx, out.plan);
+      return { kind: 'list', columns: COLUMNS, rows: out.plan.volumes.map((v) => ({ 'Volume ID': v.volumeId, Target: v.target.path, State: 'planned', Discarded: v.discard.map((d) => d.path), Error: null })) };
+    }
+    const r = out.result;
+    if (r.error) ctx.stderr.write(`ccsnap: error: ${r.error.message} [${r.error.code}]\n`);
+    if (r.safetySet) ctx.log.info(`safety set ${r.safetySet.setId} taken before the rollback`);
+    return {
+      kind: 'list',
+      columns: COLUMNS,
+      rows: r.volumes.map((v) => ({ 'Volume ID': v.volumeId, Target: v.target, State: v.state, Discarded: v.discarded, Error: v.error ?? null })),
+      exitCode: r.state === 'done' ? 0 : 1,
+    };
+  },
+};
+
+/** The plan in words, on stderr (stdout carries the formatted result). */
+function describePlan(ctx: CommandContext, plan: RollbackPlan): void {
+  const lines = [`Rollback plan for ${plan.instance.name} (${plan.instance.id}) to set ${plan.setId}:`];
+  if (plan.stop) lines.push('  1. stop the instance and wait for SHUTOFF');
+  if (plan.safety.take) lines.push('  2. take a safety set of the current disks');
+  for (const v of plan.volumes) {
+    lines.push(`  - roll back volume ${v.volumeId} to ${v.target.path}`);
+    for (const d of v.discard) lines.push(`      DESTROYS newer snapshot ${d.path}${v.discardBy === 'ccsnap' ? ' (deleted by ccsnap first)' : ' (by the array)'}`);
+  }
+  if (plan.notCovered.length) lines.push(`  - NOT rolled back (--partial): ${plan.notCovered.join(', ')}`);
+  lines.push(plan.start ? '  then start the instance and wait for ACTIVE' : '  the instance is left stopped');
+  ctx.stderr.write(`${lines.join('\n')}\n`);
+}

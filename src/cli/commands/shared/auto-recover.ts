@@ -1,0 +1,19 @@
+import { recoverOperations } from '../../../ops/recover.js';
+import type { Runtime } from '../../../runtime.js';
+import type { CommandContext } from '../../types.js';
+
+/**
+ * Every command that touches the journal first repairs what a dead ccsnap left behind:
+ * frozen guests are thawed, half-made sets are cleaned. Rollbacks are left to `ccsnap recover`.
+ */
+export async function autoRecover(ctx: CommandContext, rt: Runtime): Promise<void> {
+  try {
+    for (const r of await recoverOperations(rt, { auto: true, signal: ctx.signal })) {
+      if (r.outcome === 'recovered') ctx.log.warn(`recovered interrupted ${r.kind} ${r.opId} of ${r.instanceName}: ${r.detail}`);
+      else if (r.outcome === 'failed') ctx.log.warn(`could not recover ${r.kind} ${r.opId} of ${r.instanceName}: ${r.detail}`);
+      else if (r.detail.includes('ccsnap recover')) ctx.log.warn(`${r.kind} ${r.opId} of ${r.instanceName}: ${r.detail}`);
+    }
+  } catch (err) {
+    ctx.log.warn(`automatic recovery failed: ${(err as Error).message}`);
+  }
+}

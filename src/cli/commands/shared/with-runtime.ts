@@ -1,0 +1,15 @@
+import type { Runtime } from '../../../runtime.js';
+import type { CommandContext } from '../../types.js';
+import { autoRecover } from './auto-recover.js';
+import { openRuntime } from './open-runtime.js';
+
+/** Opens the runtime (optionally running the automatic recovery pass), runs `fn`, always closes. */
+export async function withRuntime<T>(ctx: CommandContext, opts: { recover: boolean }, fn: (rt: Runtime, sandboxUrl?: string) => Promise<T>): Promise<T> {
+  const opened = await openRuntime(ctx);
+  try {
+    if (opts.recover) await autoRecover(ctx, opened.rt);
+    return await fn(opened.rt, opened.sandboxUrl);
+  } finally {
+    await opened.close();
+  }
+}

@@ -1,0 +1,37 @@
+import type { Command } from 'commander';
+import type { CommandSpec } from '../types.js';
+import { withRuntime } from './shared/with-runtime.js';
+
+/** One snapshot set in full. */
+export const command: CommandSpec = {
+  name: 'show',
+  summary: 'Show one snapshot set',
+  output: 'show',
+  configure(cmd: Command) {
+    cmd.argument('<set>', 'snapshot set id');
+  },
+  async run(ctx, args) {
+    const view = await withRuntime(ctx, { recover: true }, async (rt) => {
+      const { showSet } = await import('../../ops/show.js');
+      return showSet(rt, args[0]!, ctx.signal);
+    });
+    const s = view.set;
+    return {
+      kind: 'show',
+      fields: {
+        set_id: args[0],
+        instance_id: view.instanceId,
+        instance_name: view.instanceName,
+        label: s?.label ?? null,
+        created: s?.createdAt ?? null,
+        state: s?.state ?? 'not-in-journal',
+        consistency: s?.consistency ?? null,
+        reason: s?.reason ?? null,
+        frozen_ms: s?.frozenMs ?? null,
+        members: view.members.map((m) => ({ volume_id: m.volumeId, array: m.arrayName, filesystem_id: m.fsId, snapshot: m.snapshotName, path: m.path, journal: m.journalState, on_array: m.onArray })),
+        steps: (s?.steps ?? []).map((st) => ({ step: st.name, status: st.status, ms: st.durationMs })),
+        operation_id: s?.opId ?? null,
+      },
+    };
+  },
+};
