@@ -1,0 +1,98 @@
+import { formatSnapshotName } from '../engine/names.js';
+import { addServer, seedDemoState } from './seed.js';
+import { emptyState, type ArraySnapshotRecord, type SandboxServer, type SandboxState } from './state.js';
+
+/**
+ * Big sandbox states for benchmarks: N instances x V array volumes x S snapshots per volume, spread
+ * over H compute hosts. Deterministic (same spec, same JSON) and linear in the size of the result.
+ */
+export interface ScaleSpec {
+  instances: number;
+  /** Array volumes per instance (the first is the boot volume). */
+  volumesPerInstance: number;
+  /** Snapshots per volume: S ccsnap-style sets per instance, each with one member per volume. */
+  snapshotsPerVolume: number;
+  /** Compute hosts `compute-1` .. `compute-H` (default 10). */
+  hosts?: number;
+  /** 'round-robin' (default): instance i on host i mod H; 'blocked': consecutive runs of instances per host. */
+  hostLayout?: 'round-robin' | 'blocked';
+  /** Instance names are `<prefix>-<00001>`; use distinct prefixes to add several groups (default 'vm'). */
+  namePrefix?: string;
+  /** Volume type of every volume (default 'cb-ssd', which the sandbox puts on the array). */
+  volumeType?: string;
+  /** 'ccsnap' (default): names ccsnap makes (`ccs_<set>_<time>_<k>of<n>`); 'foreign': `snap-<n>`. */
+  snapshotNames?: 'ccsnap' | 'foreign';
+  /** Epoch ms of the oldest set (default 2026-10-01T00:00:00Z); each later set is one hour newer. */
+  baseTime?: number;
+}
+
+const DEFAULT_BASE_TIME = Date.UTC(2026, 9, 1);
+const HOUR_MS = 3_600_000;
+
+/** A new state with the sandbox identity, flavors, types and array, and the scaled inventory (nothing else). */
+export function buildScaledState(spec: ScaleSpec): SandboxState {
+  const state = seedDemoState(emptyState(), []);
+  state.cinder.volumes = [];
+  state.array.filesystems = [];
+  addScaledServers(state, spec);
+  return state;
+}
+
+/** Adds the scaled inventory to an existing seeded state; returns the servers it added. */
+export function addScaledServers(state: SandboxState, spec: ScaleSpec): SandboxServer[] {
+  checkSpec(spec);
+  const hosts = spec.hosts ?? 10;
+  const prefix = spec.namePrefix ?? 'vm';
+  const width = Math.max(5, String(spec.instances).length);
+  const volumes = Array.from({ length: spec.volumesPerInstance }, () => spec.volumeType ?? 'cb-ssd');
+  const servers: SandboxServer[] = [];
+  for (let i = 0; i < spec.instances; i++) {
+    const name = `${prefix}-${String(i + 1).padStart(width, '0')}`;
+    const host = `compute-${hostIndex(i, spec.instances, hosts, spec.hostLayout ?? 'round-robin') + 1}`;
+    const fsBefore = state.array.filesystems.length;
+    servers.push(addServer(state, { name, host, volumes }));
+    const fsIds = state.array.filesystems.slice(fsBefore).map((f) => f.id);
+    addSnapshots(state, fsIds, spec, snapshotSeq(state));
+  }
+  return servers;
+}
+
+function checkSpec(spec: ScaleSpec): void {
+  const counts: Array<[string, number | undefined]> = [
+    ['instances', spec.instances], ['volumesPerInstance', spec.volumesPerInstance], ['snapshotsPerVolume', spec.snapshotsPerVolume], ['hosts', spec.hosts ?? 1],
+  ];
+  for (const [what, n] of counts) {
+    if (!Number.isInteger(n) || n! < 0) throw new RangeError(`scale: ${what} must be a non-negative integer, got ${String(n)}`);
+  }
+  if ((spec.hosts ?? 10) < 1) throw new RangeError('scale: hosts must be at least 1');
+  if (spec.volumesPerInstance > 26) throw new RangeError('scale: at most 26 volumes per instance (vda..vdz)');
+}
+
+export function hostIndex(i: number, instances: number, hosts: number, layout: 'round-robin' | 'blocked'): number {
+  if (layout === 'round-robin') return i % hosts;
+  return Math.min(hosts - 1, Math.floor(i / Math.ceil(instances / hosts)));
+}
+
+/** The running number of generated snapshots (kept in the id), so repeated calls never reuse an id. */
+function snapshotSeq(state: SandboxState): number {
+  return state.array.snapshots.length;
+}
+
+function addSnapshots(state: SandboxState, fsIds: string[], spec: ScaleSpec, firstSeq: number): void {
+  const base = spec.baseTime ?? DEFAULT_BASE_TIME;
+  let seq = firstSeq;
+  for (let s = 0; s < spec.snapshotsPerVolume; s++) {
+    const createdAt = base + s * HOUR_MS;
+    const setSeq = seq;
+    fsIds.forEach((fsId, k) => {
+      const name = spec.snapshotNames === 'foreign'
+        ? `snap-${seq}`
+        : formatSnapshotName(setSeq.toString(16).padStart(12, '0'), new Date(createdAt), k + 1, fsIds.length);
+      state.array.snapshots.push(snapshotRecord(seq++, fsId, name, createdAt));
+    });
+  }
+}
+
+function snapshotRecord(seq: number, fsId: string, name: string, createdAt: number): ArraySnapshotRecord {
+  return { id: `5ca1ab1e-0000-5000-8000-${seq.toString(16).padStart(12, '0')}`, fsId, name, createdAt, clones: 0 };
+}
