@@ -203,4 +203,19 @@ describe.each(['persistent', 'oneshot'] as const)('sandbox hypervisor through th
     expect((await codeOf(p)).code).toBe('CCSNAP_ABORTED');
     expect(await hv.domainState(WEB)).toBe('running');
   });
+
+  it.runIf(session === 'persistent')('a thaw jumps the queue of its session', async () => {
+    const hv = pool().forHost('compute-1');
+    await hv.freeze(WEB);
+    sandbox.ctx.faults.add({ service: 'hypervisor', key: 'domstate', latencyMs: 400, times: 1 });
+    const since = sandbox.ctx.transcript.lastSeq();
+    const busy = hv.domainState(WEB);
+    const status = hv.freezeStatus(WEB);
+    const thaw = hv.thaw(WEB);
+    expect(await thaw).toEqual({ filesystems: 2 });
+    expect(await status).toBe('thawed');
+    await busy;
+    const order = sandbox.ctx.transcript.list(since).filter((e) => e.path.includes('/virsh/')).map((e) => e.command);
+    expect(order).toEqual(['domstate', 'domfsthaw', 'qemu-agent-command']);
+  });
 });
