@@ -44,11 +44,13 @@ export function catalogSnapshots(
       for (const snap of snapshotsByFs.get(v.array.fsId) ?? []) {
         seen.add(snap.name);
         const parsed = parseSnapshotName(snap.name);
+        const journal = parsed ? setsById.get(parsed.setId) : undefined;
         entries.push({
           instance, volumeId: v.id, arrayName: v.array.name, fsId: v.array.fsId, name: snap.name, path: snap.path, clones: snap.clones,
           setId: parsed?.setId ?? null, index: parsed?.index ?? null, total: parsed?.total ?? null,
-          created: parsed ? parsed.createdAt.toISOString() : snap.timestamp || null,
-          onArray: true, journal: parsed ? setsById.get(parsed.setId) : undefined,
+          // The journal's time (ms) when it knows the set, so every member of a set (on the array or not) shows the same time.
+          created: journal?.createdAt ?? parsed?.createdAt.toISOString() ?? arrayTimestampToIso(snap.timestamp),
+          onArray: true, journal,
         });
       }
       for (const set of journalSets) {
@@ -65,6 +67,19 @@ export function catalogSnapshots(
     }
   }
   return entries;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * The array's snapshot timestamp ("Thu Aug 25 2016 10:55", UTC) as ISO 8601, so it sorts and compares
+ * with ccsnap's times; an unrecognised text is kept as is, an empty one is null.
+ */
+export function arrayTimestampToIso(timestamp: string): string | null {
+  const m = /^\w{3} (\w{3}) (\d{1,2}) (\d{4}) (\d{2}):(\d{2})(?::(\d{2}))?$/.exec(timestamp.trim());
+  const month = m ? MONTHS.indexOf(m[1]!) : -1;
+  if (!m || month < 0) return timestamp.trim() || null;
+  return new Date(Date.UTC(Number(m[3]), month, Number(m[2]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0))).toISOString();
 }
 
 /** The drift/ownership status of an entry, for the list's Status column. */
