@@ -1,4 +1,5 @@
 import { CcsnapError } from '../errors.js';
+import type { SetRecord } from '../journal/types.js';
 import type { SnapshotEntry } from './catalog.js';
 import type { InstanceInfo } from './ports.js';
 
@@ -8,6 +9,11 @@ export interface DeleteSelection {
   keepLast?: number;
   olderThanMs?: number;
   now: Date;
+  /**
+   * The journal's sets of this instance, in any state: a named set the journal knows but that has nothing
+   * left on the array (deleted before, by ccsnap or behind its back) is deleted again as a no-op.
+   */
+  journalSets?: SetRecord[];
 }
 
 export interface PlannedDeletion {
@@ -36,6 +42,12 @@ export function planDelete(instance: InstanceInfo, entries: SnapshotEntry[], sel
   const chosen = new Set<SnapshotEntry>();
   for (const ref of sel.refs) {
     const hits = mine.filter((e) => e.setId === ref || e.name === ref || e.path === ref);
+    const gone = hits.length === 0 ? goneSet(instance, sel.journalSets ?? [], ref) : [];
+    if (gone.length) {
+      gone.forEach((g) => chosen.add(g));
+      selected.push({ ref, why: 'named (already deleted)' });
+      continue;
+    }
     if (hits.length === 0) {
       throw new CcsnapError('CCSNAP_SET_NOT_FOUND', `no snapshot set or snapshot "${ref}" on the volumes of instance ${instance.name}; nothing was deleted`, { details: { ref, instance: instance.id } });
     }
@@ -56,14 +68,38 @@ export function planDelete(instance: InstanceInfo, entries: SnapshotEntry[], sel
   return { kind: 'delete', instance, deletions, selected };
 }
 
+/** A set of this instance only the journal still knows (nothing of it on the array): its members, as absent. */
+function goneSet(instance: InstanceInfo, journalSets: SetRecord[], ref: string): SnapshotEntry[] {
+  const set = journalSets.find((s) => s.id === ref && s.instanceId === instance.id);
+  if (!set) return [];
+  return set.members.map((m) => ({
+    instance, volumeId: m.volumeId, arrayName: m.arrayName, fsId: m.fsId, name: m.snapshotName, path: m.path, clones: 0,
+    setId: set.id, index: null, total: null, created: set.createdAt, onArray: false, journal: set,
+  }));
+}
+
 /** ccsnap sets (never foreign snapshots) to prune: beyond the newest N and/or older than the age. */
 function pruneSets(entries: SnapshotEntry[], sel: DeleteSelection): string[] {
   const created = new Map<string, number>();
+  // Position of each set's snapshot on each filesystem (the array lists oldest first): breaks ties of equal times.
+  const positions = new Map<string, Map<string, number>>();
+  const seenOnFs = new Map<string, number>();
   for (const e of entries) {
+    const position = e.onArray ? (seenOnFs.get(e.fsId) ?? 0) : -1;
+    if (e.onArray) seenOnFs.set(e.fsId, position + 1);
     if (!e.setId || !e.created) continue;
     created.set(e.setId, Date.parse(e.created));
+    if (position >= 0) positions.set(e.setId, (positions.get(e.setId) ?? new Map<string, number>()).set(e.fsId, position));
   }
-  const newestFirst = [...created.entries()].sort((a, b) => b[1] - a[1]).map(([id]) => id);
+  const newer = (a: string, b: string): number => {
+    const byTime = created.get(b)! - created.get(a)!;
+    if (byTime !== 0) return byTime;
+    const pa = positions.get(a);
+    const pb = positions.get(b);
+    const fs = pa && pb ? [...pa.keys()].find((k) => pb.has(k)) : undefined;
+    return fs ? pb!.get(fs)! - pa!.get(fs)! : a.localeCompare(b);
+  };
+  const newestFirst = [...created.keys()].sort(newer);
   return newestFirst.filter((id, i) => {
     const beyondKeep = sel.keepLast === undefined || i >= sel.keepLast;
     const old = sel.olderThanMs === undefined || created.get(id)! < sel.now.getTime() - sel.olderThanMs;

@@ -1,6 +1,7 @@
 import { applyDelete, type DeleteResult } from '../engine/apply-delete.js';
 import { planDelete, type DeletePlan } from '../engine/plan-delete.js';
 import { CcsnapError } from '../errors.js';
+import { listSets } from '../journal/index.js';
 import type { Runtime } from '../runtime.js';
 import { gatherInventory } from './inventory.js';
 import { pickInstance } from './resolve.js';
@@ -24,12 +25,13 @@ export async function deleteSnapshots(rt: Runtime, req: DeleteRequest): Promise<
   const entry = pickInstance(inventory.instances, req.instance);
   const catalog = await catalogFor(rt, [entry], req.signal);
   const plan = planDelete(entry.instance, catalog, {
-    refs: req.refs, now: new Date(),
+    refs: req.refs, now: new Date(), journalSets: listSets(rt.db(), { instanceId: entry.instance.id }),
     ...(req.keepLast !== undefined ? { keepLast: req.keepLast } : {}),
     ...(req.olderThanMs !== undefined ? { olderThanMs: req.olderThanMs } : {}),
   });
   if (req.dryRun || plan.deletions.length === 0) return { plan };
-  if (!req.yes) {
+  // Deleting only what is already gone changes nothing on the array: no confirmation needed.
+  if (!req.yes && plan.deletions.some((d) => d.onArray)) {
     if (!req.confirm) throw new CcsnapError('CCSNAP_CONFIRM_REQUIRED', `deleting ${plan.deletions.length} snapshot(s) of ${entry.instance.name} needs --yes (or a terminal to confirm)`, { exitCode: 2 });
     if (!(await req.confirm(plan))) throw new CcsnapError('CCSNAP_CANCELLED', 'cancelled; nothing was deleted');
   }
