@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { CcsnapError, isAbortError, toCcsnapError } from '../errors.js';
 import {
-  acquireLock, finishOperation, finishSet, insertOperation, insertSet, releaseLock, setOperationState, updateMember,
+  finishOperation, finishSet, insertOperation, insertSet, setOperationState, updateMember,
   type Consistency, type Db, type StepTiming,
 } from '../journal/index.js';
 import { withDeadline } from '../util/abort.js';
@@ -15,6 +14,8 @@ import { cleanupMembers, findPaths, type MemberOutcome } from './members.js';
 export interface WatchdogPort {
   arm(message: { id: string; domain: string; host: string; hypervisor: unknown; deadline: number }): Promise<void>;
   disarm(id: string): Promise<void>;
+  /** Moves an armed guest's deadline (fire-and-forget). */
+  tighten?(id: string, deadline: number): void;
 }
 
 export interface CreateDeps {
@@ -45,31 +46,25 @@ export interface CreateResult {
   error?: { code: string; message: string };
 }
 
-/** Extra time the watchdog waits beyond our own bounds before it thaws on its own. */
+/** Extra time the watchdog waits beyond --max-freeze before it thaws on its own (a second thaw is harmless). */
 const WATCHDOG_MARGIN_MS = 2000;
 
 /**
- * Applies a create plan: lock, journal, arm the watchdog, freeze, take every member's array
+ * Applies a create plan (the caller holds the instance lock, see withInstanceLock): journal, arm the watchdog, freeze, take every member's array
  * snapshot in parallel (nothing else runs in the window), thaw with a fresh deadline, verify,
  * then — after the thaw — look up paths, journal, and clean up on failure (all-or-nothing).
  */
-export async function applyCreate(plan: CreatePlan, deps: CreateDeps): Promise<CreateResult> {
-  const opId = randomUUID();
+export async function applyCreate(plan: CreatePlan, deps: CreateDeps, opId: string): Promise<CreateResult> {
   const { db } = deps;
-  acquireLock(db, plan.instance.id, opId);
-  try {
-    insertOperation(db, {
-      id: opId, kind: 'create', instanceId: plan.instance.id, instanceName: plan.instance.name,
-      host: plan.instance.host, uri: plan.uri, domain: plan.instance.domain, plan,
-    });
-    insertSet(db, {
-      id: plan.setId, instanceId: plan.instance.id, instanceName: plan.instance.name, label: plan.label,
-      createdAt: plan.createdAt, opId, members: plan.members,
-    });
-    return await runCreate(plan, deps, opId);
-  } finally {
-    releaseLock(db, plan.instance.id, opId);
-  }
+  insertOperation(db, {
+    id: opId, kind: 'create', instanceId: plan.instance.id, instanceName: plan.instance.name,
+    host: plan.instance.host, uri: plan.uri, domain: plan.instance.domain, plan,
+  });
+  insertSet(db, {
+    id: plan.setId, instanceId: plan.instance.id, instanceName: plan.instance.name, label: plan.label,
+    createdAt: plan.createdAt, opId, members: plan.members,
+  });
+  return runCreate(plan, deps, opId);
 }
 
 async function runCreate(plan: CreatePlan, deps: CreateDeps, opId: string): Promise<CreateResult> {
@@ -83,7 +78,7 @@ async function runCreate(plan: CreatePlan, deps: CreateDeps, opId: string): Prom
   if (plan.freeze.willFreeze) {
     await clock.time('arm-watchdog', () => deps.watchdog.arm({
       id: opId, domain, host: plan.instance.host ?? '', hypervisor: deps.hypervisorConfig,
-      deadline: Date.now() + deps.timeouts.freezeMs + plan.maxFreezeMs + deps.timeouts.thawMs + WATCHDOG_MARGIN_MS,
+      deadline: Date.now() + deps.timeouts.freezeMs + plan.maxFreezeMs + WATCHDOG_MARGIN_MS,
     }));
     setOperationState(deps.db, opId, 'freezing');
     freezeStart = nowMs();
@@ -103,7 +98,10 @@ async function runCreate(plan: CreatePlan, deps: CreateDeps, opId: string): Prom
   // ---- the freeze window: only the array snapshot calls run here ----
   const windowSignal = frozen ? withDeadline(deps.signal, plan.maxFreezeMs) : withDeadline(deps.signal, deps.timeouts.arrayMs);
   const windowStart = nowMs();
-  const settled = await Promise.allSettled(plan.members.map((m) => timedCreate(deps.array(m.arrayName), m, windowSignal)));
+  const calls = plan.members.map((m) => timedCreate(deps.array(m.arrayName), m, windowSignal));
+  // While the array works: pull the watchdog's deadline in to the end of this window (one pipe write, no wait).
+  if (frozen) deps.watchdog.tighten?.(opId, Date.now() + plan.maxFreezeMs + WATCHDOG_MARGIN_MS);
+  const settled = await Promise.allSettled(calls);
   const windowEnd = nowMs();
   let thaw: ThawOutcome | undefined;
   if (frozen) thaw = await thawVerified(deps.hypervisor, domain, { callTimeoutMs: deps.timeouts.thawMs });

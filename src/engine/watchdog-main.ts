@@ -118,6 +118,16 @@ function handle(request: WatchdogRequest): void {
       maybeExit();
       return;
     }
+    case 'tighten': {
+      const entry = armed.get(request.id);
+      if (!entry) return;
+      clearTimeout(entry.timer);
+      const delay = Math.max(0, request.deadline - Date.now());
+      entry.message.deadline = request.deadline;
+      entry.timer = setTimeout(() => fire(request.id, 'deadline passed'), delay);
+      log(`deadline of ${request.id} moved: fires in ${delay} ms`);
+      return;
+    }
     case 'ping':
       reply({ op: 'pong' });
       return;

@@ -20,7 +20,7 @@ export interface DisarmMessage {
   id: string;
 }
 
-export type WatchdogRequest = ArmMessage | DisarmMessage | { op: 'exit' } | { op: 'ping' };
+export type WatchdogRequest = ArmMessage | DisarmMessage | { op: 'tighten'; id: string; deadline: number } | { op: 'exit' } | { op: 'ping' };
 
 export type WatchdogReply =
   | { op: 'ready'; pid: number }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { CcsnapError } from '../errors.js';
@@ -10,6 +11,12 @@ export interface WatchdogOptions {
   /** Program and arguments that start the watchdog (default: this Node with watchdog-main.js). */
   command?: string[];
   startTimeoutMs?: number;
+}
+
+/** The compiled watchdog entry: next to this module in dist/, or dist/ when running from sources (tests). */
+export function watchdogMainPath(): string {
+  const sibling = fileURLToPath(new URL('./watchdog-main.js', import.meta.url));
+  return existsSync(sibling) ? sibling : fileURLToPath(new URL('../../dist/engine/watchdog-main.js', import.meta.url));
 }
 
 /** The ccsnap side of the watchdog: spawns it once, arms and disarms guests. */
@@ -36,6 +43,11 @@ export class Watchdog {
     await this.request({ op: 'disarm', id }, `disarmed:${id}`);
   }
 
+  /** Moves an armed guest's deadline; a pipe write, no acknowledgement awaited. */
+  tighten(id: string, deadline: number): void {
+    this.send({ op: 'tighten', id, deadline });
+  }
+
   /** Lets the watchdog exit once nothing is armed. */
   close(): void {
     if (!this.child) return;
@@ -52,7 +64,7 @@ export class Watchdog {
   }
 
   private spawnChild(): Promise<void> {
-    const [program, ...args] = this.options.command ?? [process.execPath, fileURLToPath(new URL('./watchdog-main.js', import.meta.url))];
+    const [program, ...args] = this.options.command ?? [process.execPath, watchdogMainPath()];
     const env = { ...process.env, ...(this.options.logPath ? { CCSNAP_WATCHDOG_LOG: this.options.logPath } : {}) };
     const child = spawn(program!, args, { detached: true, stdio: ['pipe', 'pipe', 'ignore'], env });
     this.child = child;

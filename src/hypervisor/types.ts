@@ -48,8 +48,16 @@ export interface HypervisorConfig {
   env?: Record<string, string>;
 }
 
+/** A hypervisor connection held by one operation until released. */
+export interface HypervisorLease {
+  hypervisor: Hypervisor;
+  release(): void;
+}
+
 export interface HypervisorPool {
   forHost(host: string): Hypervisor;
+  /** A connection of its own (reused after release), so concurrent operations on a host do not queue behind each other. */
+  lease(host: string): HypervisorLease;
   uriFor(host: string): string;
   close(): Promise<void>;
 }

@@ -28,6 +28,8 @@ function runOnce(options: OneshotOptions, argv: string[], signal: AbortSignal): 
     }
     const child = spawn(options.virsh, ['-c', options.uri, ...argv], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Own process group: a terminal Ctrl-C must not kill a thaw in flight.
+      detached: true,
       env: { ...process.env, ...options.env, LC_ALL: 'C' },
     });
     const out: Buffer[] = [];

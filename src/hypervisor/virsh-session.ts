@@ -174,6 +174,8 @@ export class VirshSession {
     if (this.child) return this.child;
     const child = spawn(this.options.virsh, ['-c', this.options.uri], {
       stdio: ['pipe', 'pipe', 'pipe'],
+      // Own process group: a terminal Ctrl-C must not kill the session the thaw needs (stdin EOF still ends it).
+      detached: true,
       // readline echoes input; a dumb terminal that is very wide keeps each echoed line on one line
       env: { ...process.env, ...this.options.env, LC_ALL: 'C', TERM: 'dumb', COLUMNS: '1000000', LINES: '1000', INPUTRC: '/dev/null' },
     });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { CcsnapError } from '../errors.js';
 import type { Db } from './open.js';
@@ -49,4 +50,15 @@ export function readLock(db: Db, instanceId: string): LockHolder | undefined {
     | { instance_id: string; op_id: string; pid: number; hostname: string; acquired_at: string }
     | undefined;
   return row && { instanceId: row.instance_id, opId: row.op_id, pid: row.pid, hostname: row.hostname, acquiredAt: row.acquired_at };
+}
+
+/** Runs `fn` holding the instance's lock (a fresh operation id is passed in); always releases it. */
+export async function withInstanceLock<T>(db: Db, instanceId: string, fn: (opId: string) => Promise<T>): Promise<T> {
+  const opId = randomUUID();
+  acquireLock(db, instanceId, opId);
+  try {
+    return await fn(opId);
+  } finally {
+    releaseLock(db, instanceId, opId);
+  }
 }

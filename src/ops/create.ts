@@ -3,7 +3,7 @@ import type { InstanceSnapshots } from '../engine/catalog.js';
 import { newSetId } from '../engine/names.js';
 import { planCreate, type CreateFacts, type CreatePlan, type FreezePolicy } from '../engine/plan-create.js';
 import { toCcsnapError } from '../errors.js';
-import { readLock } from '../journal/index.js';
+import { readLock, withInstanceLock } from '../journal/index.js';
 import type { Runtime } from '../runtime.js';
 import { createKeyedLimiter, createLimiter } from '../util/limit.js';
 import { gatherInventory } from './inventory.js';
@@ -70,15 +70,26 @@ async function createOne(rt: Runtime, entry: InstanceSnapshots, req: CreateReque
   const name = entry.instance.name;
   try {
     const freeze = req.freeze ?? rt.settings.create.freeze;
-    const facts = await gatherFacts(rt, entry, freeze, req.signal);
-    const plan = planCreate(facts, {
+    const makePlan = async (opId?: string): Promise<CreatePlan> => planCreate(await gatherFacts(rt, entry, freeze, req.signal, opId), {
       setId: newSetId(), now: new Date(), label: req.label ?? null, bootOnly: req.bootOnly ?? false,
       freeze, maxFreezeMs: req.maxFreezeMs ?? rt.settings.create.maxFreezeMs,
     });
-    if (req.dryRun) return { instance: name, kind: 'plan', plan };
-    const hv = rt.hypervisorFor(entry.instance.host);
+    if (req.dryRun) return { instance: name, kind: 'plan', plan: await makePlan() };
+    // The lock is taken before the pre-checks, so a second ccsnap fails on the lock, never on our freeze.
+    return await withInstanceLock(rt.db(), entry.instance.id, async (opId) => ({ instance: name, kind: 'result' as const, result: await applyPlan(rt, entry, await makePlan(opId), req, opId) }));
+  } catch (err) {
+    const e = toCcsnapError(err);
+    return { instance: name, kind: 'error', error: { code: e.code, message: e.message } };
+  }
+}
+
+async function applyPlan(rt: Runtime, entry: InstanceSnapshots, plan: CreatePlan, req: CreateRequest, opId: string): Promise<CreateResult> {
+  // A virsh session of this operation's own: our thaw never queues behind another guest's freeze.
+  const lease = rt.hypervisors().lease(entry.instance.host ?? '');
+  try {
+    const hv = lease.hypervisor;
     const cfg = rt.hypervisorConfig;
-    const result = await applyCreate(plan, {
+    return await applyCreate(plan, {
       db: rt.db(),
       array: (n) => rt.array(n),
       hypervisor: hv,
@@ -86,18 +97,17 @@ async function createOne(rt: Runtime, entry: InstanceSnapshots, req: CreateReque
       watchdog: rt.watchdog(),
       ...(req.signal ? { signal: req.signal } : {}),
       timeouts: { freezeMs: cfg.commandTimeoutMs, thawMs: cfg.commandTimeoutMs, arrayMs: 60_000, cleanupMs: 60_000 },
-    });
-    return { instance: name, kind: 'result', result };
-  } catch (err) {
-    const e = toCcsnapError(err);
-    return { instance: name, kind: 'error', error: { code: e.code, message: e.message } };
+    }, opId);
+  } finally {
+    lease.release();
   }
 }
 
 /** The I/O half of planning: agent answers? already frozen? locked? (all before any freeze). */
-async function gatherFacts(rt: Runtime, entry: InstanceSnapshots, freeze: FreezePolicy, signal?: AbortSignal): Promise<CreateFacts> {
+async function gatherFacts(rt: Runtime, entry: InstanceSnapshots, freeze: FreezePolicy, signal?: AbortSignal, ownOpId?: string): Promise<CreateFacts> {
   const { instance } = entry;
-  const holder = readLock(rt.db(), instance.id);
+  const lock = readLock(rt.db(), instance.id);
+  const holder = lock && lock.opId !== ownOpId ? lock : undefined;
   const facts: CreateFacts = {
     instance, volumes: entry.volumes, uri: rt.hypervisors().uriFor(instance.host ?? ''),
     ...(holder ? { lockedBy: `operation ${holder.opId} (pid ${holder.pid} on ${holder.hostname}) holds it` } : {}),

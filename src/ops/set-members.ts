@@ -11,7 +11,11 @@ import type { ListedSnapshot } from './snapshots.js';
 export function resolveSetMembers(rt: Runtime, instanceId: string, ref: string, catalog: ListedSnapshot[]): SetMemberRef[] {
   const journal = getSet(rt.db(), ref);
   if (journal && journal.instanceId === instanceId) {
-    return journal.members.filter((m) => m.state === 'created').map((m) => ({ volumeId: m.volumeId, arrayName: m.arrayName, fsId: m.fsId, snapshotName: m.snapshotName }));
+    const created = journal.members.filter((m) => m.state === 'created');
+    if (created.length === 0) {
+      throw new CcsnapError('CCSNAP_SET_NOT_FOUND', `snapshot set ${ref} has no snapshots left (journal state: ${journal.state}); nothing was changed`, { details: { ref, state: journal.state } });
+    }
+    return created.map((m) => ({ volumeId: m.volumeId, arrayName: m.arrayName, fsId: m.fsId, snapshotName: m.snapshotName }));
   }
   const hits = catalog.filter((e) => e.instance.id === instanceId && e.onArray && (e.setId === ref || (!e.setId && e.name === ref)));
   if (hits.length === 0) {

@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { applyCreate } from '../../../src/engine/apply-create.js';
+import { applyCreate as apply, type CreateDeps } from '../../../src/engine/apply-create.js';
+import { withInstanceLock } from '../../../src/journal/index.js';
 import { planCreate, type CreateFacts } from '../../../src/engine/plan-create.js';
 import { getSet } from '../../../src/journal/index.js';
 import { CcsnapError } from '../../../src/errors.js';
 import { fakeWorld } from './fakes.js';
+
+function applyCreate(plan: ReturnType<typeof planCreate>, deps: CreateDeps) {
+  return withInstanceLock(deps.db, plan.instance.id, (opId) => apply(plan, deps, opId));
+}
 
 const facts: CreateFacts = {
   instance: { id: 'i-1', name: 'web-1', status: 'ACTIVE', host: 'compute-1', domain: 'instance-00000001' },
