@@ -73,7 +73,8 @@ async function runCreate(plan: CreatePlan, deps: CreateDeps, opId: string): Prom
   let consistency: Consistency = plan.expectedConsistency;
   let reason = plan.freeze.reason ?? null;
   let frozen = false;
-  let freezeStart = 0;
+  /** When the freeze call returned: the guest's filesystems are frozen from (just before) here. */
+  let frozenAt = 0;
 
   if (plan.freeze.willFreeze) {
     await clock.time('arm-watchdog', () => deps.watchdog.arm({
@@ -81,10 +82,10 @@ async function runCreate(plan: CreatePlan, deps: CreateDeps, opId: string): Prom
       deadline: Date.now() + deps.timeouts.freezeMs + plan.maxFreezeMs + WATCHDOG_MARGIN_MS,
     }));
     setOperationState(deps.db, opId, 'freezing');
-    freezeStart = nowMs();
     try {
       await clock.time('freeze', () => deps.hypervisor.freeze(domain, { signal: withDeadline(deps.signal, deps.timeouts.freezeMs) }));
       frozen = true;
+      frozenAt = nowMs();
     } catch (err) {
       const failure = await handleFreezeFailure(plan, deps, opId, clock, err);
       if (failure) return failure;
@@ -107,7 +108,8 @@ async function runCreate(plan: CreatePlan, deps: CreateDeps, opId: string): Prom
   if (frozen) thaw = await thawVerified(deps.hypervisor, domain, { callTimeoutMs: deps.timeouts.thawMs });
   // ---- the guest is thawed: everything below may take its time ----
 
-  const frozenMs = frozen && thaw ? round(thaw.firstThawDoneAt - freezeStart) : null;
+  // From the freeze's answer to the thaw's answer: the agent froze just before the one and thawed just before the other.
+  const frozenMs = frozen && thaw ? round(thaw.firstThawDoneAt - frozenAt) : null;
   clock.record('snapshot', windowStart, windowEnd - windowStart, settled.every((s) => s.status === 'fulfilled') ? 'ok' : 'failed', {
     members: settled.map((s, i) => ({ volumeId: plan.members[i]!.volumeId, durationMs: s.status === 'fulfilled' ? s.value.durationMs : undefined, error: s.status === 'rejected' ? (s.reason as Error).message : undefined })),
   });

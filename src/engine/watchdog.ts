@@ -31,6 +31,11 @@ export class Watchdog {
     return this.child?.pid;
   }
 
+  /** Starts the watchdog process ahead of need; a failure surfaces at the first arm. */
+  warm(): void {
+    this.start().catch(() => undefined);
+  }
+
   /** Arms the watchdog for one guest; resolves once the watchdog has acknowledged. */
   async arm(message: Omit<ArmMessage, 'op'>): Promise<void> {
     await this.start();

@@ -5,6 +5,7 @@ import { planCreate, type CreateFacts, type CreatePlan, type FreezePolicy } from
 import { toCcsnapError } from '../errors.js';
 import { readLock, withInstanceLock } from '../journal/index.js';
 import type { Runtime } from '../runtime.js';
+import type { HypervisorPort } from '../engine/ports.js';
 import { createKeyedLimiter, createLimiter } from '../util/limit.js';
 import { gatherInventory } from './inventory.js';
 import { pickInstance } from './resolve.js';
@@ -32,6 +33,8 @@ export type CreateOutcome =
 /** Plans and takes snapshot sets for one or many instances, bounded globally and per compute host. */
 export async function createSnapshots(rt: Runtime, req: CreateRequest): Promise<CreateOutcome[]> {
   rt.requireArrays();
+  // Start the thaw watchdog while the inventory loads, so arming it later costs one message.
+  if (!req.dryRun) rt.watchdog().warm();
   const single = req.instances.length === 1 && !req.all;
   const inventory = await gatherInventory(rt, { ...(single ? { instance: req.instances[0]! } : {}), ...(req.signal ? { signal: req.signal } : {}) });
   const targets = chooseTargets(inventory.instances, req);
@@ -70,41 +73,44 @@ async function createOne(rt: Runtime, entry: InstanceSnapshots, req: CreateReque
   const name = entry.instance.name;
   try {
     const freeze = req.freeze ?? rt.settings.create.freeze;
-    const makePlan = async (opId?: string): Promise<CreatePlan> => planCreate(await gatherFacts(rt, entry, freeze, req.signal, opId), {
+    const makePlan = async (hv: HypervisorPort, opId?: string): Promise<CreatePlan> => planCreate(await gatherFacts(rt, hv, entry, freeze, req.signal, opId), {
       setId: newSetId(), now: new Date(), label: req.label ?? null, bootOnly: req.bootOnly ?? false,
       freeze, maxFreezeMs: req.maxFreezeMs ?? rt.settings.create.maxFreezeMs,
     });
-    if (req.dryRun) return { instance: name, kind: 'plan', plan: await makePlan() };
-    // The lock is taken before the pre-checks, so a second ccsnap fails on the lock, never on our freeze.
-    return await withInstanceLock(rt.db(), entry.instance.id, async (opId) => ({ instance: name, kind: 'result' as const, result: await applyPlan(rt, entry, await makePlan(opId), req, opId) }));
+    if (req.dryRun) return { instance: name, kind: 'plan', plan: await makePlan(rt.hypervisorFor(entry.instance.host)) };
+    // A virsh session of this operation's own, warmed up by the pre-checks: the freeze runs on an open
+    // connection, and our thaw never queues behind another guest's freeze on the same host.
+    const lease = rt.hypervisors().lease(entry.instance.host ?? '');
+    try {
+      // The lock is taken before the pre-checks, so a second ccsnap fails on the lock, never on our freeze.
+      return await withInstanceLock(rt.db(), entry.instance.id, async (opId) => {
+        const plan = await makePlan(lease.hypervisor, opId);
+        return { instance: name, kind: 'result' as const, result: await applyPlan(rt, lease.hypervisor, plan, req, opId) };
+      });
+    } finally {
+      lease.release();
+    }
   } catch (err) {
     const e = toCcsnapError(err);
     return { instance: name, kind: 'error', error: { code: e.code, message: e.message } };
   }
 }
 
-async function applyPlan(rt: Runtime, entry: InstanceSnapshots, plan: CreatePlan, req: CreateRequest, opId: string): Promise<CreateResult> {
-  // A virsh session of this operation's own: our thaw never queues behind another guest's freeze.
-  const lease = rt.hypervisors().lease(entry.instance.host ?? '');
-  try {
-    const hv = lease.hypervisor;
-    const cfg = rt.hypervisorConfig;
-    return await applyCreate(plan, {
+function applyPlan(rt: Runtime, hv: HypervisorPort, plan: CreatePlan, req: CreateRequest, opId: string): Promise<CreateResult> {
+  const cfg = rt.hypervisorConfig;
+  return applyCreate(plan, {
       db: rt.db(),
       array: (n) => rt.array(n),
       hypervisor: hv,
-      hypervisorConfig: { ...cfg, uriTemplate: rt.hypervisors().uriFor(entry.instance.host ?? '') },
+      hypervisorConfig: { ...cfg, uriTemplate: rt.hypervisors().uriFor(plan.instance.host ?? '') },
       watchdog: rt.watchdog(),
       ...(req.signal ? { signal: req.signal } : {}),
       timeouts: { freezeMs: cfg.commandTimeoutMs, thawMs: cfg.commandTimeoutMs, arrayMs: 60_000, cleanupMs: 60_000 },
     }, opId);
-  } finally {
-    lease.release();
-  }
 }
 
 /** The I/O half of planning: agent answers? already frozen? locked? (all before any freeze). */
-async function gatherFacts(rt: Runtime, entry: InstanceSnapshots, freeze: FreezePolicy, signal?: AbortSignal, ownOpId?: string): Promise<CreateFacts> {
+async function gatherFacts(rt: Runtime, hv: HypervisorPort, entry: InstanceSnapshots, freeze: FreezePolicy, signal?: AbortSignal, ownOpId?: string): Promise<CreateFacts> {
   const { instance } = entry;
   const lock = readLock(rt.db(), instance.id);
   const holder = lock && lock.opId !== ownOpId ? lock : undefined;
@@ -113,7 +119,6 @@ async function gatherFacts(rt: Runtime, entry: InstanceSnapshots, freeze: Freeze
     ...(holder ? { lockedBy: `operation ${holder.opId} (pid ${holder.pid} on ${holder.hostname}) holds it` } : {}),
   };
   if (instance.status !== 'ACTIVE' || freeze === 'skip') return facts;
-  const hv = rt.hypervisorFor(instance.host);
   const sig = signal ? { signal } : {};
   try {
     await hv.ping(instance.domain, sig);

@@ -47,7 +47,8 @@ describe('create on the sandbox (real virsh driver path, real HTTP)', () => {
     const windows = await f.windows(domainOf('db-1'));
     expect(windows).toHaveLength(1);
     expect(windows[0]!.endedBy).toBe('thaw');
-    expect(r.frozenMs).toBeGreaterThanOrEqual(windows[0]!.ms!);
+    // ccsnap's own figure (freeze answer to thaw answer) agrees with the sandbox's clock.
+    expect(Math.abs(r.frozenMs! - windows[0]!.ms!)).toBeLessThan(50);
     expect(getSet(f.rt.db(), r.setId)!.state).toBe('complete');
   });
 
