@@ -157,6 +157,20 @@ describe('ccsnap list output formats', () => {
     expect(r.stdout).toBe(['"Set ID","Snapshot","Frozen ms","Status"', ...rows.map((x) => [x['Set ID'], x.Snapshot, x['Frozen ms'], x.Status].map(q).join(','))].join('\n') + '\n');
   });
 
+  it('every format lists the same snapshots of all instances', async () => {
+    const all = await cli.json<Row[]>(['list']);
+    const run = async (format: string, ...extra: string[]): Promise<string> => {
+      const r = await cli.run(['list', '-f', format, ...extra]);
+      expect(r.code).toBe(0);
+      return r.stdout;
+    };
+    expect(parseYaml(await run('yaml'))).toEqual(all);
+    expect(await run('value', '-c', 'Path')).toBe(all.map((x) => `${cell(x.Path)}\n`).join(''));
+    expect(await run('csv', '-c', 'Snapshot', '-c', 'Status')).toBe(['"Snapshot","Status"', ...all.map((x) => `"${String(x.Snapshot)}","${String(x.Status)}"`)].join('\n') + '\n');
+    const table = (await run('table', '-c', 'Instance Name', '-c', 'Snapshot')).trimEnd().split('\n');
+    expect(table.slice(3, -1).map((l) => l.split('|').slice(1, -1).map((c) => c.trim()))).toEqual(all.map((x) => [x['Instance Name'], x.Snapshot]));
+  });
+
   it('-c picks and orders columns in every format', async () => {
     const json = await cli.json<Row[]>(['list', 'web-1', '-c', 'Status', '-c', 'Instance ID']);
     expect(json).toEqual(rows.map((x) => ({ Status: x.Status, 'Instance ID': x['Instance ID'] })));
