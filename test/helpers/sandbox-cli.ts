@@ -50,6 +50,19 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
+/** `ccsnap create INSTANCE -f json` output (the fields tests use most). */
+export interface CreatedSet {
+  set_id: string;
+  instance_id: string;
+  instance_name: string;
+  label: string | null;
+  state: string;
+  consistency: string | null;
+  frozen_ms: number | null;
+  members: Array<{ volume_id: string; device: string | null; filesystem_id: string; snapshot: string; path: string; state: string }>;
+  operation_id: string;
+}
+
 export interface ServerVolume {
   volumeId: string;
   fsId: string;
@@ -68,6 +81,8 @@ export interface SandboxCli {
   mode: 'sandbox' | 'configured';
   /** Runs `node bin/ccsnap.js <globals> ...args`; never throws on a non-zero exit. */
   run(args: string[], opts?: RunOptions): Promise<CliResult>;
+  /** `ccsnap create <instance> [...args]`, which must succeed with a complete set. */
+  createSet(instance: string, ...args: string[]): Promise<CreatedSet>;
   /** Runs with `-f json`, requires exit 0, returns the parsed stdout. */
   json<T = Array<Record<string, unknown>>>(args: string[], opts?: RunOptions): Promise<T>;
   /** The current transcript position, for `since()`. */
@@ -128,6 +143,11 @@ export async function startSandboxCli(options: StartSandboxCliOptions = {}): Pro
       const r = await run([...args, '-f', 'json'], opts);
       if (r.code !== 0) throw new Error(`ccsnap ${args.join(' ')} exited ${r.code}:\n${r.stderr}${r.stdout}`);
       return JSON.parse(r.stdout) as T;
+    },
+    async createSet(instance, ...args) {
+      const set = await cli.json<CreatedSet>(['create', instance, ...args]);
+      if (set.state !== 'complete') throw new Error(`create ${instance}: set ${set.set_id} is ${set.state}`);
+      return set;
     },
     mark: () => sandbox.ctx.transcript.lastSeq(),
     since: (seq = 0) => sandbox.ctx.transcript.list(seq),

@@ -1,14 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliError, startSandboxCli, type SandboxCli, type ServerVolume } from '../helpers/sandbox-cli.js';
+import { cliError, startSandboxCli, type CreatedSet, type SandboxCli, type ServerVolume } from '../helpers/sandbox-cli.js';
 import { HAVE_SEED_TOOLS, runSeedPipeline, SEED_SNAPSHOT_NAME } from '../helpers/seed-pipeline.js';
 
 /** `ccsnap delete` against the sandbox over HTTP (the built CLI, dist/). */
 
 type Row = Record<string, unknown>;
-interface CreatedSet {
-  set_id: string;
-  members: Array<{ volume_id: string; snapshot: string; path: string }>;
-}
 
 let cli: SandboxCli;
 let web: ServerVolume[];
@@ -18,8 +14,8 @@ let dbSet: CreatedSet;
 beforeAll(async () => {
   cli = await startSandboxCli();
   web = cli.volumes('web-1');
-  for (let i = 0; i < 4; i++) webSets.push(await cli.json<CreatedSet>(['create', 'web-1']));
-  dbSet = await cli.json<CreatedSet>(['create', 'db-1']);
+  for (let i = 0; i < 4; i++) webSets.push(await cli.createSet('web-1'));
+  dbSet = await cli.createSet('db-1');
 });
 afterAll(async () => cli?.close());
 
@@ -119,7 +115,7 @@ describe('ccsnap delete --keep-last / --older-than (pruning)', () => {
     await cli.arrayCall('createStorageSnapshot', { id: app.fsId, name: OLD2 });
     await cli.arrayCall('createStorageSnapshot', { id: app.fsId, name: FOREIGN });
     cli.sandbox.ctx.state.array.snapshots.find((s) => s.name === FOREIGN)!.createdAt = Date.parse('2019-06-01T00:00:00Z');
-    for (let i = 0; i < 4; i++) recent.push((await cli.json<CreatedSet>(['create', 'app-1'])).set_id);
+    for (let i = 0; i < 4; i++) recent.push((await cli.createSet('app-1')).set_id);
   });
 
   const setsOnArray = (): string[] => cli.snapshotNames(app.fsId).map((n) => /^ccs_([0-9a-f]{12})_/.exec(n)?.[1] ?? n);

@@ -16,7 +16,7 @@ beforeAll(async () => {
     },
   });
   twins = cli.sandbox.ctx.state.nova.servers.filter((s) => s.name === 'app-1').map((s) => s.id);
-  webSet = (await cli.json<{ set_id: string }>(['create', 'web-1'])).set_id;
+  webSet = (await cli.createSet('web-1')).set_id;
 });
 afterAll(async () => cli?.close());
 

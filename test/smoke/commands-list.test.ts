@@ -1,19 +1,12 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { startSandboxCli, type SandboxCli, type ServerVolume } from '../helpers/sandbox-cli.js';
+import { startSandboxCli, type CreatedSet, type SandboxCli, type ServerVolume } from '../helpers/sandbox-cli.js';
 
 /** `ccsnap list` and `ccsnap show` against the sandbox over HTTP (the built CLI, dist/). */
 
 const COLUMNS = ['Instance ID', 'Instance Name', 'Volume ID', 'Snapshot', 'Set ID', 'Label', 'Created', 'Consistency', 'Frozen ms', 'Status', 'Path'];
 type Row = Record<string, unknown>;
-interface CreatedSet {
-  set_id: string;
-  created?: string;
-  frozen_ms: number;
-  consistency: string;
-  members: Array<{ volume_id: string; snapshot: string; path: string }>;
-}
 
 let cli: SandboxCli;
 let web: ServerVolume[];
@@ -27,9 +20,9 @@ beforeAll(async () => {
   cli = await startSandboxCli();
   web = cli.volumes('web-1');
   db = cli.volumes('db-1');
-  setA = await cli.json<CreatedSet>(['create', 'web-1', '--name', 'before upgrade']);
-  setB = await cli.json<CreatedSet>(['create', 'web-1']);
-  setC = await cli.json<CreatedSet>(['create', 'db-1']);
+  setA = await cli.createSet('web-1', '--name', 'before upgrade');
+  setB = await cli.createSet('web-1');
+  setC = await cli.createSet('db-1');
   // Another tool snapshots web-1's data volume; and someone deletes db-1's second snapshot on the array behind ccsnap's back.
   await cli.arrayCall('createStorageSnapshot', { id: web[1]!.fsId, name: FOREIGN });
   await cli.arrayCall('deleteSnapshot', { id: db[1]!.fsId, path: setC.members[1]!.path });

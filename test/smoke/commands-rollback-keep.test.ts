@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandboxCli, type SandboxCli, type ServerVolume } from '../helpers/sandbox-cli.js';
+import { startSandboxCli, type CreatedSet, type SandboxCli, type ServerVolume } from '../helpers/sandbox-cli.js';
 
 /**
  * `ccsnap rollback` on an array that keeps newer snapshots ('keep-newer'), configured as for a real cloud
@@ -8,10 +8,6 @@ import { startSandboxCli, type SandboxCli, type ServerVolume } from '../helpers/
  */
 
 type Row = Record<string, unknown>;
-interface CreatedSet {
-  set_id: string;
-  members: Array<{ volume_id: string; snapshot: string; path: string }>;
-}
 
 let cli: SandboxCli;
 let web: ServerVolume[];
@@ -20,7 +16,7 @@ const sets: CreatedSet[] = [];
 beforeAll(async () => {
   cli = await startSandboxCli({ rollback: 'keep-newer', powerDelayMs: 50 });
   web = cli.volumes('web-1');
-  for (let i = 0; i < 2; i++) sets.push(await cli.json<CreatedSet>(['create', 'web-1']));
+  for (let i = 0; i < 2; i++) sets.push(await cli.createSet('web-1'));
 });
 afterAll(async () => cli?.close());
 

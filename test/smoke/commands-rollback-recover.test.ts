@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliError, startSandboxCli, type SandboxCli, type ServerVolume } from '../helpers/sandbox-cli.js';
+import { cliError, startSandboxCli, type CreatedSet, type SandboxCli, type ServerVolume } from '../helpers/sandbox-cli.js';
 
 /**
  * A rollback the array fails half-way (the second of db-1's three volumes): the instance is left stopped
@@ -7,10 +7,6 @@ import { cliError, startSandboxCli, type SandboxCli, type ServerVolume } from '.
  */
 
 type Row = Record<string, unknown>;
-interface CreatedSet {
-  set_id: string;
-  members: Array<{ volume_id: string; snapshot: string; path: string }>;
-}
 
 let cli: SandboxCli;
 let db: ServerVolume[];
@@ -20,8 +16,8 @@ let newer: CreatedSet;
 beforeAll(async () => {
   cli = await startSandboxCli({ powerDelayMs: 50 });
   db = cli.volumes('db-1');
-  target = await cli.json<CreatedSet>(['create', 'db-1']);
-  newer = await cli.json<CreatedSet>(['create', 'db-1']);
+  target = await cli.createSet('db-1');
+  newer = await cli.createSet('db-1');
 });
 afterAll(async () => cli?.close());
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDomainEvents } from '../../src/sandbox/hypervisor/helpers.js';
 import type { TranscriptEntry } from '../../src/sandbox/transcript.js';
-import { cliError, startSandboxCli, type SandboxCli, type ServerVolume } from '../helpers/sandbox-cli.js';
+import { cliError, startSandboxCli, type CreatedSet, type SandboxCli, type ServerVolume } from '../helpers/sandbox-cli.js';
 
 /**
  * `ccsnap rollback` against the sandbox over HTTP with ZFS semantics (the array refuses to roll back past
@@ -9,10 +9,6 @@ import { cliError, startSandboxCli, type SandboxCli, type ServerVolume } from '.
  */
 
 type Row = Record<string, unknown>;
-interface CreatedSet {
-  set_id: string;
-  members: Array<{ volume_id: string; snapshot: string; path: string }>;
-}
 
 let cli: SandboxCli;
 let web: ServerVolume[];
@@ -23,8 +19,8 @@ const FOREIGN_ELSEWHERE = 'other-tool-app';
 beforeAll(async () => {
   cli = await startSandboxCli({ powerDelayMs: 50 });
   web = cli.volumes('web-1');
-  for (let i = 0; i < 3; i++) sets.push(await cli.json<CreatedSet>(['create', 'web-1']));
-  dbSet = await cli.json<CreatedSet>(['create', 'db-1']);
+  for (let i = 0; i < 3; i++) sets.push(await cli.createSet('web-1'));
+  dbSet = await cli.createSet('db-1');
   await cli.arrayCall('createStorageSnapshot', { id: cli.volumes('app-1')[0]!.fsId, name: FOREIGN_ELSEWHERE });
 });
 afterAll(async () => cli?.close());
@@ -85,7 +81,7 @@ describe('ccsnap rollback (ZFS semantics: newest-only)', () => {
   });
 
   it('a newer snapshot with a clone cannot be destroyed: refused before anything changes', async () => {
-    const extra = await cli.json<CreatedSet>(['create', 'web-1']);
+    const extra = await cli.createSet('web-1');
     await cli.arrayCall('cloneDatasetSnapshot', { id: web[0]!.fsId, path: extra.members[0]!.path, clonename: 'clone-of-newest' });
     const err = await expectRefused(['rollback', 'web-1', sets[0]!.set_id, '--discard-newer', '--yes'], 'CCSNAP_ARRAY_HAS_CLONES');
     expect(err.message).toContain(extra.members[0]!.path);
@@ -154,7 +150,7 @@ describe('ccsnap rollback (ZFS semantics: newest-only)', () => {
   });
 
   it('a stopped instance is rolled back without a stop and left stopped', async () => {
-    const stoppedSet = await cli.json<CreatedSet>(['create', 'stopped-1']);
+    const stoppedSet = await cli.createSet('stopped-1');
     const seq = cli.mark();
     const r = await cli.run(['rollback', 'stopped-1', stoppedSet.set_id, '--yes', '-f', 'json']);
     expect(r.code).toBe(0);
