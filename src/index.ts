@@ -1,3 +1,25 @@
-/** ccsnap library entry point. The library never imports the CLI. */
+/**
+ * ccsnap library entry point. The library never imports the CLI.
+ *
+ *   const rt = new Runtime({ cloud: resolveCloud({ cloud: 'production' }), settings, journalPath });
+ *   const [outcome] = await createSnapshots(rt, { instances: ['web-1'], label: 'nightly' });
+ */
 export { CcsnapError, UsageError, isCcsnapError } from './errors.js';
-export { startSandbox } from './sandbox/index.js';
+export { Runtime, type RuntimeOptions } from './runtime.js';
+export { loadSettings, findConfigFile, type CcsnapSettings } from './config.js';
+export { createSnapshots, type CreateRequest, type CreateOutcome } from './ops/create.js';
+export { listSnapshots } from './ops/list.js';
+export type { ListedSnapshot } from './ops/snapshots.js';
+export { showSet, type SetView } from './ops/show.js';
+export { rollbackInstance, type RollbackRequest } from './ops/rollback.js';
+export { deleteSnapshots, type DeleteRequest } from './ops/delete.js';
+export { recoverOperations, type RecoverReport } from './ops/recover.js';
+export { gatherInventory, type Inventory } from './ops/inventory.js';
+export { planCreate, type CreatePlan, type FreezePolicy } from './engine/plan-create.js';
+export { planRollback, type RollbackPlan } from './engine/plan-rollback.js';
+export { planDelete, type DeletePlan } from './engine/plan-delete.js';
+export { formatSnapshotName, parseSnapshotName } from './engine/names.js';
+export * as openstack from './openstack/index.js';
+export * as array from './array/index.js';
+export * as hypervisor from './hypervisor/index.js';
+export { startSandbox, type RunningSandbox, type SandboxOptions } from './sandbox/index.js';

@@ -40,26 +40,30 @@ function toRealVm(v: Record<string, string>): RealVm {
  * Uses REALVM_* from the environment when CI ran scripts/realvm/setup.sh itself; otherwise runs setup.sh
  * (root only) into REALVM_WORK (default /var/tmp/ccsnap-realvm) and teardown.sh afterwards (REALVM_KEEP=1 keeps it).
  */
+/** In CI (or with REALVM_REQUIRED=1) a suite that cannot run is a failure, never a silent skip. */
+function skipOrFail(project: TestProject, skip: string): undefined {
+  if (process.env.CI === 'true' || process.env.REALVM_REQUIRED === '1') throw new Error(`[test:libvirt] cannot run: ${skip}`);
+  console.warn(`[test:libvirt] SKIPPING: ${skip}`);
+  project.provide('realvm', { skip });
+  return undefined;
+}
+
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   if (process.env.REALVM_URI && process.env.REALVM_DOMAIN && process.env.REALVM_DISK) {
     project.provide('realvm', toRealVm(process.env as Record<string, string>));
     return undefined;
   }
   if (process.platform !== 'linux' || process.getuid?.() !== 0) {
-    const skip = 'real libvirt suite needs root on Linux (it installs libvirt/QEMU and starts libvirtd)';
-    console.warn(`[test:libvirt] SKIPPING: ${skip}`);
-    project.provide('realvm', { skip });
-    return undefined;
+    return skipOrFail(project, 'real libvirt suite needs root on Linux (it installs libvirt/QEMU and starts libvirtd)');
   }
   const work = process.env.REALVM_WORK ?? '/var/tmp/ccsnap-realvm';
   const t0 = Date.now();
-  const r = await runScript('setup.sh', [work]);
+  let r = await runScript('setup.sh', [work]);
   if (r.code !== 0) {
-    const skip = `scripts/realvm/setup.sh failed (exit ${r.code}): ${r.stderr.trim().split('\n').slice(-5).join(' | ')}`;
-    console.warn(`[test:libvirt] SKIPPING: ${skip}`);
-    project.provide('realvm', { skip });
-    return undefined;
+    console.warn(`[test:libvirt] setup failed once (exit ${r.code}); retrying`);
+    r = await runScript('setup.sh', [work]);
   }
+  if (r.code !== 0) return skipOrFail(project, `scripts/realvm/setup.sh failed (exit ${r.code}): ${r.stderr.trim().split('\n').slice(-5).join(' | ')}`);
   const vm = toRealVm(parseVars(r.stdout));
   console.log(`[test:libvirt] guest ${vm.domain} up: setup ${Date.now() - t0} ms (boot ${vm.bootMs} ms)`);
   project.provide('realvm', vm);
