@@ -150,14 +150,17 @@ interface WindowOutcome {
 
 async function finishCreate(plan: CreatePlan, deps: CreateDeps, opId: string, clock: StepClock, w: WindowOutcome): Promise<CreateResult> {
   const failures = w.settled.map((s, i) => (s.status === 'rejected' ? { member: plan.members[i]!, err: s.reason as unknown } : undefined)).filter((f) => f !== undefined);
-  const thawFailed = w.thaw !== undefined && !w.thaw.verified;
-  if (failures.length === 0 && !thawFailed) {
+  if (failures.length === 0) {
     const paths = await clock.time('lookup-paths', () => findPaths(deps, plan.members, AbortSignal.timeout(deps.timeouts.arrayMs)));
     const members = plan.members.map((m) => memberOutcome(m, 'created', paths.get(m.volumeId) ?? null, null));
     for (const m of members) updateMember(deps.db, plan.setId, m.volumeId, { state: 'created', path: m.path });
     finishSet(deps.db, plan.setId, { state: 'complete', consistency: w.consistency, reason: w.reason, frozenMs: w.frozenMs, steps: clock.steps });
-    finishOperation(deps.db, opId, { state: 'done', result: { setId: plan.setId } });
-    return baseResult(plan, opId, clock, { state: 'complete', consistency: w.consistency, reason: w.reason, frozenMs: w.frozenMs, members, ...(w.thaw ? { thaw: w.thaw } : {}) });
+    // Every member was taken inside the window: the set is good even if the thaw could not be confirmed.
+    const thawError = w.thaw && !w.thaw.verified ? describeFailure(plan, [], w.thaw) : undefined;
+    finishOperation(deps.db, opId, thawError
+      ? { state: 'failed', errorCode: thawError.code, errorMessage: thawError.message, result: { setId: plan.setId } }
+      : { state: 'done', result: { setId: plan.setId } });
+    return baseResult(plan, opId, clock, { state: 'complete', consistency: w.consistency, reason: w.reason, frozenMs: w.frozenMs, members, ...(w.thaw ? { thaw: w.thaw } : {}), ...(thawError ? { error: thawError } : {}) });
   }
   const error = describeFailure(plan, failures, w.thaw);
   // All-or-nothing: remove whatever this set created (including creates whose answer was lost).

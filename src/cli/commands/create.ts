@@ -49,7 +49,7 @@ export const command: CommandSpec = {
 };
 
 function present(outcomes: CreateOutcome[], multi: boolean, ctx: CommandContext): CommandResult {
-  const failed = outcomes.some((o) => o.kind === 'error' || (o.kind === 'result' && o.result.state === 'failed'));
+  const failed = outcomes.some((o) => o.kind === 'error' || (o.kind === 'result' && (o.result.state === 'failed' || o.result.error !== undefined)));
   const exitCode = failed ? 1 : 0;
   if (!multi && outcomes.length === 1) {
     const o = outcomes[0]!;

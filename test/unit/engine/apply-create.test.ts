@@ -78,6 +78,16 @@ describe('applyCreate', () => {
     expect(w.hv.frozen).toBe(false);
   });
 
+  it('keeps a set taken in the window but reports an unconfirmed thaw, leaving the watchdog armed', async () => {
+    const w = fakeWorld();
+    w.hv.failThaw = 100;
+    const result = await applyCreate(plan(), w.deps);
+    expect(result.state).toBe('complete');
+    expect(result.error?.code).toBe('CCSNAP_THAW_UNCONFIRMED');
+    expect(w.watchdog.armed.size).toBe(1);
+    expect(w.events.filter((e) => e.startsWith('thaw:')).length).toBeGreaterThan(1);
+  });
+
   it('snapshots nothing when a required freeze fails, and still thaws', async () => {
     const w = fakeWorld();
     w.hv.failFreeze = new CcsnapError('CCSNAP_HV_AGENT_TIMEOUT', 'Guest agent is not responding');
