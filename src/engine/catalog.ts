@@ -82,11 +82,23 @@ export function arrayTimestampToIso(timestamp: string): string | null {
   return new Date(Date.UTC(Number(m[3]), month, Number(m[2]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0))).toISOString();
 }
 
-/** The drift/ownership status of an entry, for the list's Status column. */
+/** On-array snapshots per set id, counted once per entry list (a list of 100k entries is asked 100k times). */
+const onArrayCounts = new WeakMap<SnapshotEntry[], { length: number; bySet: Map<string, number> }>();
+
+function countOnArray(all: SnapshotEntry[]): Map<string, number> {
+  const cached = onArrayCounts.get(all);
+  if (cached && cached.length === all.length) return cached.bySet;
+  const bySet = new Map<string, number>();
+  for (const e of all) if (e.setId && e.onArray) bySet.set(e.setId, (bySet.get(e.setId) ?? 0) + 1);
+  onArrayCounts.set(all, { length: all.length, bySet });
+  return bySet;
+}
+
+/** The drift/ownership status of an entry, for the list's Status column (`all`: the entries it was listed with). */
 export function entryStatus(entry: SnapshotEntry, all: SnapshotEntry[]): string {
   if (!entry.setId) return 'foreign';
   if (!entry.onArray) return 'missing-on-array';
-  const siblings = all.filter((e) => e.setId === entry.setId && e.onArray).length;
+  const siblings = countOnArray(all).get(entry.setId) ?? 0;
   if (entry.total !== null && siblings < entry.total) return 'incomplete';
   if (!entry.journal) return 'not-in-journal';
   if (entry.journal.state === 'deleted') return 'deleted-in-journal';
