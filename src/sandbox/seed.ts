@@ -1,5 +1,6 @@
 import type { SandboxDomain, SandboxServer, SandboxState, SandboxVolume } from './state.js';
 import { instanceName, stableHexId, stableUuid } from './ids.js';
+import { provisionArrayFilesystem } from './array/filesystems.js';
 
 export const SANDBOX_PASSWORD = 'sandbox';
 export const SANDBOX_USER = 'admin';
@@ -155,15 +156,5 @@ function makeVolume(state: SandboxState, name: string, type: string, bootable: b
 
 /** Creates the array filesystem that backs an array volume (name = volume id without hyphens). */
 export function provisionFilesystem(state: SandboxState, volume: SandboxVolume): void {
-  if (!volume.volumeType.startsWith('cb-')) return;
-  const tsm = state.array.tsms[0]!;
-  state.array.filesystems.push({
-    id: stableUuid(`filesystem:${volume.id}`),
-    name: volume.id.replace(/-/g, ''),
-    tsmId: tsm.id,
-    accountId: tsm.accountId,
-    pool: tsm.pool,
-    quota: `${volume.size}G`,
-    simpleid: state.array.filesystems.length + 1,
-  });
+  if (volume.volumeType.startsWith('cb-')) provisionArrayFilesystem(state.array, volume);
 }

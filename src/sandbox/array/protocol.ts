@@ -1,6 +1,9 @@
 import type { SandboxResponse } from '../router.js';
 
-/** Response keys as ElastiCenter spells them (reference §2.4), for the commands the sandbox serves. */
+/**
+ * Response keys as ElastiCenter spells them (reference §2.4), for the commands the sandbox serves.
+ * Written out again on purpose, not imported from the client: the emulator is the client's test oracle.
+ */
 export const SANDBOX_RESPONSE_KEYS: Readonly<Record<string, string>> = {
   listFileSystem: 'listFilesystemResponse',
   createStorageSnapshot: 'createStorageSnapshotResponse',
