@@ -36,6 +36,7 @@ export function catalogSnapshots(
   journalSets: SetRecord[],
 ): SnapshotEntry[] {
   const setsById = new Map(journalSets.map((s) => [s.id, s]));
+  const journalOnly = createdMembersByVolume(journalSets);
   const entries: SnapshotEntry[] = [];
   for (const { instance, volumes } of instances) {
     for (const v of volumes) {
@@ -53,20 +54,32 @@ export function catalogSnapshots(
           onArray: true, journal,
         });
       }
-      for (const set of journalSets) {
-        if (set.state !== 'complete') continue;
-        for (const m of set.members) {
-          if (m.volumeId !== v.id || m.state !== 'created' || seen.has(m.snapshotName)) continue;
-          const parsed = parseSnapshotName(m.snapshotName);
-          entries.push({
-            instance, volumeId: v.id, arrayName: m.arrayName, fsId: m.fsId, name: m.snapshotName, path: m.path, clones: 0,
-            setId: set.id, index: parsed?.index ?? null, total: parsed?.total ?? null, created: set.createdAt, onArray: false, journal: set,
-          });
-        }
+      for (const { set, m } of journalOnly.get(v.id) ?? []) {
+        if (seen.has(m.snapshotName)) continue;
+        const parsed = parseSnapshotName(m.snapshotName);
+        entries.push({
+          instance, volumeId: v.id, arrayName: m.arrayName, fsId: m.fsId, name: m.snapshotName, path: m.path, clones: 0,
+          setId: set.id, index: parsed?.index ?? null, total: parsed?.total ?? null, created: set.createdAt, onArray: false, journal: set,
+        });
       }
     }
   }
   return entries;
+}
+
+/** Members of complete sets the journal records as created, by volume id (in the journal's set order). */
+function createdMembersByVolume(journalSets: SetRecord[]): Map<string, Array<{ set: SetRecord; m: SetRecord['members'][number] }>> {
+  const byVolume = new Map<string, Array<{ set: SetRecord; m: SetRecord['members'][number] }>>();
+  for (const set of journalSets) {
+    if (set.state !== 'complete') continue;
+    for (const m of set.members) {
+      if (m.state !== 'created') continue;
+      const list = byVolume.get(m.volumeId);
+      if (list) list.push({ set, m });
+      else byVolume.set(m.volumeId, [{ set, m }]);
+    }
+  }
+  return byVolume;
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
