@@ -9,7 +9,7 @@ export async function readSecretFile(path: string, code: string, what: string, a
     return { text, ...(exposed ? { exposedMode: (info.mode & 0o777).toString(8).padStart(4, '0') } : {}) };
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new CcsnapError(code, `array ${array}: cannot read ${what} ${path} (${reason})`, { details: { array, path, reason }, cause: err, exitCode: 2 });
+    throw new CcsnapError(code, `array ${array}: cannot read ${what} ${path} (${reason})`, { details: { array, path, reason }, cause: err });
   }
 }
 

@@ -136,5 +136,5 @@ function readTimeout(name: string, value: unknown): number {
 }
 
 function configError(code: string, array: string, why: string): CcsnapError {
-  return new CcsnapError(code, `ccsnap config, array ${array}: ${why}`, { details: { array }, exitCode: 2 });
+  return new CcsnapError(code, `ccsnap config, array ${array}: ${why}`, { details: { array } });
 }

@@ -28,7 +28,7 @@ function hostMatches(ruleHost: string, host: string | null): boolean {
 /** Parses the YAML `volume_rule` value ({type_prefix} | {backend_host} | {types}); absent → the default. */
 export function parseVolumeRule(value: unknown, where = 'volume_rule'): VolumeRule {
   if (value === undefined || value === null) return DEFAULT_VOLUME_RULE;
-  const bad = (why: string): CcsnapError => new CcsnapError('CCSNAP_ARRAY_CONFIG_VOLUME_RULE', `${where}: ${why}`, { details: { where }, exitCode: 2 });
+  const bad = (why: string): CcsnapError => new CcsnapError('CCSNAP_ARRAY_CONFIG_VOLUME_RULE', `${where}: ${why}`, { details: { where } });
   if (!isObject(value)) throw bad('expected a mapping with one of type_prefix, backend_host, types');
   const keys = Object.keys(value);
   if (keys.length !== 1) throw bad(`expected exactly one of type_prefix, backend_host, types (got ${keys.join(', ') || 'none'})`);

@@ -65,5 +65,5 @@ function envMap(v: unknown): Record<string, string> {
 }
 
 function configError(message: string): CcsnapError {
-  return new CcsnapError('CCSNAP_HV_CONFIG', message, { exitCode: 2 });
+  return new CcsnapError('CCSNAP_HV_CONFIG', message);
 }

@@ -89,6 +89,40 @@ describe('bad input to a real-cloud configuration gives one line with a stable c
     expectOneLineError(r, 'CCSNAP_HTTP_TLS');
   });
 
+  describe('bad array configuration', () => {
+    const config = (array: Record<string, unknown>): string => {
+      const file = join(dir, `ccsnap-${Math.random().toString(36).slice(2)}.yaml`);
+      writeFileSync(file, stringify({ clouds: { sb: { arrays: [{ name: 'ec1', ...array }] } } }));
+      return file;
+    };
+    const keyFile = (mode: number, key = 'sandbox-elasticenter-key'): string => {
+      const file = join(dir, `key-${Math.random().toString(36).slice(2)}`);
+      writeFileSync(file, `${key}\n`, { mode });
+      return file;
+    };
+    const listWith = async (cfg: string) => run(['--os-cloud', 'sb', '--config', cfg, '--journal', join(dir, 'j.db'), 'list'], { OS_CLIENT_CONFIG_FILE: clouds({ sb: cloud(`${sandbox.url}/identity/v3`) }) });
+
+    it('missing key file', async () => {
+      expectOneLineError(await listWith(config({ url: `${sandbox.url}/client/api`, api_key_file: join(dir, 'no-such-key') })), 'CCSNAP_ARRAY_CONFIG_KEY_FILE');
+    });
+
+    it('bad URL', async () => {
+      expectOneLineError(await listWith(config({ url: 'not a url', api_key_file: keyFile(0o600) })), 'CCSNAP_ARRAY_CONFIG_URL');
+    });
+
+    it('wrong key: the array answers 401, and the key is not shown', async () => {
+      const r = await listWith(config({ url: `${sandbox.url}/client/api`, api_key_file: keyFile(0o600, 'Wr0ngKey-xyz') }));
+      expectOneLineError(r, 'CCSNAP_ARRAY_AUTH');
+      expect(r.stderr).not.toContain('Wr0ngKey-xyz');
+    });
+
+    it('a world-readable key file works but warns', async () => {
+      const r = await listWith(config({ url: `${sandbox.url}/client/api`, api_key_file: keyFile(0o644) }));
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/^ccsnap: warning: .*(readable|permission)/im);
+    });
+  });
+
   it('--debug adds details but still no secrets', async () => {
     const file = clouds({ wrongpw2: cloud(`${sandbox.url}/identity/v3`, 'S3cret-Wr0ng') });
     const r = await run(['--debug', '--os-cloud', 'wrongpw2', 'instances'], { OS_CLIENT_CONFIG_FILE: file });
