@@ -1,6 +1,6 @@
 import { formatSnapshotName } from '../engine/names.js';
 import { addServer, seedDemoState } from './seed.js';
-import { emptyState, type ArraySnapshotRecord, type SandboxServer, type SandboxState } from './state.js';
+import { emptyState, type ArrayFilesystem, type ArraySnapshotRecord, type SandboxServer, type SandboxState } from './state.js';
 
 /**
  * Big sandbox states for benchmarks: N instances x V array volumes x S snapshots per volume, spread
@@ -45,16 +45,34 @@ export function addScaledServers(state: SandboxState, spec: ScaleSpec): SandboxS
   const prefix = spec.namePrefix ?? 'vm';
   const width = Math.max(5, String(spec.instances).length);
   const volumes = Array.from({ length: spec.volumesPerInstance }, () => spec.volumeType ?? 'cb-ssd');
+  const nameOf = (i: number): string => `${prefix}-${String(i + 1).padStart(width, '0')}`;
+  if (spec.instances > 0 && state.nova.servers.some((s) => s.name === nameOf(0))) {
+    throw new RangeError(`scale: instances named ${prefix}-* exist already; use another namePrefix`);
+  }
+  const all = state.array.filesystems;
+  let top = highestSimpleId(all);
   const servers: SandboxServer[] = [];
-  for (let i = 0; i < spec.instances; i++) {
-    const name = `${prefix}-${String(i + 1).padStart(width, '0')}`;
-    const host = `compute-${hostIndex(i, spec.instances, hosts, spec.hostLayout ?? 'round-robin') + 1}`;
-    const fsBefore = state.array.filesystems.length;
-    servers.push(addServer(state, { name, host, volumes }));
-    const fsIds = state.array.filesystems.slice(fsBefore).map((f) => f.id);
-    addSnapshots(state, fsIds, spec, snapshotSeq(state));
+  try {
+    for (let i = 0; i < spec.instances; i++) {
+      const host = `compute-${hostIndex(i, spec.instances, hosts, spec.hostLayout ?? 'round-robin') + 1}`;
+      // The seed provisions through provisionArrayFilesystem, which scans every filesystem (duplicate name,
+      // next simpleid): quadratic in bulk. It gets a view holding only the filesystem with the highest
+      // simpleid (same next simpleid; the names are new, the prefix check above rules out duplicates).
+      state.array.filesystems = top ? [top] : [];
+      servers.push(addServer(state, { name: nameOf(i), host, volumes }));
+      const added = state.array.filesystems.slice(top ? 1 : 0);
+      all.push(...added);
+      top = added.at(-1) ?? top;
+      addSnapshots(state, added.map((f) => f.id), spec, snapshotSeq(state));
+    }
+  } finally {
+    state.array.filesystems = all;
   }
   return servers;
+}
+
+function highestSimpleId(filesystems: ArrayFilesystem[]): ArrayFilesystem | undefined {
+  return filesystems.reduce<ArrayFilesystem | undefined>((top, f) => (!top || f.simpleid > top.simpleid ? f : top), undefined);
 }
 
 function checkSpec(spec: ScaleSpec): void {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseSnapshotName } from '../../src/engine/names.js';
 import { addScaledServers, buildScaledState, hostIndex } from '../../src/sandbox/scale.js';
-import { seedDemoState } from '../../src/sandbox/seed.js';
+import { addServer, seedDemoState } from '../../src/sandbox/seed.js';
 import { emptyState } from '../../src/sandbox/state.js';
 
 describe('scaled sandbox states', () => {
@@ -81,6 +81,19 @@ describe('scaled sandbox states', () => {
     expect(empty.array.filesystems).toEqual([]);
     expect(empty.keystone.users).toHaveLength(1);
     expect(empty.array.apiKey).not.toBe('');
+  });
+
+  it('provisions the same filesystems as adding the servers one by one through the seed', () => {
+    const bulk = seedDemoState(emptyState());
+    addScaledServers(bulk, { instances: 4, volumesPerInstance: 2, snapshotsPerVolume: 0, hosts: 2, namePrefix: 'big' });
+    const plain = seedDemoState(emptyState());
+    for (let i = 0; i < 4; i++) addServer(plain, { name: `big-${String(i + 1).padStart(5, '0')}`, host: `compute-${(i % 2) + 1}`, volumes: ['cb-ssd', 'cb-ssd'] });
+    expect(bulk.array.filesystems).toEqual(plain.array.filesystems);
+    expect(bulk.cinder.volumes).toEqual(plain.cinder.volumes);
+    expect(bulk.nova.servers).toEqual(plain.nova.servers);
+    const ids = bulk.array.filesystems.map((f) => f.simpleid);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(() => addScaledServers(bulk, { instances: 1, volumesPerInstance: 1, snapshotsPerVolume: 0, namePrefix: 'big' })).toThrow(/namePrefix/);
   });
 
   it('rejects impossible specs', () => {
