@@ -27,10 +27,10 @@ export function sandboxCloudEntry(url: string): Record<string, unknown> {
  * The ccsnap config (src/config.ts schema) for the sandbox at `url`: one array at /client/api with
  * ZFS-like rollback semantics, and the sandbox's virsh-compatible program as the hypervisor.
  */
-export function sandboxCcsnapConfig(url: string): Record<string, unknown> {
+export function sandboxCcsnapConfig(url: string, rollbackPolicy = 'newest-only'): Record<string, unknown> {
   const hv = sandboxHypervisorConfig(url);
   return {
-    arrays: [{ name: 'sandbox', url: `${url}/client/api`, api_key_env: SANDBOX_API_KEY_ENV, volume_rule: { type_prefix: 'cb-' }, rollback: 'newest-only' }],
+    arrays: [{ name: 'sandbox', url: `${url}/client/api`, api_key_env: SANDBOX_API_KEY_ENV, volume_rule: { type_prefix: 'cb-' }, rollback: rollbackPolicy }],
     hypervisor: { uri: hv.uriTemplate, virsh: hv.virsh, session: hv.session, agent_timeout: `${hv.agentTimeoutSec}s`, command_timeout: `${hv.commandTimeoutMs}ms` },
   };
 }

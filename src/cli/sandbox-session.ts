@@ -28,20 +28,30 @@ export async function openSandboxSession(ctx: CommandContext, options: { statePa
   const running = readServerInfo(statePath);
   if (running) {
     ctx.log.debug('using the running sandbox', { url: running.url, pid: running.pid });
-    return session(running.url, false, async () => {});
+    return session(running.url, false, async () => {}, await fetchRollbackPolicy(running.url));
   }
   const { startSandbox } = await import('../sandbox/index.js');
   const sandbox = await startSandbox({ host: '127.0.0.1', port: 0, statePath });
   ctx.log.debug('started an in-process sandbox', { url: sandbox.url, statePath });
-  return session(sandbox.url, true, () => sandbox.close());
+  return session(sandbox.url, true, () => sandbox.close(), sandbox.ctx.state.array.rollbackPolicy);
 }
 
-function session(url: string, inProcess: boolean, close: () => Promise<void>): SandboxSession {
+/** The running sandbox array's rollback semantics, so ccsnap plans rollbacks the way that array behaves. */
+async function fetchRollbackPolicy(url: string): Promise<string | undefined> {
+  try {
+    const res = await fetch(`${url}/_sandbox/info`, { signal: AbortSignal.timeout(5000) });
+    return res.ok ? ((await res.json()) as { rollbackPolicy?: string }).rollbackPolicy : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function session(url: string, inProcess: boolean, close: () => Promise<void>, rollbackPolicy?: string): SandboxSession {
   return {
     url,
     cloudName: SANDBOX_CLOUD_NAME,
     cloud: sandboxCloudEntry(url),
-    ccsnapConfig: sandboxCcsnapConfig(url),
+    ccsnapConfig: sandboxCcsnapConfig(url, rollbackPolicy),
     env: sandboxEnv(),
     inProcess,
     close,

@@ -115,5 +115,8 @@ export function entryStatus(entry: SnapshotEntry, all: SnapshotEntry[]): string 
   if (entry.total !== null && siblings < entry.total) return 'incomplete';
   if (!entry.journal) return 'not-in-journal';
   if (entry.journal.state === 'deleted') return 'deleted-in-journal';
+  // A set the journal failed (and could not fully clean up) left this snapshot behind.
+  if (entry.journal.state === 'failed') return 'orphan';
+  if (entry.journal.state === 'creating') return 'in-progress';
   return 'ok';
 }

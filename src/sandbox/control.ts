@@ -6,6 +6,7 @@ import type { FaultRule } from './faults.js';
  * The sandbox's own control API (not part of any emulated service):
  *   GET    /_sandbox/transcript?since=N   requests served so far
  *   GET    /_sandbox/state                the whole state
+ *   GET    /_sandbox/info                 small facts: the array's rollback policy, the region
  *   GET    /_sandbox/faults               active fault rules
  *   POST   /_sandbox/faults               add a rule (JSON FaultRule) -> {id}
  *   DELETE /_sandbox/faults               clear all rules
@@ -16,6 +17,7 @@ export function registerControl(router: Router, ctx: SandboxContext): void {
     body: { transcript: ctx.transcript.list(Number(req.query.get('since') ?? 0)) },
   }));
   router.get('/_sandbox/state', () => ({ status: 200, body: ctx.state }));
+  router.get('/_sandbox/info', () => ({ status: 200, body: { rollbackPolicy: ctx.state.array.rollbackPolicy, region: ctx.state.region } }));
   router.get('/_sandbox/faults', () => ({ status: 200, body: { faults: ctx.faults.list() } }));
   router.post('/_sandbox/faults', (req) => {
     const rule = req.body as FaultRule | undefined;

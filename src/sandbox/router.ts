@@ -18,6 +18,8 @@ export interface SandboxResponse {
   headers?: Record<string, string>;
   /** Objects are sent as JSON; strings are sent as-is. */
   body?: unknown;
+  /** Names the request in the transcript (array command, virsh command, Nova server action). */
+  command?: string;
 }
 
 export type Handler = (req: SandboxRequest) => SandboxResponse | Promise<SandboxResponse>;

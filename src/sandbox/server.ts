@@ -120,8 +120,7 @@ async function serve(router: Router, ctx: SandboxContext, plugins: SandboxPlugin
         params,
       };
       response = await handler(sreq);
-      const command = (response as { command?: string }).command;
-      if (command) entry.command = command;
+      if (response.command) entry.command = response.command;
     }
   } catch (err) {
     response = { status: 500, body: { error: { code: 500, message: err instanceof Error ? err.message : String(err) } } };

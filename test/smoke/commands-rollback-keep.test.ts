@@ -75,3 +75,23 @@ describe('ccsnap rollback on a keep-newer array', () => {
     expect(r.stderr).not.toContain('DESTROYS');
   });
 });
+
+describe('--sandbox follows the running sandbox array\'s rollback policy', () => {
+  it('a keep-newer sandbox array: --sandbox rollback takes a safety set and needs no --discard-newer', async () => {
+    const sb = await startSandboxCli({ rollback: 'keep-newer', mode: 'sandbox', powerDelayMs: 50 });
+    try {
+      expect(sb.mode).toBe('sandbox');
+      const first = await sb.createSet('web-1');
+      await sb.createSet('web-1');
+      const seq = sb.mark();
+      const r = await sb.run(['rollback', 'web-1', first.set_id, '--yes', '-f', 'json']);
+      expect(r.code).toBe(0);
+      const log = sb.since(seq);
+      expect(log.filter((e) => e.command === 'deleteSnapshot')).toEqual([]);
+      expect(log.filter((e) => e.command === 'createStorageSnapshot')).toHaveLength(2);
+      expect(log.find((e) => e.command === 'os-stop')!.seq).toBeLessThan(log.find((e) => e.command === 'rollbackToSnapshot')!.seq);
+    } finally {
+      await sb.close();
+    }
+  });
+});

@@ -116,9 +116,9 @@ function serverAction(ctx: SandboxContext, call: OsCall): SandboxResponse {
   if (!server) return serverNotFound(call.req.params['id']!);
   if (!isPowerAction(action)) return notImplemented('nova', { ...call.req, path: `${call.req.path} (${action})` });
   const conflict = powerConflict(server, action);
-  if (conflict) return osError('nova', 409, conflict);
+  if (conflict) return { ...osError('nova', 409, conflict), command: action };
   beginPowerAction(ctx, server, action);
-  return { status: 202 };
+  return { status: 202, command: action };
 }
 
 function registerFlavors(router: Router, ctx: SandboxContext): void {
