@@ -1,0 +1,40 @@
+/** The issue-8 goals, judged against the results. */
+export function judgeGoals(r) {
+  const goals = [];
+  if (r.freeze) {
+    const ccsnap = r.freeze.rows.filter((x) => x.method === 'ccsnap' && x.overheadMs.median !== null);
+    if (ccsnap.length) {
+      const worst = ccsnap.reduce((a, b) => (b.overheadMs.median > a.overheadMs.median ? b : a));
+      goals.push(goal('Freeze-window overhead (ccsnap, median, worst configuration)', '≤ 5 ms', `${worst.overheadMs.median} ms (${worst.latencyMs} ms latency, ${worst.volumes} vol); all: ${ccsnap.map((x) => x.overheadMs.median).join(', ')} ms`, worst.overheadMs.median <= 5));
+    }
+    const at50 = r.freeze.ratios.filter((x) => x.latencyMs === 50 && x.seedOverCcsnap !== null);
+    if (at50.length) goals.push(goal('Seed window / ccsnap window at 50 ms array latency', '≥ 5', at50.map((x) => `${x.seedOverCcsnap}× (${x.volumes} vol)`).join(', '), at50.every((x) => x.seedOverCcsnap >= 5)));
+  }
+  if (r.list) {
+    const at1000 = r.list.rows.find((x) => x.instances === 1000 && x.mode === 'ccsnap');
+    if (at1000?.wallMs.median != null) {
+      const phases = r.list.rows.find((x) => x.instances === 1000 && x.mode === 'phases')?.phases;
+      const note = phases ? `; of which entryStatus ${phases.entryStatus} ms, listStorageSnapshots ${phases.listStorageSnapshots} ms (sandbox busy ${at1000.sandboxBusyMs?.total} ms)` : '';
+      goals.push(goal('ccsnap list, 1000 instances', '≤ 1 s', `${(at1000.wallMs.median / 1000).toFixed(2)} s${note}`, at1000.wallMs.median <= 1000));
+    }
+    const ccsnap = r.list.rows.filter((x) => x.mode === 'ccsnap' && x.requests);
+    if (ccsnap.length) {
+      const paging = ccsnap.every((x) => x.requests.openstack <= 2 + pages(x.instances) + pages(x.instances * r.list.volumesPerInstance));
+      goals.push(goal('OpenStack requests of ccsnap list do not grow beyond paging', 'keystone + pages', ccsnap.map((x) => `${x.instances} inst: ${x.requests.openstack} (array ${x.requests.byService.array ?? 0} = 1 listFileSystem + 1 listStorageSnapshots per volume, by design)`).join('; '), paging));
+    }
+  }
+  if (r.startup) {
+    const help = r.startup.rows.find((x) => x.name === 'ccsnap --help');
+    if (help?.wallMs.median != null) goals.push(goal('ccsnap --help', '≤ 150 ms', `${help.wallMs.median} ms median, ${Math.round(help.maxRssKb / 1024)} MB`, help.wallMs.median <= 150));
+  }
+  return goals;
+}
+
+/** Pages of 1000 (the Nova/Cinder default max_limit): a full last page costs one more, empty, request. */
+function pages(n) {
+  return Math.floor(n / 1000) + 1;
+}
+
+function goal(name, target, measured, met) {
+  return { goal: name, target, measured, status: met ? 'met' : 'NOT met' };
+}

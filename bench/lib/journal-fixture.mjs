@@ -1,0 +1,42 @@
+import { parseSnapshotName } from '../../dist/engine/names.js';
+import { finishSet, insertSet, openJournal, updateMember } from '../../dist/journal/index.js';
+import { buildScaledState } from '../../dist/sandbox/scale.js';
+
+/**
+ * A journal that knows every ccsnap-named snapshot of a scaled state as a complete set, as it would after
+ * ccsnap made them. The state is rebuilt from its spec (the generator is deterministic, so the ids match
+ * the sandbox's). Returns the number of sets written.
+ */
+export function writeMatchingJournal(path, spec, arrayName = 'sandbox') {
+  const state = buildScaledState(spec);
+  const fsById = new Map(state.array.filesystems.map((f) => [f.id, f]));
+  const volumeByFsName = new Map(state.cinder.volumes.map((v) => [v.id.replace(/-/g, ''), v]));
+  const serverById = new Map(state.nova.servers.map((s) => [s.id, s]));
+  const sets = new Map();
+  for (const snap of state.array.snapshots) {
+    const parsed = parseSnapshotName(snap.name);
+    const fs = fsById.get(snap.fsId);
+    const volume = fs && volumeByFsName.get(fs.name);
+    const server = volume && serverById.get(volume.attachments[0]?.serverId);
+    if (!parsed || !server) continue;
+    let set = sets.get(parsed.setId);
+    if (!set) {
+      set = { id: parsed.setId, instanceId: server.id, instanceName: server.name, label: null, createdAt: parsed.createdAt.toISOString(), opId: `bench-${parsed.setId}`, members: [] };
+      sets.set(parsed.setId, set);
+    }
+    set.members.push({ volumeId: volume.id, arrayName, fsId: fs.id, snapshotName: snap.name, path: `${fs.pool}/OPENSTACK_ACCOPENSTACK_VSM/${fs.name}@${snap.name}` });
+  }
+  const db = openJournal(path);
+  try {
+    db.transaction(() => {
+      for (const set of sets.values()) {
+        insertSet(db, set);
+        for (const m of set.members) updateMember(db, set.id, m.volumeId, { state: 'created', path: m.path });
+        finishSet(db, set.id, { state: 'complete', consistency: 'filesystem-consistent', frozenMs: 3 });
+      }
+    })();
+  } finally {
+    db.close();
+  }
+  return sets.size;
+}

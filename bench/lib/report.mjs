@@ -1,0 +1,89 @@
+/** Markdown tables for bench/results/latest.md and the console. */
+
+const fmt = (x, unit = '') => (x === null || x === undefined ? '–' : `${x}${unit}`);
+const kbToMb = (kb) => (kb ? Math.round(kb / 1024) : null);
+
+function table(header, rows) {
+  const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
+  for (const r of rows) lines.push(`| ${r.map((c) => String(c ?? '–')).join(' | ')} |`);
+  return lines.join('\n');
+}
+
+export function renderMarkdown(results) {
+  const m = results.machine;
+  const out = [
+    '# ccsnap benchmarks',
+    '',
+    `Measured ${results.startedAt} by \`npm run bench\` (${Math.round(results.durationMs / 1000)} s): ${m.cpuModel}, ${m.cores} cores, ${m.memoryMb} MB, ${m.os}, Node ${m.node}, commit ${m.commit}${m.dirty ? ' (+ uncommitted changes)' : ''}, load average at start ${m.loadAverage.join(' / ')}.`,
+    'How to reproduce and what each number means: [bench/README.md](../README.md).',
+    '',
+  ];
+  if (results.goals?.length) out.push('## Goals', '', table(['Goal', 'Target', 'Measured', 'Status'], results.goals.map((g) => [g.goal, g.target, g.measured, g.status])), '');
+  if (results.freeze) out.push(...freezeSection(results.freeze));
+  if (results.thaw) out.push(...thawSection(results.thaw));
+  if (results.list) out.push(...listSection(results.list));
+  if (results.fleet) out.push(...fleetSection(results.fleet));
+  if (results.startup) out.push(...startupSection(results.startup));
+  if (results.errors?.length) out.push('## Errors', '', ...results.errors.map((e) => `- ${e.suite}: ${e.message}`), '');
+  return `${out.join('\n')}\n`;
+}
+
+function freezeSection(f) {
+  const rows = f.rows.map((r) => [r.latencyMs, r.volumes, r.method, r.runs + (r.failures ? ` (+${r.failures} failed)` : ''), fmt(r.frozenMs.median), fmt(r.frozenMs.p95), fmt(r.overheadMs.median), fmt(r.overheadMs.p95), fmt(r.slowestArrayMs.median)]);
+  const ratios = f.ratios.map((r) => [r.latencyMs, r.volumes, fmt(r.seedOverCcsnap, '×'), fmt(r.sequentialOverCcsnap, '×')]);
+  return [
+    '## 1. Freeze window (sandbox clock)',
+    '',
+    `${f.note} ccsnap = library \`createSnapshots\`; seed = the blog post's Task 1 Steps 2–4 in bash${f.seedAvailable ? '' : ' (NOT RUN: curl/awk/bash missing)'}; sequential = freeze, one createStorageSnapshot after another, thaw.`,
+    '',
+    table(['Array latency (ms)', 'Volumes', 'Method', 'Runs', 'Frozen median (ms)', 'Frozen p95', 'Overhead median (ms)', 'Overhead p95', 'Slowest array call median'], rows),
+    '',
+    table(['Array latency (ms)', 'Volumes', 'seed / ccsnap (median frozen)', 'sequential / ccsnap'], ratios),
+    '',
+  ];
+}
+
+function thawSection(t) {
+  const rows = [];
+  const add = (where, block) => {
+    if (!block.available) return rows.push([where, '–', '–', '–', '–', block.reason]);
+    for (const r of block.rows) rows.push([where, r.session, r.iterations, fmt(r.thawMs.median), fmt(r.thawMs.p95), `freeze median ${fmt(r.freezeMedianMs)} ms`]);
+  };
+  add('real QEMU guest', t.real);
+  add('sandbox-virsh (emulated)', t.sandbox);
+  return ['## 2. Thaw latency (persistent virsh session vs one-shot)', '', table(['Where', 'Session', 'Iterations', 'Thaw median (ms)', 'Thaw p95 (ms)', 'Note'], rows), ''];
+}
+
+function listSection(l) {
+  const rows = l.rows.map((r) => [
+    r.instances, r.mode, r.runs + (r.failure ? ` (${r.failure})` : ''), fmt(r.wallMs.median), fmt(r.opCpuMs.median), fmt(kbToMb(r.maxRssKb)),
+    r.requests ? r.requests.openstack : '–', r.requests ? `${r.requests.byService.nova ?? 0}/${r.requests.byService.cinder ?? 0}/${r.requests.byService.keystone ?? 0}` : '–',
+    r.requests ? r.requests.byService.array ?? 0 : '–', r.sandboxBusyMs ? r.sandboxBusyMs.total : '–', r.complete ? 'yes' : `no (${fmt(r.instancesSeen)} inst, ${fmt(r.entries)} entries)`,
+  ]);
+  const phases = l.rows.filter((r) => r.phases).map((r) => [r.instances, ...Object.values(r.phases)]);
+  const phaseNames = l.rows.find((r) => r.phases) ? Object.keys(l.rows.find((r) => r.phases).phases) : [];
+  return [
+    `## 3. List at scale (${l.volumesPerInstance} volumes and ${l.snapshotsPerVolume} snapshots per volume per instance, ${l.hosts} hosts)`,
+    '',
+    `Each list runs in a fresh child process (wall time of the operation, incl. Keystone auth; peak RSS = that process's maxRSS); the sandbox runs in another process. Bench shim: ${l.sandboxShim}.`,
+    '',
+    table(['Instances', 'Method', 'Runs', 'Wall median (ms)', 'List process CPU in op (ms)', 'Peak RSS (MB)', 'OpenStack requests', 'nova/cinder/keystone', 'Array requests', 'Sandbox busy (ms)', 'Complete'], rows),
+    '',
+    ...(phases.length ? ['listSnapshots step by step (ms):', '', table(['Instances', ...phaseNames], phases), ''] : []),
+  ];
+}
+
+function fleetSection(f) {
+  const rows = f.rows.map((r) => [r.concurrency, r.perHost, fmt(r.wallMs), fmt(r.instancesPerSecond), `${r.complete}/${r.complete + r.failed}`, r.maxFrozenPerHost, r.maxFrozenFleet, `${r.maxActive} / ${r.meanActive}`, r.idealActive, fmt(r.medianFrozenMs)]);
+  return [
+    `## 4. Fleet create (${f.instances} instances × ${f.volumesPerInstance} volumes on ${f.hosts} hosts, array latency ${f.arrayLatencyMs} ms)`,
+    '',
+    table(['Concurrency', 'Per host', 'Wall (ms)', 'Instances/s', 'Complete', 'Max frozen per host', 'Max frozen fleet-wide', 'Active tasks max / mean', 'Ideal active', 'Frozen median (ms)'], rows),
+    '',
+  ];
+}
+
+function startupSection(s) {
+  const rows = s.rows.map((r) => [r.name, r.wallMs.n, fmt(r.wallMs.median), fmt(r.wallMs.p95), fmt(kbToMb(r.maxRssKb)), r.rssMethod]);
+  return ['## 5. CLI start-up', '', table(['Command', 'Runs', 'Wall median (ms)', 'Wall p95 (ms)', 'Max RSS (MB)', 'RSS measured by'], rows), ''];
+}

@@ -1,0 +1,85 @@
+// npm run bench  (= npm run build && node bench/run.js [options])
+//   --only=freeze,thaw,list,fleet,startup   run some suites (default: all)
+//   --quick                                 few runs, small scales; writes bench/results/quick-<ts>.json only
+//   --runs=N                                freeze-window runs per configuration (default 30)
+//   --full                                  also the seed-style list at 5000 instances (adds ~6 min)
+// Writes bench/results/<timestamp>.json, bench/results/latest.json and bench/results/latest.md, and prints
+// the tables. Everything runs on 127.0.0.1 against sandboxes this script starts (and stops).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { judgeGoals } from './lib/goals.mjs';
+import { machineFacts } from './lib/machine.mjs';
+import { renderMarkdown } from './lib/report.mjs';
+import { benchFleet } from './suites/fleet.mjs';
+import { benchFreeze } from './suites/freeze.mjs';
+import { benchList, defaultModes } from './suites/list.mjs';
+import { benchStartup } from './suites/startup.mjs';
+import { benchThaw } from './suites/thaw.mjs';
+
+const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
+const ALL = ['freeze', 'thaw', 'list', 'fleet', 'startup'];
+
+function parseArgs(argv) {
+  const opts = { only: ALL, quick: false, full: false, runs: undefined };
+  for (const a of argv) {
+    if (a === '--quick') opts.quick = true;
+    else if (a === '--full') opts.full = true;
+    else if (a.startsWith('--only=')) opts.only = a.slice(7).split(',').filter(Boolean);
+    else if (a.startsWith('--runs=')) opts.runs = Number(a.slice(7));
+    else if (a === '--help' || a === '-h') {
+      process.stdout.write('usage: node bench/run.js [--only=freeze,thaw,list,fleet,startup] [--quick] [--full] [--runs=N]\n');
+      process.exit(0);
+    } else throw new Error(`unknown option ${a}`);
+  }
+  const unknown = opts.only.filter((s) => !ALL.includes(s));
+  if (unknown.length) throw new Error(`unknown suite(s): ${unknown.join(', ')}`);
+  return opts;
+}
+
+function suitesFor(opts, log) {
+  const q = opts.quick;
+  return {
+    freeze: () => benchFreeze({ runs: opts.runs ?? (q ? 5 : 30), warmup: q ? 1 : 2, log }),
+    thaw: () => benchThaw({ iterations: q ? 5 : 30, log }),
+    list: () => benchList(q ? { scales: [100, 1000], modesFor: () => [{ mode: 'ccsnap', runs: 1 }, { mode: 'seed', runs: 1 }], log } : { modesFor: (n) => defaultModes(n, { full: opts.full }), log }),
+    fleet: () => benchFleet(q ? { instances: 40, concurrencies: [1, 8], log } : { log }),
+    startup: () => benchStartup({ runs: q ? 5 : 20, log }),
+  };
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const started = new Date();
+  const t0 = performance.now();
+  const log = (msg) => process.stderr.write(`[bench +${Math.round((performance.now() - t0) / 1000)}s] ${msg}\n`);
+  const results = { startedAt: started.toISOString(), options: { only: opts.only, quick: opts.quick, full: opts.full, runs: opts.runs ?? null }, machine: machineFacts(), errors: [] };
+  const suites = suitesFor(opts, log);
+  for (const name of opts.only) {
+    try {
+      results[name] = await suites[name]();
+    } catch (err) {
+      log(`${name} failed: ${err.stack ?? err.message}`);
+      results.errors.push({ suite: name, message: err.message });
+    }
+  }
+  results.durationMs = Math.round(performance.now() - t0);
+  results.machine.loadAverageAtEnd = machineFacts().loadAverage;
+  results.goals = judgeGoals(results);
+  const md = renderMarkdown(results);
+  mkdirSync(RESULTS, { recursive: true });
+  const stamp = started.toISOString().replace(/[:.]/g, '-');
+  const json = `${JSON.stringify(results, null, 2)}\n`;
+  if (opts.quick) {
+    writeFileSync(`${RESULTS}quick-${stamp}.json`, json);
+  } else {
+    writeFileSync(`${RESULTS}${stamp}.json`, json);
+    if (opts.only.length === ALL.length) {
+      writeFileSync(`${RESULTS}latest.json`, json);
+      writeFileSync(`${RESULTS}latest.md`, md);
+    }
+  }
+  process.stdout.write(md);
+  if (results.errors.length) process.exitCode = 1;
+}
+
+await main();
