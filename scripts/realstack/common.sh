@@ -64,6 +64,29 @@ stop_bg() {
   rm -f "$RS_PIDS/$name.pid" "$RS_PIDS/$name.start"
 }
 
+# stop_all NAME...: stop_bg for many at once (TERM them all, then wait): teardown in ~2 s instead of ~15 s
+stop_all() {
+  local name pid live=()
+  for name in "$@"; do
+    if rs_ours "$name"; then
+      pid=$(cat "$RS_PIDS/$name.pid"); live+=("$name:$pid")
+      kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
+    fi
+  done
+  for _ in $(seq 1 50); do
+    local any=0 e
+    for e in "${live[@]}"; do alive "${e#*:}" && any=1; done
+    [ $any = 0 ] && break
+    sleep 0.2
+  done
+  for e in "${live[@]}"; do
+    name=${e%%:*} pid=${e#*:}
+    if alive "$pid"; then kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null; log "killed $name (pid $pid)"
+    else log "stopped $name (pid $pid)"; fi
+  done
+  for name in "$@"; do rm -f "$RS_PIDS/$name.pid" "$RS_PIDS/$name.start"; done
+}
+
 # wait_http URL SECONDS [NAME]: until URL answers at all; gives up early when NAME died
 wait_http() {
   local url=$1 secs=$2 name=${3:-} end=$(( $(date +%s) + $2 ))

@@ -97,7 +97,8 @@ do_guest() {
 
 do_configs() {
   local url; url=$(cat "$RS_WORK/array/url")
-  mkdir -p "$RS_WORK/ccsnap"
+  # a fresh ccsnap journal for every run (a kept stack must not carry a failed run's locks into the next)
+  rm -rf "$RS_WORK/ccsnap"; mkdir -p "$RS_WORK/ccsnap"
   cat >"$RS_WORK/clouds.yaml" <<EOF
 clouds:
   realstack:

@@ -23,6 +23,7 @@ import time
 
 from oslo_log import log as logging
 
+from nova.compute import power_state
 from nova.virt import fake
 
 LOG = logging.getLogger(__name__)
@@ -131,12 +132,29 @@ def domain_on(domain):
 
 
 class PowerBridgeDriver(fake.FakeDriver):
+    def _adopt(self, instance):
+        """The fake driver keeps its instances in memory only: after a nova-compute restart (setup.sh run
+        again on a kept stack) it no longer knows them, power actions fail with InstanceNotFound and
+        Nova's power-state sync would stop them. Take each back in the power state Nova recorded (the
+        domain itself is (re)started by setup.sh's guest phase)."""
+        if instance.uuid in self.instances or instance.deleted or instance.vm_state == "deleted":
+            return
+        power = instance.power_state if instance.power_state in (power_state.RUNNING, power_state.SHUTDOWN) else power_state.RUNNING
+        self.instances[instance.uuid] = fake.FakeInstance(instance.name, power, instance.uuid)
+        note("adopted %s (%s) after a nova-compute restart, power state %s" % (instance.uuid, instance.name, power))
+
+    def get_info(self, instance, use_cache=True):
+        self._adopt(instance)
+        return super().get_info(instance, use_cache)
+
     def power_off(self, instance, timeout=0, retry_interval=0):
         note("power_off %s (%s), timeout %s s" % (instance.uuid, instance.name, timeout))
+        self._adopt(instance)
         domain_off(instance.name, timeout or 20)
         super().power_off(instance, timeout, retry_interval)
 
     def power_on(self, context, instance, network_info, block_device_info=None, accel_info=None):
         note("power_on %s (%s)" % (instance.uuid, instance.name))
+        self._adopt(instance)
         super().power_on(context, instance, network_info, block_device_info=block_device_info, accel_info=accel_info)
         domain_on(instance.name)

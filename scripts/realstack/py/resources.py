@@ -121,6 +121,8 @@ def ensure_server(s, name, flavor_id, boot_volume_id):
             time.sleep(1)
     if found:
         sid = found[0]["id"]
+        if found[0]["status"] == "SHUTOFF":  # a kept stack whose last run left the instance stopped
+            s.post("/servers/%s/action" % sid, json={"os-start": None}, endpoint_filter=NOVA, headers=NOVA_MV)
     else:
         body = {"server": {"name": name, "imageRef": "", "flavorRef": flavor_id, "networks": "none",
                            "block_device_mapping_v2": [{"uuid": boot_volume_id, "boot_index": 0, "source_type": "volume",
