@@ -29,7 +29,9 @@ export async function openRuntime(ctx: CommandContext): Promise<OpenedRuntime> {
   const file = findConfigFile(globals.config, env);
   const inline = !file && isDict(cloud.raw.ccsnap) ? (cloud.raw.ccsnap as Record<string, unknown>) : undefined;
   const settings = await loadSettings({ file, cloudName: cloud.name, env, ...(inline ? { inline } : {}) });
-  const rt = new Runtime({ cloud, settings, journalPath: globals.journal ?? settings.journalPath ?? defaultJournalPath(env), ...timeout(ctx), watchdogLogPath: watchdogLog(env) });
+  const journalPath = globals.journal ?? settings.journalPath ?? defaultJournalPath(env);
+  // The watchdog's log sits next to the journal in use (its directory exists once the journal is opened).
+  const rt = new Runtime({ cloud, settings, journalPath, ...timeout(ctx), watchdogLogPath: join(dirname(journalPath), 'watchdog.log') });
   warnSettings(ctx, settings.warnings);
   return { rt, close: () => rt.close() };
 }
@@ -75,10 +77,6 @@ export function sandboxCloud(url: string): CloudConfig {
 
 function timeout(ctx: CommandContext): { timeoutMs?: number } {
   return ctx.globals.timeout !== undefined ? { timeoutMs: ctx.globals.timeout * 1000 } : {};
-}
-
-function watchdogLog(env: NodeJS.ProcessEnv): string {
-  return join(dirname(defaultJournalPath(env)), 'watchdog.log');
 }
 
 function warnSettings(ctx: CommandContext, warnings: Array<{ message: string }>): void {
