@@ -87,6 +87,13 @@ stop_all() {
   for name in "$@"; do rm -f "$RS_PIDS/$name.pid" "$RS_PIDS/$name.start"; done
 }
 
+# need_port PORT NAME: fail plainly when another program already listens on a port NAME needs
+need_port() {
+  rs_ours "$2" && return 0
+  local who; who=$(ss -Hltnp "sport = :$1" 2>/dev/null | head -1)
+  [ -z "$who" ] || { log "port $1 (for $2) is already in use: $who"; return 1; }
+}
+
 # wait_http URL SECONDS [NAME]: until URL answers at all; gives up early when NAME died
 wait_http() {
   local url=$1 secs=$2 name=${3:-} end=$(( $(date +%s) + $2 ))
@@ -132,6 +139,7 @@ wal() { sqlite3 "$1" 'PRAGMA journal_mode=WAL;' >/dev/null; }
 # keystoneauth; the plain --http-socket resets reused connections)
 uwsgi_bg() {
   local name=$1 port=$2 wsgi=$3; shift 3
+  need_port "$port" "$name"
   start_bg "$name" env "$@" uwsgi --plugin python3 --http11-socket "$RS_HOST:$port" --wsgi-file "$wsgi" \
     --master --processes 1 --threads 4 --enable-threads --die-on-term --lazy-apps --buffer-size 65535 --need-app
 }

@@ -18,6 +18,7 @@ svc_rabbitmq() {
     ERL_EPMD_ADDRESS=$RS_HOST ERL_EPMD_PORT=$RS_EPMD_PORT \
     RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS='-kernel inet_dist_use_interface {127,0,0,1}' \
     RABBITMQ_CTL_ERL_ARGS='-kernel inet_dist_use_interface {127,0,0,1}'
+  need_port "$RS_EPMD_PORT" epmd; need_port "$RS_AMQP_PORT" rabbitmq; need_port "$RS_ERL_DIST_PORT" rabbitmq
   start_bg epmd epmd -address "$RS_HOST" -port "$RS_EPMD_PORT"
   sleep 0.3
   start_bg rabbitmq /usr/lib/rabbitmq/bin/rabbitmq-server
@@ -84,6 +85,7 @@ EOF
 svc_register() {
   admin_env
   RS_SERVICE_PASS=$RS_SERVICE_PASS "$RS_PY" "$RS_HERE/py/register.py" >/dev/null
+  need_port "$RS_NEUTRON_PORT" fakeneutron
   start_bg fakeneutron "$RS_PY" "$RS_HERE/py/fakeneutron.py" "$RS_NEUTRON_PORT"
   wait_http "http://$RS_HOST:$RS_NEUTRON_PORT/" 20 fakeneutron
 }
@@ -131,6 +133,7 @@ enforce_scope = false
 EOF
     keystone_section keystone_authtoken glance; } >"$d/glance-api.conf"
   if [ ! -f "$d/.done" ]; then glance-manage --config-file "$d/glance-api.conf" db_sync >/dev/null; wal "$d/glance.db"; touch "$d/.done"; fi
+  need_port "$RS_GLANCE_PORT" glance
   start_bg glance glance-api --config-file "$d/glance-api.conf"
   wait_http "http://$RS_HOST:$RS_GLANCE_PORT/" 60 glance
 }
@@ -218,6 +221,7 @@ EOF
   start_bg nova-compute env RS_LIBVIRT_URI="$RS_LIBVIRT_URI" RS_BRIDGE_LOG="$RS_LOG/power-bridge.log" \
     RS_GUEST_POST_START_FILE="$RS_WORK/guest/post-start.sh" \
     "$RS_PY" "$RS_HERE/py/nova_compute.py" --config-file "$d/nova.conf"
+  need_port "$RS_NOVA_PORT" nova-api
   start_bg nova-api nova-api --config-file "$d/nova.conf"
   wait_http "http://$RS_HOST:$RS_NOVA_PORT/" 90 nova-api
   local mapped=0
@@ -276,6 +280,7 @@ EOF
   start_bg cinder-scheduler cinder-scheduler --config-file "$d/cinder.conf"
   start_bg cinder-volume env PYTHONPATH="$RS_HERE/py" "$RS_PY" -c 'import sys; from cinder.cmd.volume import main; sys.exit(main())' \
     --config-file "$d/cinder.conf"
+  need_port "$RS_CINDER_PORT" cinder-api
   start_bg cinder-api cinder-api --config-file "$d/cinder.conf"
   wait_http "http://$RS_HOST:$RS_CINDER_PORT/" 90 cinder-api
 }

@@ -81,7 +81,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   console.log(`[test:realstack] setting up the real stack in ${work}`);
   const r = await runScript('setup.sh', [work]);
   if (r.code !== 0) {
-    const reason = r.stderrTail.filter((l) => l.includes('ERROR')).at(-1) ?? r.stderrTail.at(-1) ?? `exit ${r.code}`;
+    // setup.sh's own verdict (the phase that failed twice) and the last line of that phase's log
+    const verdict = r.stderrTail.filter((l) => l.includes('ERROR: setup failed')).at(-1)?.replace(/^\[realstack [\d:]+\] ERROR: /, '');
+    const cause = r.stderrTail.filter((l) => l.startsWith('    ')).at(-1)?.trim();
+    const reason = verdict ? `${verdict}${cause ? `; last log line: ${cause}` : ''}` : (r.stderrTail.at(-1) ?? `exit ${r.code}`);
     await teardown();
     throw new Error(`[test:realstack] setup failed: ${reason}`);
   }
