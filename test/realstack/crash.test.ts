@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  arrayFault, arraySnapshots, ccsnapJson, fsfreezeStatus, guest, realstack, skipReason, spawnCcsnap, timed, virsh, waitFor,
+  arrayFault, arraySnapshots, ccsnapJson, fsfreezeStatus, guest, realstack, record, skipReason, spawnCcsnap, timed, virsh, waitFor,
   type RealStack,
 } from './stack.js';
 
@@ -37,6 +37,8 @@ describe.skipIf(!stack)('real stack: kill -9 of ccsnap inside the freeze window'
       const thawedAt = await waitFor('the guest agent to report thawed', async () => ((await fsfreezeStatus(rs)) === 'thawed' ? Date.now() : undefined), 60_000, 50);
       return { frozenAt, killedAt, thawedAt, exit };
     });
+    record(rs, '  guest frozen until the kill', killedAt - frozenAt);
+    record(rs, '  guest thawed after the kill', thawedAt - killedAt);
     expect(exit.signal).toBe('SIGKILL');
     expect(killedAt).toBeGreaterThan(frozenAt);
     // ccsnap never thawed (it was dead); its watchdog did, well within the freeze bound

@@ -49,8 +49,8 @@ function printTimings(work: string, totalMs: number): void {
   const rows = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => l.split('\t') as [string, string]) : [];
   const sec = (ms: number): string => `${(ms / 1000).toFixed(1).padStart(7)} s`;
   const lines = ['', '[test:realstack] time per phase'];
-  for (const [name, ms] of rows) lines.push(`  ${name.padEnd(34)} ${sec(Number(ms))}`);
-  lines.push(`  ${'TOTAL (setup + tests + teardown)'.padEnd(34)} ${sec(totalMs)}`, '');
+  for (const [name, ms] of rows) lines.push(`  ${name.padEnd(40)} ${sec(Number(ms))}`);
+  lines.push(`  ${'TOTAL (setup + tests + teardown)'.padEnd(40)} ${sec(totalMs)}`, '');
   console.log(lines.join('\n'));
 }
 

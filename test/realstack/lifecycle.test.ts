@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
   arrayFault, arraySnapshotImages, arraySnapshots, ccsnap, ccsnapJson, checkExt4, domainState, fsfreezeStatus, guest,
-  novaServer, realstack, sampleUntil, skipReason, spawnCcsnap, timed, virsh, type RealStack,
+  novaServer, realstack, record, sampleUntil, skipReason, spawnCcsnap, timed, virsh, type RealStack,
 } from './stack.js';
 
 const stack = realstack();
@@ -60,6 +60,7 @@ describe.skipIf(!stack)('real stack: instances, create, list, show, rollback, de
     expect(set).toMatchObject({ state: 'complete', consistency: 'filesystem-consistent', label: 'realstack-lifecycle' });
     expect(set.members).toHaveLength(2);
     expect(set.steps.map((s: { step: string }) => s.step)).toEqual(expect.arrayContaining(['freeze', 'snapshot', 'thaw']));
+    record(rs, '  guest frozen (ccsnap frozen_ms)', set.frozen_ms);
     setId = set.set_id;
     members = set.members;
 

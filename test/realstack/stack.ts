@@ -46,13 +46,18 @@ export function skipReason(): string | undefined {
   return 'skip' in v ? v.skip : undefined;
 }
 
+/** Appends "test:<name>\t<ms>" to WORK/timings.tsv for a duration measured by the test itself. */
+export function record(rs: RealStack, name: string, ms: number): void {
+  appendFileSync(join(rs.work, 'timings.tsv'), `test:${name}\t${Math.round(ms)}\n`);
+}
+
 /** Appends "test:<name>\t<ms>" to WORK/timings.tsv (printed by the global teardown) and returns fn's value. */
 export async function timed<T>(rs: RealStack, name: string, fn: () => Promise<T>): Promise<T> {
   const t0 = performance.now();
   try {
     return await fn();
   } finally {
-    appendFileSync(join(rs.work, 'timings.tsv'), `test:${name}\t${Math.round(performance.now() - t0)}\n`);
+    record(rs, name, performance.now() - t0);
   }
 }
 
