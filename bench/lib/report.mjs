@@ -15,7 +15,7 @@ export function renderMarkdown(results) {
     '# ccsnap benchmarks',
     '',
     `Measured ${results.startedAt} by \`npm run bench\` (${Math.round(results.durationMs / 1000)} s): ${m.cpuModel}, ${m.cores} cores, ${m.memoryMb} MB, ${m.os}, Node ${m.node}, commit ${m.commit}${m.dirty ? ' (+ uncommitted changes)' : ''}, load average at start ${m.loadAverage.join(' / ')}.`,
-    'How to reproduce and what each number means: [bench/README.md](../README.md).',
+    'How to reproduce and what each number means: bench/README.md.',
     '',
   ];
   if (results.goals?.length) out.push('## Goals', '', table(['Goal', 'Target', 'Measured', 'Status'], results.goals.map((g) => [g.goal, g.target, g.measured, g.status])), '');
@@ -30,15 +30,15 @@ export function renderMarkdown(results) {
 
 function freezeSection(f) {
   const rows = f.rows.map((r) => [r.latencyMs, r.volumes, r.method, r.runs + (r.failures ? ` (+${r.failures} failed)` : ''), fmt(r.frozenMs.median), fmt(r.frozenMs.p95), fmt(r.overheadMs.median), fmt(r.overheadMs.p95), fmt(r.slowestArrayMs.median)]);
-  const ratios = f.ratios.map((r) => [r.latencyMs, r.volumes, fmt(r.seedOverCcsnap, '×'), fmt(r.sequentialOverCcsnap, '×')]);
+  const ratios = f.ratios.map((r) => [r.latencyMs, r.volumes, fmt(r.seedOverCcsnap, '×'), fmt(r.seedOverCcsnapFresh, '×'), fmt(r.sequentialOverCcsnap, '×')]);
   return [
     '## 1. Freeze window (sandbox clock)',
     '',
-    `${f.note} ccsnap = library \`createSnapshots\`; seed = the blog post's Task 1 Steps 2–4 in bash${f.seedAvailable ? '' : ' (NOT RUN: curl/awk/bash missing)'}; sequential = freeze, one createStorageSnapshot after another, thaw.`,
+    `${f.note} ccsnap = library \`createSnapshots\` on one Runtime (warm connections); ccsnap-fresh = a new Runtime per run, as one \`ccsnap create\` process; seed = the blog post's Task 1 Steps 2–4 in bash${f.seedAvailable ? '' : ' (NOT RUN: curl/awk/bash missing)'}; sequential = freeze, one createStorageSnapshot after another, thaw.`,
     '',
     table(['Array latency (ms)', 'Volumes', 'Method', 'Runs', 'Frozen median (ms)', 'Frozen p95', 'Overhead median (ms)', 'Overhead p95', 'Slowest array call median'], rows),
     '',
-    table(['Array latency (ms)', 'Volumes', 'seed / ccsnap (median frozen)', 'sequential / ccsnap'], ratios),
+    table(['Array latency (ms)', 'Volumes', 'seed / ccsnap (median frozen)', 'seed / ccsnap-fresh', 'sequential / ccsnap'], ratios),
     '',
   ];
 }
@@ -74,11 +74,16 @@ function listSection(l) {
 }
 
 function fleetSection(f) {
-  const rows = f.rows.map((r) => [r.concurrency, r.perHost, fmt(r.wallMs), fmt(r.instancesPerSecond), `${r.complete}/${r.complete + r.failed}`, r.maxFrozenPerHost, r.maxFrozenFleet, `${r.maxActive} / ${r.meanActive}`, r.idealActive, fmt(r.medianFrozenMs)]);
+  const rows = f.rows.map((r) => [
+    r.concurrency, r.perHost, fmt(r.wallMs), fmt(r.instancesPerSecond), `${r.complete}/${r.complete + r.failed}`, r.maxFrozenPerHost, r.maxFrozenFleet,
+    `${r.maxActive} / ${r.meanActive}`, r.idealActive, `${fmt(r.medianFrozenMs)} / ${fmt(r.p95FrozenMs)}`,
+    `${fmt(r.windowParts?.freezeToFirstCallMs.median)} / ${fmt(r.windowParts?.arrayCallsMs.median)} / ${fmt(r.windowParts?.lastAnswerToThawMs.median)}`,
+    `${fmt(r.machineBusyPct)} (ccsnap ${fmt(r.ccsnapCpuPct)}, sandbox ${fmt(r.sandboxCpuPct)})`,
+  ]);
   return [
     `## 4. Fleet create (${f.instances} instances × ${f.volumesPerInstance} volumes on ${f.hosts} hosts, array latency ${f.arrayLatencyMs} ms)`,
     '',
-    table(['Concurrency', 'Per host', 'Wall (ms)', 'Instances/s', 'Complete', 'Max frozen per host', 'Max frozen fleet-wide', 'Active tasks max / mean', 'Ideal active', 'Frozen median (ms)'], rows),
+    table(['Concurrency', 'Per host', 'Wall (ms)', 'Instances/s', 'Complete', 'Max frozen per host', 'Max frozen fleet-wide', 'Active tasks max / mean', 'Ideal active', 'Frozen median / p95 (ms)', 'Window: freeze→1st call / calls / last answer→thaw (median ms)', 'Machine busy % (ccsnap, sandbox: % of one core)'], rows),
     '',
   ];
 }

@@ -46,6 +46,15 @@ export async function spawnSandbox(spec, { startTimeoutMs = 120_000 } = {}) {
     async domainEvents(domain) {
       return (await get(`/hypervisor/_domains/${encodeURIComponent(domain)}`)).events;
     },
+    /** CPU time (user + system) the sandbox process used so far (Linux /proc), in ms. */
+    cpuMs() {
+      try {
+        const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+        return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+      } catch {
+        return null;
+      }
+    },
     /** Peak resident set of the sandbox process (Linux /proc), in KB. */
     peakRssKb() {
       try {

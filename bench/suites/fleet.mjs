@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { createSnapshots } from '../../dist/ops/create.js';
 import { openBenchRuntime } from '../lib/runtime.mjs';
 import { fetchRetrying, frozenWindows, spawnSandbox } from '../lib/sandbox-proc.mjs';
-import { maxOverlap, median, round } from '../lib/stats.mjs';
+import { maxOverlap, median, percentile, round, summarize } from '../lib/stats.mjs';
 
 /**
  * Fleet create: `createSnapshots({all: true})` over N instances on H compute hosts at several global
@@ -26,9 +27,13 @@ export async function benchFleet({ instances = 200, hosts = 10, volumes = 2, con
 
 async function runOnce(sb, { concurrency, perHost, hosts }) {
   const before = await domainsOf(sb);
+  await sb.takeTranscript();
   const opened = await openBenchRuntime(sb.url);
   const active = trackActive();
   let outcomes;
+  const sandboxCpu0 = sb.cpuMs();
+  const machine0 = machineBusy();
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   try {
     outcomes = await createSnapshots(opened.rt, { instances: [], all: true, concurrency, perHost, onProgress: active.onProgress });
@@ -36,7 +41,11 @@ async function runOnce(sb, { concurrency, perHost, hosts }) {
     await opened.close();
   }
   const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const machine1 = machineBusy();
+  const sandboxCpuMs = sb.cpuMs() !== null && sandboxCpu0 !== null ? sb.cpuMs() - sandboxCpu0 : null;
   const after = await domainsOf(sb);
+  const creates = (await sb.takeTranscript()).filter((e) => e.command === 'createStorageSnapshot' && e.doneAt !== undefined);
   const windows = newWindows(before, after);
   const perHostMax = {};
   for (const [host, list] of windows) perHostMax[host] = maxOverlap(list);
@@ -54,7 +63,12 @@ async function runOnce(sb, { concurrency, perHost, hosts }) {
     idealActive: Math.min(concurrency, hosts * perHost),
     maxActive: active.max(),
     meanActive: round(active.mean(), 1),
+    ccsnapCpuPct: Math.round(((cpu.user + cpu.system) / 1000 / wallMs) * 100),
+    sandboxCpuPct: sandboxCpuMs === null ? null : Math.round((sandboxCpuMs / wallMs) * 100),
+    machineBusyPct: machine0 && machine1 ? Math.round(((machine1.busy - machine0.busy) / (machine1.total - machine0.total)) * 100) : null,
     medianFrozenMs: median(all.map((w) => w.ms)),
+    p95FrozenMs: percentile(all.map((w) => w.ms), 0.95),
+    windowParts: windowParts(after.state, windows, creates),
     ...(outcomes.length - complete ? { firstError: describeFailure(outcomes) } : {}),
   };
 }
@@ -81,20 +95,61 @@ function trackActive() {
   };
 }
 
+/** Busy and total jiffies of all CPUs (Linux /proc/stat), for the share of the machine that was busy. */
+function machineBusy() {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const idle = cpu[3] + (cpu[4] ?? 0);
+    const total = cpu.reduce((a, b) => a + b, 0);
+    return { busy: total - idle, total };
+  } catch {
+    return null;
+  }
+}
+
 async function domainsOf(sb) {
   const res = await fetchRetrying(`${sb.url}/_sandbox/state`);
   const state = await res.json();
-  return new Map(state.hypervisor.domains.map((d) => [d.name, d]));
+  return { state, domains: new Map(state.hypervisor.domains.map((d) => [d.name, d])) };
 }
 
 function newWindows(before, after) {
   const byHost = new Map();
-  for (const [name, d] of after) {
-    const skip = frozenWindows(before.get(name)?.events ?? []).length;
-    const fresh = frozenWindows(d.events).slice(skip);
+  for (const [name, d] of after.domains) {
+    const skip = frozenWindows(before.domains.get(name)?.events ?? []).length;
+    const fresh = frozenWindows(d.events).slice(skip).map((w) => ({ ...w, domain: name }));
     byHost.set(d.host, [...(byHost.get(d.host) ?? []), ...fresh]);
   }
   return byHost;
+}
+
+/**
+ * Where each frozen window's time goes: freeze -> first createStorageSnapshot reaches the array, the array
+ * calls, last answer -> thaw. Freeze/thaw are domain events (sandbox Date.now()), the calls transcript
+ * entries (sandbox performance clock): same process, so the offset between the two is well under 1 ms.
+ */
+function windowParts(state, windowsByHost, creates) {
+  const fsIdsByDomain = new Map();
+  const serverByDomain = new Map(state.nova.servers.map((s) => [s.instanceName, s.id]));
+  const fsByName = new Map(state.array.filesystems.map((f) => [f.name, f.id]));
+  for (const [domain, serverId] of serverByDomain) {
+    const vols = state.cinder.volumes.filter((v) => v.attachments.some((a) => a.serverId === serverId));
+    fsIdsByDomain.set(domain, new Set(vols.map((v) => fsByName.get(v.id.replace(/-/g, ''))).filter(Boolean)));
+  }
+  const before = [];
+  const array = [];
+  const afterCalls = [];
+  for (const w of [...windowsByHost.values()].flat()) {
+    const fsIds = fsIdsByDomain.get(w.domain) ?? new Set();
+    const mine = creates.filter((e) => fsIds.has(e.info?.id) && e.at >= w.from - 1 && e.doneAt <= w.to + 1);
+    if (mine.length === 0 || w.to === undefined) continue;
+    const first = Math.min(...mine.map((e) => e.at));
+    const last = Math.max(...mine.map((e) => e.doneAt));
+    before.push(first - w.from);
+    array.push(last - first);
+    afterCalls.push(w.to - last);
+  }
+  return { freezeToFirstCallMs: summarize(before), arrayCallsMs: summarize(array), lastAnswerToThawMs: summarize(afterCalls) };
 }
 
 function describeFailure(outcomes) {
