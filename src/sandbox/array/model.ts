@@ -31,11 +31,29 @@ export function findFilesystem(state: ArrayState, id: string): SandboxFilesystem
 
 /** Snapshots of one filesystem, oldest first (insertion order breaks ties). */
 export function snapshotsOf(state: ArrayState, fsId: string): ArraySnapshotRecord[] {
-  return state.snapshots
-    .map((s, i) => ({ s, i }))
-    .filter(({ s }) => s.fsId === fsId)
-    .sort((a, b) => a.s.createdAt - b.s.createdAt || a.i - b.i)
-    .map(({ s }) => s);
+  return indexByFs(state.snapshots).get(fsId) ?? [];
+}
+
+/**
+ * Snapshots grouped by filesystem, oldest first, cached per array identity and length: the emulator
+ * appends with push and removes by replacing the array, so either change makes a new index. Without
+ * it, every listStorageSnapshots scanned all snapshots (quadratic for a big sandbox).
+ */
+const INDEX = new WeakMap<ArraySnapshotRecord[], { length: number; byFs: Map<string, ArraySnapshotRecord[]> }>();
+
+function indexByFs(all: ArraySnapshotRecord[]): Map<string, ArraySnapshotRecord[]> {
+  const cached = INDEX.get(all);
+  if (cached && cached.length === all.length) return cached.byFs;
+  const byFs = new Map<string, Array<{ s: ArraySnapshotRecord; i: number }>>();
+  all.forEach((s, i) => {
+    const list = byFs.get(s.fsId);
+    if (list) list.push({ s, i });
+    else byFs.set(s.fsId, [{ s, i }]);
+  });
+  const sorted = new Map<string, ArraySnapshotRecord[]>();
+  for (const [fsId, list] of byFs) sorted.set(fsId, list.sort((a, b) => a.s.createdAt - b.s.createdAt || a.i - b.i).map(({ s }) => s));
+  INDEX.set(all, { length: all.length, byFs: sorted });
+  return sorted;
 }
 
 /** "Thu Aug 25 2016 10:55", the array's preformatted timestamp (UTC here). */
