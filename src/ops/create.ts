@@ -118,16 +118,28 @@ async function gatherFacts(rt: Runtime, hv: HypervisorPort, entry: InstanceSnaps
     instance, volumes: entry.volumes, uri: rt.hypervisors().uriFor(instance.host ?? ''),
     ...(holder ? { lockedBy: `operation ${holder.opId} (pid ${holder.pid} on ${holder.hostname}) holds it` } : {}),
   };
-  if (instance.status !== 'ACTIVE' || freeze === 'skip') return facts;
   const sig = signal ? { signal } : {};
+  await Promise.all([checkArray(rt, entry, sig), ...(instance.status === 'ACTIVE' && freeze !== 'skip' ? [checkAgent(hv, facts, sig)] : [])]);
+  return facts;
+}
+
+async function checkAgent(hv: HypervisorPort, facts: CreateFacts, sig: { signal?: AbortSignal }): Promise<void> {
   try {
-    await hv.ping(instance.domain, sig);
+    await hv.ping(facts.instance.domain, sig);
     facts.agent = { ok: true };
-    facts.freezeStatus = await hv.freezeStatus(instance.domain, sig);
+    facts.freezeStatus = await hv.freezeStatus(facts.instance.domain, sig);
   } catch (err) {
     const e = toCcsnapError(err);
     if (e.code === 'CCSNAP_ABORTED') throw e;
     facts.agent = { ok: false, code: e.code, message: e.message };
   }
-  return facts;
+}
+
+/**
+ * The array answers for every array volume, right before the freeze. One listStorageSnapshots per
+ * filesystem, in parallel: this also opens one connection per member, so no TCP/TLS handshake
+ * happens inside the freeze window.
+ */
+async function checkArray(rt: Runtime, entry: InstanceSnapshots, sig: { signal?: AbortSignal }): Promise<void> {
+  await Promise.all(entry.volumes.filter((v) => v.array).map((v) => rt.array(v.array!.name).listStorageSnapshots({ fsId: v.array!.fsId, ...sig })));
 }
