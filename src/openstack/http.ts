@@ -63,8 +63,11 @@ async function sendOnce<T>(agent: Agent, opts: HttpClientOptions, req: HttpReque
   const headers = buildHeaders(req, opts);
   const payload = req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
   const started = performance.now();
-  const log = (extra: Partial<Parameters<NonNullable<HttpClientOptions['onRequest']>>[0]>): void => {
-    opts.onRequest?.({
+  // Extras are built lazily: redacting big bodies costs real time, and only --debug reads them.
+  const log = (extraOf: () => Partial<Parameters<NonNullable<HttpClientOptions['onRequest']>>[0]>): void => {
+    if (!opts.onRequest) return;
+    const extra = extraOf();
+    opts.onRequest({
       method: req.method, url: redactUrl(url), attempt, requestHeaders: redactHeaders(headers),
       requestBody: req.body === undefined ? undefined : redactBody(req.body), durationMs: performance.now() - started, ...extra,
     });
@@ -79,10 +82,10 @@ async function sendOnce<T>(agent: Agent, opts: HttpClientOptions, req: HttpReque
     if (requestId) response.requestId = requestId;
   } catch (err) {
     const mapped = mapTransportFailure(err, ctx, req.signal, timeout);
-    log({ errorCode: mapped.code });
+    log(() => ({ errorCode: mapped.code }));
     throw mapped;
   }
-  log({ status: response.status, responseHeaders: redactHeaders(response.headers), responseBody: redactBody(response.body), requestId: response.requestId });
+  log(() => ({ status: response.status, responseHeaders: redactHeaders(response.headers), responseBody: redactBody(response.body), requestId: response.requestId }));
   const ok = (response.status >= 200 && response.status < 300) || (req.acceptStatus?.includes(response.status) ?? false);
   if (!ok) throw statusError({ method: req.method, url, status: response.status, requestId: response.requestId, body: response.body });
   return response;

@@ -22,11 +22,12 @@ export async function gatherInventory(rt: Runtime, opts: { instance?: string; si
     opts.instance ? getServer(session, opts.instance, { allTenants: true, ...sig }).then((s) => [s]) : listServers(session, { allTenants: true, ...sig }),
     listVolumes(session, { allTenants: true, ...sig }),
   ]);
-  const placement = await placeVolumes(rt, volumes, servers, opts.signal);
+  const byServer = attachmentsByServer(volumes);
+  const placement = await placeVolumes(rt, volumes, servers, byServer, opts.signal);
   const byId = new Map(volumes.map((v) => [v.id, v]));
   const instances = servers.map((server) => ({
     instance: toInstanceInfo(server),
-    volumes: attachedVolumeIds(server, volumes).map((id) => toVolumeInfo(server, id, byId.get(id), placement.get(id))),
+    volumes: attachedVolumeIds(server, byServer).map((id) => toVolumeInfo(server, id, byId.get(id), placement.get(id))),
   }));
   return { instances, servers: new Map(servers.map((s) => [s.id, s])) };
 }
@@ -35,17 +36,30 @@ export function toInstanceInfo(server: Server): InstanceInfo {
   return { id: server.id, name: server.name, status: server.status, host: server.host, domain: server.instanceName, projectId: server.projectId };
 }
 
+/** Cinder's view: server id → ids of the volumes attached to it (one pass over the volumes). */
+function attachmentsByServer(volumes: Volume[]): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const v of volumes) {
+    for (const a of v.attachments) {
+      const ids = map.get(a.serverId);
+      if (ids) ids.push(v.id);
+      else map.set(a.serverId, [v.id]);
+    }
+  }
+  return map;
+}
+
 /** Nova's volumes_attached, plus Cinder attachments that name the server (either side may lag). */
-function attachedVolumeIds(server: Server, volumes: Volume[]): string[] {
+function attachedVolumeIds(server: Server, byServer: Map<string, string[]>): string[] {
   const ids = [...server.volumeIds];
-  for (const v of volumes) if (v.attachments.some((a) => a.serverId === server.id) && !ids.includes(v.id)) ids.push(v.id);
+  for (const id of byServer.get(server.id) ?? []) if (!ids.includes(id)) ids.push(id);
   return ids;
 }
 
 type Placement = { array: { name: string; fsId: string } } | { reason: string };
 
-async function placeVolumes(rt: Runtime, volumes: Volume[], servers: Server[], signal?: AbortSignal): Promise<Map<string, Placement>> {
-  const wanted = new Set(servers.flatMap((s) => attachedVolumeIds(s, volumes)));
+async function placeVolumes(rt: Runtime, volumes: Volume[], servers: Server[], byServer: Map<string, string[]>, signal?: AbortSignal): Promise<Map<string, Placement>> {
+  const wanted = new Set(servers.flatMap((s) => attachedVolumeIds(s, byServer)));
   const result = new Map<string, Placement>();
   const candidates = new Map<string, Volume[]>();
   for (const v of volumes) {

@@ -12,7 +12,7 @@ export interface ListedSnapshot extends SnapshotEntry {
 export async function fetchSnapshotsByFs(rt: Runtime, instances: InstanceSnapshots[], signal?: AbortSignal): Promise<Map<string, ArraySnapshotInfo[]>> {
   const volumes = instances.flatMap((i) => i.volumes).filter((v) => v.array);
   const unique = [...new Map(volumes.map((v) => [v.array!.fsId, v.array!])).values()];
-  const lists = await mapLimited(unique, 16, (a) => rt.array(a.name).listStorageSnapshots({ fsId: a.fsId, ...(signal ? { signal } : {}) }));
+  const lists = await mapLimited(unique, 32, (a) => rt.array(a.name).listStorageSnapshots({ fsId: a.fsId, ...(signal ? { signal } : {}) }));
   return new Map(unique.map((a, i) => [a.fsId, lists[i]!]));
 }
 

@@ -32,9 +32,15 @@ export class Transcript {
     entry.doneAt = performance.timeOrigin + performance.now();
   }
 
-  /** All entries since `sinceSeq` (exclusive). */
+  /** All entries since `sinceSeq` (exclusive). Entries are in seq order, so this is a slice, not a scan. */
   list(sinceSeq = 0): TranscriptEntry[] {
-    return this.entries.filter((e) => e.seq > sinceSeq);
+    const first = this.entries[0]?.seq ?? this.seq + 1;
+    return this.entries.slice(Math.max(0, sinceSeq - first + 1));
+  }
+
+  /** The newest entry (the request being served, for a handler). */
+  latest(): TranscriptEntry | undefined {
+    return this.entries[this.entries.length - 1];
   }
 
   lastSeq(): number {

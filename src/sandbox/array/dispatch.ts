@@ -61,7 +61,7 @@ export async function handleArrayRequest(ctx: SandboxContext, req: SandboxReques
  * entry is this request's. Labelling it now keeps the command visible even when the answer hangs.
  */
 function labelTranscriptEntry(ctx: SandboxContext, req: SandboxRequest, command: string, fsId: string | undefined): void {
-  const entry = ctx.transcript.list(ctx.transcript.lastSeq() - 1)[0];
+  const entry = ctx.transcript.latest();
   if (!entry || entry.path !== req.path || entry.status !== undefined) return;
   if (command) entry.command = command;
   if (fsId) entry.info = { ...entry.info, id: fsId };
