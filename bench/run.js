@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { judgeGoals } from './lib/goals.mjs';
-import { machineFacts } from './lib/machine.mjs';
+import { distFingerprint, machineFacts } from './lib/machine.mjs';
 import { renderMarkdown } from './lib/report.mjs';
 import { benchFleet } from './suites/fleet.mjs';
 import { benchFreeze } from './suites/freeze.mjs';
@@ -52,7 +52,7 @@ async function main() {
   const started = new Date();
   const t0 = performance.now();
   const log = (msg) => process.stderr.write(`[bench +${Math.round((performance.now() - t0) / 1000)}s] ${msg}\n`);
-  const results = { startedAt: started.toISOString(), options: { only: opts.only, quick: opts.quick, full: opts.full, runs: opts.runs ?? null }, machine: machineFacts(), errors: [] };
+  const results = { startedAt: started.toISOString(), options: { only: opts.only, quick: opts.quick, full: opts.full, runs: opts.runs ?? null }, machine: machineFacts(), dist: distFingerprint(), errors: [] };
   const suites = suitesFor(opts, log);
   for (const name of opts.only) {
     try {
@@ -64,6 +64,10 @@ async function main() {
   }
   results.durationMs = Math.round(performance.now() - t0);
   results.machine.loadAverageAtEnd = machineFacts().loadAverage;
+  const distAtEnd = distFingerprint();
+  if (distAtEnd !== results.dist) {
+    results.errors.push({ suite: 'run', message: `dist/ changed during the run (${results.dist} -> ${distAtEnd}): another build replaced the library under test; the suites after that point measured another build. Run again.` });
+  }
   results.goals = judgeGoals(results);
   const md = renderMarkdown(results);
   mkdirSync(RESULTS, { recursive: true });

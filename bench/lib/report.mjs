@@ -14,7 +14,7 @@ export function renderMarkdown(results) {
   const out = [
     '# ccsnap benchmarks',
     '',
-    `Measured ${results.startedAt} by \`npm run bench\` (${Math.round(results.durationMs / 1000)} s): ${m.cpuModel}, ${m.cores} cores, ${m.memoryMb} MB, ${m.os}, Node ${m.node}, commit ${m.commit}${m.dirty ? ' (+ uncommitted changes)' : ''}, load average at start ${m.loadAverage.join(' / ')}.`,
+    `Measured ${results.startedAt} by \`npm run bench\` (${Math.round(results.durationMs / 1000)} s): ${m.cpuModel}, ${m.cores} cores, ${m.memoryMb} MB, ${m.os}, Node ${m.node}, commit ${m.commit}${m.dirtyPaths?.length ? ` (+ uncommitted changes in ${m.dirtyPaths.join(', ')})` : m.dirty ? ' (+ uncommitted changes)' : ''} (dist ${results.dist ?? '?'}), load average at start ${m.loadAverage.join(' / ')}.`,
     'How to reproduce and what each number means: bench/README.md.',
     '',
   ];
