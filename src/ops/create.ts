@@ -41,7 +41,8 @@ export async function createSnapshots(rt: Runtime, req: CreateRequest): Promise<
   const global = createLimiter(req.concurrency ?? rt.settings.create.concurrency);
   const perHost = createKeyedLimiter(req.perHost ?? rt.settings.create.perHost);
   let done = 0;
-  return Promise.all(targets.map((t) => global(() => perHost(t.entry?.instance.host ?? '')(async () => {
+  // The host slot first, then a global one: a task waiting for a busy host must not hold a global slot.
+  return Promise.all(targets.map((t) => perHost(t.entry?.instance.host ?? '')(() => global(async () => {
     if (!t.entry) return { instance: t.ref, kind: 'error' as const, error: t.error! };
     req.onProgress?.({ instance: t.entry.instance.name, phase: 'start', done, total: targets.length });
     const outcome = await createOne(rt, t.entry, req);

@@ -69,7 +69,9 @@ async function placeVolumes(rt: Runtime, volumes: Volume[], servers: Server[], b
       result.set(v.id, { reason: rt.arrays().length ? `volume type ${v.volumeType ?? '(none)'} on ${v.backendHost ?? '?'} matches no array's volume rule` : 'no array configured' });
       continue;
     }
-    candidates.set(array.name, [...(candidates.get(array.name) ?? []), v]);
+    const list = candidates.get(array.name);
+    if (list) list.push(v);
+    else candidates.set(array.name, [v]);
   }
   await mapLimited([...candidates.entries()], 4, async ([arrayName, vols]) => {
     const filesystems = await rt.array(arrayName).listFileSystems(signal ? { signal } : {});

@@ -64,7 +64,8 @@ export function paginate<T extends { id: string }>(items: T[], query: URLSearchP
     limit = Math.min(Number(rawLimit), maxLimit);
   }
   const page = items.slice(start, start + limit);
-  if (page.length === 0 || page.length < limit || rawLimit === null) return { items: page };
+  // Like Nova and Cinder: a full page (of `limit`, or of max_limit when none was given) carries a next link.
+  if (page.length === 0 || page.length < limit) return { items: page };
   const next = new URLSearchParams(query);
   next.set('marker', page[page.length - 1]!.id);
   return { items: page, nextQuery: next.toString() };
