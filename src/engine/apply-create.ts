@@ -99,13 +99,19 @@ async function runCreate(plan: CreatePlan, deps: CreateDeps, opId: string): Prom
   // ---- the freeze window: only the array snapshot calls run here ----
   const windowSignal = frozen ? withDeadline(deps.signal, plan.maxFreezeMs) : withDeadline(deps.signal, deps.timeouts.arrayMs);
   const windowStart = nowMs();
-  const calls = plan.members.map((m) => timedCreate(deps.array(m.arrayName), m, windowSignal));
-  // While the array works: pull the watchdog's deadline in to the end of this window (one pipe write, no wait).
-  if (frozen) deps.watchdog.tighten?.(opId, Date.now() + plan.maxFreezeMs + WATCHDOG_MARGIN_MS);
-  const settled = await Promise.allSettled(calls);
-  const windowEnd = nowMs();
+  let settled: PromiseSettledResult<{ durationMs: number }>[] = [];
+  let windowEnd = windowStart;
   let thaw: ThawOutcome | undefined;
-  if (frozen) thaw = await thawVerified(deps.hypervisor, domain, { callTimeoutMs: deps.timeouts.thawMs });
+  try {
+    const calls = plan.members.map((m) => timedCreate(deps, m, windowSignal));
+    // While the array works: pull the watchdog's deadline in to the end of this window (one pipe write, no wait).
+    if (frozen) deps.watchdog.tighten?.(opId, Date.now() + plan.maxFreezeMs + WATCHDOG_MARGIN_MS);
+    settled = await Promise.allSettled(calls);
+    windowEnd = nowMs();
+  } finally {
+    // Whatever happened above, the thaw runs (with its own fresh deadline) before anything else.
+    if (frozen) thaw = await thawVerified(deps.hypervisor, domain, { callTimeoutMs: deps.timeouts.thawMs });
+  }
   // ---- the guest is thawed: everything below may take its time ----
 
   // From the freeze's answer to the thaw's answer: the agent froze just before the one and thawed just before the other.
@@ -121,9 +127,9 @@ async function runCreate(plan: CreatePlan, deps: CreateDeps, opId: string): Prom
   return finishCreate(plan, deps, opId, clock, { settled, thaw, frozenMs, consistency, reason });
 }
 
-async function timedCreate(array: ArrayPort, m: PlannedMember, signal: AbortSignal): Promise<{ durationMs: number }> {
+async function timedCreate(deps: Pick<CreateDeps, 'array'>, m: PlannedMember, signal: AbortSignal): Promise<{ durationMs: number }> {
   const t0 = nowMs();
-  await array.createStorageSnapshot({ fsId: m.fsId, name: m.snapshotName, signal });
+  await deps.array(m.arrayName).createStorageSnapshot({ fsId: m.fsId, name: m.snapshotName, signal });
   return { durationMs: round(nowMs() - t0) };
 }
 

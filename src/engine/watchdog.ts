@@ -19,11 +19,15 @@ export function watchdogMainPath(): string {
   return existsSync(sibling) ? sibling : fileURLToPath(new URL('../../dist/engine/watchdog-main.js', import.meta.url));
 }
 
+const REQUEST_TIMEOUT_MS = 5000;
+
 /** The ccsnap side of the watchdog: spawns it once, arms and disarms guests. */
 export class Watchdog {
   private child: ChildProcess | undefined;
   private starting: Promise<void> | undefined;
   private readonly waiters = new Map<string, (reply: WatchdogReply) => void>();
+  /** Set when the watchdog process is gone: nothing can be armed any more. */
+  private dead: string | undefined;
 
   constructor(private readonly options: WatchdogOptions = {}) {}
 
@@ -39,12 +43,13 @@ export class Watchdog {
   /** Arms the watchdog for one guest; resolves once the watchdog has acknowledged. */
   async arm(message: Omit<ArmMessage, 'op'>): Promise<void> {
     await this.start();
+    if (this.dead) throw new CcsnapError('CCSNAP_WATCHDOG', `the thaw watchdog is gone (${this.dead}); refusing to freeze without it`);
     await this.request({ op: 'arm', ...message }, `armed:${message.id}`);
   }
 
-  /** Disarms a guest (after ccsnap verified it thawed). */
+  /** Disarms a guest (after ccsnap verified it thawed). A dead watchdog has nothing armed. */
   async disarm(id: string): Promise<void> {
-    if (!this.child) return;
+    if (!this.child || this.dead) return;
     await this.request({ op: 'disarm', id }, `disarmed:${id}`);
   }
 
@@ -73,8 +78,10 @@ export class Watchdog {
     const env = { ...process.env, ...(this.options.logPath ? { CCSNAP_WATCHDOG_LOG: this.options.logPath } : {}) };
     const child = spawn(program!, args, { detached: true, stdio: ['pipe', 'pipe', 'ignore'], env });
     this.child = child;
-    child.on('error', () => this.failAll('watchdog process failed to start'));
-    child.on('exit', () => this.failAll('watchdog process exited'));
+    child.on('error', () => this.markDead('watchdog process failed to start'));
+    // A watchdog that died must never crash ccsnap (an EPIPE on write would, unhandled, mid-window).
+    child.stdin!.on('error', () => this.markDead('watchdog pipe closed'));
+    child.on('exit', (code, signal) => this.markDead(`watchdog process exited (${signal ?? code})`));
     createInterface({ input: child.stdout! }).on('line', (line) => this.onLine(line));
     const ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new CcsnapError('CCSNAP_WATCHDOG_START', 'the thaw watchdog did not start in time; refusing to freeze without it')), this.options.startTimeoutMs ?? 5000);
@@ -87,9 +94,15 @@ export class Watchdog {
     return ready;
   }
 
+  /** Sends one request and waits for its acknowledgement, at most `REQUEST_TIMEOUT_MS`. */
   private request(message: WatchdogRequest, key: string): Promise<void> {
     return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(key);
+        reject(new CcsnapError('CCSNAP_WATCHDOG', `the thaw watchdog did not answer "${message.op}" within ${REQUEST_TIMEOUT_MS} ms`));
+      }, REQUEST_TIMEOUT_MS);
       this.waiters.set(key, (reply) => {
+        clearTimeout(timer);
         if (reply.op === 'error') reject(new CcsnapError('CCSNAP_WATCHDOG', `watchdog: ${reply.message}`));
         else resolve();
       });
@@ -97,8 +110,15 @@ export class Watchdog {
     });
   }
 
+  private markDead(why: string): void {
+    this.dead ??= why;
+    this.failAll(why);
+  }
+
   private send(message: WatchdogRequest): void {
-    this.child?.stdin?.write(`${JSON.stringify(message)}\n`);
+    const stdin = this.child?.stdin;
+    if (this.dead || !stdin || stdin.destroyed || !stdin.writable) return;
+    stdin.write(`${JSON.stringify(message)}\n`);
   }
 
   private onLine(line: string): void {

@@ -68,6 +68,15 @@ describe('applyCreate', () => {
     expect(w.hv.frozen).toBe(false);
   });
 
+  it('thaws even when looking up an array throws inside the window', async () => {
+    const w = fakeWorld();
+    const deps = { ...w.deps, array: (name: string) => { if (name === 'ec1') throw new CcsnapError('CCSNAP_CONFIG_NO_ARRAY', 'array ec1 is not configured'); return w.deps.array(name); } };
+    const result = await applyCreate(plan(), deps);
+    expect(result.state).toBe('failed');
+    expect(w.hv.frozen).toBe(false);
+    expect(w.events).toContain('thaw:instance-00000001');
+  });
+
   it('re-thaws when the first thaw fails', async () => {
     const w = fakeWorld();
     w.hv.failThaw = 1;

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { applyCreate } from '../../src/engine/apply-create.js';
+import { planCreate } from '../../src/engine/plan-create.js';
+import { Watchdog } from '../../src/engine/watchdog.js';
+import { withInstanceLock } from '../../src/journal/index.js';
+import { fakeWorld } from '../unit/engine/fakes.js';
+
+const plan = () => planCreate({
+  instance: { id: 'i-1', name: 'web-1', status: 'ACTIVE', host: 'compute-1', domain: 'instance-00000001' },
+  uri: 'qemu:///system',
+  volumes: [{ id: 'v1', name: 'boot', volumeType: 'cb-ssd', bootable: true, device: '/dev/vda', array: { name: 'ec1', fsId: 'fs1' } }],
+  agent: { ok: true },
+  freezeStatus: 'thawed',
+}, { setId: '0123456789ab', now: new Date(), freeze: 'required', maxFreezeMs: 1000 });
+
+/** The real watchdog process (dist/engine/watchdog-main.js, built by `npm test`). */
+describe('a watchdog that dies', () => {
+  it('before the freeze: ccsnap refuses to freeze without it', async () => {
+    const w = fakeWorld();
+    const dog = new Watchdog();
+    dog.warm();
+    await new Promise((r) => setTimeout(r, 300));
+    process.kill(dog.pid!, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 100));
+    await expect(withInstanceLock(w.db, 'i-1', (opId) => applyCreate(plan(), { ...w.deps, watchdog: dog }, opId))).rejects.toMatchObject({ code: 'CCSNAP_WATCHDOG' });
+    expect(w.events.filter((e) => e.startsWith('freeze:'))).toEqual([]);
+  });
+
+  it('inside the window: ccsnap does not crash on the closed pipe, and still thaws', async () => {
+    const w = fakeWorld();
+    const dog = new Watchdog();
+    const freeze = w.deps.hypervisor.freeze.bind(w.deps.hypervisor);
+    w.deps.hypervisor.freeze = async (domain, opts) => {
+      const r = await freeze(domain, opts);
+      process.kill(dog.pid!, 'SIGKILL');
+      await new Promise((res) => setTimeout(res, 100));
+      return r;
+    };
+    const result = await withInstanceLock(w.db, 'i-1', (opId) => applyCreate(plan(), { ...w.deps, watchdog: dog }, opId));
+    expect(result.state).toBe('complete');
+    expect(w.hv.frozen).toBe(false);
+    dog.close();
+  });
+});
