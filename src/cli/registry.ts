@@ -16,11 +16,11 @@ export interface CommandEntry {
  */
 export const COMMANDS: readonly CommandEntry[] = [
   { name: 'instances', summary: 'List instances and whether their volumes can be snapshotted', file: 'instances' },
-  { name: 'create', summary: 'Take a crash-consistent snapshot of an instance', file: 'create' },
-  { name: 'list', summary: 'List snapshots', file: 'list' },
-  { name: 'show', summary: 'Show one snapshot', file: 'show' },
-  { name: 'rollback', summary: 'Roll an instance back to a snapshot', file: 'rollback' },
-  { name: 'delete', summary: 'Delete snapshots', file: 'delete' },
+  { name: 'create', summary: 'Take a crash-consistent snapshot set of one or more instances', file: 'create' },
+  { name: 'list', summary: 'List the array snapshots of one or all instances', file: 'list' },
+  { name: 'show', summary: 'Show one snapshot set', file: 'show' },
+  { name: 'rollback', summary: 'Roll an instance back to a snapshot set', file: 'rollback' },
+  { name: 'delete', summary: 'Delete snapshot sets of an instance (or prune them)', file: 'delete' },
   { name: 'recover', summary: 'Finish or undo operations interrupted by a crash', file: 'recover' },
   { name: 'tour', summary: 'Guided tour of ccsnap against the built-in sandbox', file: 'tour' },
   { name: 'sandbox serve', summary: 'Run the sandbox cloud (OpenStack, array, hypervisor) on 127.0.0.1', file: 'sandbox-serve' },

@@ -10,7 +10,7 @@ const COLUMNS = ['Instance ID', 'Instance Name', 'Set ID', 'State', 'Consistency
 
 export const command: CommandSpec = {
   name: 'create',
-  summary: 'Take a crash-consistent snapshot of an instance',
+  summary: 'Take a crash-consistent snapshot set of one or more instances',
   output: 'show',
   configure(cmd: Command) {
     cmd

@@ -11,7 +11,7 @@ const COLUMNS = ['Set ID', 'Volume ID', 'Snapshot', 'Path', 'Outcome', 'Error'];
 /** Seed Task 4: delete snapshot sets of one instance, by name or by pruning policy. Idempotent. */
 export const command: CommandSpec = {
   name: 'delete',
-  summary: 'Delete snapshot sets of an instance',
+  summary: 'Delete snapshot sets of an instance (or prune them)',
   output: 'list',
   configure(cmd: Command) {
     cmd

@@ -7,7 +7,7 @@ const COLUMNS = ['Instance ID', 'Instance Name', 'Volume ID', 'Snapshot', 'Set I
 /** Seed Task 2: every array snapshot of one or all instances, from the array's truth plus the journal. */
 export const command: CommandSpec = {
   name: 'list',
-  summary: 'List snapshots',
+  summary: 'List the array snapshots of one or all instances',
   output: 'list',
   configure(cmd: Command) {
     cmd.argument('[instance]', 'instance id or name (default: all instances)');
