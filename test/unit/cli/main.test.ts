@@ -25,7 +25,7 @@ describe('ccsnap main: output', () => {
   it('lists commands in --help with their summaries, but not hidden ones', async () => {
     const r = await run(['--help']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/create\s+Take a crash-consistent snapshot set of one or more/);
+    expect(r.stdout).toMatch(/create\s+Take a crash-consistent snapshot set/);
     expect(r.stdout).toMatch(/sandbox\s+Run and control the built-in sandbox cloud/);
     expect(r.stdout).toContain('--os-cloud <name>');
     expect(r.stdout).not.toContain('_echo');
