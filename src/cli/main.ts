@@ -1,3 +1,4 @@
+import { selectColumns, sortRows } from './format/select.js';
 import { readFileSync } from 'node:fs';
 import { CommanderError, type Command } from 'commander';
 import { CcsnapError, isAbortError } from '../errors.js';
@@ -77,6 +78,7 @@ async function runCommand(spec: CommandSpec, args: string[], opts: Record<string
   };
   let code: number;
   try {
+    checkColumnsUpFront(spec, args, opts);
     const result = await spec.run(ctx, args, opts);
     io.stdout.write(await formatResult(result, readOutputOptions(opts)));
     code = result.exitCode ?? 0;
@@ -91,6 +93,15 @@ async function runCommand(spec: CommandSpec, args: string[], opts: Record<string
     stopHttpDebug?.();
   }
   return guard.received ? SIGNAL_EXIT_CODES[guard.received] : code;
+}
+
+/** Rejects an unknown -c / --sort-column before the command does anything. */
+function checkColumnsUpFront(spec: CommandSpec, args: string[], opts: Record<string, unknown>): void {
+  const known = spec.columns?.(args, opts);
+  if (!known) return;
+  const out = readOutputOptions(opts);
+  selectColumns(known, out.columns);
+  sortRows([], known, out.sortColumns);
 }
 
 function rootOf(cmd: Command): Command {

@@ -73,6 +73,11 @@ export interface CommandSpec {
   summary: string;
   /** Adds a "list" or "show" output option set (-f, -c, ...) to the command. */
   output?: 'list' | 'show';
+  /**
+   * The columns (list) or fields (show) the result will have, known from the arguments alone. When given,
+   * `-c` and `--sort-column` are checked BEFORE `run`, so a typo never follows an action that changed something.
+   */
+  columns?(args: string[], opts: Record<string, unknown>): string[];
   /** Declares arguments and options on the commander Command. */
   configure(cmd: Command): void;
   /** `args` are the operands; `opts` are the command's options (camelCase keys). */

@@ -168,7 +168,7 @@ async function finishCreate(plan: CreatePlan, deps: CreateDeps, opId: string, cl
       : { state: 'done', result: { setId: plan.setId } });
     return baseResult(plan, opId, clock, { state: 'complete', consistency: w.consistency, reason: w.reason, frozenMs: w.frozenMs, members, ...(w.thaw ? { thaw: w.thaw } : {}), ...(thawError ? { error: thawError } : {}) });
   }
-  const error = describeFailure(plan, failures, w.thaw);
+  const error = describeFailure(plan, failures, w.thaw, deps.signal?.aborted ?? false);
   // All-or-nothing: remove whatever this set created (including creates whose answer was lost).
   const members = await clock.time('cleanup', () => cleanupMembers(deps, plan.members, failures.map((f) => f.member.volumeId), AbortSignal.timeout(deps.timeouts.cleanupMs)));
   for (const m of members) updateMember(deps.db, plan.setId, m.volumeId, { state: m.state, path: m.path, error: m.error });
@@ -177,11 +177,12 @@ async function finishCreate(plan: CreatePlan, deps: CreateDeps, opId: string, cl
   return baseResult(plan, opId, clock, { state: 'failed', consistency: null, reason: error.message, frozenMs: w.frozenMs, members, ...(w.thaw ? { thaw: w.thaw } : {}), error });
 }
 
-function describeFailure(plan: CreatePlan, failures: Array<{ member: PlannedMember; err: unknown }>, thaw: ThawOutcome | undefined): { code: string; message: string } {
+function describeFailure(plan: CreatePlan, failures: Array<{ member: PlannedMember; err: unknown }>, thaw: ThawOutcome | undefined, interrupted = false): { code: string; message: string } {
   if (thaw && !thaw.verified) {
     return { code: 'CCSNAP_THAW_UNCONFIRMED', message: `could not confirm that ${plan.instance.domain} is thawed (${thaw.errors.at(-1) ?? 'unknown'}); the watchdog keeps trying` };
   }
   const first = failures[0]!;
+  if (interrupted) return { code: 'CCSNAP_INTERRUPTED', message: 'interrupted inside the freeze window; guest thawed, set discarded' };
   if (isAbortError(first.err) || (first.err as { code?: string }).code === 'CCSNAP_ABORTED' || (first.err as { code?: string }).code === 'CCSNAP_ARRAY_TIMEOUT') {
     return { code: 'CCSNAP_FREEZE_WINDOW_EXCEEDED', message: `array did not answer within --max-freeze ${plan.maxFreezeMs / 1000}s (or the operation was interrupted); guest thawed, set discarded` };
   }

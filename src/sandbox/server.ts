@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CcsnapError } from '../errors.js';
 import { Router, type SandboxRequest, type SandboxResponse } from './router.js';
 import { Transcript } from './transcript.js';
 import { FaultRegistry, type FaultRule } from './faults.js';
@@ -81,7 +82,9 @@ export async function startSandbox(options: SandboxOptions = {}, defaultPlugins:
 
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE'
+      ? new CcsnapError('CCSNAP_SANDBOX_PORT', `port ${port} on ${host} is already in use; choose another --port, or 0 for any free port`, { cause: err })
+      : err));
     server.listen(port, host, () => {
       server.off('error', reject);
       resolve();

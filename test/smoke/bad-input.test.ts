@@ -123,6 +123,18 @@ describe('bad input to a real-cloud configuration gives one line with a stable c
     });
   });
 
+  it('nothing configured: the built-in sandbox is used, with a warning; --config alone is refused', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'ccsnap-home-'));
+    const env = { HOME: home, CCSNAP_SANDBOX_DIR: join(home, 'sb') };
+    const r = await run(['instances', '-f', 'value', '-c', 'Name'], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('web-1');
+    expect(r.stderr).toMatch(/^ccsnap: warning: no cloud configured .*built-in sandbox/m);
+    const quiet = await run(['--sandbox', 'instances', '-f', 'value', '-c', 'Name'], env);
+    expect(quiet.stderr).toBe('');
+    expectOneLineError(await run(['--config', join(home, 'ccsnap.yaml'), 'list'], env), 'CCSNAP_CONFIG_NO_CLOUD');
+  });
+
   it('--debug adds details but still no secrets', async () => {
     const file = clouds({ wrongpw2: cloud(`${sandbox.url}/identity/v3`, 'S3cret-Wr0ng') });
     const r = await run(['--debug', '--os-cloud', 'wrongpw2', 'instances'], { OS_CLIENT_CONFIG_FILE: file });

@@ -3,7 +3,7 @@ import { UsageError } from '../../errors.js';
 import type { CreateOutcome } from '../../ops/create.js';
 import { parseDuration } from '../../util/time.js';
 import type { CommandContext, CommandResult, CommandSpec } from '../types.js';
-import { createPlanFields, createResultFields } from './shared/views.js';
+import { CREATE_PLAN_FIELDS, CREATE_RESULT_FIELDS, createPlanFields, createResultFields } from './shared/views.js';
 import { withRuntime } from './shared/with-runtime.js';
 
 const COLUMNS = ['Instance ID', 'Instance Name', 'Set ID', 'State', 'Consistency', 'Frozen ms', 'Members', 'Error'];
@@ -12,6 +12,7 @@ export const command: CommandSpec = {
   name: 'create',
   summary: 'Take a crash-consistent snapshot set of one or more instances',
   output: 'show',
+  columns: (args, opts) => (isMulti(args, opts) ? COLUMNS : opts.dryRun ? CREATE_PLAN_FIELDS : CREATE_RESULT_FIELDS),
   configure(cmd: Command) {
     cmd
       .argument('[instance...]', 'instance ids or names')
@@ -19,15 +20,15 @@ export const command: CommandSpec = {
       .option('--name <label>', 'label for the snapshot set')
       .option('--boot-only', 'snapshot only the boot volume (the seed post\'s behaviour)')
       .addOption(new Option('--freeze <policy>', 'required: no freeze, no snapshot; best-effort: snapshot anyway (crash-consistent); skip').choices(['required', 'best-effort', 'skip']))
-      .option('--max-freeze <seconds>', 'longest the guest may stay frozen; the array calls are abandoned and the guest thawed after it (default 10)')
+      .option('--max-freeze <seconds>', 'longest the guest may stay frozen, 0 < s <= 300; the array calls are abandoned and the guest thawed after it (default 10)', parseMaxFreeze)
       .option('--dry-run', 'print the plan; freeze and snapshot nothing')
-      .option('--concurrency <n>', 'instances at once (default 8)', positiveInt)
-      .option('--per-host <n>', 'instances at once per compute host (default 2)', positiveInt);
+      .option('--concurrency <n>', 'instances at once (default 8)', (v: string) => positiveInt('--concurrency', v))
+      .option('--per-host <n>', 'instances at once per compute host (default 2)', (v: string) => positiveInt('--per-host', v));
   },
   async run(ctx, args, opts) {
     if (args.length === 0 && !opts.all) throw new UsageError('name at least one instance, or use --all');
     if (args.length > 0 && opts.all) throw new UsageError('give instances or --all, not both');
-    const multi = args.length > 1 || Boolean(opts.all);
+    const multi = isMulti(args, opts);
     const outcomes = await withRuntime(ctx, { recover: true }, async (rt) => {
       const { createSnapshots } = await import('../../ops/create.js');
       return createSnapshots(rt, {
@@ -36,7 +37,7 @@ export const command: CommandSpec = {
         label: typeof opts.name === 'string' ? opts.name : null,
         bootOnly: Boolean(opts.bootOnly),
         ...(typeof opts.freeze === 'string' ? { freeze: opts.freeze as 'required' | 'best-effort' | 'skip' } : {}),
-        ...(typeof opts.maxFreeze === 'string' ? { maxFreezeMs: parseDuration(opts.maxFreeze) } : {}),
+        ...(typeof opts.maxFreeze === 'number' ? { maxFreezeMs: opts.maxFreeze } : {}),
         dryRun: Boolean(opts.dryRun),
         ...(typeof opts.concurrency === 'number' ? { concurrency: opts.concurrency } : {}),
         ...(typeof opts.perHost === 'number' ? { perHost: opts.perHost } : {}),
@@ -60,6 +61,11 @@ function present(outcomes: CreateOutcome[], multi: boolean, ctx: CommandContext)
     if (o.kind === 'result' && o.result.error) ctx.stderr.write(`ccsnap: error: ${o.result.error.message} [${o.result.error.code}]\n`);
     return { kind: 'show', fields: o.kind === 'plan' ? createPlanFields(o.plan) : createResultFields(o.result), exitCode };
   }
+  // One stderr line per failed instance, so a cron job sees what failed whatever the output format.
+  for (const o of outcomes) {
+    const error = o.kind === 'error' ? o.error : o.kind === 'result' ? o.result.error : undefined;
+    if (error) ctx.stderr.write(`ccsnap: error: ${o.instance}: ${error.message} [${error.code}]\n`);
+  }
   return { kind: 'list', columns: COLUMNS, rows: outcomes.map(row), exitCode };
 }
 
@@ -74,8 +80,25 @@ function progress(ctx: CommandContext, e: { instance: string; phase: string; don
   if (e.phase !== 'start') ctx.stderr.write(`[${e.done}/${e.total}] ${e.instance}: ${e.phase}\n`);
 }
 
-function positiveInt(value: string): number {
+function positiveInt(flag: string, value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`expected a positive integer, got "${value}"`);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be an integer >= 1, got "${value}"`);
   return n;
+}
+
+/** Seconds (or a duration like 1500ms, 30s, 2m) above 0 and at most 300 s: a longer freeze is never what anyone wants. */
+function parseMaxFreeze(value: string): number {
+  let ms: number;
+  try {
+    ms = parseDuration(value);
+  } catch {
+    throw new UsageError(`--max-freeze must be a number of seconds (0 < s <= 300), got "${value}"`);
+  }
+  if (!(ms > 0) || ms > 300_000) throw new UsageError(`--max-freeze must be above 0 and at most 300 seconds, got "${value}"`);
+  return ms;
+}
+
+/** One instance shows its set in full; several (or --all) give one row per instance. */
+function isMulti(args: string[], opts: Record<string, unknown>): boolean {
+  return args.length > 1 || Boolean(opts.all);
 }

@@ -13,6 +13,7 @@ export const command: CommandSpec = {
   name: 'delete',
   summary: 'Delete snapshot sets of an instance (or prune them)',
   output: 'list',
+  columns: () => COLUMNS,
   configure(cmd: Command) {
     cmd
       .argument('<instance>', 'instance id or name')
@@ -53,6 +54,6 @@ export const command: CommandSpec = {
 
 function nonNegativeInt(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--keep-last expects a whole number, got "${value}"`);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--keep-last must be an integer >= 0, got "${value}"`);
   return n;
 }

@@ -10,6 +10,7 @@ export const command: CommandSpec = {
   name: 'instances',
   summary: 'List instances and whether their volumes can be snapshotted',
   output: 'list',
+  columns: () => COLUMNS,
   configure(cmd: Command) {
     cmd.argument('[instance]', 'instance id or name (default: all instances)');
   },

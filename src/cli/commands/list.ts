@@ -9,6 +9,7 @@ export const command: CommandSpec = {
   name: 'list',
   summary: 'List the array snapshots of one or all instances',
   output: 'list',
+  columns: () => COLUMNS,
   configure(cmd: Command) {
     cmd.argument('[instance]', 'instance id or name (default: all instances)');
   },

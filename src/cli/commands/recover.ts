@@ -8,6 +8,7 @@ export const command: CommandSpec = {
   name: 'recover',
   summary: 'Finish or undo operations interrupted by a crash',
   output: 'list',
+  columns: () => COLUMNS,
   configure() {},
   async run(ctx) {
     const reports = await withRuntime(ctx, { recover: false }, async (rt) => {

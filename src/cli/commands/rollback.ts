@@ -11,6 +11,7 @@ export const command: CommandSpec = {
   name: 'rollback',
   summary: 'Roll an instance back to a snapshot set',
   output: 'list',
+  columns: () => COLUMNS,
   configure(cmd: Command) {
     cmd
       .argument('<instance>', 'instance id or name')

@@ -2,11 +2,14 @@ import type { Command } from 'commander';
 import type { CommandSpec } from '../types.js';
 import { withRuntime } from './shared/with-runtime.js';
 
+const SHOW_FIELDS = ['set_id', 'instance_id', 'instance_name', 'label', 'created', 'state', 'consistency', 'reason', 'frozen_ms', 'members', 'steps', 'operation_id'];
+
 /** One snapshot set in full. */
 export const command: CommandSpec = {
   name: 'show',
   summary: 'Show one snapshot set',
   output: 'show',
+  columns: () => SHOW_FIELDS,
   configure(cmd: Command) {
     cmd.argument('<set>', 'snapshot set id');
   },

@@ -9,6 +9,7 @@ import { SANDBOX_CLOUD_NAME } from '../../sandbox-config.js';
 import { openSandboxSession } from '../../sandbox-session.js';
 import type { CommandContext } from '../../types.js';
 import { cloudOverrides } from '../../globals.js';
+import { CcsnapError } from '../../../errors.js';
 
 export interface OpenedRuntime {
   rt: Runtime;
@@ -23,7 +24,14 @@ export interface OpenedRuntime {
  * `ccsnap sandbox serve` if there is one, else an in-process sandbox on 127.0.0.1 for this command.
  */
 export async function openRuntime(ctx: CommandContext): Promise<OpenedRuntime> {
-  if (useSandbox(ctx)) return openSandboxRuntime(ctx);
+  if (useSandbox(ctx)) {
+    if (!ctx.globals.sandbox) {
+      // Chosen because nothing else is configured: say so, so nobody mistakes the demo cloud for theirs.
+      if (ctx.globals.config) throw new CcsnapError('CCSNAP_CONFIG_NO_CLOUD', `--config ${ctx.globals.config} is given but no cloud is (no --os-cloud, OS_CLOUD, OS_AUTH_URL or clouds.yaml); name the cloud, or use --sandbox`);
+      ctx.log.warn('no cloud configured (no --os-cloud, OS_CLOUD, OS_AUTH_URL or clouds.yaml): using the built-in sandbox cloud; pass --sandbox to say so and silence this');
+    }
+    return openSandboxRuntime(ctx);
+  }
   const { globals, env } = ctx;
   const cloud = resolveCloud({ env, ...(globals.osCloud ? { cloud: globals.osCloud } : {}), overrides: cloudOverrides(globals) });
   const file = findConfigFile(globals.config, env);
