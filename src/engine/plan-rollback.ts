@@ -1,4 +1,5 @@
 import { CcsnapError } from '../errors.js';
+import { parseSnapshotName } from './names.js';
 import type { ArraySnapshotInfo, InstanceInfo, RollbackSemantics, VolumeInfo } from './ports.js';
 
 /** One member of the set to roll back to, as known from the journal or rebuilt from the array. */
@@ -104,10 +105,21 @@ function planVolume(facts: RollbackFacts, m: SetMemberRef): RollbackVolumeStep {
 function checkDiscards(facts: RollbackFacts, volumes: RollbackVolumeStep[], options: RollbackOptions): void {
   const doomed = volumes.flatMap((v) => v.discard.map((d) => d.path));
   if (doomed.length && !options.discardNewer) {
-    throw new CcsnapError('CCSNAP_NEWER_SNAPSHOTS', `rolling ${facts.instance.name} back to set ${facts.setId} would destroy ${doomed.length} newer snapshot(s): ${doomed.join(', ')}; nothing was changed (add --discard-newer to accept)`, { details: { newer: doomed } });
+    throw new CcsnapError('CCSNAP_NEWER_SNAPSHOTS', `rolling ${facts.instance.name} back to set ${facts.setId} would destroy ${doomed.length} newer snapshot(s): ${doomed.length <= 6 ? doomed.join(', ') : `${summarize(volumes)} (--debug lists every path)`}; nothing was changed (add --discard-newer to accept)`, { details: { newer: doomed } });
   }
   const cloned = volumes.flatMap((v) => v.discard.filter((d) => d.clones > 0).map((d) => d.path));
   if (cloned.length) {
     throw new CcsnapError('CCSNAP_ARRAY_HAS_CLONES', `newer snapshot(s) ${cloned.join(', ')} have clones and cannot be destroyed; nothing was changed`, { details: { cloned } });
   }
+}
+
+/** Many newer snapshots, grouped by ccsnap set (or named, for other tools' snapshots), for a readable one-line error. */
+function summarize(volumes: RollbackVolumeStep[]): string {
+  const sets = new Map<string, number>();
+  for (const d of volumes.flatMap((v) => v.discard)) {
+    const key = parseSnapshotName(d.name)?.setId ?? d.name;
+    sets.set(key, (sets.get(key) ?? 0) + 1);
+  }
+  const parts = [...sets.entries()].map(([key, n]) => (/^[0-9a-f]{12}$/.test(key) ? `set ${key}` : key) + (n > 1 ? ` (${n} volumes)` : ''));
+  return parts.length > 6 ? `${parts.slice(0, 6).join(', ')} and ${parts.length - 6} more` : parts.join(', ');
 }

@@ -38,6 +38,7 @@ export async function openRuntime(ctx: CommandContext): Promise<OpenedRuntime> {
   const inline = !file && isDict(cloud.raw.ccsnap) ? (cloud.raw.ccsnap as Record<string, unknown>) : undefined;
   const settings = await loadSettings({ file, cloudName: cloud.name, env, ...(inline ? { inline } : {}) });
   const journalPath = globals.journal ?? settings.journalPath ?? defaultJournalPath(env);
+  if (globals.journal ?? settings.journalPath) requireJournalDir(journalPath);
   // The watchdog's log sits next to the journal in use (its directory exists once the journal is opened).
   const rt = new Runtime({ cloud, settings, journalPath, ...timeout(ctx), watchdogLogPath: join(dirname(journalPath), 'watchdog.log') });
   warnSettings(ctx, settings.warnings);
@@ -60,6 +61,7 @@ async function openSandboxRuntime(ctx: CommandContext): Promise<OpenedRuntime> {
     : `using the running sandbox at ${session.url}`);
   const settings = await loadSettings({ file: null, cloudName: session.cloudName, inline: session.ccsnapConfig, env: { ...ctx.env, ...session.env } });
   const journalPath = ctx.globals.journal ?? join(dirname(statePath), 'journal.db');
+  if (ctx.globals.journal) requireJournalDir(journalPath);
   const rt = new Runtime({ cloud: sandboxCloud(session.url), settings, journalPath, ...timeout(ctx), watchdogLogPath: join(dirname(statePath), 'watchdog.log') });
   return {
     rt,
@@ -93,4 +95,11 @@ function warnSettings(ctx: CommandContext, warnings: Array<{ message: string }>)
 
 function isDict(v: unknown): boolean {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A journal path the user named must be in an existing directory: a typo must not start an empty journal. */
+function requireJournalDir(path: string): void {
+  if (!existsSync(dirname(path))) {
+    throw new CcsnapError('CCSNAP_JOURNAL_DIR', `the journal's directory ${dirname(path)} does not exist (journal ${path}); create it, or fix --journal / the config's journal:`);
+  }
 }
