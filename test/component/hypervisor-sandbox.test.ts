@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import { createHypervisorPool, freezeMayHaveTakenEffect, type HypervisorConfig, type HypervisorPool } from '../../src/hypervisor/index.js';
 import { fetchSandboxDomain, frozenWindows, patchSandboxDomain, readDomainEvents, sandboxHypervisorConfig } from '../../src/sandbox/hypervisor/index.js';
-import { CcsnapError } from '../../src/errors.js';
+import { rejectionOf as codeOf } from '../helpers/rejection.js';
 
 // demo inventory: web-1 = instance-00000001 (compute-1, 2 disks), noagent-1 = instance-00000005 (compute-2),
 // stopped-1 = instance-00000006 (compute-1), win-1 = instance-00000007 (compute-2, auto-thaw)
@@ -13,15 +13,6 @@ const NOAGENT = 'instance-00000005';
 const STOPPED = 'instance-00000006';
 const WIN = 'instance-00000007';
 
-async function codeOf(p: Promise<unknown>): Promise<CcsnapError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(CcsnapError);
-    return err as CcsnapError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe.each(['persistent', 'oneshot'] as const)('sandbox hypervisor through the virsh driver (%s)', (session) => {
   let sandbox: RunningSandbox;

@@ -5,19 +5,11 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createHypervisorPool, freezeMayHaveTakenEffect, type HypervisorConfig, type HypervisorPool } from '../../src/hypervisor/index.js';
 import { CcsnapError } from '../../src/errors.js';
 import { consoleText, guestSpawn, realvm, skipReason, waitFor, waitForAgent } from './realvm.js';
+import { rejectionOf as failure } from '../helpers/rejection.js';
 
 const vm = realvm();
 if (!vm) console.warn(`[test:libvirt] error-mapping tests skipped: ${skipReason()}`);
 
-async function failure(p: Promise<unknown>): Promise<CcsnapError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(CcsnapError);
-    return err as CcsnapError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe.skipIf(!vm)('real libvirt guest: error mapping', () => {
   const v = vm!;

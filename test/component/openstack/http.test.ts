@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../../src/openstack/http.js';
 import type { HttpClient, RequestLogEntry } from '../../../src/openstack/http.js';
-import { CcsnapError } from '../../../src/errors.js';
 import { findClosedPort, generateSelfSignedCert, sendJson, startTestServer, type TestServer } from './helpers/test-server.js';
+import { rejectionOf as catchError } from '../../helpers/rejection.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -21,15 +21,6 @@ function client(opts: Parameters<typeof createHttpClient>[0] = {}): HttpClient {
   return c;
 }
 
-async function catchError(p: Promise<unknown>): Promise<CcsnapError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(CcsnapError);
-    return err as CcsnapError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('http client', () => {
   it('sends and parses JSON, with query parameters', async () => {
