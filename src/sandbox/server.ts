@@ -7,6 +7,7 @@ import { FaultRegistry, type FaultRule } from './faults.js';
 import type { SandboxState } from './state.js';
 import { loadState, saveState } from './store.js';
 import { registerControl } from './control.js';
+import { warnSandbox } from './warn.js';
 
 /** What every emulated service gets: the shared state, the transcript, the faults. */
 export interface SandboxContext {
@@ -111,7 +112,7 @@ async function serve(router: Router, ctx: SandboxContext, plugins: SandboxPlugin
       response = methodMismatch
         ? { status: 405, body: { error: { code: 405, message: `method ${req.method} not allowed on ${url.pathname}` } } }
         : { status: 404, body: { error: { code: 404, message: `sandbox: no route for ${req.method} ${url.pathname}` } } };
-      if (!methodMismatch) process.emitWarning(`sandbox: unknown route ${req.method} ${url.pathname}`, 'SandboxWarning');
+      if (!methodMismatch) warnSandbox(`unknown route ${req.method} ${url.pathname} (answered 404)`);
     } else {
       const sreq: SandboxRequest = {
         method: req.method ?? 'GET',

@@ -2,6 +2,7 @@ import type { Handler, Router, SandboxRequest, SandboxResponse } from '../router
 import type { SandboxContext } from '../server.js';
 import type { FaultRule } from '../faults.js';
 import { findToken, type IssuedToken } from './tokens.js';
+import { warnSandbox } from '../warn.js';
 
 /** The emulated OpenStack services, as the transcript and the fault registry name them. */
 export type OsService = 'keystone' | 'nova' | 'cinder' | 'glance' | 'neutron';
@@ -127,7 +128,7 @@ export function registerFallback(router: Router, ctx: SandboxContext, service: O
   const handler: Handler = guard(ctx, service, ({ req }) => {
     const rest = req.path.slice(prefix.length);
     if (known.test(rest)) return notImplemented(service, req);
-    process.emitWarning(`sandbox ${service}: unknown route ${req.method} ${req.path}`, 'SandboxWarning');
+    warnSandbox(`${service}: unknown route ${req.method} ${req.path} (answered 404)`);
     const res = osError(service, 404, `sandbox ${service}: no route for ${req.method} ${req.path}`);
     return res;
   }, { auth: false });

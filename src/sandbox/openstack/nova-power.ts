@@ -1,6 +1,7 @@
 import type { SandboxContext } from '../server.js';
 import type { SandboxServer } from '../state.js';
 import { dbStamp } from './http.js';
+import { warnSandbox } from '../warn.js';
 
 /** Default time a stop/start takes (the client sees task_state powering-off/-on until then). */
 export const DEFAULT_POWER_DELAY_MS = 200;
@@ -81,6 +82,6 @@ function safeSave(ctx: SandboxContext): void {
   try {
     ctx.save();
   } catch (err) {
-    process.emitWarning(`sandbox nova: could not save state: ${(err as Error).message}`, 'SandboxWarning');
+    warnSandbox(`nova: could not save state: ${(err as Error).message}`);
   }
 }
