@@ -1,22 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
+import { issueSandboxToken as issueToken } from '../helpers/sandbox-token.js';
 
 type Json = Record<string, any>;
 
-async function issueToken(url: string): Promise<{ token: string; projectId: string }> {
-  const res = await fetch(`${url}/identity/v3/auth/tokens`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      auth: {
-        identity: { methods: ['password'], password: { user: { name: 'admin', domain: { name: 'Default' }, password: 'sandbox' } } },
-        scope: { project: { name: 'admin', domain: { name: 'Default' } } },
-      },
-    }),
-  });
-  const body = (await res.json()) as Json;
-  return { token: res.headers.get('x-subject-token')!, projectId: body.token.project.id };
-}
 
 describe('sandbox cinder', () => {
   let sb: RunningSandbox;

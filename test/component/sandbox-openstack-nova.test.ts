@@ -1,21 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
+import { issueSandboxToken } from '../helpers/sandbox-token.js';
+
+const issueToken = async (url: string): Promise<string> => (await issueSandboxToken(url)).token;
 
 type Json = Record<string, any>;
 
-async function issueToken(url: string): Promise<string> {
-  const res = await fetch(`${url}/identity/v3/auth/tokens`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      auth: {
-        identity: { methods: ['password'], password: { user: { name: 'admin', domain: { name: 'Default' }, password: 'sandbox' } } },
-        scope: { project: { name: 'admin', domain: { name: 'Default' } } },
-      },
-    }),
-  });
-  return res.headers.get('x-subject-token')!;
-}
 
 describe('sandbox nova', () => {
   let sb: RunningSandbox;
