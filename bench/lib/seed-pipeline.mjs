@@ -9,30 +9,19 @@ const SANDBOX_VIRSH = join(ROOT, 'bin', 'sandbox-virsh.js');
 
 /**
  * The seed blog post's Task 1 as one script: Step 2 (`virsh domfsfreeze`, one-shot), Step 3 (the
- * curl|json|json|awk|curl|json|json pipeline, unchanged but for $FSNAME and the snapshot name) once per
+ * curl|json|json|awk|curl|json|json pipeline of scripts/seed/task1-step3.sh) once per
  * volume, one after the other, and Step 4 (`virsh domfsthaw`, one-shot). `virsh` is the sandbox's
  * virsh-compatible program; `json` is trentm's json from node_modules/.bin, as in
  * test/component/seed-pipeline.test.ts.
  */
 export const SEED_SCRIPT = `set -eo pipefail
+source "$STEP3"
 "$VIRSH" -c "$URI" domfsfreeze "$DOMAIN"
 k=0
 for FSNAME in $FSNAMES; do
   k=$((k+1))
   export FSNAME
-  curl -K ec127.0.0.1 \\
-      -d @eckey127.0.0.1 -G -k -s -S \\
-      -d command=listFileSystem \\
-    | json listFilesystemResponse.filesystem \\
-    | json -a id name \\
-    | awk '$2==ENVIRON["FSNAME"] {print "id="$1}' \\
-    | curl -K ec127.0.0.1 \\
-      -d @eckey127.0.0.1 -G -k -s -S \\
-      -d command=createStorageSnapshot \\
-      -d name=\${SNAPNAME}_\${k} \\
-      -d @- \\
-    | json createStorageSnapshotResponse.StorageSnapshot \\
-    | json -a id name
+  SNAPNAME=\${SNAPNAME}_\${k} seed_task1_step3
 done
 "$VIRSH" -c "$URI" domfsthaw "$DOMAIN"
 `;
@@ -52,6 +41,7 @@ export function prepareSeed(sandboxUrl, apiKey) {
     NO_PROXY: '*',
     no_proxy: '*',
     VIRSH: SANDBOX_VIRSH,
+    STEP3: join(ROOT, 'scripts', 'seed', 'task1-step3.sh'),
   };
   return {
     dir,

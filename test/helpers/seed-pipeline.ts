@@ -3,27 +3,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
 
-/**
- * The seed blog post's Task 1 Step 3, kept in its shape (see test/component/seed-pipeline.test.ts):
- * curl config + key files, listFileSystem piped through trentm's json and awk into createStorageSnapshot.
- * The filesystem name comes from $FSNAME instead of being typed into the awk program.
- */
-export const SEED_TASK1_STEP3 = `set -o pipefail
-curl -K ec127.0.0.1 \\
-    -d @eckey127.0.0.1 -G -k -s -S \\
-    -d command=listFileSystem \\
-  | json listFilesystemResponse.filesystem \\
-  | json -a id name \\
-  | awk '$2==ENVIRON["FSNAME"] {print "id="$1}' \\
-  | curl -K ec127.0.0.1 \\
-    -d @eckey127.0.0.1 -G -k -s -S \\
-    -d command=createStorageSnapshot \\
-    -d name=mysnappy2 \\
-    -d @- \\
-  | json createStorageSnapshotResponse.StorageSnapshot \\
-  | json -a id name
-`;
+/** The post's Task 1 Step 3 (scripts/seed/task1-step3.sh), run once for $FSNAME. */
+const STEP3_FILE = fileURLToPath(new URL('../../scripts/seed/task1-step3.sh', import.meta.url));
+export const SEED_TASK1_STEP3 = `set -o pipefail\nsource "${STEP3_FILE}"\nseed_task1_step3\n`;
 
 /** The snapshot name the post's pipeline uses. */
 export const SEED_SNAPSHOT_NAME = 'mysnappy2';
