@@ -82,6 +82,8 @@ async function runRollback(plan: RollbackPlan, deps: RollbackDeps, opId: string,
     if (plan.safety.take && deps.safetyMembers?.length) {
       safetySet = await step('safety-set', () => takeOfflineSet(deps.db, deps, { instance: plan.instance, opId, members: deps.safetyMembers!, label: `safety_before_${plan.setId}` }));
     }
+    // Nothing appeared since the plan: otherwise the rollback would destroy a snapshot nobody named.
+    for (const v of plan.volumes) if (states.get(v.volumeId)!.state === 'pending') await recheckNewer(deps, v);
     setOperationState(deps.db, opId, 'rolling-back');
     for (const v of plan.volumes) {
       if (states.get(v.volumeId)!.state === 'rolled-back') continue;
@@ -156,4 +158,21 @@ function result(plan: RollbackPlan, opId: string, states: Map<string, { state: V
     steps,
     ...(error ? { error } : {}),
   };
+}
+
+/**
+ * Before any disk is touched, the snapshots newer than each target must be exactly those
+ * the plan named (a snapshot another tool took since the plan would otherwise be destroyed unnamed).
+ * Arrays that keep newer snapshots lose nothing, so they are not checked.
+ */
+async function recheckNewer(deps: RollbackDeps, v: RollbackPlan['volumes'][number]): Promise<void> {
+  if (v.semantics === 'keep-newer') return;
+  const snaps = await deps.array(v.arrayName).listStorageSnapshots({ fsId: v.fsId, signal: AbortSignal.timeout(deps.timeouts.arrayMs) });
+  const at = snaps.findIndex((s) => s.path === v.target.path);
+  if (at < 0) throw new CcsnapError('CCSNAP_SNAPSHOT_MISSING', `snapshot ${v.target.path} is no longer on array ${v.arrayName}; volume ${v.volumeId} was not rolled back`);
+  const named = new Set(v.discard.map((d) => d.path));
+  const unnamed = snaps.slice(at + 1).filter((s) => !named.has(s.path)).map((s) => s.path);
+  if (unnamed.length) {
+    throw new CcsnapError('CCSNAP_ROLLBACK_PLAN_STALE', `snapshot(s) ${unnamed.join(', ')} appeared on volume ${v.volumeId} after the plan was made; the rollback would destroy them, so it stopped (plan again)`, { details: { unnamed } });
+  }
 }

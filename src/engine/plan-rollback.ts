@@ -38,6 +38,8 @@ export interface RollbackVolumeStep {
   discard: Array<{ name: string; path: string; clones: number }>;
   /** How the newer snapshots go: deleted by ccsnap first (newest-only arrays) or destroyed by the array itself. */
   discardBy: 'ccsnap' | 'array' | 'none';
+  /** The array's rollback semantics for this volume (apply re-checks the newer snapshots unless they are kept). */
+  semantics: RollbackSemantics;
 }
 
 export interface RollbackPlan {
@@ -99,7 +101,7 @@ function planVolume(facts: RollbackFacts, m: SetMemberRef): RollbackVolumeStep {
   const newer = snaps.slice(index + 1).map((s) => ({ name: s.name, path: s.path, clones: s.clones }));
   const semantics = facts.semanticsByArray(m.arrayName);
   const discardBy = newer.length === 0 || semantics === 'keep-newer' ? 'none' : semantics === 'newest-only' ? 'ccsnap' : 'array';
-  return { volumeId: m.volumeId, arrayName: m.arrayName, fsId: m.fsId, target: { name: target.name, path: target.path }, discard: discardBy === 'none' ? [] : newer, discardBy };
+  return { volumeId: m.volumeId, arrayName: m.arrayName, fsId: m.fsId, target: { name: target.name, path: target.path }, discard: discardBy === 'none' ? [] : newer, discardBy, semantics };
 }
 
 function checkDiscards(facts: RollbackFacts, volumes: RollbackVolumeStep[], options: RollbackOptions): void {
