@@ -7,6 +7,7 @@ import { parseHypervisorConfig, type HypervisorConfig } from './hypervisor/index
 import type { RollbackSemantics } from './engine/ports.js';
 import type { FreezePolicy } from './engine/plan-create.js';
 import { parseDuration } from './util/time.js';
+import { DEFAULT_THAW_GUARD_MS } from './engine/watchdog-protocol.js';
 
 /**
  * ccsnap's own settings for one cloud, from a YAML file:
@@ -16,7 +17,7 @@ import { parseDuration } from './util/time.js';
  *       arrays: [ ... ]             # see src/array/config.ts; plus `rollback: newest-only|destroy-newer|keep-newer`
  *       hypervisor: { uri: "qemu+ssh://{host}/system", session: persistent, agent_timeout: 5s, command_timeout: 15s }
  *       journal: /var/lib/ccsnap/journal.db
- *       create: { max_freeze: 10s, freeze: required, concurrency: 8, per_host: 2 }
+ *       create: { max_freeze: 10s, freeze: required, concurrency: 8, per_host: 2, thaw_guard: 10m }
  *   defaults: { ... }               # for clouds without their own section
  *
  * A file with none of `clouds`/`defaults` is taken as `defaults`.
@@ -29,7 +30,7 @@ export interface CcsnapSettings {
   rollbackSemantics: Map<string, RollbackSemantics>;
   hypervisor: HypervisorConfig;
   journalPath: string | null;
-  create: { maxFreezeMs: number; freeze: FreezePolicy; concurrency: number; perHost: number };
+  create: { maxFreezeMs: number; freeze: FreezePolicy; concurrency: number; perHost: number; thawGuardMs: number };
   warnings: ArrayConfigWarning[];
 }
 
@@ -116,7 +117,16 @@ function parseCreate(value: unknown): CcsnapSettings['create'] {
     freeze,
     concurrency: positiveInt(c.concurrency, 8, 'create.concurrency'),
     perHost: positiveInt(c.per_host, 2, 'create.per_host'),
+    thawGuardMs: parseThawGuard(c.thaw_guard),
   };
+}
+
+/** create.thaw_guard: how long the watchdog keeps thawing and re-checking a guest whose agent does not answer. */
+function parseThawGuard(value: unknown): number {
+  if (value === undefined) return DEFAULT_THAW_GUARD_MS;
+  const ms = parseDuration(String(value));
+  if (ms < 10_000 || ms > 86_400_000) throw new CcsnapError('CCSNAP_CONFIG_INVALID', 'create.thaw_guard must be between 10s and 24h');
+  return ms;
 }
 
 function positiveInt(value: unknown, fallback: number, what: string): number {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Agent, request } from 'undici';
 import { CcsnapError } from '../errors.js';
+import { startDeadline } from '../util/deadline.js';
 import { ARRAY_ERROR_CODES, redact } from './errors.js';
 
 export interface TransportOptions {
@@ -57,8 +58,8 @@ export function createTransport(opts: TransportOptions): Transport {
     async send(command, params, signal, timeoutMs = opts.timeoutMs) {
       const base = opts.url.replace(/\?$/, '');
       const shownUrl = hide(`${base}?${buildQuery(command, params, undefined)}`);
-      const deadline = AbortSignal.timeout(timeoutMs);
-      const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
+      const deadline = startDeadline(timeoutMs, signal, `array ${opts.name} ${command}`);
+      const combined = deadline.signal;
       const facts = { command, array: opts.name, url: shownUrl };
       try {
         const dispatcher = await getAgent();
@@ -70,8 +71,10 @@ export function createTransport(opts: TransportOptions): Transport {
       } catch (err) {
         if (err instanceof CcsnapError) throw err;
         if (signal?.aborted) throw new CcsnapError('CCSNAP_ABORTED', `array ${opts.name}: ${command} aborted`, { details: facts, cause: signal.reason });
-        if (deadline.aborted) throw new CcsnapError(ARRAY_ERROR_CODES.timeout, `array ${opts.name}: ${command} got no answer within ${timeoutMs} ms`, { details: { ...facts, timeoutMs } });
+        if (combined.aborted) throw new CcsnapError(ARRAY_ERROR_CODES.timeout, `array ${opts.name}: ${command} got no answer within ${timeoutMs} ms`, { details: { ...facts, timeoutMs } });
         throw networkError(err, facts, hide);
+      } finally {
+        deadline.clear();
       }
     },
   };

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { CcsnapError, UsageError } from '../errors.js';
-import { withDeadline } from '../util/abort.js';
+import { startDeadline } from '../util/deadline.js';
 import { defaultStatePath, readServerInfo } from './sandbox-paths.js';
 import type { CommandContext } from './types.js';
 
@@ -29,7 +29,8 @@ export function checkLoopbackUrl(text: string): string {
 
 /** One call to the sandbox control API (/_sandbox/...). */
 export async function callControl(ctx: CommandContext, baseUrl: string, method: string, path: string, body?: unknown): Promise<unknown> {
-  const signal = withDeadline(ctx.signal, (ctx.globals.timeout ?? 10) * 1000);
+  const deadline = startDeadline((ctx.globals.timeout ?? 10) * 1000, ctx.signal, 'sandbox control');
+  const signal = deadline.signal;
   let response: Response;
   try {
     response = await fetch(`${baseUrl}/_sandbox${path}`, {
@@ -38,10 +39,11 @@ export async function callControl(ctx: CommandContext, baseUrl: string, method: 
       ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }),
     });
   } catch (err) {
+    deadline.clear();
     if (ctx.signal.aborted) throw err;
     throw new CcsnapError('CCSNAP_SANDBOX_UNREACHABLE', `no sandbox answers at ${baseUrl}`, { cause: err, details: { url: baseUrl } });
   }
-  const text = await response.text();
+  const text = await response.text().finally(() => deadline.clear());
   if (!response.ok) {
     throw new CcsnapError('CCSNAP_SANDBOX_CONTROL', `sandbox control ${method} ${path} failed: HTTP ${response.status} ${text.slice(0, 200)}`, {
       details: { url: baseUrl, status: response.status },

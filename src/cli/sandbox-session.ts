@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { SANDBOX_CLOUD_NAME, sandboxCcsnapConfig, sandboxCloudEntry, sandboxEnv } from './sandbox-config.js';
 import { defaultStatePath, readServerInfo } from './sandbox-paths.js';
 import type { CommandContext } from './types.js';
+import { withDeadline } from '../util/deadline.js';
 
 /** The cloud a `--sandbox` command talks to. */
 export interface SandboxSession {
@@ -39,8 +40,10 @@ export async function openSandboxSession(ctx: CommandContext, options: { statePa
 /** The running sandbox array's rollback semantics, so ccsnap plans rollbacks the way that array behaves. */
 async function fetchRollbackPolicy(url: string): Promise<string | undefined> {
   try {
-    const res = await fetch(`${url}/_sandbox/info`, { signal: AbortSignal.timeout(5000) });
-    return res.ok ? ((await res.json()) as { rollbackPolicy?: string }).rollbackPolicy : undefined;
+    return await withDeadline(5000, undefined, async (signal) => {
+      const res = await fetch(`${url}/_sandbox/info`, { signal });
+      return res.ok ? ((await res.json()) as { rollbackPolicy?: string }).rollbackPolicy : undefined;
+    });
   } catch {
     return undefined;
   }

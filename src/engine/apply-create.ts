@@ -1,21 +1,26 @@
 import { CcsnapError, isAbortError, toCcsnapError } from '../errors.js';
 import {
-  finishOperation, finishSet, insertOperation, insertSet, setOperationState, updateMember,
+  finishOperation, finishSet, insertOperation, insertSet, markFreezeSent, markThawConfirmed, setOperationState, updateMember,
   type Consistency, type Db, type StepTiming,
 } from '../journal/index.js';
-import { withDeadline } from '../util/abort.js';
+import { deadlineAt, startDeadline, withDeadline, type Deadline } from '../util/deadline.js';
 import { nowMs } from '../util/time.js';
 import type { CreatePlan, PlannedMember } from './plan-create.js';
 import type { ArrayPort, HypervisorPort } from './ports.js';
 import { StepClock, round } from './steps.js';
-import { thawVerified, type ThawOutcome } from './thaw.js';
+import { guardThaw, type ThawedBy, type ThawOutcome } from './thaw.js';
 import { cleanupMembers, findPaths, type MemberOutcome } from './members.js';
+import { freezeMayHaveTakenEffect } from '../hypervisor/errors.js';
+import { WATCHDOG_LAG_MS, type ArmMessage, type WatchdogThaw } from './watchdog-protocol.js';
 
 export interface WatchdogPort {
-  arm(message: { id: string; domain: string; host: string; hypervisor: unknown; deadline: number }): Promise<void>;
-  disarm(id: string): Promise<void>;
-  /** Moves an armed guest's deadline (fire-and-forget). */
-  tighten?(id: string, deadline: number): void;
+  arm(message: Omit<ArmMessage, 'op'>): Promise<void>;
+  /** The freeze is sent now; the watchdog fires at `deadline` (epoch ms) unless disarmed. Synchronous. */
+  freezing(id: string, deadline: number): void;
+  /** Hands the guest over for the watchdog's whole guard time. */
+  guard(id: string): Promise<void>;
+  /** After the agent answered "thawed": stops watching; tells what the watchdog did if it fired. */
+  disarm(id: string): Promise<WatchdogThaw | undefined>;
 }
 
 export interface CreateDeps {
@@ -27,7 +32,11 @@ export interface CreateDeps {
   watchdog: WatchdogPort;
   /** The user's signal (SIGINT/SIGTERM). Never used for the thaw. */
   signal?: AbortSignal;
-  timeouts: { freezeMs: number; thawMs: number; arrayMs: number; cleanupMs: number };
+  /**
+   * thawMs: bound of each thaw/status call; guardMs: how long ccsnap itself keeps re-checking before it
+   * hands the guest to the watchdog, which keeps going for watchdogGuardMs.
+   */
+  timeouts: { thawMs: number; arrayMs: number; cleanupMs: number; guardMs: number; watchdogGuardMs: number };
 }
 
 export interface CreateResult {
@@ -40,19 +49,20 @@ export interface CreateResult {
   consistency: Consistency | null;
   reason: string | null;
   frozenMs: number | null;
+  /** Who ended the freeze (null when the guest was not frozen). */
+  thawedBy: ThawedBy | null;
   members: MemberOutcome[];
   steps: StepTiming[];
   thaw?: ThawOutcome;
   error?: { code: string; message: string };
 }
 
-/** Extra time the watchdog waits beyond --max-freeze before it thaws on its own (a second thaw is harmless). */
-const WATCHDOG_MARGIN_MS = 2000;
-
 /**
- * Applies a create plan (the caller holds the instance lock, see withInstanceLock): journal, arm the watchdog, freeze, take every member's array
- * snapshot in parallel (nothing else runs in the window), thaw with a fresh deadline, verify,
- * then — after the thaw — look up paths, journal, and clean up on failure (all-or-nothing).
+ * Applies a create plan (the caller holds the instance lock, see withInstanceLock): journal, arm the
+ * watchdog, then the freeze window — freeze, every member's array snapshot in parallel, nothing else —
+ * bounded by one deadline counted from the moment the freeze request is sent. The thaw guard runs
+ * whatever happened (with fresh deadlines), then — after the thaw — paths, journal, and clean-up on
+ * failure (all-or-nothing).
  */
 export async function applyCreate(plan: CreatePlan, deps: CreateDeps, opId: string): Promise<CreateResult> {
   const { db } = deps;
@@ -67,64 +77,169 @@ export async function applyCreate(plan: CreatePlan, deps: CreateDeps, opId: stri
   return runCreate(plan, deps, opId);
 }
 
+/** What happened between the freeze request and the end of the thaw guard. */
+interface Window {
+  frozen: boolean;
+  /** Epoch ms: freeze sent, freeze answered, every member answered (or gave up). */
+  freezeSentAt: number;
+  frozenAt: number;
+  windowEnd: number;
+  freezeError?: unknown;
+  /** The window's deadline passed before the freeze answered. */
+  freezeTimedOut: boolean;
+  settled: PromiseSettledResult<{ durationMs: number }>[];
+  thaw?: ThawOutcome;
+}
+
 async function runCreate(plan: CreatePlan, deps: CreateDeps, opId: string): Promise<CreateResult> {
   const clock = new StepClock();
-  const domain = plan.instance.domain;
   let consistency: Consistency = plan.expectedConsistency;
   let reason = plan.freeze.reason ?? null;
-  let frozen = false;
-  /** When the freeze call returned: the guest's filesystems are frozen from (just before) here. */
-  let frozenAt = 0;
+  let w: Window = { frozen: false, freezeSentAt: 0, frozenAt: 0, windowEnd: 0, freezeTimedOut: false, settled: [] };
 
   if (plan.freeze.willFreeze) {
     await clock.time('arm-watchdog', () => deps.watchdog.arm({
-      id: opId, domain, host: plan.instance.host ?? '', hypervisor: deps.hypervisorConfig,
-      deadline: Date.now() + deps.timeouts.freezeMs + plan.maxFreezeMs + WATCHDOG_MARGIN_MS,
+      id: opId, domain: plan.instance.domain, host: plan.instance.host ?? '', hypervisor: deps.hypervisorConfig,
+      guardMs: deps.timeouts.watchdogGuardMs, callTimeoutMs: deps.timeouts.thawMs,
     }));
-    setOperationState(deps.db, opId, 'freezing');
-    try {
-      await clock.time('freeze', () => deps.hypervisor.freeze(domain, { signal: withDeadline(deps.signal, deps.timeouts.freezeMs) }));
-      frozen = true;
-      frozenAt = nowMs();
-    } catch (err) {
-      const failure = await handleFreezeFailure(plan, deps, opId, clock, err);
+    w = await runFreezeWindow(plan, deps, opId, clock);
+    const sealed = await sealThaw(plan, deps, opId, clock, w);
+    if (w.freezeError !== undefined) {
+      const failure = failedFreeze(plan, deps, opId, clock, w, sealed);
       if (failure) return failure;
       consistency = 'crash-consistent';
-      reason = `guest could not be frozen: ${(err as Error).message}`;
+      reason = `guest could not be frozen: ${(w.freezeError as Error).message}`;
+    } else {
+      return finishCreate(plan, deps, opId, clock, { ...sealed, consistency, reason });
     }
   } else {
     clock.skip('freeze', reason ?? 'not frozen');
   }
+  // Not frozen (by plan, or best-effort after a failed freeze): crash-consistent snapshots under the array bound.
+  const unfrozen = await withArrayWindow(plan, deps, clock);
+  return finishCreate(plan, deps, opId, clock, { settled: unfrozen.settled, windowEnd: unfrozen.windowEnd, thaw: w.thaw, thawedBy: null, frozenMs: null, watchdogThaw: undefined, consistency, reason });
+}
 
-  // ---- the freeze window: only the array snapshot calls run here ----
-  const windowSignal = frozen ? withDeadline(deps.signal, plan.maxFreezeMs) : withDeadline(deps.signal, deps.timeouts.arrayMs);
-  const windowStart = nowMs();
-  let settled: PromiseSettledResult<{ durationMs: number }>[] = [];
-  let windowEnd = windowStart;
-  let thaw: ThawOutcome | undefined;
+/**
+ * The freeze window. The deadline is counted from the instant the freeze request is sent (the freeze
+ * may take effect before it answers); the watchdog is told that instant first, in the same tick.
+ */
+async function runFreezeWindow(plan: CreatePlan, deps: CreateDeps, opId: string, clock: StepClock): Promise<Window> {
+  const domain = plan.instance.domain;
+  markFreezeSent(deps.db, opId, new Date());
+  const freezeSentAt = Date.now();
+  const w: Window = { frozen: false, freezeSentAt, frozenAt: 0, windowEnd: freezeSentAt, freezeTimedOut: false, settled: [] };
+  const window: Deadline = deadlineAt(freezeSentAt + plan.maxFreezeMs, deps.signal, 'freeze window');
+  deps.watchdog.freezing(opId, freezeSentAt + plan.maxFreezeMs + WATCHDOG_LAG_MS);
   try {
-    const calls = plan.members.map((m) => timedCreate(deps, m, windowSignal));
-    // While the array works: pull the watchdog's deadline in to the end of this window (one pipe write, no wait).
-    if (frozen) deps.watchdog.tighten?.(opId, Date.now() + plan.maxFreezeMs + WATCHDOG_MARGIN_MS);
-    settled = await Promise.allSettled(calls);
-    windowEnd = nowMs();
+    try {
+      await clock.time('freeze', () => deps.hypervisor.freeze(domain, { signal: window.signal }));
+      w.frozen = true;
+      w.frozenAt = Date.now();
+    } catch (err) {
+      w.freezeError = err;
+      w.freezeTimedOut = window.signal.aborted && !deps.signal?.aborted;
+      return w;
+    }
+    // ---- frozen: only the array snapshot calls run here ----
+    const windowStart = nowMs();
+    w.settled = await Promise.allSettled(plan.members.map((m) => timedCreate(deps, m, window.signal)));
+    w.windowEnd = Date.now();
+    recordSnapshotStep(clock, plan, windowStart, w.settled);
+    return w;
   } finally {
-    // Whatever happened above, the thaw runs (with its own fresh deadline) before anything else.
-    if (frozen) thaw = await thawVerified(deps.hypervisor, domain, { callTimeoutMs: deps.timeouts.thawMs });
+    window.clear();
   }
-  // ---- the guest is thawed: everything below may take its time ----
+}
 
-  // From the freeze's answer to the thaw's answer: the agent froze just before the one and thawed just before the other.
-  const frozenMs = frozen && thaw ? round(thaw.firstThawDoneAt - frozenAt) : null;
-  clock.record('snapshot', windowStart, windowEnd - windowStart, settled.every((s) => s.status === 'fulfilled') ? 'ok' : 'failed', {
+interface Sealed {
+  settled: PromiseSettledResult<{ durationMs: number }>[];
+  windowEnd: number;
+  thaw: ThawOutcome | undefined;
+  thawedBy: ThawedBy | null;
+  frozenMs: number | null;
+  watchdogThaw: WatchdogThaw | undefined;
+}
+
+/**
+ * The thaw guard, whatever the window did: thaw and re-check until the agent answers "thawed" after the
+ * freeze. Verified: disarm the watchdog and journal who thawed. Not verified in time: hand the guest to
+ * the watchdog, which keeps at it for its whole guard time; `recover` checks it again later.
+ */
+async function sealThaw(plan: CreatePlan, deps: CreateDeps, opId: string, clock: StepClock, w: Window): Promise<Sealed> {
+  const domain = plan.instance.domain;
+  const needed = w.frozen || w.freezeError === undefined || freezeMayHaveTakenEffect(w.freezeError);
+  const thaw = needed ? await guardThaw(deps.hypervisor, domain, { callTimeoutMs: deps.timeouts.thawMs, guardMs: deps.timeouts.guardMs }) : undefined;
+  const thawStart = w.frozen ? w.windowEnd : Date.now();
+  if (thaw) {
+    clock.record(w.frozen ? 'thaw' : 'thaw-after-failed-freeze', thawStart, Math.max(0, thaw.firstThawDoneAt - thawStart), thaw.verified ? 'ok' : 'failed', {
+      attempts: thaw.attempts, thawedFilesystems: thaw.thawedFilesystems, errors: thaw.errors.map((e) => `${e.message} [${e.code}]`),
+    });
+  }
+  setOperationState(deps.db, opId, 'thawed');
+  let watchdogThaw: WatchdogThaw | undefined;
+  if (!thaw || thaw.verified) {
+    watchdogThaw = await clock.time('disarm-watchdog', () => deps.watchdog.disarm(opId)).catch(() => undefined);
+  } else {
+    await clock.time('hand-over-to-watchdog', () => deps.watchdog.guard(opId)).catch(() => undefined);
+  }
+  const thawedBy = whoThawed(w, thaw, watchdogThaw);
+  if (!thaw || thaw.verified) markThawConfirmed(deps.db, opId, thawedBy ?? 'ccsnap');
+  const thawedAt = thawedBy === 'ccsnap' ? thaw?.thawedAt : thawedBy === 'watchdog' ? watchdogThaw?.thawedAt : null;
+  // The freeze took effect just before it answered, the thaw just before its call returned.
+  const frozenMs = w.frozen && thawedAt ? round(thawedAt - w.frozenAt) : null;
+  return { settled: w.settled, windowEnd: w.windowEnd, thaw, thawedBy, frozenMs, watchdogThaw };
+}
+
+/** ccsnap when its own thaw thawed filesystems; the watchdog when its did; else the guest thawed by itself. */
+function whoThawed(w: Window, thaw: ThawOutcome | undefined, watchdogThaw: WatchdogThaw | undefined): ThawedBy | null {
+  if (thaw?.thawedAt != null) return 'ccsnap';
+  if (watchdogThaw?.thawedAt != null) return 'watchdog';
+  return w.frozen ? 'guest' : null;
+}
+
+/** The freeze did not answer (or failed): discard per policy, or go on crash-consistent (best-effort). */
+function failedFreeze(plan: CreatePlan, deps: CreateDeps, opId: string, clock: StepClock, w: Window, sealed: Sealed): CreateResult | undefined {
+  const interrupted = deps.signal?.aborted ?? false;
+  if (plan.freeze.policy === 'required' || w.freezeTimedOut || interrupted) {
+    const cause = toCcsnapError(w.freezeError);
+    const error = interrupted
+      ? { code: 'CCSNAP_INTERRUPTED', message: `interrupted while freezing ${plan.instance.name}; guest thawed, nothing was snapshotted` }
+      : w.freezeTimedOut
+        ? { code: 'CCSNAP_FREEZE_WINDOW_EXCEEDED', message: `the freeze of ${plan.instance.name} (${plan.instance.domain}) did not answer within the ${plan.maxFreezeMs / 1000} s freeze window; ${thawNote(sealed.thaw)}, nothing was snapshotted` }
+        : { code: 'CCSNAP_FREEZE_FAILED', message: `could not freeze ${plan.instance.name} (${plan.instance.domain}): ${cause.message} [${cause.code}]; nothing was snapshotted` };
+    const withThaw = sealed.thaw && !sealed.thaw.verified ? describeUnconfirmed(plan, sealed.thaw, error.message) : error;
+    finishSet(deps.db, plan.setId, { state: 'failed', reason: withThaw.message, steps: clock.steps });
+    finishOperation(deps.db, opId, { state: 'failed', errorCode: withThaw.code, errorMessage: withThaw.message });
+    return baseResult(plan, opId, clock, {
+      state: 'failed', consistency: null, reason: withThaw.message, frozenMs: null, thawedBy: sealed.thaw?.thawedAt != null ? 'ccsnap' : null,
+      members: plan.members.map((m) => memberOutcome(m, 'failed', null, 'not attempted')), ...(sealed.thaw ? { thaw: sealed.thaw } : {}), error: withThaw,
+    });
+  }
+  return undefined;
+}
+
+function thawNote(thaw: ThawOutcome | undefined): string {
+  return !thaw || thaw.verified ? 'guest thawed' : 'the thaw is not confirmed yet (the watchdog keeps at it)';
+}
+
+/** Not frozen: the members under the array bound (and the caller's signal). */
+async function withArrayWindow(plan: CreatePlan, deps: CreateDeps, clock: StepClock): Promise<{ settled: PromiseSettledResult<{ durationMs: number }>[]; windowEnd: number }> {
+  const deadline = startDeadline(deps.timeouts.arrayMs, deps.signal, 'array snapshots');
+  try {
+    const windowStart = nowMs();
+    const settled = await Promise.allSettled(plan.members.map((m) => timedCreate(deps, m, deadline.signal)));
+    recordSnapshotStep(clock, plan, windowStart, settled);
+    return { settled, windowEnd: Date.now() };
+  } finally {
+    deadline.clear();
+  }
+}
+
+function recordSnapshotStep(clock: StepClock, plan: CreatePlan, windowStart: number, settled: PromiseSettledResult<{ durationMs: number }>[]): void {
+  clock.record('snapshot', windowStart, nowMs() - windowStart, settled.every((s) => s.status === 'fulfilled') ? 'ok' : 'failed', {
     members: settled.map((s, i) => ({ volumeId: plan.members[i]!.volumeId, durationMs: s.status === 'fulfilled' ? s.value.durationMs : undefined, error: s.status === 'rejected' ? (s.reason as Error).message : undefined })),
   });
-  if (thaw) {
-    clock.record('thaw', windowEnd, thaw.firstThawDoneAt - windowEnd, thaw.verified ? 'ok' : 'failed', { attempts: thaw.attempts, errors: thaw.errors });
-    setOperationState(deps.db, opId, 'thawed');
-    if (thaw.verified) await clock.time('disarm-watchdog', () => deps.watchdog.disarm(opId)).catch(() => undefined);
-  }
-  return finishCreate(plan, deps, opId, clock, { settled, thaw, frozenMs, consistency, reason });
 }
 
 async function timedCreate(deps: Pick<CreateDeps, 'array'>, m: PlannedMember, signal: AbortSignal): Promise<{ durationMs: number }> {
@@ -133,61 +248,58 @@ async function timedCreate(deps: Pick<CreateDeps, 'array'>, m: PlannedMember, si
   return { durationMs: round(nowMs() - t0) };
 }
 
-/** Freeze failed: thaw anyway (a timed-out freeze may still happen), then fail or degrade per policy. */
-async function handleFreezeFailure(plan: CreatePlan, deps: CreateDeps, opId: string, clock: StepClock, err: unknown): Promise<CreateResult | undefined> {
-  const thaw = await thawVerified(deps.hypervisor, plan.instance.domain, { callTimeoutMs: deps.timeouts.thawMs, maxAttempts: 2 });
-  clock.record('thaw-after-failed-freeze', Date.now(), 0, thaw.verified ? 'ok' : 'failed', { errors: thaw.errors });
-  if (thaw.verified) await deps.watchdog.disarm(opId).catch(() => undefined);
-  if (plan.freeze.policy !== 'required') return undefined;
-  const cause = toCcsnapError(err);
-  const error = { code: 'CCSNAP_FREEZE_FAILED', message: `could not freeze ${plan.instance.name} (${plan.instance.domain}): ${cause.message} [${cause.code}]; nothing was snapshotted` };
-  finishSet(deps.db, plan.setId, { state: 'failed', reason: error.message, steps: clock.steps });
-  finishOperation(deps.db, opId, { state: 'failed', errorCode: error.code, errorMessage: error.message });
-  return baseResult(plan, opId, clock, { state: 'failed', consistency: null, reason: error.message, frozenMs: null, members: plan.members.map((m) => memberOutcome(m, 'failed', null, 'not attempted')), thaw, error });
-}
-
-interface WindowOutcome {
-  settled: PromiseSettledResult<{ durationMs: number }>[];
-  thaw: ThawOutcome | undefined;
-  frozenMs: number | null;
+interface WindowOutcome extends Sealed {
   consistency: Consistency;
   reason: string | null;
 }
 
 async function finishCreate(plan: CreatePlan, deps: CreateDeps, opId: string, clock: StepClock, w: WindowOutcome): Promise<CreateResult> {
   const failures = w.settled.map((s, i) => (s.status === 'rejected' ? { member: plan.members[i]!, err: s.reason as unknown } : undefined)).filter((f) => f !== undefined);
-  if (failures.length === 0) {
-    const paths = await clock.time('lookup-paths', () => findPaths(deps, plan.members, AbortSignal.timeout(deps.timeouts.arrayMs)));
+  const thawFacts = { frozenMs: w.frozenMs, thawedBy: w.thawedBy, ...(w.thaw ? { thaw: w.thaw } : {}) };
+  // A snapshot counts only if its answer came before anyone else thawed the guest.
+  const lateAfterWatchdog = w.thawedBy === 'watchdog' && w.watchdogThaw?.thawSentAt != null && w.windowEnd > w.watchdogThaw.thawSentAt;
+  if (failures.length === 0 && !lateAfterWatchdog) {
+    const paths = await clock.time('lookup-paths', () => withDeadline(deps.timeouts.arrayMs, undefined, (signal) => findPaths(deps, plan.members, signal)));
     const members = plan.members.map((m) => memberOutcome(m, 'created', paths.get(m.volumeId) ?? null, null));
     for (const m of members) updateMember(deps.db, plan.setId, m.volumeId, { state: 'created', path: m.path });
-    finishSet(deps.db, plan.setId, { state: 'complete', consistency: w.consistency, reason: w.reason, frozenMs: w.frozenMs, steps: clock.steps });
+    finishSet(deps.db, plan.setId, { state: 'complete', consistency: w.consistency, reason: w.reason, frozenMs: w.frozenMs, thawedBy: w.thawedBy, steps: clock.steps });
     // Every member was taken inside the window: the set is good even if the thaw could not be confirmed.
-    const thawError = w.thaw && !w.thaw.verified ? describeFailure(plan, [], w.thaw) : undefined;
+    const thawError = w.thaw && !w.thaw.verified ? describeUnconfirmed(plan, w.thaw, 'the set is complete') : undefined;
     finishOperation(deps.db, opId, thawError
       ? { state: 'failed', errorCode: thawError.code, errorMessage: thawError.message, result: { setId: plan.setId } }
       : { state: 'done', result: { setId: plan.setId } });
-    return baseResult(plan, opId, clock, { state: 'complete', consistency: w.consistency, reason: w.reason, frozenMs: w.frozenMs, members, ...(w.thaw ? { thaw: w.thaw } : {}), ...(thawError ? { error: thawError } : {}) });
+    return baseResult(plan, opId, clock, { state: 'complete', consistency: w.consistency, reason: w.reason, ...thawFacts, members, ...(thawError ? { error: thawError } : {}) });
   }
-  const error = describeFailure(plan, failures, w.thaw, deps.signal?.aborted ?? false);
+  const error = lateAfterWatchdog && failures.length === 0
+    ? { code: 'CCSNAP_FREEZE_WINDOW_EXCEEDED', message: `the watchdog thawed ${plan.instance.domain} at the end of the ${plan.maxFreezeMs / 1000} s freeze window before every snapshot had answered; set discarded` }
+    : describeFailure(plan, failures, w.thaw, deps.signal?.aborted ?? false);
   // All-or-nothing: remove whatever this set created (including creates whose answer was lost).
-  const members = await clock.time('cleanup', () => cleanupMembers(deps, plan.members, failures.map((f) => f.member.volumeId), AbortSignal.timeout(deps.timeouts.cleanupMs)));
+  const members = await clock.time('cleanup', () => withDeadline(deps.timeouts.cleanupMs, undefined, (signal) => cleanupMembers(deps, plan.members, failures.map((f) => f.member.volumeId), signal)));
   for (const m of members) updateMember(deps.db, plan.setId, m.volumeId, { state: m.state, path: m.path, error: m.error });
-  finishSet(deps.db, plan.setId, { state: 'failed', reason: error.message, frozenMs: w.frozenMs, steps: clock.steps });
+  finishSet(deps.db, plan.setId, { state: 'failed', reason: error.message, frozenMs: w.frozenMs, thawedBy: w.thawedBy, steps: clock.steps });
   finishOperation(deps.db, opId, { state: 'failed', errorCode: error.code, errorMessage: error.message });
-  return baseResult(plan, opId, clock, { state: 'failed', consistency: null, reason: error.message, frozenMs: w.frozenMs, members, ...(w.thaw ? { thaw: w.thaw } : {}), error });
+  return baseResult(plan, opId, clock, { state: 'failed', consistency: null, reason: error.message, ...thawFacts, members, error });
+}
+
+function describeUnconfirmed(plan: CreatePlan, thaw: ThawOutcome, outcome: string): { code: string; message: string } {
+  const last = thaw.errors.at(-1);
+  return {
+    code: 'CCSNAP_THAW_UNCONFIRMED',
+    message: `${outcome}, but the agent of ${plan.instance.domain} has not answered "thawed" yet (${last ? `${last.message} [${last.code}]` : 'no answer'}); the watchdog keeps thawing and checking it`,
+  };
 }
 
 function describeFailure(plan: CreatePlan, failures: Array<{ member: PlannedMember; err: unknown }>, thaw: ThawOutcome | undefined, interrupted = false): { code: string; message: string } {
-  if (thaw && !thaw.verified) {
-    return { code: 'CCSNAP_THAW_UNCONFIRMED', message: `could not confirm that ${plan.instance.domain} is thawed (${thaw.errors.at(-1) ?? 'unknown'}); the watchdog keeps trying` };
-  }
   const first = failures[0]!;
-  if (interrupted) return { code: 'CCSNAP_INTERRUPTED', message: 'interrupted inside the freeze window; guest thawed, set discarded' };
-  if (isAbortError(first.err) || (first.err as { code?: string }).code === 'CCSNAP_ABORTED' || (first.err as { code?: string }).code === 'CCSNAP_ARRAY_TIMEOUT') {
-    return { code: 'CCSNAP_FREEZE_WINDOW_EXCEEDED', message: `array did not answer within --max-freeze ${plan.maxFreezeMs / 1000}s (or the operation was interrupted); guest thawed, set discarded` };
-  }
-  const cause = toCcsnapError(first.err);
-  return { code: cause.code, message: `snapshot of volume ${first.member.volumeId} failed: ${cause.message}; guest thawed, set discarded` };
+  const base = interrupted
+    ? { code: 'CCSNAP_INTERRUPTED', message: 'interrupted inside the freeze window; guest thawed, set discarded' }
+    : isAbortError(first.err) || (first.err as { code?: string }).code === 'CCSNAP_ABORTED' || (first.err as { code?: string }).code === 'CCSNAP_ARRAY_TIMEOUT'
+      ? { code: 'CCSNAP_FREEZE_WINDOW_EXCEEDED', message: `array did not answer within the ${plan.maxFreezeMs / 1000} s freeze window; guest thawed, set discarded` }
+      : (() => {
+          const cause = toCcsnapError(first.err);
+          return { code: cause.code, message: `snapshot of volume ${first.member.volumeId} failed: ${cause.message}; guest thawed, set discarded` };
+        })();
+  return thaw && !thaw.verified ? describeUnconfirmed(plan, thaw, base.message.replace(/; guest thawed/, '')) : base;
 }
 
 function memberOutcome(m: PlannedMember, state: MemberOutcome['state'], path: string | null, error: string | null): MemberOutcome {

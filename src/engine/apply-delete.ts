@@ -8,6 +8,7 @@ import { nowMs } from '../util/time.js';
 import type { DeletePlan, PlannedDeletion } from './plan-delete.js';
 import type { ArrayPort } from './ports.js';
 import { round } from './steps.js';
+import { withDeadline } from '../util/deadline.js';
 
 export interface DeleteDeps {
   db: Db;
@@ -55,8 +56,9 @@ async function deleteOne(d: PlannedDeletion, deps: DeleteDeps, opId: string): Pr
   if (!d.onArray || !d.path) {
     outcome = { ...d, outcome: 'already-absent', durationMs: 0 };
   } else {
+    const path = d.path;
     try {
-      const r = await deps.array(d.arrayName).deleteSnapshot({ fsId: d.fsId, path: d.path, signal: AbortSignal.timeout(deps.timeouts.arrayMs) });
+      const r = await withDeadline(deps.timeouts.arrayMs, undefined, (signal) => deps.array(d.arrayName).deleteSnapshot({ fsId: d.fsId, path, signal }));
       outcome = { ...d, outcome: r.outcome, durationMs: round(nowMs() - t0) };
     } catch (err) {
       const e = toCcsnapError(err);

@@ -9,6 +9,7 @@ import type { RollbackPlan } from './plan-rollback.js';
 import type { ArrayPort, ComputePort, HypervisorPort } from './ports.js';
 import { takeOfflineSet, type OfflineSetResult } from './offline-set.js';
 import { round } from './steps.js';
+import { withDeadline } from '../util/deadline.js';
 
 export interface RollbackDeps {
   db: Db;
@@ -90,11 +91,11 @@ async function runRollback(plan: RollbackPlan, deps: RollbackDeps, opId: string,
       try {
         if (v.discardBy === 'ccsnap') {
           for (const d of [...v.discard].reverse()) {
-            await step('discard-newer', () => deps.array(v.arrayName).deleteSnapshot({ fsId: v.fsId, path: d.path, signal: AbortSignal.timeout(deps.timeouts.arrayMs) }), { volumeId: v.volumeId, path: d.path });
+            await step('discard-newer', () => withDeadline(deps.timeouts.arrayMs, undefined, (signal) => deps.array(v.arrayName).deleteSnapshot({ fsId: v.fsId, path: d.path, signal })), { volumeId: v.volumeId, path: d.path });
             markSnapshotGone(deps.db, d.name);
           }
         }
-        await step('rollback-volume', () => deps.array(v.arrayName).rollbackToSnapshot({ fsId: v.fsId, path: v.target.path, signal: AbortSignal.timeout(deps.timeouts.arrayMs) }), { volumeId: v.volumeId, path: v.target.path });
+        await step('rollback-volume', () => withDeadline(deps.timeouts.arrayMs, undefined, (signal) => deps.array(v.arrayName).rollbackToSnapshot({ fsId: v.fsId, path: v.target.path, signal })), { volumeId: v.volumeId, path: v.target.path });
         states.set(v.volumeId, { state: 'rolled-back' });
         if (v.discardBy === 'array') for (const d of v.discard) markSnapshotGone(deps.db, d.name);
       } catch (err) {
@@ -104,7 +105,7 @@ async function runRollback(plan: RollbackPlan, deps: RollbackDeps, opId: string,
     }
     if (plan.start) {
       setOperationState(deps.db, opId, 'starting');
-      await step('start', () => deps.compute.start(plan.instance.id, { signal: AbortSignal.timeout(deps.timeouts.powerMs) }));
+      await step('start', () => withDeadline(deps.timeouts.powerMs, undefined, (signal) => deps.compute.start(plan.instance.id, { signal })));
       await step('wait-active', () => deps.compute.waitForStatus(plan.instance.id, 'ACTIVE', { deadlineMs: deps.timeouts.powerMs }));
     }
     finishOperation(deps.db, opId, { state: 'done', result: { volumes: [...states] } });
@@ -132,13 +133,13 @@ async function runRollback(plan: RollbackPlan, deps: RollbackDeps, opId: string,
 }
 
 async function stopInstance(plan: RollbackPlan, deps: RollbackDeps, step: <T>(name: string, fn: () => Promise<T>, detail?: Record<string, unknown>) => Promise<T>): Promise<void> {
-  const status = await deps.compute.getStatus(plan.instance.id, { signal: AbortSignal.timeout(deps.timeouts.powerMs) });
+  const status = await withDeadline(deps.timeouts.powerMs, undefined, (signal) => deps.compute.getStatus(plan.instance.id, { signal }));
   if (status !== 'SHUTOFF') {
-    await step('stop', () => deps.compute.stop(plan.instance.id, { signal: AbortSignal.timeout(deps.timeouts.powerMs) }));
+    await step('stop', () => withDeadline(deps.timeouts.powerMs, undefined, (signal) => deps.compute.stop(plan.instance.id, { signal })));
     await step('wait-shutoff', () => deps.compute.waitForStatus(plan.instance.id, 'SHUTOFF', { deadlineMs: deps.timeouts.powerMs }));
   }
   if (!deps.hypervisor) return;
-  const state = await step('check-domain-stopped', () => deps.hypervisor!.domainState(plan.instance.domain, { signal: AbortSignal.timeout(deps.timeouts.powerMs) }).catch((err: unknown) => {
+  const state = await step('check-domain-stopped', () => withDeadline(deps.timeouts.powerMs, undefined, (signal) => deps.hypervisor!.domainState(plan.instance.domain, { signal })).catch((err: unknown) => {
     if ((err as { code?: string }).code === 'CCSNAP_HV_DOMAIN_NOT_FOUND') return 'absent';
     throw err;
   }));
@@ -167,7 +168,7 @@ function result(plan: RollbackPlan, opId: string, states: Map<string, { state: V
  */
 async function recheckNewer(deps: RollbackDeps, v: RollbackPlan['volumes'][number]): Promise<void> {
   if (v.semantics === 'keep-newer') return;
-  const snaps = await deps.array(v.arrayName).listStorageSnapshots({ fsId: v.fsId, signal: AbortSignal.timeout(deps.timeouts.arrayMs) });
+  const snaps = await withDeadline(deps.timeouts.arrayMs, undefined, (signal) => deps.array(v.arrayName).listStorageSnapshots({ fsId: v.fsId, signal }));
   const at = snaps.findIndex((s) => s.path === v.target.path);
   if (at < 0) throw new CcsnapError('CCSNAP_SNAPSHOT_MISSING', `snapshot ${v.target.path} is no longer on array ${v.arrayName}; volume ${v.volumeId} was not rolled back`);
   const named = new Set(v.discard.map((d) => d.path));

@@ -1,20 +1,27 @@
 /**
  * The thaw watchdog process (see watchdog-protocol.ts). Started detached by ccsnap; survives
- * ccsnap's death; thaws every armed guest whose deadline passes, and all armed guests at once
- * when ccsnap's end of the stdin pipe closes.
+ * ccsnap's death; guards every armed guest whose deadline passes, that ccsnap hands over, and all
+ * armed guests at once when ccsnap's end of the stdin pipe closes. It exits once ccsnap is gone (or
+ * asked it to) and every guard has ended.
  */
 import { appendFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { HypervisorPort } from './ports.js';
-import { WATCHDOG_GRACE_MS, type ArmMessage, type WatchdogReply, type WatchdogRequest } from './watchdog-protocol.js';
+import { createHypervisorPool } from '../hypervisor/pool.js';
+import type { HypervisorConfig, HypervisorLease, HypervisorPool } from '../hypervisor/types.js';
+import { guardThaw } from './thaw.js';
+import type { ArmMessage, WatchdogReply, WatchdogRequest, WatchdogThaw } from './watchdog-protocol.js';
 
-interface Armed {
+interface Entry {
   message: ArmMessage;
-  timer: NodeJS.Timeout;
+  lease: HypervisorLease;
+  timer?: NodeJS.Timeout;
+  /** Set while a guard runs; aborting it ends the guard (ccsnap verified the thaw itself). */
+  guard?: { stop: AbortController; done: Promise<void> };
+  thaw?: WatchdogThaw;
 }
 
-const armed = new Map<string, Armed>();
-const firing = new Set<Promise<void>>();
+const entries = new Map<string, Entry>();
+const pools = new Map<string, HypervisorPool>();
 let exitRequested = false;
 let parentGone = false;
 
@@ -22,7 +29,7 @@ function log(text: string): void {
   const path = process.env.CCSNAP_WATCHDOG_LOG;
   if (!path) return;
   try {
-    appendFileSync(path, `${new Date().toISOString()} watchdog[${process.pid}] ${text}\n`);
+    appendFileSync(path, `${new Date().toISOString()} watchdog[${process.pid}] ${text}\n`, { mode: 0o600 });
   } catch {
     // logging must never stop a thaw
   }
@@ -37,97 +44,104 @@ function reply(message: WatchdogReply): void {
   }
 }
 
-async function openHypervisor(message: ArmMessage): Promise<{ hv: HypervisorPort; close(): Promise<void> }> {
-  const mod = (await import('../hypervisor/index.js')) as unknown as {
-    createHypervisorPool(config: unknown): { forHost(host: string): HypervisorPort; close(): Promise<void> };
-    parseHypervisorConfig?: (raw: unknown) => unknown;
-  };
-  // One-shot virsh processes: a fresh connection per call is the most robust choice here.
-  const config = { ...(message.hypervisor as Record<string, unknown>), session: 'oneshot' };
-  const pool = mod.createHypervisorPool(config);
-  return { hv: pool.forHost(message.host), close: () => pool.close() };
+/** One pool per hypervisor configuration; each armed guest leases a connection of its own, opened at arm. */
+function leaseFor(message: ArmMessage): HypervisorLease {
+  const config = message.hypervisor as HypervisorConfig;
+  const key = JSON.stringify(config);
+  let pool = pools.get(key);
+  if (!pool) {
+    pool = createHypervisorPool(config);
+    pools.set(key, pool);
+  }
+  return pool.lease(message.host);
 }
 
-/** Thaws until the agent reports "thawed", for at most the grace period. */
-async function thawUntilThawed(message: ArmMessage, why: string): Promise<void> {
-  log(`firing for ${message.domain} (${why})`);
-  const { hv, close } = await openHypervisor(message);
-  const giveUp = Date.now() + WATCHDOG_GRACE_MS;
-  try {
-    for (let attempt = 1; Date.now() < giveUp; attempt++) {
-      try {
-        await hv.thaw(message.domain, { signal: AbortSignal.timeout(5000) });
-      } catch (err) {
-        log(`thaw ${message.domain} attempt ${attempt} failed: ${(err as Error).message}`);
-      }
-      try {
-        const status = await hv.freezeStatus(message.domain, { signal: AbortSignal.timeout(5000) });
-        if (status === 'thawed') {
-          log(`${message.domain} is thawed (attempt ${attempt})`);
-          return;
-        }
-      } catch (err) {
-        const code = (err as { code?: string }).code;
-        // A domain that is not running, or has no agent, cannot be frozen.
-        if (code === 'CCSNAP_HV_DOMAIN_NOT_RUNNING' || code === 'CCSNAP_HV_DOMAIN_NOT_FOUND' || code === 'CCSNAP_HV_AGENT_NOT_CONFIGURED') {
-          log(`${message.domain}: ${code}; nothing to thaw`);
-          return;
-        }
-        log(`status ${message.domain} attempt ${attempt} failed: ${(err as Error).message}`);
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    log(`gave up on ${message.domain} after ${WATCHDOG_GRACE_MS} ms`);
-  } finally {
-    await close().catch(() => undefined);
-  }
+function arm(message: ArmMessage): void {
+  const lease = leaseFor(message);
+  entries.set(message.id, { message, lease });
+  log(`armed ${message.id} for ${message.domain} on ${message.host}; guard ${message.guardMs} ms, ${message.callTimeoutMs} ms per call`);
+  // Open the connection now, so a thaw later is one command on a live session (domstate is harmless).
+  lease.hypervisor.domainState(message.domain).catch((err: unknown) => log(`warm-up of ${message.domain} failed: ${(err as Error).message}`));
+}
+
+function schedule(id: string, deadline: number): void {
+  const entry = entries.get(id);
+  if (!entry) return;
+  if (entry.timer) clearTimeout(entry.timer);
+  const delay = Math.max(0, deadline - Date.now());
+  entry.timer = setTimeout(() => fire(id, 'deadline passed'), delay);
+  log(`freeze of ${id} sent: fires in ${delay} ms unless disarmed`);
 }
 
 function fire(id: string, why: string): void {
-  const entry = armed.get(id);
-  if (!entry) return;
-  armed.delete(id);
-  clearTimeout(entry.timer);
-  const p = thawUntilThawed(entry.message, why).finally(() => {
-    firing.delete(p);
+  const entry = entries.get(id);
+  if (!entry || entry.guard) return;
+  if (entry.timer) clearTimeout(entry.timer);
+  delete entry.timer;
+  const { message } = entry;
+  const stop = new AbortController();
+  const firedAt = Date.now();
+  log(`firing for ${message.domain} (${why})`);
+  const done = guardThaw(entry.lease.hypervisor, message.domain, {
+    callTimeoutMs: message.callTimeoutMs, guardMs: message.guardMs, retryDelayMs: 250, stop: stop.signal,
+    onStep: (line) => log(line),
+    onThawed: (sentAt, doneAt, filesystems) => {
+      entry.thaw = { why, firedAt, thawSentAt: sentAt, thawedAt: doneAt, thawedFilesystems: filesystems, verified: false };
+    },
+  }).then((outcome) => {
+    entry.thaw = { why, firedAt, thawSentAt: outcome.thawSentAt, thawedAt: outcome.thawedAt, thawedFilesystems: outcome.thawedFilesystems, verified: outcome.verified };
+    if (outcome.verified) log(`${message.domain} is thawed and no freeze can land any more (${outcome.attempts} round(s)${outcome.unfreezable ? `; ${outcome.unfreezable}` : ''})`);
+    else if (stop.signal.aborted) log(`guard of ${message.domain} ended: ccsnap verified the thaw`);
+    else log(`ALARM: gave up on ${message.domain} after the ${message.guardMs} ms guard; the guest may be frozen. "ccsnap recover" checks it again`);
+  }, (err: unknown) => log(`guard of ${message.domain} failed: ${(err as Error).message}`)).finally(() => {
+    delete entry.guard;
     maybeExit();
   });
-  firing.add(p);
+  entry.guard = { stop, done };
+}
+
+function disarm(id: string): void {
+  const entry = entries.get(id);
+  entries.delete(id);
+  if (entry?.timer) clearTimeout(entry.timer);
+  entry?.guard?.stop.abort();
+  entry?.lease.release();
+  log(`disarmed ${id}${entry?.thaw ? ` (had fired: ${entry.thaw.why})` : ''}`);
+  reply({ op: 'disarmed', id, ...(entry?.thaw ? { thaw: entry.thaw } : {}) });
+  maybeExit();
 }
 
 function maybeExit(): void {
-  if ((exitRequested || parentGone) && armed.size === 0 && firing.size === 0) process.exit(0);
+  if (!(exitRequested || parentGone)) return;
+  if ([...entries.values()].some((e) => e.guard)) return;
+  if (!parentGone && entries.size > 0) return;
+  for (const pool of pools.values()) void pool.close().catch(() => undefined);
+  process.exit(0);
 }
 
 function handle(request: WatchdogRequest): void {
   switch (request.op) {
-    case 'arm': {
-      const delay = Math.max(0, request.deadline - Date.now());
-      const timer = setTimeout(() => fire(request.id, 'deadline passed'), delay);
-      armed.set(request.id, { message: request, timer });
-      log(`armed ${request.id} for ${request.domain} on ${request.host}, fires in ${delay} ms`);
+    case 'arm':
+      try {
+        arm(request);
+      } catch (err) {
+        // A watchdog that cannot reach the hypervisor cannot thaw: ccsnap must not freeze.
+        log(`cannot arm ${request.id}: ${(err as Error).message}`);
+        reply({ op: 'error', id: request.id, message: `cannot watch ${request.domain}: ${(err as Error).message}` });
+        return;
+      }
       reply({ op: 'armed', id: request.id });
       return;
-    }
-    case 'disarm': {
-      const entry = armed.get(request.id);
-      if (entry) clearTimeout(entry.timer);
-      armed.delete(request.id);
-      log(`disarmed ${request.id}`);
-      reply({ op: 'disarmed', id: request.id });
-      maybeExit();
+    case 'freezing':
+      schedule(request.id, request.deadline);
       return;
-    }
-    case 'tighten': {
-      const entry = armed.get(request.id);
-      if (!entry) return;
-      clearTimeout(entry.timer);
-      const delay = Math.max(0, request.deadline - Date.now());
-      entry.message.deadline = request.deadline;
-      entry.timer = setTimeout(() => fire(request.id, 'deadline passed'), delay);
-      log(`deadline of ${request.id} moved: fires in ${delay} ms`);
+    case 'guard':
+      fire(request.id, 'handed over by ccsnap');
+      reply({ op: 'guarding', id: request.id });
       return;
-    }
+    case 'disarm':
+      disarm(request.id);
+      return;
     case 'ping':
       reply({ op: 'pong' });
       return;
@@ -136,6 +150,18 @@ function handle(request: WatchdogRequest): void {
       maybeExit();
       return;
   }
+}
+
+/** ccsnap is gone: every guest not disarmed is guarded again, even one guarded before (a freeze may have followed). */
+function onParentGone(): void {
+  parentGone = true;
+  const open = [...entries.values()].filter((e) => !e.guard);
+  if (!exitRequested && open.length > 0) log('ccsnap vanished with guests armed: guarding now');
+  for (const entry of open) {
+    delete entry.thaw;
+    fire(entry.message.id, exitRequested ? 'ccsnap exited while armed' : 'ccsnap vanished');
+  }
+  maybeExit();
 }
 
 function main(): void {
@@ -152,12 +178,7 @@ function main(): void {
       reply({ op: 'error', message: `bad request: ${(err as Error).message}` });
     }
   });
-  lines.on('close', () => {
-    parentGone = true;
-    if (!exitRequested && armed.size > 0) log('ccsnap vanished with guests armed: thawing now');
-    for (const id of [...armed.keys()]) fire(id, exitRequested ? 'ccsnap exited while armed' : 'ccsnap vanished');
-    maybeExit();
-  });
+  lines.on('close', onParentGone);
   reply({ op: 'ready', pid: process.pid });
 }
 

@@ -1,8 +1,11 @@
 /**
  * The watchdog is a separate, detached process that outlives ccsnap. ccsnap arms it before every
- * freeze and disarms it once the guest is verified thawed. The watchdog thaws an armed guest
- * when its deadline passes, or at once when ccsnap vanishes (its stdin pipe reaches EOF, which
- * happens even on kill -9). Messages are JSON lines: ccsnap → watchdog on stdin, acks on stdout.
+ * freeze (the watchdog opens its own connection to the host then), tells it the instant the freeze is
+ * sent (`freezing`: the deadline is freeze sent + max-freeze + WATCHDOG_LAG_MS), and disarms it once
+ * the agent answered "thawed" after the freeze. The watchdog guards an armed guest (thaws and
+ * re-checks until the agent answers "thawed", for up to the guard time) when its deadline passes,
+ * when ccsnap hands it over (`guard`), or at once when ccsnap vanishes (its stdin pipe reaches EOF,
+ * which happens even on kill -9). Messages are JSON lines: ccsnap → watchdog on stdin, replies on stdout.
  */
 export interface ArmMessage {
   op: 'arm';
@@ -11,23 +14,48 @@ export interface ArmMessage {
   host: string;
   /** A HypervisorConfig (see src/hypervisor) the watchdog uses to reach the domain. */
   hypervisor: unknown;
-  /** Epoch ms after which the watchdog thaws the guest on its own. */
-  deadline: number;
+  /** How long the watchdog keeps thawing and re-checking once it fires. */
+  guardMs: number;
+  /** Bound of each thaw or status call it makes. */
+  callTimeoutMs: number;
 }
 
-export interface DisarmMessage {
-  op: 'disarm';
-  id: string;
+/** What the watchdog did for one guest, reported in the `disarmed` reply. */
+export interface WatchdogThaw {
+  /** Why it fired: "deadline passed", "ccsnap vanished", "handed over". */
+  why: string;
+  /** Epoch ms: its first thaw call sent; the thaw call that thawed filesystems sent and returned. */
+  firedAt: number;
+  thawSentAt: number | null;
+  thawedAt: number | null;
+  thawedFilesystems: number;
+  verified: boolean;
 }
 
-export type WatchdogRequest = ArmMessage | DisarmMessage | { op: 'tighten'; id: string; deadline: number } | { op: 'exit' } | { op: 'ping' };
+export type WatchdogRequest =
+  | ArmMessage
+  | { op: 'freezing'; id: string; deadline: number }
+  | { op: 'guard'; id: string }
+  | { op: 'disarm'; id: string }
+  | { op: 'exit' }
+  | { op: 'ping' };
 
 export type WatchdogReply =
   | { op: 'ready'; pid: number }
   | { op: 'armed'; id: string }
-  | { op: 'disarmed'; id: string }
+  | { op: 'guarding'; id: string }
+  | { op: 'disarmed'; id: string; thaw?: WatchdogThaw }
   | { op: 'pong' }
   | { op: 'error'; id?: string; message: string };
 
-/** How long the watchdog keeps checking (and re-thawing) a guest after it fired. */
-export const WATCHDOG_GRACE_MS = 30_000;
+/**
+ * The watchdog's deadline lags ccsnap's own by this much, so that a live ccsnap thaws first and
+ * records it; a stopped or hung ccsnap is covered by the watchdog within the bound's ε.
+ */
+export const WATCHDOG_LAG_MS = 100;
+
+/** The documented bound: a guest is thawed at most max-freeze + THAW_EPSILON_MS after the freeze was sent. */
+export const THAW_EPSILON_MS = 250;
+
+/** Default of create.thaw_guard: how long whoever thaws keeps re-checking a guest whose agent does not answer. */
+export const DEFAULT_THAW_GUARD_MS = 600_000;

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { CcsnapError } from '../errors.js';
-import type { ArmMessage, WatchdogReply, WatchdogRequest } from './watchdog-protocol.js';
+import { childEnv } from '../util/child-env.js';
+import type { ArmMessage, WatchdogReply, WatchdogRequest, WatchdogThaw } from './watchdog-protocol.js';
 
 export interface WatchdogOptions {
   /** Log file for the watchdog's own record of what it did (appended). */
@@ -28,6 +29,7 @@ export class Watchdog {
   private readonly waiters = new Map<string, (reply: WatchdogReply) => void>();
   /** Set when the watchdog process is gone: nothing can be armed any more. */
   private dead: string | undefined;
+  private readonly goneWaiters: Array<(why: string) => void> = [];
 
   constructor(private readonly options: WatchdogOptions = {}) {}
 
@@ -40,6 +42,17 @@ export class Watchdog {
     this.start().catch(() => undefined);
   }
 
+  /** Resolves once the watchdog process has started and said it is ready. */
+  ready(): Promise<void> {
+    return this.start();
+  }
+
+  /** Resolves with the reason once the watchdog process is gone. */
+  gone(): Promise<string> {
+    if (this.dead) return Promise.resolve(this.dead);
+    return new Promise((resolve) => this.goneWaiters.push(resolve));
+  }
+
   /** Arms the watchdog for one guest; resolves once the watchdog has acknowledged. */
   async arm(message: Omit<ArmMessage, 'op'>): Promise<void> {
     await this.start();
@@ -47,15 +60,28 @@ export class Watchdog {
     await this.request({ op: 'arm', ...message }, `armed:${message.id}`);
   }
 
-  /** Disarms a guest (after ccsnap verified it thawed). A dead watchdog has nothing armed. */
-  async disarm(id: string): Promise<void> {
-    if (!this.child || this.dead) return;
-    await this.request({ op: 'disarm', id }, `disarmed:${id}`);
+  /**
+   * Disarms a guest (after ccsnap verified the agent answered "thawed"); resolves with what the
+   * watchdog did for it if it fired meanwhile. A dead watchdog has nothing armed.
+   */
+  async disarm(id: string): Promise<WatchdogThaw | undefined> {
+    if (!this.child || this.dead) return undefined;
+    const reply = await this.request({ op: 'disarm', id }, `disarmed:${id}`);
+    return reply.op === 'disarmed' ? reply.thaw : undefined;
   }
 
-  /** Moves an armed guest's deadline; a pipe write, no acknowledgement awaited. */
-  tighten(id: string, deadline: number): void {
-    this.send({ op: 'tighten', id, deadline });
+  /**
+   * The freeze is being sent now: the watchdog fires at `deadline` (epoch ms) unless disarmed. One pipe
+   * write, made synchronously before the freeze request leaves, so no freeze is ever sent unwatched.
+   */
+  freezing(id: string, deadline: number): void {
+    this.send({ op: 'freezing', id, deadline });
+  }
+
+  /** Hands a guest over: the watchdog guards it now, for its whole guard time, even after ccsnap exits. */
+  async guard(id: string): Promise<void> {
+    if (this.dead) throw new CcsnapError('CCSNAP_WATCHDOG', `the thaw watchdog is gone (${this.dead}); the guest could not be handed over`);
+    await this.request({ op: 'guard', id }, `guarding:${id}`);
   }
 
   /** Lets the watchdog exit once nothing is armed. */
@@ -75,7 +101,7 @@ export class Watchdog {
 
   private spawnChild(): Promise<void> {
     const [program, ...args] = this.options.command ?? [process.execPath, watchdogMainPath()];
-    const env = { ...process.env, ...(this.options.logPath ? { CCSNAP_WATCHDOG_LOG: this.options.logPath } : {}) };
+    const env = { ...childEnv(), ...(this.options.logPath ? { CCSNAP_WATCHDOG_LOG: this.options.logPath } : {}) };
     const child = spawn(program!, args, { detached: true, stdio: ['pipe', 'pipe', 'ignore'], env });
     this.child = child;
     child.on('error', () => this.markDead('watchdog process failed to start'));
@@ -95,7 +121,7 @@ export class Watchdog {
   }
 
   /** Sends one request and waits for its acknowledgement, at most `REQUEST_TIMEOUT_MS`. */
-  private request(message: WatchdogRequest, key: string): Promise<void> {
+  private request(message: WatchdogRequest, key: string): Promise<WatchdogReply> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters.delete(key);
@@ -104,7 +130,7 @@ export class Watchdog {
       this.waiters.set(key, (reply) => {
         clearTimeout(timer);
         if (reply.op === 'error') reject(new CcsnapError('CCSNAP_WATCHDOG', `watchdog: ${reply.message}`));
-        else resolve();
+        else resolve(reply);
       });
       this.send(message);
     });
@@ -113,6 +139,7 @@ export class Watchdog {
   private markDead(why: string): void {
     this.dead ??= why;
     this.failAll(why);
+    for (const w of this.goneWaiters.splice(0)) w(this.dead);
   }
 
   private send(message: WatchdogRequest): void {

@@ -1,5 +1,5 @@
 import { CcsnapError, isCcsnapError } from '../errors.js';
-import { withDeadline } from '../util/abort.js';
+import { isDeadlineReason, startDeadline } from '../util/deadline.js';
 import type { CallOptions, FreezeOptions, GuestFilesystem, Hypervisor, VirshResult, VirshRunner } from './types.js';
 import { deadlineError, freezeMayHaveTakenEffect, HV_COMMAND, mapVirshFailure, spawnError, type VirshCallFacts } from './errors.js';
 import { parseAgentReply, parseDomState, parseFilesystemCount, parseFsInfo } from './parse.js';
@@ -16,38 +16,44 @@ interface Call {
   operation: string;
   domain: string;
   argv: string[];
-  signal: AbortSignal;
+  /** The caller's signal (its own deadline included); the command timeout is added here. */
+  signal: AbortSignal | undefined;
   urgent?: boolean;
 }
 
 /** The Hypervisor operations, expressed as virsh commands on a runner (persistent session or one-shot). */
 export function createVirshHypervisor(options: VirshDriverOptions): Hypervisor {
   const { runner, agentTimeoutSec, commandTimeoutMs } = options;
-  const deadline = (o?: CallOptions): AbortSignal => withDeadline(o?.signal, commandTimeoutMs);
+  // The agent timeout is passed per call (qemu-agent-command --timeout); ccsnap never changes a domain's
+  // own setting (`virsh guest-agent-timeout`), which Nova and every other agent user share.
   const agentTimeout = agentTimeoutSec > 0 ? [`--timeout=${agentTimeoutSec}`] : [];
 
   const exec = async (call: Call): Promise<VirshResult> => {
     const facts: VirshCallFacts = { operation: call.operation, domain: call.domain, uri: runner.uri, argv: [options.virsh, '-c', runner.uri, ...call.argv] };
     const started = performance.now();
+    const deadline = startDeadline(commandTimeoutMs, call.signal, `virsh ${call.operation}`);
     let result: VirshResult;
     try {
-      result = await runner.run(call.argv, { signal: call.signal, urgent: call.urgent ?? false });
+      result = await runner.run(call.argv, { signal: deadline.signal, urgent: call.urgent ?? false });
     } catch (err) {
       if (isCcsnapError(err) && err.code === 'CCSNAP_HV_BAD_ARGUMENT') throw err;
       const ms = performance.now() - started;
-      if (call.signal.aborted) {
-        const reason: unknown = call.signal.reason;
-        const ours = reason instanceof DOMException && reason.name === 'TimeoutError';
-        throw deadlineError(facts, ms, commandTimeoutMs, !ours, reason);
+      if (deadline.signal.aborted) {
+        const reason: unknown = deadline.signal.reason;
+        const ours = isDeadlineReason(reason) && !call.signal?.aborted;
+        const timeoutMs = ours ? commandTimeoutMs : Math.round(ms);
+        throw deadlineError(facts, ms, timeoutMs, !isDeadlineReason(reason), reason);
       }
       throw spawnError(facts, err, ms);
+    } finally {
+      deadline.clear();
     }
     if (result.exitCode !== 0) throw mapVirshFailure(result, facts);
     return result;
   };
 
   const agentCommand = async (operation: string, domain: string, execute: string, o?: CallOptions): Promise<unknown> => {
-    const r = await exec({ operation, domain, argv: ['qemu-agent-command', `--domain=${domain}`, ...agentTimeout, `--cmd={"execute":"${execute}"}`], signal: deadline(o) });
+    const r = await exec({ operation, domain, argv: ['qemu-agent-command', `--domain=${domain}`, ...agentTimeout, `--cmd={"execute":"${execute}"}`], signal: o?.signal });
     try {
       return parseAgentReply(r.stdout);
     } catch {
@@ -57,11 +63,9 @@ export function createVirshHypervisor(options: VirshDriverOptions): Hypervisor {
 
   return {
     async freeze(domain: string, o: FreezeOptions = {}) {
-      const signal = deadline(o);
-      if (agentTimeoutSec > 0) await setAgentTimeout(exec, domain, agentTimeoutSec, signal);
       const mounts = (o.mountpoints ?? []).map((m) => `--mountpoint=${m}`);
       try {
-        const r = await exec({ operation: 'freeze', domain, argv: ['domfsfreeze', `--domain=${domain}`, ...mounts], signal });
+        const r = await exec({ operation: 'freeze', domain, argv: ['domfsfreeze', `--domain=${domain}`, ...mounts], signal: o.signal });
         return { filesystems: countOrThrow(r, 'Froze', 'freeze', domain) };
       } catch (err) {
         if (isCcsnapError(err)) err.details.mayBeFrozen = freezeMayHaveTakenEffect(err);
@@ -69,7 +73,7 @@ export function createVirshHypervisor(options: VirshDriverOptions): Hypervisor {
       }
     },
     async thaw(domain: string, o: CallOptions = {}) {
-      const r = await exec({ operation: 'thaw', domain, argv: ['domfsthaw', `--domain=${domain}`], signal: deadline(o), urgent: true });
+      const r = await exec({ operation: 'thaw', domain, argv: ['domfsthaw', `--domain=${domain}`], signal: o.signal, urgent: true });
       return { filesystems: countOrThrow(r, 'Thawed', 'thaw', domain) };
     },
     async freezeStatus(domain: string, o: CallOptions = {}) {
@@ -83,26 +87,15 @@ export function createVirshHypervisor(options: VirshDriverOptions): Hypervisor {
       await agentCommand('ping', domain, 'guest-ping', o);
     },
     async domainState(domain: string, o: CallOptions = {}) {
-      const r = await exec({ operation: 'domstate', domain, argv: ['domstate', `--domain=${domain}`], signal: deadline(o) });
+      const r = await exec({ operation: 'domstate', domain, argv: ['domstate', `--domain=${domain}`], signal: o.signal });
       return parseDomState(r.stdout);
     },
     async fsInfo(domain: string, o: CallOptions = {}): Promise<GuestFilesystem[]> {
-      const r = await exec({ operation: 'fsinfo', domain, argv: ['domfsinfo', `--domain=${domain}`], signal: deadline(o) });
+      const r = await exec({ operation: 'fsinfo', domain, argv: ['domfsinfo', `--domain=${domain}`], signal: o.signal });
       return parseFsInfo(r.stdout);
     },
     close: () => runner.close(),
   };
-}
-
-/** `virsh guest-agent-timeout`; a driver without it (test:///) is tolerated: the process deadline still bounds us. */
-async function setAgentTimeout(exec: (c: Call) => Promise<VirshResult>, domain: string, sec: number, signal: AbortSignal): Promise<void> {
-  try {
-    await exec({ operation: 'freeze', domain, argv: ['guest-agent-timeout', `--domain=${domain}`, `--timeout=${sec}`], signal });
-  } catch (err) {
-    if (isCcsnapError(err) && err.code === HV_COMMAND && /not supported by the connection driver/.test(String(err.details.stderr))) return;
-    if (isCcsnapError(err)) err.details.mayBeFrozen = false;
-    throw err;
-  }
 }
 
 function countOrThrow(r: VirshResult, verb: 'Froze' | 'Thawed', operation: string, domain: string): number {

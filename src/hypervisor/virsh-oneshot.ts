@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { CcsnapError } from '../errors.js';
 import type { VirshResult, VirshRunner } from './types.js';
 import { assertVirshArg } from './virsh-quote.js';
+import { childEnv } from '../util/child-env.js';
 
 export interface OneshotOptions {
   virsh: string;
@@ -30,7 +31,7 @@ function runOnce(options: OneshotOptions, argv: string[], signal: AbortSignal): 
       stdio: ['ignore', 'pipe', 'pipe'],
       // Own process group: a terminal Ctrl-C must not kill a thaw in flight.
       detached: true,
-      env: { ...process.env, ...options.env, LC_ALL: 'C' },
+      env: { ...childEnv(), ...options.env, LC_ALL: 'C' },
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];

@@ -5,6 +5,7 @@ import type { VirshResult, VirshRunner } from './types.js';
 import { formatVirshLine } from './virsh-quote.js';
 import { errorLines } from './errors.js';
 import { abortedError } from './virsh-oneshot.js';
+import { childEnv } from '../util/child-env.js';
 
 export interface SessionOptions {
   virsh: string;
@@ -177,7 +178,7 @@ export class VirshSession {
       // Own process group: a terminal Ctrl-C must not kill the session the thaw needs (stdin EOF still ends it).
       detached: true,
       // readline echoes input; a dumb terminal that is very wide keeps each echoed line on one line
-      env: { ...process.env, ...this.options.env, LC_ALL: 'C', TERM: 'dumb', COLUMNS: '1000000', LINES: '1000', INPUTRC: '/dev/null' },
+      env: { ...childEnv(), ...this.options.env, LC_ALL: 'C', TERM: 'dumb', COLUMNS: '1000000', LINES: '1000', INPUTRC: '/dev/null' },
     });
     this.spawned++;
     this.child = child;

@@ -7,6 +7,7 @@ interface OperationRow {
   host: string | null; uri: string | null; domain: string | null; pid: number; hostname: string;
   started_at: string; finished_at: string | null; plan_json: string; result_json: string | null;
   error_code: string | null; error_message: string | null;
+  freeze_sent_at: string | null; thaw_confirmed_at: string | null; thawed_by: string | null;
 }
 
 export interface NewOperation {
@@ -29,6 +30,22 @@ export function insertOperation(db: Db, op: NewOperation): void {
 
 export function setOperationState(db: Db, id: string, state: OperationState): void {
   db.prepare('UPDATE operations SET state = ? WHERE id = ?').run(state, id);
+}
+
+/** The freeze request is about to leave: from now on the guest may be frozen, whatever the freeze answers. */
+export function markFreezeSent(db: Db, id: string, at: Date): void {
+  db.prepare("UPDATE operations SET state = 'freezing', freeze_sent_at = ? WHERE id = ?").run(at.toISOString(), id);
+}
+
+/** The agent answered "thawed" after the freeze: no freeze of this operation can land any more. */
+export function markThawConfirmed(db: Db, id: string, thawedBy: string): void {
+  db.prepare('UPDATE operations SET thaw_confirmed_at = ?, thawed_by = COALESCE(thawed_by, ?) WHERE id = ?').run(new Date().toISOString(), thawedBy, id);
+}
+
+/** Operations that sent a freeze (failed ones included) whose thaw nobody confirmed yet. */
+export function listThawPending(db: Db): OperationRecord[] {
+  const rows = db.prepare('SELECT * FROM operations WHERE freeze_sent_at IS NOT NULL AND thaw_confirmed_at IS NULL ORDER BY started_at').all() as OperationRow[];
+  return rows.map(toOperation);
 }
 
 export function finishOperation(db: Db, id: string, outcome: { state: 'done' | 'failed'; result?: unknown; errorCode?: string; errorMessage?: string }): void {
@@ -87,5 +104,8 @@ function toOperation(row: OperationRow): OperationRecord {
     result: row.result_json ? (JSON.parse(row.result_json) as unknown) : null,
     errorCode: row.error_code,
     errorMessage: row.error_message,
+    freezeSentAt: row.freeze_sent_at,
+    thawConfirmedAt: row.thaw_confirmed_at,
+    thawedBy: row.thawed_by,
   };
 }

@@ -63,4 +63,13 @@ export const MIGRATIONS: string[] = [
     acquired_at TEXT NOT NULL
   );
   `,
+  `
+  -- The thaw guard (issue 11): a freeze that was sent may land later, whatever its answer. Until the
+  -- agent has answered "thawed" after it (thaw_confirmed_at), recover checks the guest again.
+  ALTER TABLE operations ADD COLUMN freeze_sent_at TEXT;
+  ALTER TABLE operations ADD COLUMN thaw_confirmed_at TEXT;
+  ALTER TABLE operations ADD COLUMN thawed_by TEXT;          -- ccsnap | watchdog | recover | guest
+  ALTER TABLE sets ADD COLUMN thawed_by TEXT;
+  CREATE INDEX operations_thaw_pending ON operations(freeze_sent_at) WHERE freeze_sent_at IS NOT NULL AND thaw_confirmed_at IS NULL;
+  `,
 ];

@@ -3,7 +3,7 @@ import type { Consistency, MemberRecord, MemberState, SetRecord, SetState, StepT
 
 interface SetRow {
   id: string; instance_id: string; instance_name: string; label: string | null; created_at: string; state: string;
-  consistency: string | null; reason: string | null; frozen_ms: number | null; op_id: string; steps_json: string | null;
+  consistency: string | null; reason: string | null; frozen_ms: number | null; thawed_by: string | null; op_id: string; steps_json: string | null;
 }
 interface MemberRow {
   set_id: string; volume_id: string; array_name: string; fs_id: string; snapshot_name: string; path: string | null; state: string; error: string | null;
@@ -34,9 +34,9 @@ export function updateMember(db: Db, setId: string, volumeId: string, change: { 
     .run(change.state, change.path ?? null, change.error ?? null, setId, volumeId);
 }
 
-export function finishSet(db: Db, setId: string, outcome: { state: SetState; consistency?: Consistency | null; reason?: string | null; frozenMs?: number | null; steps?: StepTiming[] }): void {
-  db.prepare('UPDATE sets SET state = ?, consistency = COALESCE(?, consistency), reason = ?, frozen_ms = COALESCE(?, frozen_ms), steps_json = COALESCE(?, steps_json) WHERE id = ?')
-    .run(outcome.state, outcome.consistency ?? null, outcome.reason ?? null, outcome.frozenMs ?? null,
+export function finishSet(db: Db, setId: string, outcome: { state: SetState; consistency?: Consistency | null; reason?: string | null; frozenMs?: number | null; thawedBy?: string | null; steps?: StepTiming[] }): void {
+  db.prepare('UPDATE sets SET state = ?, consistency = COALESCE(?, consistency), reason = ?, frozen_ms = COALESCE(?, frozen_ms), thawed_by = COALESCE(?, thawed_by), steps_json = COALESCE(?, steps_json) WHERE id = ?')
+    .run(outcome.state, outcome.consistency ?? null, outcome.reason ?? null, outcome.frozenMs ?? null, outcome.thawedBy ?? null,
       outcome.steps ? JSON.stringify(outcome.steps) : null, setId);
 }
 
@@ -87,7 +87,7 @@ function toSet(row: SetRow, members: MemberRecord[]): SetRecord {
   return {
     id: row.id, instanceId: row.instance_id, instanceName: row.instance_name, label: row.label, createdAt: row.created_at,
     state: row.state as SetState, consistency: row.consistency as Consistency | null, reason: row.reason,
-    frozenMs: row.frozen_ms, opId: row.op_id, steps: row.steps_json ? (JSON.parse(row.steps_json) as StepTiming[]) : null, members,
+    frozenMs: row.frozen_ms, thawedBy: row.thawed_by, opId: row.op_id, steps: row.steps_json ? (JSON.parse(row.steps_json) as StepTiming[]) : null, members,
   };
 }
 

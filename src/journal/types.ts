@@ -27,6 +27,11 @@ export interface OperationRecord {
   result: unknown;
   errorCode: string | null;
   errorMessage: string | null;
+  /** When the freeze request was sent (null: never). */
+  freezeSentAt: string | null;
+  /** When the agent answered "thawed" after that freeze (null with freezeSentAt: the guest needs a check). */
+  thawConfirmedAt: string | null;
+  thawedBy: string | null;
 }
 
 export type SetState = 'creating' | 'complete' | 'failed' | 'deleted';
@@ -42,6 +47,8 @@ export interface SetRecord {
   consistency: Consistency | null;
   reason: string | null;
   frozenMs: number | null;
+  /** Who ended the freeze: ccsnap, the watchdog, recover, or the guest itself (null: not frozen). */
+  thawedBy: string | null;
   opId: string;
   steps: StepTiming[] | null;
   members: MemberRecord[];

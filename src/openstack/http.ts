@@ -1,6 +1,7 @@
 import { request as undiciRequest, type Agent } from 'undici';
 import { CcsnapError, isAbortError } from '../errors.js';
 import { sleep } from '../util/abort.js';
+import { startDeadline } from '../util/deadline.js';
 import { createAgent } from './http-agent.js';
 import { abortedError, findErrorCode, isUnreachableCode, statusError, timeoutError, transportError, type TransportContext } from './http-errors.js';
 import { redactBody, redactHeaders, redactUrl, scrubText } from './http-redact.js';
@@ -58,8 +59,8 @@ async function sendOnce<T>(agent: Agent, opts: HttpClientOptions, req: HttpReque
   const timeoutMs = req.timeoutMs ?? opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const ctx: TransportContext = { method: req.method, url, timeoutMs, attempts: attempt };
   if (req.signal?.aborted) throw abortedError(ctx, req.signal.reason);
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+  const deadline = startDeadline(timeoutMs, req.signal, `${req.method} ${redactUrl(url)}`);
+  const signal = deadline.signal;
   const headers = buildHeaders(req, opts);
   const payload = req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
   const started = performance.now();
@@ -81,9 +82,11 @@ async function sendOnce<T>(agent: Agent, opts: HttpClientOptions, req: HttpReque
     response = { status: res.statusCode, headers: resHeaders, body: parseBody(text, resHeaders, res.statusCode, ctx) as T, url };
     if (requestId) response.requestId = requestId;
   } catch (err) {
-    const mapped = mapTransportFailure(err, ctx, req.signal, timeout);
+    const mapped = mapTransportFailure(err, ctx, req.signal, signal);
     log(() => ({ errorCode: mapped.code }));
     throw mapped;
+  } finally {
+    deadline.clear();
   }
   log(() => ({ status: response.status, responseHeaders: redactHeaders(response.headers), responseBody: redactBody(response.body), requestId: response.requestId }));
   const ok = (response.status >= 200 && response.status < 300) || (req.acceptStatus?.includes(response.status) ?? false);

@@ -1,5 +1,6 @@
 import { CcsnapError } from '../errors.js';
-import { sleep, throwIfAborted, withDeadline } from '../util/abort.js';
+import { sleep, throwIfAborted } from '../util/abort.js';
+import { withDeadline } from '../util/deadline.js';
 import type { Server } from './server-model.js';
 import { getServerById } from './servers.js';
 import type { Session } from './session.js';
@@ -25,7 +26,7 @@ export async function waitForServerStatus(session: Session, id: string, wanted: 
     const remaining = deadline - Date.now();
     if (remaining <= 0) throw waitTimeout(id, statuses, opts.deadlineMs, last);
     try {
-      last = await getServerById(session, id, { signal: withDeadline(opts.signal, remaining) });
+      last = await withDeadline(remaining, opts.signal, (signal) => getServerById(session, id, { signal }), `wait for ${id}`);
     } catch (err) {
       if (!opts.signal?.aborted && Date.now() >= deadline) throw waitTimeout(id, statuses, opts.deadlineMs, last);
       throw err;

@@ -106,7 +106,7 @@ function applyPlan(rt: Runtime, hv: HypervisorPort, plan: CreatePlan, req: Creat
       hypervisorConfig: { ...cfg, uriTemplate: rt.hypervisors().uriFor(plan.instance.host ?? '') },
       watchdog: rt.watchdog(),
       ...(req.signal ? { signal: req.signal } : {}),
-      timeouts: { freezeMs: cfg.commandTimeoutMs, thawMs: cfg.commandTimeoutMs, arrayMs: 60_000, cleanupMs: 60_000 },
+      timeouts: { thawMs: cfg.commandTimeoutMs, guardMs: cfg.commandTimeoutMs, watchdogGuardMs: rt.settings.create.thawGuardMs, arrayMs: 60_000, cleanupMs: 60_000 },
     }, opId);
 }
 

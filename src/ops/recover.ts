@@ -2,13 +2,14 @@ import { hostname } from 'node:os';
 import { resumeRollback } from '../engine/apply-rollback.js';
 import { cleanupMembers } from '../engine/members.js';
 import type { RollbackPlan } from '../engine/plan-rollback.js';
-import { thawVerified } from '../engine/thaw.js';
+import { guardThaw, type ThawOutcome } from '../engine/thaw.js';
 import { toCcsnapError } from '../errors.js';
 import {
-  adoptOperation, finishOperation, finishSet, isProcessAlive, listUnfinishedOperations, setsOfOperation, updateMember,
+  adoptOperation, finishOperation, finishSet, isProcessAlive, listThawPending, listUnfinishedOperations, markThawConfirmed, setsOfOperation, updateMember,
   type OperationRecord,
 } from '../journal/index.js';
 import type { Runtime } from '../runtime.js';
+import { withDeadline } from '../util/deadline.js';
 
 export interface RecoverReport {
   opId: string;
@@ -28,7 +29,11 @@ export interface RecoverReport {
  */
 export async function recoverOperations(rt: Runtime, opts: { auto: boolean; signal?: AbortSignal }): Promise<RecoverReport[]> {
   const reports: RecoverReport[] = [];
-  for (const op of listUnfinishedOperations(rt.db())) {
+  const unfinished = listUnfinishedOperations(rt.db());
+  const open = new Set(unfinished.map((op) => op.id));
+  // Finished operations whose freeze may still land: their thaw was never confirmed.
+  const pending = listThawPending(rt.db()).filter((op) => !open.has(op.id));
+  for (const op of [...unfinished, ...pending]) {
     const base = { opId: op.id, kind: op.kind, instanceId: op.instanceId, instanceName: op.instanceName, startedAt: op.startedAt };
     if (op.pid === process.pid) continue;
     if (op.hostname !== hostname()) {
@@ -44,7 +49,7 @@ export async function recoverOperations(rt: Runtime, opts: { auto: boolean; sign
       continue;
     }
     try {
-      reports.push({ ...base, ...(await recoverOne(rt, op, opts.signal)) });
+      reports.push({ ...base, ...(open.has(op.id) ? await recoverOne(rt, op, opts) : await recheckThaw(rt, op, opts)) });
     } catch (err) {
       const e = toCcsnapError(err);
       reports.push({ ...base, action: 'recover', outcome: 'failed', detail: `${e.message} [${e.code}]` });
@@ -53,7 +58,35 @@ export async function recoverOperations(rt: Runtime, opts: { auto: boolean; sign
   return reports;
 }
 
-async function recoverOne(rt: Runtime, op: OperationRecord, signal?: AbortSignal): Promise<Pick<RecoverReport, 'action' | 'outcome' | 'detail'>> {
+/**
+ * The guard recover runs: thaw and re-check until the agent answers "thawed" (one round in the automatic pass at
+ * every command's start; up to a minute, or the configured guard if shorter, when run as `recover`).
+ */
+async function guardGuest(rt: Runtime, op: OperationRecord, auto: boolean): Promise<ThawOutcome> {
+  const guardMs = auto ? 0 : Math.min(rt.settings.create.thawGuardMs, 60_000);
+  return guardThaw(rt.hypervisorFor(op.host), op.domain!, { callTimeoutMs: rt.hypervisorConfig.commandTimeoutMs, guardMs, retryDelayMs: 250 });
+}
+
+function describeGuard(op: OperationRecord, outcome: ThawOutcome): string {
+  if (outcome.unfreezable) return `guest ${op.domain} cannot be frozen now (${outcome.unfreezable})`;
+  if (outcome.verified) return `guest ${op.domain} is thawed${outcome.thawedAt !== null ? ` (recover thawed ${outcome.thawedFilesystems} filesystem(s))` : ''}`;
+  const last = outcome.errors.at(-1);
+  return `could not confirm ${op.domain} thawed: ${last ? `${last.message} [${last.code}]` : 'no answer'}`;
+}
+
+/** A finished operation sent a freeze that nobody saw answered by "thawed" afterwards: check the guest again. */
+async function recheckThaw(rt: Runtime, op: OperationRecord, opts: { auto: boolean }): Promise<Pick<RecoverReport, 'action' | 'outcome' | 'detail'>> {
+  if (!op.domain) {
+    markThawConfirmed(rt.db(), op.id, 'recover');
+    return { action: 'none', outcome: 'recovered', detail: 'no domain recorded' };
+  }
+  const outcome = await guardGuest(rt, op, opts.auto);
+  if (outcome.verified) markThawConfirmed(rt.db(), op.id, outcome.thawedAt !== null ? 'recover' : 'ccsnap');
+  return { action: 'check thaw', outcome: outcome.verified ? 'recovered' : 'failed', detail: describeGuard(op, outcome) };
+}
+
+async function recoverOne(rt: Runtime, op: OperationRecord, opts: { auto: boolean; signal?: AbortSignal }): Promise<Pick<RecoverReport, 'action' | 'outcome' | 'detail'>> {
+  const signal = opts.signal;
   const db = rt.db();
   adoptOperation(db, op.id);
   if (op.kind === 'rollback') {
@@ -67,12 +100,13 @@ async function recoverOne(rt: Runtime, op: OperationRecord, signal?: AbortSignal
     return { action: 'resume rollback', outcome: 'recovered', detail: `rolled back ${result.volumes.length} volume(s) to set ${plan.setId}; instance ${result.instanceLeft}` };
   }
   const notes: string[] = [];
-  if (op.kind === 'create' && ['freezing', 'frozen', 'thawed'].includes(op.state) && op.domain) {
-    const outcome = await thawVerified(rt.hypervisorFor(op.host), op.domain, { callTimeoutMs: rt.hypervisorConfig.commandTimeoutMs, maxAttempts: 3 });
-    notes.push(outcome.verified ? `guest ${op.domain} is thawed` : `could not confirm ${op.domain} thawed: ${outcome.errors.at(-1) ?? ''}`);
-    if (!outcome.verified && !outcome.errors.some((e) => /not running|not configured|failed to get domain|no domain/i.test(e))) {
-      throw new Error(notes.join('; '));
-    }
+  let thawedBy: string | null = null;
+  if (op.kind === 'create' && (op.freezeSentAt !== null || ['freezing', 'frozen', 'thawed'].includes(op.state)) && op.thawConfirmedAt === null && op.domain) {
+    const outcome = await guardGuest(rt, op, opts.auto);
+    notes.push(describeGuard(op, outcome));
+    if (!outcome.verified) throw new Error(notes.join('; '));
+    thawedBy = outcome.thawedAt !== null ? 'recover' : null;
+    markThawConfirmed(db, op.id, thawedBy ?? 'ccsnap');
   }
   for (const set of setsOfOperation(db, op.id)) {
     if (set.state !== 'creating') continue;
@@ -81,10 +115,10 @@ async function recoverOne(rt: Runtime, op: OperationRecord, signal?: AbortSignal
       notes.push(`set ${set.id} complete`);
       continue;
     }
-    const cleaned = await cleanupMembers({ array: (n) => rt.array(n) }, set.members.map((m) => ({ ...m, device: null })), [], AbortSignal.timeout(60_000));
+    const cleaned = await withDeadline(60_000, undefined, (signal) => cleanupMembers({ array: (n) => rt.array(n) }, set.members.map((m) => ({ ...m, device: null })), [], signal));
     for (const c of cleaned) updateMember(db, set.id, c.volumeId, { state: c.state, path: c.path, error: 'interrupted; cleaned by recover' });
     const left = cleaned.filter((c) => c.state === 'delete-failed');
-    finishSet(db, set.id, { state: 'failed', reason: 'interrupted (ccsnap died); cleaned by recover' });
+    finishSet(db, set.id, { state: 'failed', reason: 'interrupted (ccsnap died); cleaned by recover', ...(thawedBy ? { thawedBy } : {}) });
     notes.push(left.length ? `set ${set.id}: ${left.length} snapshot(s) could not be deleted` : `set ${set.id} cleaned (${cleaned.filter((c) => c.state === 'deleted').length} snapshot(s) deleted)`);
   }
   finishOperation(db, op.id, { state: 'failed', errorCode: 'CCSNAP_INTERRUPTED', errorMessage: `interrupted in state ${op.state}; recovered` });

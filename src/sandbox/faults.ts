@@ -1,7 +1,9 @@
 /**
- * Fault injection for tests and benchmarks. A rule matches a service ("array", "hypervisor",
- * "nova", "cinder", "keystone") and optionally a key (the array command, the virsh command, or a
- * path prefix), and says what to do: add latency, answer an error, hang, or send a non-JSON body.
+ * Fault injection for tests and benchmarks. A rule matches a service ("array", "hypervisor", "agent",
+ * "nova", "cinder", "keystone") and optionally a key (the array command, the virsh command, the guest
+ * agent's command — freeze, thaw, status, ping, fsinfo —, or a path prefix), and says what to do: add
+ * latency, answer an error, hang, or send a non-JSON body. An agent rule acts inside the guest: the
+ * domain's agent is busy for its latency (a hang lasts until the rule is removed), libvirt's timeouts apply.
  * Rules are set at start (options) or at run time (POST /_sandbox/faults).
  */
 export interface FaultRule {
@@ -33,6 +35,22 @@ interface ActiveRule extends FaultRule {
 export class FaultRegistry {
   private rules: ActiveRule[] = [];
   private nextId = 1;
+  private removedWaiters: Array<() => void> = [];
+
+  /** Resolves once `rule` (as returned by take) is no longer registered: how a "hang" ends. */
+  whenRemoved(rule: FaultRule): Promise<void> {
+    return new Promise((resolve) => {
+      const check = (): void => {
+        if (this.rules.includes(rule as ActiveRule)) this.removedWaiters.push(check);
+        else resolve();
+      };
+      check();
+    });
+  }
+
+  private notifyRemoved(): void {
+    for (const w of this.removedWaiters.splice(0)) w();
+  }
 
   add(rule: FaultRule): number {
     const id = this.nextId++;
@@ -42,10 +60,17 @@ export class FaultRegistry {
 
   remove(id: number): void {
     this.rules = this.rules.filter((r) => r.id !== id);
+    this.notifyRemoved();
   }
 
   clear(): void {
     this.rules = [];
+    this.notifyRemoved();
+  }
+
+  /** How many requests rule `id` has acted on so far (tests wait for this instead of sleeping). */
+  appliedCount(id: number): number {
+    return this.rules.find((r) => r.id === id)?.applied ?? 0;
   }
 
   list(): FaultRule[] {

@@ -1,15 +1,5 @@
 import { CcsnapError } from '../errors.js';
 
-/** Combines an optional caller signal with a deadline of `ms` milliseconds. */
-export function withDeadline(signal: AbortSignal | undefined, ms: number | undefined): AbortSignal {
-  const signals: AbortSignal[] = [];
-  if (signal) signals.push(signal);
-  if (ms !== undefined && Number.isFinite(ms)) signals.push(AbortSignal.timeout(Math.max(0, ms)));
-  if (signals.length === 0) return new AbortController().signal;
-  if (signals.length === 1) return signals[0]!;
-  return AbortSignal.any(signals);
-}
-
 /** Throws CCSNAP_ABORTED if the signal is already aborted. */
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) {

@@ -108,13 +108,15 @@ describe('create on the sandbox (real virsh driver path, real HTTP)', () => {
     expect(commands).not.toContain('createStorageSnapshot');
   });
 
-  it('snapshots nothing when the freeze itself hangs past its bound, and thaws anyway', async () => {
+  it('snapshots nothing when the freeze does not answer within the freeze window, and thaws anyway', async () => {
     const domain = domainOf('app-1');
     f.sandbox.ctx.faults.add({ service: 'hypervisor', key: 'domfsfreeze', target: domain, hang: true });
     const seq = f.sandbox.ctx.transcript.lastSeq();
     const r = resultOf(await f.create({ instances: ['app-1'] }));
     expect(r.state).toBe('failed');
-    expect(r.error?.code).toBe('CCSNAP_FREEZE_FAILED');
+    // the window is counted from the freeze request: an unanswered freeze "may have frozen" and is thawed
+    expect(r.error?.code).toBe('CCSNAP_FREEZE_WINDOW_EXCEEDED');
+    expect(r.thaw?.verified).toBe(true);
     const commands = f.transcriptSince(seq).map((e) => e.command);
     expect(commands).not.toContain('createStorageSnapshot');
     expect(commands.lastIndexOf('domfsthaw')).toBeGreaterThan(commands.indexOf('domfsfreeze'));

@@ -13,17 +13,28 @@ const plan = () => planCreate({
   freezeStatus: 'thawed',
 }, { setId: '0123456789ab', now: new Date(), freeze: 'required', maxFreezeMs: 1000 });
 
+/** A hypervisor the watchdog can be configured with (nothing answers there; these tests never need it to). */
+const HV_CONFIG = { uriTemplate: 'test:///default', virsh: 'virsh-not-installed', agentTimeoutSec: 0, commandTimeoutMs: 1000, session: 'oneshot' };
+
 /** The real watchdog process (dist/engine/watchdog-main.js, built by `npm test`). */
 describe('a watchdog that dies', () => {
   it('before the freeze: ccsnap refuses to freeze without it', async () => {
     const w = fakeWorld();
     const dog = new Watchdog();
-    dog.warm();
-    await new Promise((r) => setTimeout(r, 300));
+    await dog.ready();
     process.kill(dog.pid!, 'SIGKILL');
-    await new Promise((r) => setTimeout(r, 100));
-    await expect(withInstanceLock(w.db, 'i-1', (opId) => applyCreate(plan(), { ...w.deps, watchdog: dog }, opId))).rejects.toMatchObject({ code: 'CCSNAP_WATCHDOG' });
+    await dog.gone();
+    await expect(withInstanceLock(w.db, 'i-1', (opId) => applyCreate(plan(), { ...w.deps, hypervisorConfig: HV_CONFIG, watchdog: dog }, opId))).rejects.toMatchObject({ code: 'CCSNAP_WATCHDOG' });
     expect(w.events.filter((e) => e.startsWith('freeze:'))).toEqual([]);
+  });
+
+  it('that cannot reach the hypervisor refuses to arm: nothing is frozen', async () => {
+    const w = fakeWorld();
+    const dog = new Watchdog();
+    const bad = { ...HV_CONFIG, uriTemplate: 'not a uri' };
+    await expect(withInstanceLock(w.db, 'i-1', (opId) => applyCreate(plan(), { ...w.deps, hypervisorConfig: bad, watchdog: dog }, opId))).rejects.toMatchObject({ code: 'CCSNAP_WATCHDOG' });
+    expect(w.events.filter((e) => e.startsWith('freeze:'))).toEqual([]);
+    dog.close();
   });
 
   it('inside the window: ccsnap does not crash on the closed pipe, and still thaws', async () => {
@@ -33,10 +44,10 @@ describe('a watchdog that dies', () => {
     w.deps.hypervisor.freeze = async (domain, opts) => {
       const r = await freeze(domain, opts);
       process.kill(dog.pid!, 'SIGKILL');
-      await new Promise((res) => setTimeout(res, 100));
+      await dog.gone();
       return r;
     };
-    const result = await withInstanceLock(w.db, 'i-1', (opId) => applyCreate(plan(), { ...w.deps, watchdog: dog }, opId));
+    const result = await withInstanceLock(w.db, 'i-1', (opId) => applyCreate(plan(), { ...w.deps, hypervisorConfig: HV_CONFIG, watchdog: dog }, opId));
     expect(result.state).toBe('complete');
     expect(w.hv.frozen).toBe(false);
     dog.close();

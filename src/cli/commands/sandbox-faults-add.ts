@@ -16,13 +16,13 @@ export const command: CommandSpec = {
     cmd
       .argument('[rule-json]', 'the whole rule as JSON; the options below override its fields')
       .option('--url <url>', 'sandbox URL (default: $CCSNAP_SANDBOX_URL or the running `sandbox serve`)')
-      .option('--service <service>', 'array, hypervisor, nova, cinder, keystone, ...')
-      .option('--key <key>', 'array command, virsh command or path prefix ("*" suffix = prefix match)')
+      .option('--service <service>', 'array, hypervisor (virsh), agent (inside the guest), nova, cinder, keystone, ...')
+      .option('--key <key>', 'array command, virsh command, agent command (freeze, thaw, status, ping) or path prefix ("*" suffix = prefix match)')
       .option('--target <target>', 'finer match, e.g. a filesystem id or a domain name')
       .option('--latency-ms <ms>', 'add this much latency', integer)
       .option('--error-code <code>', 'answer with this error code', integer)
       .option('--error-text <text>', 'error text to answer with')
-      .option('--hang', 'never answer')
+      .option('--hang', 'never answer (an agent hang lasts until the rule is removed)')
       .option('--non-json <body>', 'answer 200 with this non-JSON body')
       .option('--times <n>', 'apply to this many matching requests', integer)
       .option('--after <n>', 'skip this many matching requests first', integer);

@@ -2,7 +2,8 @@ import type { SandboxContext } from '../server.js';
 import type { SandboxDomain } from '../state.js';
 import { parseOptions, type ParsedOptions } from './options.js';
 import { formatTable } from './table.js';
-import { markFrozen, markThawed, runtimeOf, settle, waitForAgent } from './model.js';
+import { markFrozen, markThawed, runtimeOf, settle } from './model.js';
+import { runAgentCall, type AgentCall } from './agent.js';
 
 export interface VirshOutput {
   stdout: string;
@@ -16,7 +17,6 @@ const fail = (...lines: string[]): VirshOutput => ({ stdout: '', stderr: lines.m
 const NOT_RUNNING = 'Requested operation is not valid: domain is not running';
 const NOT_CONFIGURED = 'argument unsupported: QEMU guest agent is not configured';
 const NOT_CONNECTED = 'Guest agent is not responding: QEMU guest agent is not connected';
-const NOT_AVAILABLE = 'Guest agent is not responding: Guest agent not available for now';
 const frozenState = (cmd: string): string =>
   `internal error: unable to execute QEMU agent command '${cmd}': Command ${cmd} has been disabled: the agent is in frozen state`;
 
@@ -42,6 +42,7 @@ export async function runVirshCommand(ctx: SandboxContext, host: string, command
 }
 
 async function runOnDomain(ctx: SandboxContext, d: SandboxDomain, command: string, opts: ParsedOptions): Promise<VirshOutput> {
+  const timeoutSec = runtimeOf(d).agentTimeoutSec;
   switch (command) {
     case 'domstate':
       return ok(`${d.state}${opts.reason ? ` (${reasonOf(d.state)})` : ''}\n\n`);
@@ -53,72 +54,66 @@ async function runOnDomain(ctx: SandboxContext, d: SandboxDomain, command: strin
       return freeze(ctx, d, (opts.mountpoint as string[] | undefined) ?? []);
     case 'domfsthaw':
       if (opts.mountpoint) return fail('Unable to thaw filesystems', 'argument unsupported: specifying mountpoints is not supported');
-      return agentOp(d, 'Unable to thaw filesystems', 'guest-fsfreeze-thaw', runtimeOf(d).agentTimeoutSec, () => ok(`Thawed ${markThawed(d)} filesystem(s)\n\n`));
+      return agentOp(ctx, d, { job: 'remoteDispatchDomainFSThaw', what: 'Unable to thaw filesystems', agentCmd: 'guest-fsfreeze-thaw', timeoutSec, run: () => ok(`Thawed ${markThawed(d)} filesystem(s)\n\n`) });
     case 'domfsinfo':
-      return agentOp(d, 'Unable to get filesystem information', 'guest-get-fsinfo', runtimeOf(d).agentTimeoutSec, () => {
-        if (d.frozen) return fail('Unable to get filesystem information', frozenState('guest-get-fsinfo'));
-        return ok(formatTable(['Mountpoint', 'Name', 'Type', 'Target'], d.mountpoints.map((m) => [m.mountpoint, m.name, m.type, m.target])));
+      return agentOp(ctx, d, {
+        job: 'remoteDispatchDomainGetFSInfo', what: 'Unable to get filesystem information', agentCmd: 'guest-get-fsinfo', timeoutSec,
+        run: () => d.frozen
+          ? fail('Unable to get filesystem information', frozenState('guest-get-fsinfo'))
+          : ok(formatTable(['Mountpoint', 'Name', 'Type', 'Target'], d.mountpoints.map((m) => [m.mountpoint, m.name, m.type, m.target]))),
       });
     case 'qemu-agent-command':
-      return agentCommand(d, opts);
+      return agentCommand(ctx, d, opts);
     default:
       return fail(`unknown command: '${command}'`);
   }
 }
 
 function freeze(ctx: SandboxContext, d: SandboxDomain, mountpoints: string[]): Promise<VirshOutput> {
-  const rt = runtimeOf(d);
   const count = mountpoints.length === 0 ? d.mountpoints.length : d.mountpoints.filter((m) => mountpoints.includes(m.mountpoint)).length;
-  const doFreeze = async (queued: boolean): Promise<VirshOutput> => {
+  d.events.push({ at: Date.now(), kind: 'freeze-requested' });
+  const apply = (late: boolean, queued: boolean): VirshOutput => {
     settle(d);
     if (d.frozen) {
       d.events.push({ at: Date.now(), kind: 'freeze-failed', detail: 'already frozen' });
       return fail('Unable to freeze filesystems', frozenState('guest-fsfreeze-freeze'));
     }
-    if (d.freezeDelayMs > 0) await new Promise((r) => setTimeout(r, d.freezeDelayMs));
-    markFrozen(d, count, queued ? 'queued freeze executed after the agent came back' : undefined);
+    if (d.state !== 'running') return fail('Unable to freeze filesystems', NOT_RUNNING);
+    markFrozen(d, count, queued ? 'queued freeze executed after the agent came back' : late ? 'landed after libvirt reported the freeze failed (agent timeout)' : undefined);
     ctx.save();
     return ok(`Froze ${count} filesystem(s)\n\n`);
   };
-  return agentOp(d, 'Unable to freeze filesystems', 'guest-fsfreeze-freeze', rt.agentTimeoutSec, () => doFreeze(false), () => void doFreeze(true), (why) => {
-    d.events.push({ at: Date.now(), kind: 'freeze-failed', detail: why });
+  return agentOp(ctx, d, {
+    job: 'remoteDispatchDomainFSFreeze', what: 'Unable to freeze filesystems', agentCmd: 'guest-fsfreeze-freeze',
+    timeoutSec: runtimeOf(d).agentTimeoutSec, delayMs: d.freezeDelayMs,
+    run: (late) => apply(late, false),
+    queueOnHang: () => void apply(false, true),
+    onFail: (why) => d.events.push({ at: Date.now(), kind: 'freeze-failed', detail: why }),
   });
 }
 
-/**
- * The common agent path: domain state, agent channel, agent connection, hang (bounded by the agent timeout;
- * a timed-out command stays queued and runs when the agent comes back, like qemu-ga).
- */
-async function agentOp(
-  d: SandboxDomain,
-  what: string | undefined,
-  agentCmd: string,
-  timeoutSec: number,
-  run: () => VirshOutput | Promise<VirshOutput>,
-  runQueued?: () => void,
-  onFail?: (why: string) => void,
-): Promise<VirshOutput> {
-  const prefix = what ? [what] : [];
+/** The common agent path: domain state and agent channel, then libvirt's job lock and the agent (see agent.ts). */
+async function agentOp(ctx: SandboxContext, d: SandboxDomain, call: AgentCall): Promise<VirshOutput> {
   const failWith = (why: string, text: string): VirshOutput => {
-    onFail?.(why);
-    return fail(...prefix, text);
+    call.onFail?.(why);
+    return fail(...(call.what ? [call.what] : []), text);
   };
   if (d.state !== 'running') return failWith('domain not running', NOT_RUNNING);
   if (d.agent === 'missing') return failWith('agent not configured', NOT_CONFIGURED);
   if (d.agent === 'disconnected') return failWith('agent not connected', NOT_CONNECTED);
-  if (d.agent === 'hang') {
-    const back = await waitForAgent(d, timeoutSec);
-    if (!back) {
-      if (runQueued) runtimeOf(d).queued.push({ command: agentCmd, run: runQueued });
-      return failWith('agent timeout', NOT_AVAILABLE);
-    }
-    if (d.state !== 'running' || (d.agent as string) !== 'ok') return failWith('agent gone', d.state !== 'running' ? NOT_RUNNING : NOT_CONNECTED);
-  }
-  settle(d);
-  return run();
+  const out = await runAgentCall(ctx.faults, d, {
+    ...call,
+    run: (late) => {
+      settle(d);
+      if (d.state !== 'running') return failWith('domain not running', NOT_RUNNING);
+      return call.run(late);
+    },
+  });
+  ctx.save();
+  return out;
 }
 
-async function agentCommand(d: SandboxDomain, opts: ParsedOptions): Promise<VirshOutput> {
+async function agentCommand(ctx: SandboxContext, d: SandboxDomain, opts: ParsedOptions): Promise<VirshOutput> {
   if (typeof opts.timeout === 'number' && opts.timeout <= 0) return fail('timeout must be positive');
   const text = (opts.cmd as string[]).join(' ');
   let execute: string;
@@ -127,25 +122,28 @@ async function agentCommand(d: SandboxDomain, opts: ParsedOptions): Promise<Virs
   } catch {
     return fail(`internal error: cannot parse json ${text}: lexical error: invalid string in json text.`);
   }
-  const timeout = typeof opts.timeout === 'number' ? opts.timeout : opts.block ? -2 : runtimeOf(d).agentTimeoutSec;
+  const timeoutSec = typeof opts.timeout === 'number' ? opts.timeout : opts.block ? -2 : runtimeOf(d).agentTimeoutSec;
   const reply = (value: unknown): VirshOutput => ok(`${JSON.stringify({ return: value })}\n\n`);
   const allowedFrozen = ['guest-ping', 'guest-fsfreeze-status', 'guest-fsfreeze-thaw', 'guest-sync', 'guest-sync-delimited', 'guest-info'];
-  return agentOp(d, undefined, execute, timeout, () => {
-    if (d.frozen && !allowedFrozen.includes(execute)) return fail(frozenState(execute));
-    switch (execute) {
-      case 'guest-ping':
-        return reply({});
-      case 'guest-fsfreeze-status':
-        return reply(d.frozen ? 'frozen' : 'thawed');
-      case 'guest-fsfreeze-freeze':
-        if (d.frozen) return fail(frozenState(execute));
-        markFrozen(d, d.mountpoints.length);
-        return reply(d.mountpoints.length);
-      case 'guest-fsfreeze-thaw':
-        return reply(markThawed(d));
-      default:
-        return fail(`internal error: unable to execute QEMU agent command '${execute}': The command ${execute} has not been found`);
-    }
+  return agentOp(ctx, d, {
+    job: 'remoteDispatchDomainQemuAgentCommand', agentCmd: execute, timeoutSec,
+    run: () => {
+      if (d.frozen && !allowedFrozen.includes(execute)) return fail(frozenState(execute));
+      switch (execute) {
+        case 'guest-ping':
+          return reply({});
+        case 'guest-fsfreeze-status':
+          return reply(d.frozen ? 'frozen' : 'thawed');
+        case 'guest-fsfreeze-freeze':
+          if (d.frozen) return fail(frozenState(execute));
+          markFrozen(d, d.mountpoints.length);
+          return reply(d.mountpoints.length);
+        case 'guest-fsfreeze-thaw':
+          return reply(markThawed(d));
+        default:
+          return fail(`internal error: unable to execute QEMU agent command '${execute}': The command ${execute} has not been found`);
+      }
+    },
   });
 }
 

@@ -12,6 +12,13 @@ export interface DomainRuntime {
   onRecovery: 'run' | 'drop';
   /** Resolved when the agent model leaves 'hang' (or the domain changes). */
   waiters: Array<() => void>;
+  /** libvirt's agent job on this domain: who holds it, and the calls waiting for it. */
+  jobHolder: string | undefined;
+  jobWaiters: Array<() => void>;
+  /** How long a call waits for the job before libvirt's "cannot acquire state change lock" (30 s). */
+  lockWaitMs: number;
+  /** Settles when the agent has finished the command it is running (undefined: idle). */
+  agentBusy: Promise<void> | undefined;
 }
 
 const runtimes = new WeakMap<SandboxDomain, DomainRuntime>();
@@ -19,7 +26,7 @@ const runtimes = new WeakMap<SandboxDomain, DomainRuntime>();
 export function runtimeOf(d: SandboxDomain): DomainRuntime {
   let rt = runtimes.get(d);
   if (!rt) {
-    rt = { agentTimeoutSec: -1, frozenCount: d.frozen ? d.mountpoints.length : 0, queued: [], onRecovery: 'run', waiters: [] };
+    rt = { agentTimeoutSec: -1, frozenCount: d.frozen ? d.mountpoints.length : 0, queued: [], onRecovery: 'run', waiters: [], jobHolder: undefined, jobWaiters: [], lockWaitMs: 30_000, agentBusy: undefined };
     runtimes.set(d, rt);
   }
   return rt;

@@ -45,6 +45,10 @@ export interface DomainPatch {
   autoThawMs?: number | null;
   /** What the agent does with commands that timed out while it hung, once it is back. */
   onRecovery?: 'run' | 'drop';
+  /** libvirt's own agent timeout of the domain (as `virsh guest-agent-timeout` sets it): -2/-1 block, 0 no wait, N s. */
+  agentTimeoutSec?: number;
+  /** How long a call waits for the domain's agent job (libvirt: 30 s). */
+  lockWaitMs?: number;
 }
 
 function applyPatch(d: SandboxDomain, p: DomainPatch): string | undefined {
@@ -54,6 +58,8 @@ function applyPatch(d: SandboxDomain, p: DomainPatch): string | undefined {
     d.agent = p.agent;
   }
   if (p.onRecovery !== undefined) rt.onRecovery = p.onRecovery;
+  if (p.agentTimeoutSec !== undefined) rt.agentTimeoutSec = Number(p.agentTimeoutSec);
+  if (p.lockWaitMs !== undefined) rt.lockWaitMs = Math.max(0, Number(p.lockWaitMs));
   if (p.freezeDelayMs !== undefined) d.freezeDelayMs = Math.max(0, Number(p.freezeDelayMs));
   if (p.autoThawMs === null) delete d.autoThawMs;
   else if (p.autoThawMs !== undefined) d.autoThawMs = Number(p.autoThawMs);
@@ -74,7 +80,7 @@ function applyPatch(d: SandboxDomain, p: DomainPatch): string | undefined {
 
 function view(d: SandboxDomain): unknown {
   const rt = runtimeOf(d);
-  return { ...d, agentTimeoutSec: rt.agentTimeoutSec, queued: rt.queued.map((q) => q.command), onRecovery: rt.onRecovery };
+  return { ...d, agentTimeoutSec: rt.agentTimeoutSec, queued: rt.queued.map((q) => q.command), onRecovery: rt.onRecovery, jobHolder: rt.jobHolder ?? null, lockWaitMs: rt.lockWaitMs, jobWaiters: rt.jobWaiters.length, agentBusy: rt.agentBusy !== undefined };
 }
 
 function findDomain(ctx: SandboxContext, name: string): SandboxDomain | undefined {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { applyCreate as apply, type CreateDeps } from '../../../src/engine/apply-create.js';
 import { withInstanceLock } from '../../../src/journal/index.js';
 import { planCreate, type CreateFacts } from '../../../src/engine/plan-create.js';
-import { getSet } from '../../../src/journal/index.js';
+import { getSet, listThawPending } from '../../../src/journal/index.js';
+import { WATCHDOG_LAG_MS } from '../../../src/engine/watchdog-protocol.js';
 import { CcsnapError } from '../../../src/errors.js';
 import { fakeWorld } from './fakes.js';
 
@@ -34,7 +35,7 @@ describe('applyCreate', () => {
     expect(result.consistency).toBe('filesystem-consistent');
     const freezeAt = w.events.indexOf('freeze:instance-00000001');
     const thawAt = w.events.indexOf('thaw:instance-00000001');
-    const window = w.events.slice(freezeAt + 1, thawAt);
+    const window = w.events.slice(freezeAt + 1, thawAt).filter((e) => e !== 'frozen');
     expect(window.sort()).toEqual(['create:fs1:frozen', 'create:fs2:frozen']);
     expect(w.events.indexOf('arm')).toBeLessThan(freezeAt);
     expect(w.events.slice(thawAt)).toEqual(['thaw:instance-00000001', 'status', 'disarm', 'list:fs1', 'list:fs2']);
@@ -87,13 +88,15 @@ describe('applyCreate', () => {
     expect(w.hv.frozen).toBe(false);
   });
 
-  it('keeps a set taken in the window but reports an unconfirmed thaw, leaving the watchdog armed', async () => {
+  it('keeps a set taken in the window but reports an unconfirmed thaw, handing the guest to the watchdog', async () => {
     const w = fakeWorld();
-    w.hv.failThaw = 100;
+    w.hv.failThaw = Number.MAX_SAFE_INTEGER;
     const result = await applyCreate(plan(), w.deps);
     expect(result.state).toBe('complete');
     expect(result.error?.code).toBe('CCSNAP_THAW_UNCONFIRMED');
     expect(w.watchdog.armed.size).toBe(1);
+    expect([...w.watchdog.handedOver]).toEqual([...w.watchdog.armed]);
+    expect(w.events).not.toContain('disarm');
     expect(w.events.filter((e) => e.startsWith('thaw:')).length).toBeGreaterThan(1);
   });
 
@@ -134,6 +137,73 @@ describe('applyCreate', () => {
     await expect(applyCreate(plan({ setId: 'ba9876543210' }), w.deps)).rejects.toMatchObject({ code: 'CCSNAP_LOCKED' });
     expect((await first).state).toBe('complete');
     expect(w.events.filter((e) => e.startsWith('freeze:'))).toHaveLength(1);
+  });
+});
+
+describe('applyCreate: the window counts from the freeze request, and the set tells who thawed', () => {
+  it('tells the watchdog the freeze is being sent (deadline = sent + max-freeze + lag) before the freeze goes out', async () => {
+    const w = fakeWorld();
+    const before = Date.now();
+    const result = await applyCreate(plan({ maxFreezeMs: 500 }), w.deps);
+    const after = Date.now();
+    expect(result.state).toBe('complete');
+    expect(w.events.slice(0, 3)).toEqual(['arm', 'freezing', 'freeze:instance-00000001']);
+    const deadline = [...w.watchdog.deadlines.values()][0]!;
+    expect(deadline).toBeGreaterThanOrEqual(before + 500 + WATCHDOG_LAG_MS);
+    expect(deadline).toBeLessThanOrEqual(after + 500 + WATCHDOG_LAG_MS);
+    expect(result.thawedBy).toBe('ccsnap');
+    expect(result.frozenMs).toBeGreaterThanOrEqual(0);
+    expect(getSet(w.db, result.setId)?.thawedBy).toBe('ccsnap');
+    expect(listThawPending(w.db)).toEqual([]);
+  });
+
+  it('a freeze that has not answered by the deadline may still land: it is thawed after it lands, nothing is snapshotted', async () => {
+    const w = fakeWorld();
+    w.hv.freezeDelayMs = 300;
+    const result = await applyCreate(plan({ maxFreezeMs: 50 }), w.deps);
+    expect(result.state).toBe('failed');
+    expect(result.error?.code).toBe('CCSNAP_FREEZE_WINDOW_EXCEEDED');
+    expect(w.events.filter((e) => e.startsWith('create:'))).toEqual([]);
+    // the freeze landed (late), and the thaw came after it: the guest is not left frozen
+    expect(w.events.indexOf('frozen')).toBeGreaterThan(-1);
+    expect(w.hv.frozen).toBe(false);
+    expect(result.thaw?.verified).toBe(true);
+    expect(result.thaw?.thawedFilesystems).toBe(1);
+  });
+
+  it('a freeze that never reached the agent needs no thaw', async () => {
+    const w = fakeWorld();
+    w.hv.failFreeze = new CcsnapError('CCSNAP_HV_AGENT_NOT_CONNECTED', 'agent is not connected');
+    const result = await applyCreate(plan(), w.deps);
+    expect(result.error?.code).toBe('CCSNAP_FREEZE_FAILED');
+    expect(w.events.filter((e) => e.startsWith('thaw:'))).toEqual([]);
+    expect(listThawPending(w.db)).toEqual([]);
+  });
+
+  it('the watchdog thawed before every member answered: the set is discarded, and says the watchdog thawed it', async () => {
+    const w = fakeWorld();
+    w.arrayFaults.createDelayMs = 200;
+    // play the watchdog: it thaws the guest while the array is still working
+    setTimeout(() => {
+      const at = Date.now();
+      w.hv.frozen = false;
+      w.watchdog.thaw = { why: 'deadline passed', firedAt: at, thawSentAt: at, thawedAt: at + 1, thawedFilesystems: 1, verified: true };
+    }, 50);
+    const result = await applyCreate(plan({ maxFreezeMs: 5_000 }), w.deps);
+    expect(result.state).toBe('failed');
+    expect(result.error?.code).toBe('CCSNAP_FREEZE_WINDOW_EXCEEDED');
+    expect(result.thawedBy).toBe('watchdog');
+    expect(result.frozenMs).toBeGreaterThan(0);
+    expect(result.frozenMs).toBeLessThan(200);
+    expect(getSet(w.db, result.setId)?.thawedBy).toBe('watchdog');
+  });
+
+  it('an unconfirmed thaw stays pending in the journal for recover', async () => {
+    const w = fakeWorld();
+    w.hv.failThaw = Number.MAX_SAFE_INTEGER;
+    const result = await applyCreate(plan(), w.deps);
+    expect(result.error?.code).toBe('CCSNAP_THAW_UNCONFIRMED');
+    expect(listThawPending(w.db).map((o) => o.id)).toEqual([result.opId]);
   });
 });
 

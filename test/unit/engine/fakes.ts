@@ -5,12 +5,25 @@ import { openJournal } from '../../../src/journal/index.js';
 import type { ArrayPort, ArraySnapshotInfo, HypervisorPort } from '../../../src/engine/ports.js';
 import type { CreateDeps } from '../../../src/engine/apply-create.js';
 import { CcsnapError } from '../../../src/errors.js';
+import type { WatchdogThaw } from '../../../src/engine/watchdog-protocol.js';
 
 /** In-memory array and hypervisor that write one shared event log, for order assertions. */
 export function fakeWorld() {
   const events: string[] = [];
   const snaps = new Map<string, ArraySnapshotInfo[]>();
-  const hv = { frozen: false, failThaw: 0, failFreeze: undefined as CcsnapError | undefined };
+  const hv = { frozen: false, failThaw: 0, failFreeze: undefined as CcsnapError | undefined, freezeDelayMs: 0 };
+  // Like libvirt: agent calls on the domain run one at a time, and a call's effect happens even if its caller gave up.
+  let agentQueue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = agentQueue.then(fn, fn);
+    agentQueue = run.catch(() => undefined);
+    return run;
+  };
+  const abortable = <T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> => new Promise((resolve, reject) => {
+    if (signal?.aborted) reject(new CcsnapError('CCSNAP_HV_TIMEOUT', 'gave up', { details: { mayBeFrozen: true } }));
+    signal?.addEventListener('abort', () => reject(new CcsnapError('CCSNAP_HV_TIMEOUT', 'gave up', { details: { mayBeFrozen: true } })), { once: true });
+    p.then(resolve, reject);
+  });
   const arrayFaults: { createFails?: (fsId: string) => Error | undefined; createDelayMs?: number } = {};
 
   const array: ArrayPort = {
@@ -44,27 +57,40 @@ export function fakeWorld() {
   };
 
   const hypervisor: HypervisorPort = {
-    async freeze(domain) {
+    async freeze(domain, opts) {
       events.push(`freeze:${domain}`);
       if (hv.failFreeze) throw hv.failFreeze;
-      hv.frozen = true;
-      return { filesystems: 1 };
+      return abortable(serial(async () => {
+        if (hv.freezeDelayMs) await new Promise((r) => setTimeout(r, hv.freezeDelayMs));
+        hv.frozen = true;
+        events.push('frozen');
+        return { filesystems: 1 };
+      }), opts?.signal);
     },
     async thaw(domain, opts) {
       events.push(`thaw:${domain}${opts?.signal?.aborted ? ':aborted-signal' : ''}`);
-      if (hv.failThaw > 0) { hv.failThaw--; throw new CcsnapError('CCSNAP_HV_COMMAND', 'thaw failed'); }
-      hv.frozen = false;
-      return { filesystems: 1 };
+      return abortable(serial(async () => {
+        if (hv.failThaw > 0) { hv.failThaw--; throw new CcsnapError('CCSNAP_HV_COMMAND', 'thaw failed'); }
+        const n = hv.frozen ? 1 : 0;
+        hv.frozen = false;
+        return { filesystems: n };
+      }), opts?.signal);
     },
-    async freezeStatus() { events.push('status'); return hv.frozen ? 'frozen' : 'thawed'; },
+    async freezeStatus(_domain, opts) { events.push('status'); return abortable(serial(async () => (hv.frozen ? 'frozen' as const : 'thawed' as const)), opts?.signal); },
     async ping() {},
     async domainState() { return 'running'; },
   };
 
   const watchdog = {
     armed: new Set<string>(),
+    handedOver: new Set<string>(),
+    deadlines: new Map<string, number>(),
     async arm(m: { id: string }) { events.push('arm'); this.armed.add(m.id); },
-    async disarm(id: string) { events.push('disarm'); this.armed.delete(id); },
+    freezing(id: string, deadline: number) { events.push('freezing'); this.deadlines.set(id, deadline); },
+    async guard(id: string) { events.push('hand-over'); this.handedOver.add(id); },
+    /** What the fake watchdog reports it did (set by a test that plays the watchdog). */
+    thaw: undefined as WatchdogThaw | undefined,
+    async disarm(id: string) { events.push('disarm'); this.armed.delete(id); return this.thaw; },
   };
 
   const db = openJournal(join(mkdtempSync(join(tmpdir(), 'ccsnap-fake-')), 'journal.db'));
@@ -74,7 +100,7 @@ export function fakeWorld() {
     hypervisor,
     hypervisorConfig: {},
     watchdog,
-    timeouts: { freezeMs: 1000, thawMs: 1000, arrayMs: 1000, cleanupMs: 1000 },
+    timeouts: { thawMs: 1000, guardMs: 300, watchdogGuardMs: 600_000, arrayMs: 1000, cleanupMs: 1000 },
   };
   return { events, snaps, hv, arrayFaults, deps, watchdog, db };
 }
