@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -57,6 +57,7 @@ const CASES: Case[] = [
 describe.skipIf(!vm)('thaw guarantee on a real QEMU guest (built CLI)', () => {
   const v = vm as RealVm;
   let sandbox: RunningSandbox;
+  let arrayDir = '';
   let caseDir = '';
   let run: CliRun | undefined;
 
@@ -73,11 +74,13 @@ describe.skipIf(!vm)('thaw guarantee on a real QEMU guest (built CLI)', () => {
     server.instanceName = v.domain;
     const volume = state.cinder.volumes.find((x) => x.attachments.some((a) => a.serverId === server.id))!;
     state.array.filesystems.find((f) => f.name === volume.id.replace(/-/g, ''))!.imagePath = v.disk;
-    sandbox = await startSandbox({ state, dataDir: mkdtempSync(join(tmpdir(), 'ccsnap-thaw-guarantee-array-')) });
+    arrayDir = mkdtempSync(join(tmpdir(), 'ccsnap-thaw-guarantee-array-'));
+    sandbox = await startSandbox({ state, dataDir: arrayDir });
   });
 
   afterAll(async () => {
     await sandbox?.close();
+    if (arrayDir) rmSync(arrayDir, { recursive: true, force: true }); // snapshot copies of the guest's disk
   });
 
   // Never leave the shared guest frozen, a hook sleeping, or a process of ours running; each step runs even if one fails.
