@@ -4,7 +4,10 @@
 #
 # Creates three domains:
 #   $REALVM_DOMAIN          running, tiny Linux guest: ext4 *raw* data disk at /data, qemu-ga on the virtio port,
-#                           a heartbeat writer, userspace messages on the serial console (console.log)
+#                           a heartbeat writer, userspace messages on the serial console (console.log); qemu-ga
+#                           runs with an fsfreeze hook that sleeps the seconds in the guest's /run/ccsnap-hook-sleep
+#                           (default 0) and logs "ccsnap-hook: freeze begin|end / thaw <uptime>"; a ~20 ms writer
+#                           on /data logs "ccsnap-writer: blocked MS ms from T0 to T1" for each write held >100 ms
 #   $REALVM_DOMAIN-noagent  running, no guest-agent <channel> (firmware only, no disk)
 #   $REALVM_DOMAIN-stopped  defined, shut off
 # stdout: only KEY=VALUE lines (eval-able): REALVM_URI REALVM_DOMAIN REALVM_DOMAIN_NOAGENT REALVM_DOMAIN_STOPPED
@@ -119,14 +122,49 @@ mkdir -p /dev/virtio-ports
 for p in /sys/class/virtio-ports/*; do [ -e "$p/name" ] && ln -sf "../${p##*/}" "/dev/virtio-ports/$(cat "$p/name")"; done
 mount -t ext4 /dev/vda /data || echo "ccsnap-guest: mount /data failed" > /dev/console
 printf '#!/bin/sh\nsync\ncase "$*" in *-r*) reboot -f;; *) poweroff -f;; esac\n' > /sbin/shutdown; chmod +x /sbin/shutdown
-printf '#!/bin/sh\nexec /sbin/qemu-ga -m virtio-serial -p /dev/virtio-ports/org.qemu.guest_agent.0 -t /run\n' > /sbin/start-agent
+printf '#!/bin/sh\nexec /sbin/qemu-ga -m virtio-serial -p /dev/virtio-ports/org.qemu.guest_agent.0 -t /run -F/sbin/ccsnap-fsfreeze-hook\n' > /sbin/start-agent
 chmod +x /sbin/start-agent
 /sbin/start-agent &
 ( i=0; while true; do i=$((i+1)); echo "$i" >> /data/heartbeat; sleep 1; done ) &
+/sbin/ccsnap-writer &
 echo "ccsnap-guest: ready" > /dev/console
 while true; do sleep 3600; done
 INIT
   chmod 755 "$R/init"
+  # qemu-ga's fsfreeze hook (-F): on "freeze" it runs BEFORE the filesystems are frozen and blocks the agent while it
+  # runs; it sleeps the seconds written in /run/ccsnap-hook-sleep (default 0). On "thaw" it runs after every thaw call
+  # (also one that had nothing to thaw). Times are the guest's /proc/uptime (seconds, 10 ms steps).
+  cat > "$R/sbin/ccsnap-fsfreeze-hook" <<'HOOK'
+#!/bin/sh
+read up _ < /proc/uptime
+case "$1" in
+  freeze)
+    s=0; [ -s /run/ccsnap-hook-sleep ] && read s < /run/ccsnap-hook-sleep
+    echo "ccsnap-hook: freeze begin $up sleep=$s" > /dev/console
+    [ "$s" = 0 ] || sleep "$s"
+    read up _ < /proc/uptime
+    echo "ccsnap-hook: freeze end $up" > /dev/console ;;
+  thaw) echo "ccsnap-hook: thaw $up" > /dev/console ;;
+esac
+exit 0
+HOOK
+  # Appends to /data every ~20 ms; a write that blocked longer than 100 ms (a frozen /data) is reported on the console
+  # with its guest-uptime start and end: "ccsnap-writer: blocked MS ms from T0 to T1". Shell builtins only (no fork).
+  cat > "$R/sbin/ccsnap-writer" <<'WRITER'
+#!/bin/sh
+i=0
+while true; do
+  i=$((i+1))
+  [ $((i % 5000)) = 0 ] && : > /data/ccsnap-writer
+  read a _ < /proc/uptime
+  echo "$i $a" >> /data/ccsnap-writer
+  read b _ < /proc/uptime
+  d=$(( (${b%.*}${b#*.} - ${a%.*}${a#*.}) * 10 ))
+  [ $d -gt 100 ] && echo "ccsnap-writer: blocked $d ms from $a to $b" > /dev/console
+  usleep 20000
+done
+WRITER
+  chmod 755 "$R/sbin/ccsnap-fsfreeze-hook" "$R/sbin/ccsnap-writer"
   (cd "$R" && find . | "$C/busybox" cpio -o -H newc 2>/dev/null | gzip -1 > "$G/initrd.gz")
   rm -rf "$R"
 }
