@@ -204,9 +204,9 @@ function failedFreeze(plan: CreatePlan, deps: CreateDeps, opId: string, clock: S
   if (plan.freeze.policy === 'required' || w.freezeTimedOut || interrupted) {
     const cause = toCcsnapError(w.freezeError);
     const error = interrupted
-      ? { code: 'CCSNAP_INTERRUPTED', message: `interrupted while freezing ${plan.instance.name}; guest thawed, nothing was snapshotted` }
+      ? { code: 'CCSNAP_INTERRUPTED', message: `interrupted while freezing ${plan.instance.name}; nothing was snapshotted` }
       : w.freezeTimedOut
-        ? { code: 'CCSNAP_FREEZE_WINDOW_EXCEEDED', message: `the freeze of ${plan.instance.name} (${plan.instance.domain}) did not answer within the ${plan.maxFreezeMs / 1000} s freeze window; ${thawNote(sealed.thaw)}, nothing was snapshotted` }
+        ? { code: 'CCSNAP_FREEZE_WINDOW_EXCEEDED', message: `the freeze of ${plan.instance.name} (${plan.instance.domain}) did not answer within the ${plan.maxFreezeMs / 1000} s freeze window; nothing was snapshotted` }
         : { code: 'CCSNAP_FREEZE_FAILED', message: `could not freeze ${plan.instance.name} (${plan.instance.domain}): ${cause.message} [${cause.code}]; nothing was snapshotted` };
     const withThaw = sealed.thaw && !sealed.thaw.verified ? describeUnconfirmed(plan, sealed.thaw, error.message) : error;
     finishSet(deps.db, plan.setId, { state: 'failed', reason: withThaw.message, steps: clock.steps });
@@ -217,10 +217,6 @@ function failedFreeze(plan: CreatePlan, deps: CreateDeps, opId: string, clock: S
     });
   }
   return undefined;
-}
-
-function thawNote(thaw: ThawOutcome | undefined): string {
-  return !thaw || thaw.verified ? 'guest thawed' : 'the thaw is not confirmed yet (the watchdog keeps at it)';
 }
 
 /** Not frozen: the members under the array bound (and the caller's signal). */

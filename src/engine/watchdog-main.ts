@@ -136,6 +136,7 @@ function handle(request: WatchdogRequest): void {
       schedule(request.id, request.deadline);
       return;
     case 'guard':
+      if (entries.get(request.id)?.guard) log(`${request.id} handed over by ccsnap (already guarding it since its deadline)`);
       fire(request.id, 'handed over by ccsnap');
       reply({ op: 'guarding', id: request.id });
       return;

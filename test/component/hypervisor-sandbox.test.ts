@@ -118,7 +118,7 @@ describe.each(['persistent', 'oneshot'] as const)('sandbox hypervisor through th
     expect(await hv.freezeStatus(DB)).toBe('frozen');
     expect(await hv.thaw(DB)).toEqual({ filesystems: 3 });
     const events = await readDomainEvents(sandbox.url, DB);
-    expect(events.slice(-3).map((e) => e.kind)).toEqual(['freeze-failed', 'freeze', 'thaw']);
+    expect(events.filter((e) => !e.kind.endsWith('-requested')).slice(-3).map((e) => e.kind)).toEqual(['freeze-failed', 'freeze', 'thaw']);
   });
 
   it('drops the queued freeze when configured so', async () => {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { CommandSpec } from '../types.js';
 import { withRuntime } from './shared/with-runtime.js';
 
-const SHOW_FIELDS = ['set_id', 'instance_id', 'instance_name', 'label', 'created', 'state', 'consistency', 'reason', 'frozen_ms', 'members', 'steps', 'operation_id'];
+const SHOW_FIELDS = ['set_id', 'instance_id', 'instance_name', 'label', 'created', 'state', 'consistency', 'reason', 'frozen_ms', 'thawed_by', 'members', 'steps', 'operation_id'];
 
 /** One snapshot set in full. */
 export const command: CommandSpec = {
@@ -31,6 +31,7 @@ export const command: CommandSpec = {
         consistency: s?.consistency ?? null,
         reason: s?.reason ?? null,
         frozen_ms: s?.frozenMs ?? null,
+        thawed_by: s?.thawedBy ?? null,
         members: view.members.map((m) => ({ volume_id: m.volumeId, array: m.arrayName, filesystem_id: m.fsId, snapshot: m.snapshotName, path: m.path, journal: m.journalState, on_array: m.onArray })),
         steps: (s?.steps ?? []).map((st) => ({ step: st.name, status: st.status, ms: st.durationMs })),
         operation_id: s?.opId ?? null,

@@ -9,7 +9,8 @@ import { runtimeOf, waitForAgent } from './model.js';
  *   calls are not served in arrival order;
  * - the agent itself runs one command at a time; libvirt waits for its answer up to the agent timeout
  *   (-1/-2: for ever). A command that timed out is NOT cancelled: the agent finishes it later (a freeze
- *   "fails" and lands afterwards), and stays busy until then; the next call's guest-sync fails while busy;
+ *   "fails" and lands afterwards), and stays busy until then; the next call's guest-sync fails after 5 s while
+ *   it is busy (a per-call --timeout does not shorten that);
  * - a call whose virsh client was killed is carried out all the same (nothing here watches the client).
  */
 
@@ -37,6 +38,8 @@ export interface Output {
   exitCode: number;
 }
 
+/** libvirt's guest-sync wait (QEMU_AGENT_WAIT_TIME). */
+const SYNC_WAIT_SEC = 5;
 const NOT_AVAILABLE = 'Guest agent is not responding: Guest agent not available for now';
 const fail = (...lines: string[]): Output => ({ stdout: '', stderr: lines.map((l) => `error: ${l}\n`).join(''), exitCode: 1 });
 
@@ -63,8 +66,10 @@ export async function runAgentCall(faults: FaultRegistry, d: SandboxDomain, call
       }
     }
     const rt = runtimeOf(d);
-    // guest-sync: the agent must be free (done with any earlier command) within the timeout.
-    if (rt.agentBusy && !(await within(rt.agentBusy, call.timeoutSec))) return failWith('agent busy (guest-sync timed out)', NOT_AVAILABLE);
+    // guest-sync: the agent must be free (done with any earlier command) within libvirt's sync wait, 5 s (or the
+    // domain's shorter agent timeout); a per-call --timeout does not shorten it (measured).
+    const syncSec = rt.agentTimeoutSec >= 0 ? Math.min(SYNC_WAIT_SEC, rt.agentTimeoutSec) : SYNC_WAIT_SEC;
+    if (rt.agentBusy && !(await within(rt.agentBusy, syncSec))) return failWith('agent busy (guest-sync timed out)', NOT_AVAILABLE);
     const fault = faults.take('agent', faultKeyOf(call.agentCmd), d.name);
     let late = false;
     const execution = (async (): Promise<Output> => {

@@ -54,6 +54,7 @@ async function runOnDomain(ctx: SandboxContext, d: SandboxDomain, command: strin
       return freeze(ctx, d, (opts.mountpoint as string[] | undefined) ?? []);
     case 'domfsthaw':
       if (opts.mountpoint) return fail('Unable to thaw filesystems', 'argument unsupported: specifying mountpoints is not supported');
+      d.events.push({ at: Date.now(), kind: 'thaw-requested' });
       return agentOp(ctx, d, { job: 'remoteDispatchDomainFSThaw', what: 'Unable to thaw filesystems', agentCmd: 'guest-fsfreeze-thaw', timeoutSec, run: () => ok(`Thawed ${markThawed(d)} filesystem(s)\n\n`) });
     case 'domfsinfo':
       return agentOp(ctx, d, {

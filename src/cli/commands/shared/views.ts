@@ -12,6 +12,7 @@ export function createResultFields(r: CreateResult): Record<string, unknown> {
     consistency: r.consistency,
     reason: r.reason,
     frozen_ms: r.frozenMs,
+    thawed_by: r.thawedBy,
     members: r.members.map((m) => ({ volume_id: m.volumeId, device: m.device, array: m.arrayName, filesystem_id: m.fsId, snapshot: m.snapshotName, path: m.path, state: m.state, ...(m.error ? { error: m.error } : {}) })),
     steps: r.steps.map((s) => ({ step: s.name, status: s.status, ms: s.durationMs })),
     operation_id: r.opId,
@@ -38,5 +39,5 @@ export function createPlanFields(p: CreatePlan): Record<string, unknown> {
 }
 
 /** Field names of a created set and of a plan, known before anything runs (for the up-front -c check). */
-export const CREATE_RESULT_FIELDS = ['set_id', 'instance_id', 'instance_name', 'label', 'state', 'consistency', 'reason', 'frozen_ms', 'members', 'steps', 'operation_id', 'error'];
+export const CREATE_RESULT_FIELDS = ['set_id', 'instance_id', 'instance_name', 'label', 'state', 'consistency', 'reason', 'frozen_ms', 'thawed_by', 'members', 'steps', 'operation_id', 'error'];
 export const CREATE_PLAN_FIELDS = ['set_id', 'instance_id', 'instance_name', 'status', 'domain', 'host', 'hypervisor_uri', 'freeze', 'max_freeze_s', 'expected_consistency', 'label', 'members', 'skipped'];
