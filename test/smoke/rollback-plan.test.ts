@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandboxCli, type SandboxCli } from '../helpers/sandbox-cli.js';
+import { issueSandboxToken } from '../helpers/sandbox-token.js';
 
 /** The rollback plan is printed on stderr with --yes too (numbered steps), and recorded in the journal. */
 describe('rollback --yes prints and journals its plan', () => {
@@ -44,5 +45,15 @@ describe('rollback --yes prints and journals its plan', () => {
     expect(r.stderr).toMatch(/^Rollback plan for db-1 \(.*\) to set [0-9a-f]+:\n {2}1\. stop the instance and wait for SHUTOFF\n/);
     expect(r.stderr).toContain('start the instance and wait for ACTIVE');
     expect(cli.server('db-1').status).toBe('ACTIVE');
+  });
+
+  it("rollback's stop and start show up in the server's instance actions (server event list), as on Nova", async () => {
+    const set = await cli.createSet('app-1');
+    const r = await cli.run(['rollback', 'app-1', set.set_id, '--yes']);
+    expect(r.code, r.stderr).toBe(0);
+    const { token } = await issueSandboxToken(cli.url);
+    const res = await fetch(`${cli.url}/compute/v2.1/servers/${cli.server('app-1').id}/os-instance-actions`, { headers: { 'X-Auth-Token': token } });
+    const body = (await res.json()) as { instanceActions: Array<{ action: string }> };
+    expect(body.instanceActions.map((a) => a.action)).toEqual(['start', 'stop', 'create']);
   });
 });
