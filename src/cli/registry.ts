@@ -23,7 +23,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'delete', summary: 'Delete snapshot sets of an instance (or prune them)', file: 'delete' },
   { name: 'recover', summary: 'Finish or undo operations interrupted by a crash', file: 'recover' },
   { name: 'completion', summary: 'Print a shell completion script (bash or zsh)', file: 'completion' },
-  { name: 'tour', summary: 'Guided tour of ccsnap against the built-in sandbox', file: 'tour' },
+  { name: 'tour', summary: 'Guided tour of ccsnap against the built-in sandbox (re-seeds it, and leaves it to explore)', file: 'tour' },
   { name: 'sandbox serve', summary: 'Run the sandbox cloud (OpenStack, array, hypervisor) on 127.0.0.1', file: 'sandbox-serve' },
   { name: 'sandbox reset', summary: 'Re-seed the sandbox state file with the demo inventory', file: 'sandbox-reset' },
   { name: 'sandbox faults add', summary: 'Add a fault rule to a running sandbox', file: 'sandbox-faults-add' },
