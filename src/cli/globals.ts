@@ -4,13 +4,19 @@ import type { GlobalOptions } from './types.js';
 
 /** Long names of global options that take a value (the argv pre-scan must skip their values). */
 export const VALUE_GLOBALS: readonly string[] = [
-  '--os-cloud', '--os-auth-url', '--os-region-name', '--os-interface', '--os-cacert', '--config', '--journal', '--timeout',
+  '--os-cloud', '--os-auth-url', '--os-username', '--os-password', '--os-project-name', '--os-user-domain-name',
+  '--os-project-domain-name', '--os-region-name', '--os-interface', '--os-cacert', '--config', '--journal', '--timeout',
 ];
 
 export function addGlobalOptions(program: Command): void {
   program
     .option('--os-cloud <name>', 'cloud name in clouds.yaml (env: OS_CLOUD)')
     .option('--os-auth-url <url>', 'authentication URL (env: OS_AUTH_URL)')
+    .option('--os-username <name>', 'user name (env: OS_USERNAME)')
+    .option('--os-password <password>', 'password (env: OS_PASSWORD; visible to other local users in the process list: prefer the variable or clouds.yaml)')
+    .option('--os-project-name <name>', 'project name to scope to (env: OS_PROJECT_NAME)')
+    .option('--os-user-domain-name <name>', "the user's domain name (env: OS_USER_DOMAIN_NAME)")
+    .option('--os-project-domain-name <name>', "the project's domain name (env: OS_PROJECT_DOMAIN_NAME)")
     .option('--os-region-name <name>', 'region name (env: OS_REGION_NAME)')
     .addOption(new Option('--os-interface <interface>', 'endpoint interface (env: OS_INTERFACE)').choices(['public', 'internal', 'admin']))
     .option('--os-cacert <file>', 'CA bundle to verify TLS with (env: OS_CACERT)')
@@ -50,6 +56,11 @@ export function resolveGlobals(opts: Record<string, unknown>, env: NodeJS.Proces
   const optional: Array<[keyof GlobalOptions, string, string | undefined]> = [
     ['osCloud', 'osCloud', undefined],
     ['osAuthUrl', 'osAuthUrl', undefined],
+    ['osUsername', 'osUsername', undefined],
+    ['osPassword', 'osPassword', undefined],
+    ['osProjectName', 'osProjectName', undefined],
+    ['osUserDomainName', 'osUserDomainName', undefined],
+    ['osProjectDomainName', 'osProjectDomainName', undefined],
     ['osRegionName', 'osRegionName', undefined],
     ['osInterface', 'osInterface', undefined],
     ['osCacert', 'osCacert', undefined],
@@ -69,6 +80,11 @@ export function cloudOverrides(globals: GlobalOptions): CloudOverrides {
   const o: CloudOverrides = {};
   if (globals.osCloud !== undefined) o.cloud = globals.osCloud;
   if (globals.osAuthUrl !== undefined) o.authUrl = globals.osAuthUrl;
+  if (globals.osUsername !== undefined) o.username = globals.osUsername;
+  if (globals.osPassword !== undefined) o.password = globals.osPassword;
+  if (globals.osProjectName !== undefined) o.projectName = globals.osProjectName;
+  if (globals.osUserDomainName !== undefined) o.userDomainName = globals.osUserDomainName;
+  if (globals.osProjectDomainName !== undefined) o.projectDomainName = globals.osProjectDomainName;
   if (globals.osCacert !== undefined) o.cacert = globals.osCacert;
   if (globals.insecure) o.insecure = true;
   if (globals.osRegionName !== undefined) o.region = globals.osRegionName;

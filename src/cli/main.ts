@@ -80,7 +80,7 @@ async function runCommand(spec: CommandSpec, args: string[], opts: Record<string
   try {
     checkColumnsUpFront(spec, args, opts);
     const result = await spec.run(ctx, args, opts);
-    io.stdout.write(await formatResult(result, readOutputOptions(opts)));
+    io.stdout.write(await formatResult(result, readOutputOptions(opts, io.env, terminalWidth(io))));
     code = result.exitCode ?? 0;
   } catch (err) {
     const interrupted = guard.received !== undefined && (isAbortError(err) || (err as CcsnapError).code === 'CCSNAP_ABORTED');
@@ -102,6 +102,13 @@ function checkColumnsUpFront(spec: CommandSpec, args: string[], opts: Record<str
   const out = readOutputOptions(opts);
   selectColumns(known, out.columns);
   sortRows([], known, out.sortColumns);
+}
+
+/** stdout's width in columns when it is a terminal (for --fit-width), else undefined. */
+function terminalWidth(io: CliIo): number | undefined {
+  if (!io.isTTY) return undefined;
+  const columns = (io.stdout as Partial<NodeJS.WriteStream>).columns;
+  return typeof columns === 'number' && columns > 0 ? columns : undefined;
 }
 
 function rootOf(cmd: Command): Command {

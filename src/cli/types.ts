@@ -17,6 +17,12 @@ export interface GlobalOptions {
   /** --os-cloud (OS_CLOUD is read by resolveCloud). */
   osCloud?: string;
   osAuthUrl?: string;
+  osUsername?: string;
+  /** --os-password (never logged: redacted like every password field). */
+  osPassword?: string;
+  osProjectName?: string;
+  osUserDomainName?: string;
+  osProjectDomainName?: string;
   osRegionName?: string;
   osInterface?: string;
   osCacert?: string;

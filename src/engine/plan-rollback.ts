@@ -53,6 +53,8 @@ export interface RollbackPlan {
   volumes: RollbackVolumeStep[];
   /** Array volumes of the instance that the set does not cover (only with --partial). */
   notCovered: string[];
+  /** The plan in words, one numbered step a line (what the CLI prints; recorded with the plan in the journal). */
+  steps: string[];
 }
 
 /** Builds the rollback plan or refuses; names every snapshot that will be destroyed. Pure. */
@@ -79,8 +81,8 @@ export function planRollback(facts: RollbackFacts, options: RollbackOptions): Ro
     : anyKeep
       ? { take: true, reason: 'the array keeps newer snapshots on rollback: the current disks are kept as a safety set first' }
       : { take: false, reason: 'the array destroys snapshots newer than the target, so a safety set would not survive the rollback' };
-  return {
-    kind: 'rollback',
+  const plan = {
+    kind: 'rollback' as const,
     setId: facts.setId,
     instance,
     stop: instance.status === 'ACTIVE',
@@ -89,6 +91,23 @@ export function planRollback(facts: RollbackFacts, options: RollbackOptions): Ro
     volumes,
     notCovered,
   };
+  return { ...plan, steps: describeRollbackPlan(plan) };
+}
+
+/** The plan as numbered steps in the order apply runs them; indented lines under a step belong to it. */
+export function describeRollbackPlan(plan: Omit<RollbackPlan, 'steps'>): string[] {
+  const lines: string[] = [];
+  let n = 0;
+  const step = (text: string): void => void lines.push(`${++n}. ${text}`);
+  step(plan.stop ? 'stop the instance and wait for SHUTOFF' : 'the instance is already stopped (SHUTOFF)');
+  if (plan.safety.take) step('take a safety set of the current disks');
+  for (const v of plan.volumes) {
+    step(`roll back volume ${v.volumeId} to ${v.target.path}`);
+    for (const d of v.discard) lines.push(`   DESTROYS newer snapshot ${d.path}${v.discardBy === 'ccsnap' ? ' (deleted by ccsnap first)' : ' (by the array)'}`);
+  }
+  if (plan.notCovered.length) lines.push(`   not rolled back (--partial): ${plan.notCovered.join(', ')}`);
+  step(plan.start ? 'start the instance and wait for ACTIVE' : 'leave the instance stopped');
+  return lines;
 }
 
 function planVolume(facts: RollbackFacts, m: SetMemberRef): RollbackVolumeStep {

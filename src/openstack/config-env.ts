@@ -56,10 +56,30 @@ export function entryFromEnv(env: NodeJS.ProcessEnv): Dict {
   return Object.keys(auth).length > 0 ? { ...top, auth } : top;
 }
 
+/** CloudOverrides field → key inside the cloud entry's `auth` mapping (the --os-* auth flags). */
+const AUTH_OVERRIDES: Array<[keyof CloudOverrides, string]> = [
+  ['authUrl', 'auth_url'],
+  ['username', 'username'],
+  ['password', 'password'],
+  ['projectName', 'project_name'],
+  ['userDomainName', 'user_domain_name'],
+  ['projectDomainName', 'project_domain_name'],
+];
+
+/** True when CLI flags carry any auth setting (then, like OSC, they can describe a cloud on their own). */
+export function hasOverrideAuth(overrides: CloudOverrides): boolean {
+  return AUTH_OVERRIDES.some(([field]) => typeof overrides[field] === 'string' && overrides[field] !== '');
+}
+
 /** Builds a partial cloud entry from explicit overrides (CLI flags). */
 export function entryFromOverrides(overrides: CloudOverrides): Dict {
   const entry: Dict = {};
-  if (overrides.authUrl) entry.auth = { auth_url: overrides.authUrl };
+  const auth: Dict = {};
+  for (const [field, key] of AUTH_OVERRIDES) {
+    const value = overrides[field];
+    if (typeof value === 'string' && value !== '') auth[key] = value;
+  }
+  if (Object.keys(auth).length > 0) entry.auth = auth;
   if (overrides.cacert) entry.cacert = overrides.cacert;
   if (overrides.insecure !== undefined) entry.insecure = overrides.insecure;
   if (overrides.region) entry.region_name = overrides.region;

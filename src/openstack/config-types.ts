@@ -43,6 +43,11 @@ export interface CloudConfig {
 export interface CloudOverrides {
   cloud?: string;
   authUrl?: string;
+  username?: string;
+  password?: string;
+  projectName?: string;
+  userDomainName?: string;
+  projectDomainName?: string;
   cacert?: string;
   insecure?: boolean;
   region?: string;

@@ -1,7 +1,7 @@
 import { CcsnapError } from '../errors.js';
 import type { CloudConfig, ResolveCloudOptions } from './config-types.js';
 import { deepMerge, defaultSearchPath, isDict, loadCloudFiles, type Dict } from './config-files.js';
-import { entryFromEnv, entryFromOverrides, hasEnvCloud } from './config-env.js';
+import { entryFromEnv, entryFromOverrides, hasEnvCloud, hasOverrideAuth } from './config-env.js';
 import { findMissingAuth, readAuth, readAuthType } from './config-auth.js';
 
 export type { AuthType, CloudAuth, CloudConfig, CloudOverrides, ResolveCloudOptions } from './config-types.js';
@@ -15,17 +15,23 @@ export function resolveCloud(opts: ResolveCloudOptions = {}): CloudConfig {
   const env = opts.env ?? process.env;
   const overrides = opts.overrides ?? {};
   const name = opts.cloud ?? overrides.cloud ?? (env.OS_CLOUD || undefined);
-  const base = selectBaseEntry(name, env, opts.searchPath ?? defaultSearchPath(env));
+  const base = selectBaseEntry(name, env, opts.searchPath ?? defaultSearchPath(env), hasOverrideAuth(overrides));
   const entry = deepMerge(deepMerge(base.entry, entryFromEnv(env)), entryFromOverrides(overrides));
   return buildCloudConfig(base.name, entry);
 }
 
-function selectBaseEntry(name: string | undefined, env: NodeJS.ProcessEnv, dirs: string[]): { name: string; entry: Dict } {
+/**
+ * The cloud entry the OS_* variables and flags go over: the named one; without a name, none when OS_*
+ * variables describe the cloud ("envvars"), else the only one in clouds.yaml, else none when --os-* auth
+ * flags describe it (as OSC does).
+ */
+function selectBaseEntry(name: string | undefined, env: NodeJS.ProcessEnv, dirs: string[], flagAuth: boolean): { name: string; entry: Dict } {
   if (name === undefined && hasEnvCloud(env)) return { name: 'envvars', entry: {} };
   const loaded = loadCloudFiles(dirs, env);
   const known = Object.keys(loaded.clouds);
   if (name === undefined) {
     if (known.length === 1) return { name: known[0]!, entry: loaded.clouds[known[0]!]! };
+    if (flagAuth) return { name: 'envvars', entry: {} };
     throw new CcsnapError('CCSNAP_CONFIG_MISSING_AUTH', 'no cloud selected: use --os-cloud / OS_CLOUD or set OS_AUTH_URL and credentials', {
       details: { knownClouds: known, files: loaded.files },
     });

@@ -28,7 +28,8 @@ export interface CreateRequest {
 export type CreateOutcome =
   | { instance: string; kind: 'result'; result: CreateResult }
   | { instance: string; kind: 'plan'; plan: CreatePlan }
-  | { instance: string; kind: 'error'; error: { code: string; message: string } };
+  /** `instanceId` is set when the instance was found (the failure came after the lookup). */
+  | { instance: string; instanceId?: string; kind: 'error'; error: { code: string; message: string } };
 
 /** Plans and takes snapshot sets for one or many instances, bounded globally and per compute host. */
 export async function createSnapshots(rt: Runtime, req: CreateRequest): Promise<CreateOutcome[]> {
@@ -93,7 +94,7 @@ async function createOne(rt: Runtime, entry: InstanceSnapshots, req: CreateReque
     }
   } catch (err) {
     const e = toCcsnapError(err);
-    return { instance: name, kind: 'error', error: { code: e.code, message: e.message } };
+    return { instance: name, instanceId: entry.instance.id, kind: 'error', error: { code: e.code, message: e.message } };
   }
 }
 

@@ -17,6 +17,8 @@ export interface RollbackRequest {
   dryRun?: boolean;
   yes?: boolean;
   confirm?: (plan: RollbackPlan) => Promise<boolean>;
+  /** Called with the plan once it is made, before anything changes (e.g. to print it with --yes). */
+  onPlan?: (plan: RollbackPlan) => void;
   signal?: AbortSignal;
   powerTimeoutMs?: number;
 }
@@ -38,6 +40,7 @@ export async function rollbackInstance(rt: Runtime, req: RollbackRequest): Promi
     { instance: entry.instance, setId: req.set, members, volumes: entry.volumes, snapshotsByFs, semanticsByArray: (n) => rt.rollbackSemantics(n) },
     { discardNewer: req.discardNewer ?? false, partial: req.partial ?? false, safety: req.safety ?? true, ...(req.start !== undefined ? { start: req.start } : {}) },
   );
+  req.onPlan?.(plan);
   if (req.dryRun) return { plan };
   if (!req.yes) {
     if (!req.confirm) throw new CcsnapError('CCSNAP_CONFIRM_REQUIRED', `rolling back ${entry.instance.name} needs --yes (or a terminal to confirm)`, { exitCode: 2 });

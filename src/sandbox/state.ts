@@ -27,6 +27,20 @@ export interface NovaState {
   nextInstanceNumber: number;
   /** How long os-stop/os-start take before the server reaches SHUTOFF/ACTIVE (default 200 ms). */
   powerDelayMs?: number;
+  /** Instance actions recorded by the API (os-stop, os-start); each server's "create" is implied by its `created`. */
+  instanceActions?: SandboxInstanceAction[];
+}
+
+/** A Nova instance action (`server event list`) with its one compute event. */
+export interface SandboxInstanceAction {
+  action: string;
+  serverId: string;
+  requestId: string;
+  userId: string;
+  projectId: string;
+  startTime: string;
+  updatedAt: string;
+  event: { name: string; host: string; startTime: string; finishTime: string | null; result: string | null };
 }
 
 export interface SandboxServer {
@@ -55,6 +69,23 @@ export interface SandboxServer {
 export interface CinderState {
   types: Array<{ id: string; name: string; extraSpecs: Record<string, string>; isPublic: boolean; description: string | null }>;
   volumes: SandboxVolume[];
+  /** Cinder's own volume snapshots (not the array snapshots ccsnap takes); none in the demo inventory. */
+  snapshots?: SandboxCinderSnapshot[];
+}
+
+export interface SandboxCinderSnapshot {
+  id: string;
+  name: string;
+  description: string | null;
+  /** available, creating, error, ... */
+  status: string;
+  size: number;
+  volumeId: string;
+  tenantId: string;
+  userId: string;
+  created: string;
+  updated: string;
+  metadata: Record<string, string>;
 }
 
 export interface SandboxVolume {

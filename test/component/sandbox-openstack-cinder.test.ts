@@ -115,8 +115,8 @@ describe('sandbox cinder', () => {
   });
 
   it('answers 501 for recognised but unsupported volume APIs', async () => {
-    const res = await volume('/snapshots');
+    const res = await volume('/backups');
     expect(res.status).toBe(501);
-    expect(((await res.json()) as Json).message).toBe(`not implemented in the ccsnap sandbox: GET /volume/v3/${projectId}/snapshots`);
+    expect(((await res.json()) as Json).message).toBe(`not implemented in the ccsnap sandbox: GET /volume/v3/${projectId}/backups`);
   });
 });

@@ -188,7 +188,7 @@ describe('thaw guarantee fault matrix (sandbox records)', () => {
     expect(out.stderr).toMatch(/CCSNAP_FREEZE_WINDOW_EXCEEDED/);
     const m = measure('hung array, default --max-freeze 10', since, 10_000, out.code);
     expect(m.frozenMs).toBeGreaterThanOrEqual(10_000 - 100);
-    const set = JSON.parse((await ccsnap(['show', JSON.parse(out.stdout).set_id, '-f', 'json']).done).stdout) as { thawed_by: string; frozen_ms: number };
+    const set = JSON.parse((await ccsnap(['show', (JSON.parse(out.stdout) as Array<{ 'Set ID': string }>)[0]!['Set ID'], '-f', 'json']).done).stdout) as { thawed_by: string; frozen_ms: number };
     expect(set.thawed_by).toBe('ccsnap');
     // ccsnap's record (freeze answer -> thaw answer) agrees with the guest's (sandbox) to within the round trips
     expect(Math.abs(set.frozen_ms - m.frozenMs!)).toBeLessThan(200);
@@ -229,7 +229,7 @@ describe('thaw guarantee fault matrix (sandbox records)', () => {
     const out = await run.done;
     await untilWatchdogsGone();
     const m = measure('SIGSTOP/SIGCONT: who thawed', since, MAX_FREEZE_MS, out.code);
-    const setId = (JSON.parse(out.stdout) as { set_id: string }).set_id;
+    const setId = (JSON.parse(out.stdout) as Array<{ 'Set ID': string; 'Thawed by': string }>)[0]!['Set ID'];
     const set = JSON.parse((await ccsnap(['show', setId, '-f', 'json']).done).stdout) as { thawed_by: string; frozen_ms: number };
     expect(set.thawed_by).toBe('watchdog');
     expect(Math.abs(set.frozen_ms - m.frozenMs!)).toBeLessThan(200);

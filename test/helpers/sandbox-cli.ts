@@ -50,7 +50,10 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
-/** `ccsnap create INSTANCE -f json` output (the fields tests use most). */
+/**
+ * The one row of `ccsnap create INSTANCE -f json`, its column names in snake_case ('Set ID' -> set_id,
+ * 'Frozen ms' -> frozen_ms, 'Members' -> members, ...): the fields tests use most.
+ */
 export interface CreatedSet {
   set_id: string;
   instance_id: string;
@@ -145,7 +148,9 @@ export async function startSandboxCli(options: StartSandboxCliOptions = {}): Pro
       return JSON.parse(r.stdout) as T;
     },
     async createSet(instance, ...args) {
-      const set = await cli.json<CreatedSet>(['create', instance, ...args]);
+      const rows = await cli.json<Array<Record<string, unknown>>>(['create', instance, ...args]);
+      if (rows.length !== 1) throw new Error(`create ${instance}: ${rows.length} rows`);
+      const set = snakeKeys(rows[0]!) as unknown as CreatedSet;
       if (set.state !== 'complete') throw new Error(`create ${instance}: set ${set.set_id} is ${set.state}`);
       return set;
     },
@@ -194,6 +199,11 @@ export async function startSandboxCli(options: StartSandboxCliOptions = {}): Pro
     },
   };
   return cli;
+}
+
+/** A row's column names in snake_case: 'Set ID' -> set_id. */
+function snakeKeys(row: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k.toLowerCase().replace(/ /g, '_'), v]));
 }
 
 /** clouds.yaml + ccsnap config for the sandbox, as a real deployment would have them; returns the CLI globals. */

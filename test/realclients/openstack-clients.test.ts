@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SERVERS, startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
+import { startSandboxCli, type SandboxCli } from '../helpers/sandbox-cli.js';
 import { missingClients, runClient, runOk, tableRows } from './run-client.js';
 
 type Json = Record<string, any>;
@@ -121,6 +122,49 @@ describe('real OpenStack clients against the sandbox', () => {
       expect(types.slice(1).map((r) => r[1]).sort()).toEqual(['cb-hdd', 'cb-ssd', 'lvm-standard']);
     });
 
+    it('openstack volume snapshot list and cinder snapshot-list: Cinder snapshots (none in the demo cloud)', async () => {
+      expect(JSON.parse(await runOk('openstack', ['volume', 'snapshot', 'list', '-f', 'json'], sb.url))).toEqual([]);
+      expect(JSON.parse(await runOk('openstack', ['volume', 'snapshot', 'list', '--long', '-f', 'json'], sb.url))).toEqual([]);
+      const [header, ...rows] = tableRows(await runOk('cinder', ['snapshot-list'], sb.url));
+      expect(header).toEqual(['ID', 'Volume ID', 'Status', 'Name', 'Size', 'Consumes Quota', 'User ID']);
+      expect(rows).toEqual([]);
+    });
+
+    it('openstack hypervisor list (--long) and nova hypervisor-list: the compute hosts', async () => {
+      const list = JSON.parse(await runOk('openstack', ['hypervisor', 'list', '--long', '-f', 'json'], sb.url)) as Json[];
+      expect(list.map((h) => [h.ID, h['Hypervisor Hostname'], h['Hypervisor Type'], h.State])).toEqual([[1, 'compute-1', 'QEMU', 'up'], [2, 'compute-2', 'QEMU', 'up']]);
+      const onCompute2 = sb.ctx.state.nova.servers.filter((s) => s.host === 'compute-2').length;
+      expect(list[1]).toMatchObject({ 'vCPUs Used': onCompute2, vCPUs: 8 });
+      const nova = tableRows(await runOk('nova', ['hypervisor-list'], sb.url));
+      expect(nova[0]).toEqual(['ID', 'Hypervisor hostname', 'State', 'Status']);
+      expect(nova.slice(1).map((r) => r.slice(1))).toEqual([['compute-1', 'up', 'enabled'], ['compute-2', 'up', 'enabled']]);
+    });
+
+    it('openstack project list', async () => {
+      const projects = JSON.parse(await runOk('openstack', ['project', 'list', '-f', 'json'], sb.url)) as Json[];
+      expect(projects).toEqual(sb.ctx.state.keystone.projects.map((p) => ({ ID: p.id, Name: p.name })));
+    });
+
+    it('openstack server event list (--long) and nova instance-action-list', async () => {
+      const events = JSON.parse(await runOk('openstack', ['server', 'event', 'list', 'win-1', '--long', '-f', 'json'], sb.url)) as Json[];
+      expect(events).toEqual([expect.objectContaining({ 'Server ID': id('win-1'), Action: 'create', 'Request ID': expect.stringMatching(/^req-/), 'Project ID': sb.ctx.state.keystone.projects[0]!.id })]);
+      const nova = tableRows(await runOk('nova', ['instance-action-list', 'win-1'], sb.url));
+      expect(nova[0]).toEqual(['Action', 'Request_ID', 'Message', 'Start_Time', 'Updated_At']);
+      expect(nova.slice(1).map((r) => r[0])).toEqual(['create']);
+    });
+
+    it('openstack volume service list and cinder service-list', async () => {
+      const services = JSON.parse(await runOk('openstack', ['volume', 'service', 'list', '-f', 'json'], sb.url)) as Json[];
+      expect(services.map((s) => [s.Binary, s.Host, s.Zone, s.Status, s.State])).toEqual([
+        ['cinder-scheduler', 'sandbox-volume1', 'nova', 'enabled', 'up'],
+        ['cinder-volume', 'sandbox-volume1@cloudbyte', 'nova', 'enabled', 'up'],
+        ['cinder-volume', 'sandbox-volume1@lvm', 'nova', 'enabled', 'up'],
+      ]);
+      const [header, ...rows] = tableRows(await runOk('cinder', ['service-list'], sb.url));
+      expect(header).toEqual(['Binary', 'Host', 'Zone', 'Status', 'State', 'Updated_at', 'Cluster', 'Disabled Reason', 'Backend State']);
+      expect(rows.map((r) => r[8])).toEqual(['', 'up', 'up']);
+    });
+
     it('a wrong password fails cleanly', async () => {
       const res = await runClient('openstack', ['server', 'list'], sb.url, { OS_PASSWORD: 'wrong' });
       expect(res.code).not.toBe(0);
@@ -134,7 +178,7 @@ describe('real OpenStack clients against the sandbox', () => {
       expect(bad.map((e) => `${e.service} ${e.method} ${e.path}${e.query} -> ${e.status}`)).toEqual([]);
       const notFound = sb.ctx.transcript.list().filter((e) => e.status === 404).map((e) => e.path.split('/').at(-1));
       // OSC tries by id first and falls back to ?name= on 404; nova show and cinder show go straight to ?name=.
-      expect(new Set(notFound)).toEqual(new Set(['web-1', 'db-1', 'legacy-1-boot']));
+      expect(new Set(notFound)).toEqual(new Set(['web-1', 'db-1', 'legacy-1-boot', 'win-1']));
     });
   });
 });
@@ -171,5 +215,56 @@ describe('real clients drive os-stop / os-start', () => {
     expect(start).toContain('Request to start server db-1 has been accepted.');
     await waitStatus('db-1', 'ACTIVE');
     expect(domain.state).toBe('running');
+
+    // Both actions are in the server's event list, newest first, each with its finished compute event.
+    const events = JSON.parse(await runOk('openstack', ['server', 'event', 'list', 'db-1', '-f', 'json'], sb.url)) as Json[];
+    expect(events.map((e) => e.Action)).toEqual(['start', 'stop', 'create']);
+    const stopEvent = JSON.parse(await runOk('openstack', ['server', 'event', 'show', 'db-1', events[1]!['Request ID'], '-f', 'json'], sb.url)) as Json;
+    expect(stopEvent).toMatchObject({ action: 'stop', instance_uuid: server.id });
+    expect(JSON.stringify(stopEvent.events)).toContain('compute_stop_instance');
+    expect(JSON.stringify(stopEvent.events)).toContain('Success');
+  });
+});
+
+describe('real clients read a Cinder snapshot the sandbox holds', () => {
+  let sb: RunningSandbox;
+  beforeAll(async () => {
+    sb = await startSandbox();
+    const volume = sb.ctx.state.cinder.volumes.find((v) => v.name === 'spare-data')!;
+    sb.ctx.state.cinder.snapshots = [{
+      id: '0b8f8b5e-5d1a-4b0e-9a51-3f0c4d1e2a10', name: 'spare-snap', description: 'made with cinder', status: 'available', size: volume.size,
+      volumeId: volume.id, tenantId: volume.tenantId, userId: volume.userId, created: '2026-11-02T08:00:00.000000', updated: '2026-11-02T08:00:01.000000', metadata: { k: 'v' },
+    }];
+  });
+  afterAll(() => sb?.close());
+
+  it('openstack volume snapshot list --long and cinder snapshot-list show it with its fields', async () => {
+    const volume = sb.ctx.state.cinder.volumes.find((v) => v.name === 'spare-data')!;
+    const list = JSON.parse(await runOk('openstack', ['volume', 'snapshot', 'list', '--long', '-f', 'json'], sb.url)) as Json[];
+    expect(list).toEqual([{
+      ID: '0b8f8b5e-5d1a-4b0e-9a51-3f0c4d1e2a10', Name: 'spare-snap', Description: 'made with cinder', Status: 'available', Size: volume.size,
+      // -f json prints the volume id (OSC's column is machine-readable there); the table shows the volume's name.
+      'Created At': '2026-11-02T08:00:00.000000', Volume: volume.id, Properties: { k: 'v' },
+    }]);
+    const table = tableRows(await runOk('openstack', ['volume', 'snapshot', 'list', '--long'], sb.url));
+    expect(table[1]!.slice(1, 7)).toEqual(['spare-snap', 'made with cinder', 'available', String(volume.size), '2026-11-02T08:00:00.000000', 'spare-data']);
+    const rows = tableRows(await runOk('cinder', ['snapshot-list'], sb.url)).slice(1);
+    expect(rows).toEqual([['0b8f8b5e-5d1a-4b0e-9a51-3f0c4d1e2a10', volume.id, 'available', 'spare-snap', String(volume.size), 'True', volume.userId]]);
+  });
+});
+
+describe('ccsnap rollback shows in openstack server event list', () => {
+  let cli: SandboxCli;
+  beforeAll(async () => {
+    cli = await startSandboxCli();
+  });
+  afterAll(async () => cli?.close());
+
+  it("the rollback's stop and start are the newest two actions of the instance", async () => {
+    const set = await cli.createSet('web-1');
+    const r = await cli.run(['rollback', 'web-1', set.set_id, '--yes']);
+    expect(r.code, r.stderr).toBe(0);
+    const events = JSON.parse(await runOk('openstack', ['server', 'event', 'list', 'web-1', '-f', 'json'], cli.url)) as Json[];
+    expect(events.map((e) => e.Action)).toEqual(['start', 'stop', 'create']);
   });
 });

@@ -52,7 +52,10 @@ describe.skipIf(!stack)('real stack: instances, create, list, show, rollback, de
       return { out, seen };
     });
     expect(result.out.code, result.out.stderr).toBe(0);
-    const set = JSON.parse(result.out.stdout);
+    const rows = JSON.parse(result.out.stdout) as Array<Record<string, any>>;
+    expect(rows).toHaveLength(1);
+    const row = rows[0]!;
+    const set = { state: row.State, consistency: row.Consistency, label: row.Label, members: row.Members, steps: row.Steps, frozen_ms: row['Frozen ms'], set_id: row['Set ID'] };
     const statuses = result.seen.map((s) => (s.value instanceof Error ? `error: ${s.value.message}` : s.value));
     // The agent itself said "frozen" while ccsnap waited for the array, and "thawed" again at the end.
     expect(statuses).toContain('frozen');

@@ -68,7 +68,7 @@ describe('a rollback that fails on the second volume', () => {
     expect(JSON.parse((await cli.run(['recover', '-f', 'json'])).stdout)).toEqual([]);
     const listed = await cli.json<Row[]>(['list', 'db-1']);
     expect(listed.map((x) => [x['Set ID'], x.Status])).toEqual(target.members.map(() => [target.set_id, 'ok']));
-    const created = await cli.json<{ state: string }>(['create', 'db-1']);
-    expect(created.state).toBe('complete');
+    const created = await cli.json<Array<{ State: string }>>(['create', 'db-1']);
+    expect(created.map((c) => c.State)).toEqual(['complete']);
   });
 });

@@ -3,16 +3,14 @@ import { UsageError } from '../../errors.js';
 import type { CreateOutcome } from '../../ops/create.js';
 import { parseDuration } from '../../util/time.js';
 import type { CommandContext, CommandResult, CommandSpec } from '../types.js';
-import { CREATE_PLAN_FIELDS, CREATE_RESULT_FIELDS, createPlanFields, createResultFields } from './shared/views.js';
+import { CREATE_COLUMNS, createRow, outcomeError } from './shared/views.js';
 import { withRuntime } from './shared/with-runtime.js';
-
-const COLUMNS = ['Instance ID', 'Instance Name', 'Set ID', 'State', 'Consistency', 'Frozen ms', 'Members', 'Error'];
 
 export const command: CommandSpec = {
   name: 'create',
   summary: 'Take a crash-consistent snapshot set of one or more instances',
-  output: 'show',
-  columns: (args, opts) => (isMulti(args, opts) ? COLUMNS : opts.dryRun ? CREATE_PLAN_FIELDS : CREATE_RESULT_FIELDS),
+  output: 'list',
+  columns: () => CREATE_COLUMNS,
   configure(cmd: Command) {
     cmd
       .argument('[instance...]', 'instance ids or names')
@@ -45,35 +43,20 @@ export const command: CommandSpec = {
         ...(multi && process.stderr.isTTY ? { onProgress: (e) => progress(ctx, e) } : {}),
       });
     });
-    return present(outcomes, multi, ctx);
+    return present(outcomes, multi, ctx, opts);
   },
 };
 
-function present(outcomes: CreateOutcome[], multi: boolean, ctx: CommandContext): CommandResult {
-  const failed = outcomes.some((o) => o.kind === 'error' || (o.kind === 'result' && (o.result.state === 'failed' || o.result.error !== undefined)));
-  const exitCode = failed ? 1 : 0;
-  if (!multi && outcomes.length === 1) {
-    const o = outcomes[0]!;
-    if (o.kind === 'error') {
-      ctx.stderr.write(`ccsnap: error: ${o.error.message} [${o.error.code}]\n`);
-      return { kind: 'none', exitCode: 1 };
-    }
-    if (o.kind === 'result' && o.result.error) ctx.stderr.write(`ccsnap: error: ${o.result.error.message} [${o.result.error.code}]\n`);
-    return { kind: 'show', fields: o.kind === 'plan' ? createPlanFields(o.plan) : createResultFields(o.result), exitCode };
-  }
-  // One stderr line per failed instance, so a cron job sees what failed whatever the output format.
-  for (const o of outcomes) {
-    const error = o.kind === 'error' ? o.error : o.kind === 'result' ? o.result.error : undefined;
-    if (error) ctx.stderr.write(`ccsnap: error: ${o.instance}: ${error.message} [${error.code}]\n`);
-  }
-  return { kind: 'list', columns: COLUMNS, rows: outcomes.map(row), exitCode };
-}
-
-function row(o: CreateOutcome): Record<string, unknown> {
-  if (o.kind === 'error') return { 'Instance ID': null, 'Instance Name': o.instance, 'Set ID': null, State: 'error', Consistency: null, 'Frozen ms': null, Members: 0, Error: `${o.error.message} [${o.error.code}]` };
-  if (o.kind === 'plan') return { 'Instance ID': o.plan.instance.id, 'Instance Name': o.plan.instance.name, 'Set ID': o.plan.setId, State: 'planned', Consistency: o.plan.expectedConsistency, 'Frozen ms': null, Members: o.plan.members.length, Error: null };
-  const r = o.result;
-  return { 'Instance ID': r.instanceId, 'Instance Name': r.instanceName, 'Set ID': r.setId, State: r.state, Consistency: r.consistency, 'Frozen ms': r.frozenMs, Members: r.members.length, Error: r.error ? `${r.error.message} [${r.error.code}]` : null };
+/**
+ * One row per instance, whatever their number. Each failed instance gets one stderr line. A create of one
+ * instance that failed prints only that line, unless `-f` asked for data: then its row too.
+ */
+function present(outcomes: CreateOutcome[], multi: boolean, ctx: CommandContext, opts: Record<string, unknown>): CommandResult {
+  const errors = outcomes.map((o) => ({ o, error: outcomeError(o) })).filter((x) => x.error !== undefined);
+  for (const { o, error } of errors) ctx.stderr.write(`ccsnap: error: ${multi ? `${o.instance}: ` : ''}${error!.message} [${error!.code}]\n`);
+  const exitCode = errors.length > 0 ? 1 : 0;
+  if (!multi && exitCode !== 0 && typeof opts.format !== 'string') return { kind: 'none', exitCode };
+  return { kind: 'list', columns: CREATE_COLUMNS, rows: outcomes.map(createRow), exitCode };
 }
 
 function progress(ctx: CommandContext, e: { instance: string; phase: string; done: number; total: number }): void {
@@ -98,7 +81,7 @@ function parseMaxFreeze(value: string): number {
   return ms;
 }
 
-/** One instance shows its set in full; several (or --all) give one row per instance. */
+/** Several instances (or --all): progress on a terminal, and each stderr error line names its instance. */
 function isMulti(args: string[], opts: Record<string, unknown>): boolean {
   return args.length > 1 || Boolean(opts.all);
 }

@@ -32,11 +32,11 @@ export const command: CommandSpec = {
         discardNewer: Boolean(opts.discardNewer), partial: Boolean(opts.partial), safety: opts.safety !== false,
         ...(opts.start === false ? { start: false } : {}),
         dryRun: Boolean(opts.dryRun), yes: Boolean(opts.yes), signal: ctx.signal,
-        ...(ask ? { confirm: (plan: RollbackPlan) => { describePlan(ctx, plan); return ask('Proceed with this rollback?'); } } : {}),
+        onPlan: (plan: RollbackPlan) => describePlan(ctx, plan),
+        ...(ask ? { confirm: () => ask('Proceed with this rollback?') } : {}),
       });
     });
     if (!out.result) {
-      describePlan(ctx, out.plan);
       return { kind: 'list', columns: COLUMNS, rows: out.plan.volumes.map((v) => ({ 'Volume ID': v.volumeId, Target: v.target.path, State: 'planned', Discarded: v.discard.map((d) => d.path), Error: null })) };
     }
     const r = out.result;
@@ -51,16 +51,8 @@ export const command: CommandSpec = {
   },
 };
 
-/** The plan in words, on stderr (stdout carries the formatted result). */
+/** The plan in words, on stderr (stdout carries the formatted result): before asking, with --yes and with --dry-run alike. */
 function describePlan(ctx: CommandContext, plan: RollbackPlan): void {
-  const lines = [`Rollback plan for ${plan.instance.name} (${plan.instance.id}) to set ${plan.setId}:`];
-  if (plan.stop) lines.push('  1. stop the instance and wait for SHUTOFF');
-  if (plan.safety.take) lines.push('  2. take a safety set of the current disks');
-  for (const v of plan.volumes) {
-    lines.push(`  - roll back volume ${v.volumeId} to ${v.target.path}`);
-    for (const d of v.discard) lines.push(`      DESTROYS newer snapshot ${d.path}${v.discardBy === 'ccsnap' ? ' (deleted by ccsnap first)' : ' (by the array)'}`);
-  }
-  if (plan.notCovered.length) lines.push(`  - NOT rolled back (--partial): ${plan.notCovered.join(', ')}`);
-  lines.push(plan.start ? '  then start the instance and wait for ACTIVE' : '  the instance is left stopped');
-  ctx.stderr.write(`${lines.join('\n')}\n`);
+  const head = `Rollback plan for ${plan.instance.name} (${plan.instance.id}) to set ${plan.setId}:`;
+  ctx.stderr.write(`${[head, ...plan.steps.map((l) => `  ${l}`)].join('\n')}\n`);
 }

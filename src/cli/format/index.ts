@@ -5,7 +5,7 @@ import { formatCsv } from './csv.js';
 import { selectColumns, sortRows } from './select.js';
 import { formatShell } from './shell.js';
 import { formatJson, formatYaml } from './structured.js';
-import { formatTable } from './table.js';
+import { formatTable, type TableWidth } from './table.js';
 import { formatValueFields, formatValueRows } from './value.js';
 
 /** Renders a command result in the chosen format. Returns "" for kind "none". */
@@ -17,11 +17,11 @@ export async function formatResult(result: CommandResult, opts: OutputOptions): 
 
 export async function formatList(allColumns: string[], allRows: Array<Record<string, unknown>>, opts: OutputOptions): Promise<string> {
   const columns = selectColumns(allColumns, opts.columns);
-  const rows = sortRows(allRows, allColumns, opts.sortColumns);
+  const rows = sortRows(allRows, allColumns, opts.sortColumns, opts.sortDescending);
   const matrix = rows.map((row) => columns.map((c) => row[c]));
   switch (opts.format) {
     case 'table':
-      return rows.length === 0 && !opts.printEmpty ? '' : formatTable(columns, matrix);
+      return rows.length === 0 && !opts.printEmpty ? '' : formatTable(columns, matrix, tableWidth(opts, LIST_MIN_WIDTH));
     case 'json':
       return formatJson(rows.map((row) => pick(row, columns)), opts.noindent);
     case 'yaml':
@@ -40,7 +40,7 @@ export async function formatShow(allFields: Record<string, unknown>, opts: Outpu
   const fields = pick(allFields, names);
   switch (opts.format) {
     case 'table':
-      return formatTable(['Field', 'Value'], names.map((n) => [n, fields[n]]));
+      return formatTable(['Field', 'Value'], names.map((n) => [n, fields[n]]), tableWidth(opts, SHOW_MIN_WIDTH));
     case 'json':
       return formatJson(fields, opts.noindent);
     case 'yaml':
@@ -52,6 +52,17 @@ export async function formatShow(allFields: Record<string, unknown>, opts: Outpu
     default:
       throw new UsageError(`format '${opts.format}' is not available for single objects (use table, json, yaml, value or shell)`);
   }
+}
+
+/** cliff's narrowest wrapped column: 8 for lists, 16 for Field/Value (a table overflows rather than wrap below it). */
+const LIST_MIN_WIDTH = 8;
+const SHOW_MIN_WIDTH = 16;
+
+/** The width to fit a table to (cliff): --max-width above 0, else the terminal's with --fit-width, else none. */
+function tableWidth(opts: OutputOptions, minWidth: number): TableWidth | undefined {
+  if (opts.maxWidth > 0) return { width: opts.maxWidth, minWidth };
+  if (opts.fitWidth && opts.terminalWidth) return { width: opts.terminalWidth, minWidth };
+  return undefined;
 }
 
 function pick(obj: Record<string, unknown>, keys: string[]): Record<string, unknown> {

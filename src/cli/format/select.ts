@@ -11,8 +11,11 @@ export function selectColumns(available: string[], requested: string[]): string[
   return [...new Set(requested)];
 }
 
-/** Applies --sort-column: a stable sort on each column in turn (first column is the primary key). */
-export function sortRows(rows: Array<Record<string, unknown>>, available: string[], sortColumns: string[]): Array<Record<string, unknown>> {
+/**
+ * Applies --sort-column: a stable sort on each column in turn (first column is the primary key);
+ * `descending` (--sort-descending) reverses the order on every column, like cliff.
+ */
+export function sortRows(rows: Array<Record<string, unknown>>, available: string[], sortColumns: string[], descending = false): Array<Record<string, unknown>> {
   if (sortColumns.length === 0) return rows;
   for (const column of sortColumns) {
     if (!available.includes(column)) {
@@ -22,7 +25,7 @@ export function sortRows(rows: Array<Record<string, unknown>>, available: string
   return [...rows].sort((a, b) => {
     for (const column of sortColumns) {
       const c = compareValues(a[column], b[column]);
-      if (c !== 0) return c;
+      if (c !== 0) return descending ? -c : c;
     }
     return 0;
   });

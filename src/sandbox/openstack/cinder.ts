@@ -5,6 +5,7 @@ import { guard, json, osError, registerFallback, truthyParam, type GuardOptions,
 import { negotiate, versionHeaders, VOLUME_VERSIONS, type Microversion } from './microversion.js';
 import { isAdmin, ListParamError, paginate, sortNewestFirst } from './nova-list.js';
 import { volumeDetail, volumeSummary, volumeTypeView, volumeUrl } from './cinder-views.js';
+import { registerServices, registerSnapshots } from './cinder-admin.js';
 
 const PREFIX = '/volume';
 const V3 = `${PREFIX}/v3`;
@@ -109,7 +110,7 @@ function registerTypes(router: Router, ctx: SandboxContext): void {
 
 const KNOWN = /^\/v3\/[^/]+\/(volumes|types|snapshots|attachments|backups|groups|group_types|qos-specs|os-[a-z-]+|limits|extensions|messages|workers|clusters|manageable_volumes|manageable_snapshots|scheduler-stats|capabilities)(\/|$)/;
 
-/** Cinder v3: versions, volumes (list, detail, show) and volume types. */
+/** Cinder v3: versions, volumes (list, detail, show), volume types, Cinder snapshots and services. */
 export const cinderPlugin: SandboxPlugin = {
   name: 'cinder',
   prefixes: [PREFIX],
@@ -117,6 +118,8 @@ export const cinderPlugin: SandboxPlugin = {
     registerVersions(router, ctx);
     registerVolumes(router, ctx);
     registerTypes(router, ctx);
+    registerSnapshots(router, ctx, V3, (h) => cinderRoute(ctx, h));
+    registerServices(router, ctx, V3, (h) => cinderRoute(ctx, h));
     registerFallback(router, ctx, 'cinder', PREFIX, KNOWN);
   },
 };

@@ -4,6 +4,7 @@ import { stableHexId } from '../ids.js';
 import { guard, headerOf, json, osError, registerFallback } from './http.js';
 import { authenticate, AuthFailure } from './keystone-auth.js';
 import { buildCatalog } from './catalog.js';
+import { registerProjects } from './keystone-projects.js';
 import { findToken, issueToken, keystoneTime, revokeToken, type IssuedToken } from './tokens.js';
 
 const PREFIX = '/identity';
@@ -93,13 +94,14 @@ function registerVersions(router: Router, ctx: SandboxContext): void {
     json(200, { version: versionDoc(ctx) }, requestIdHeaders()), { auth: false }));
 }
 
-/** Keystone v3: version documents and the token API (password, token, application credential). */
+/** Keystone v3: version documents, the token API (password, token, application credential) and projects. */
 export const keystonePlugin: SandboxPlugin = {
   name: 'keystone',
   prefixes: [PREFIX],
   register(router, ctx) {
     registerVersions(router, ctx);
     registerTokens(router, ctx);
+    registerProjects(router, ctx, PREFIX);
     registerFallback(router, ctx, 'keystone', PREFIX, /^\/v3\/(auth|users|projects|domains|roles|services|endpoints|regions|credentials|groups|role_assignments|system|OS-[A-Z0-9-]+)(\/|$)/);
   },
 };

@@ -2,6 +2,7 @@ import type { SandboxContext } from '../server.js';
 import type { SandboxServer } from '../state.js';
 import { dbStamp } from './http.js';
 import { warnSandbox } from '../warn.js';
+import { finishInstanceAction } from './nova-actions.js';
 
 /** Default time a stop/start takes (the client sees task_state powering-off/-on until then). */
 export const DEFAULT_POWER_DELAY_MS = 200;
@@ -74,6 +75,7 @@ function finishPowerAction(ctx: SandboxContext, serverId: string, spec: PowerSpe
     delete domain.frozenSince;
     domain.events.push({ at: Date.now(), kind: spec.event, detail: `nova ${spec.verb}` });
   }
+  finishInstanceAction(ctx, server.id, spec.verb, 'Success');
   safeSave(ctx);
 }
 

@@ -5,6 +5,9 @@ import { COMPUTE_VERSIONS, negotiate, versionHeaders, type Microversion } from '
 import { attachedVolumes, computeUrl, flavorDetail, flavorSummary, serverDetail, serverSummary, volumeAttachmentView } from './nova-views.js';
 import { filterServers, isAdmin, ListParamError, paginate, sortNewestFirst } from './nova-list.js';
 import { beginPowerAction, isPowerAction, powerConflict } from './nova-power.js';
+import { recordInstanceAction } from './nova-actions.js';
+import { registerHypervisors, registerInstanceActions, type NovaRouteKit } from './nova-admin.js';
+import { newUuid } from '../ids.js';
 
 const PREFIX = '/compute';
 const V21 = `${PREFIX}/v2.1`;
@@ -117,8 +120,11 @@ function serverAction(ctx: SandboxContext, call: OsCall): SandboxResponse {
   if (!isPowerAction(action)) return notImplemented('nova', { ...call.req, path: `${call.req.path} (${action})` });
   const conflict = powerConflict(server, action);
   if (conflict) return { ...osError('nova', 409, conflict), command: action };
+  // Like Nova: the API records the instance action under its request id (server event list shows it).
+  const requestId = `req-${newUuid()}`;
+  recordInstanceAction(ctx, server, action === 'os-stop' ? 'stop' : 'start', requestId, { userId: call.token?.userId ?? '', projectId: call.token?.projectId ?? server.tenantId });
   beginPowerAction(ctx, server, action);
-  return { status: 202, command: action };
+  return { status: 202, command: action, headers: { 'x-openstack-request-id': requestId, 'x-compute-request-id': requestId } };
 }
 
 function registerFlavors(router: Router, ctx: SandboxContext): void {
@@ -138,7 +144,7 @@ function registerFlavors(router: Router, ctx: SandboxContext): void {
 
 const KNOWN = /^\/v2(\.1)?\/(servers|flavors|images|limits|extensions|os-[a-z-]+|servers\/[^/]+\/[a-z-]+)(\/|$)/;
 
-/** Nova v2.1: versions, servers (list, detail, show, os-stop/os-start, volume attachments), flavors. */
+/** Nova v2.1: versions, servers (list, detail, show, os-stop/os-start, volume attachments, instance actions), flavors, hypervisors. */
 export const novaPlugin: SandboxPlugin = {
   name: 'nova',
   prefixes: [PREFIX],
@@ -146,6 +152,9 @@ export const novaPlugin: SandboxPlugin = {
     registerVersions(router, ctx);
     registerServers(router, ctx);
     registerFlavors(router, ctx);
+    const kit: NovaRouteKit = { route: (h) => novaRoute(ctx, h), findServer: (call, id) => findServer(ctx, call, id), base: V21 };
+    registerHypervisors(router, ctx, kit);
+    registerInstanceActions(router, ctx, kit);
     registerFallback(router, ctx, 'nova', PREFIX, KNOWN);
   },
 };

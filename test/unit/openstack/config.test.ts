@@ -137,6 +137,30 @@ describe('resolveCloud precedence', () => {
     expect(cloud.insecure).toBe(true);
   });
 
+  it('the --os-* auth flags override OS_* variables, which override clouds.yaml', () => {
+    const env = { OS_USERNAME: 'env-user', OS_PASSWORD: 'env-pass', OS_PROJECT_NAME: 'env-project', OS_USER_DOMAIN_NAME: 'EnvDomain' };
+    const cloud = resolveCloud({
+      cloud: 'lab', env, searchPath: [etc],
+      overrides: { username: 'flag-user', password: 'flag-pass', projectDomainName: 'FlagDomain', region: 'FlagRegion', interface: 'public' },
+    });
+    expect(cloud.auth).toMatchObject({
+      authUrl: 'https://keystone.lab:5000/v3', // clouds.yaml
+      username: 'flag-user', password: 'flag-pass', projectDomainName: 'FlagDomain', // flags
+      projectName: 'env-project', userDomainName: 'EnvDomain', // OS_*
+    });
+    expect(cloud.regionName).toBe('FlagRegion');
+    expect(cloud.interface).toBe('public');
+  });
+
+  it('the --os-* auth flags alone describe a cloud (no OS_*, no clouds.yaml)', () => {
+    const cloud = resolveCloud({
+      env: {}, searchPath: [join(dir, 'empty')],
+      overrides: { authUrl: 'http://127.0.0.1:5000/v3', username: 'u', password: 'p', projectName: 'pr', userDomainName: 'Default', projectDomainName: 'Default', region: 'R1', interface: 'internal' },
+    });
+    expect(cloud).toMatchObject({ name: 'envvars', authType: 'password', regionName: 'R1', interface: 'internal' });
+    expect(cloud.auth).toMatchObject({ authUrl: 'http://127.0.0.1:5000/v3', username: 'u', password: 'p', projectName: 'pr', userDomainName: 'Default', projectDomainName: 'Default' });
+  });
+
   it('builds an "envvars" cloud from OS_* alone', () => {
     const cloud = resolveCloud({
       env: {
