@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import { createHypervisorPool } from '../hypervisor/pool.js';
 import type { HypervisorConfig, HypervisorLease, HypervisorPool } from '../hypervisor/types.js';
 import { guardThaw } from './thaw.js';
-import type { ArmMessage, WatchdogReply, WatchdogRequest, WatchdogThaw } from './watchdog-protocol.js';
+import type { ArmMessage, PrepareMessage, WatchdogReply, WatchdogRequest, WatchdogThaw } from './watchdog-protocol.js';
 
 interface Entry {
   message: ArmMessage;
@@ -21,6 +21,10 @@ interface Entry {
 }
 
 const entries = new Map<string, Entry>();
+/** Connections opened ahead of an arm (see prepare), by pool, host and domain. */
+const prepared = new Map<string, { lease: HypervisorLease; timer: NodeJS.Timeout }>();
+/** A prepared connection nobody armed within this time goes back to the pool. */
+const PREPARED_TTL_MS = 120_000;
 const pools = new Map<string, HypervisorPool>();
 let exitRequested = false;
 let parentGone = false;
@@ -44,24 +48,48 @@ function reply(message: WatchdogReply): void {
   }
 }
 
-/** One pool per hypervisor configuration; each armed guest leases a connection of its own, opened at arm. */
-function leaseFor(message: ArmMessage): HypervisorLease {
-  const config = message.hypervisor as HypervisorConfig;
+/** One pool per hypervisor configuration; each armed guest leases a connection of its own. */
+function poolFor(config: HypervisorConfig): { key: string; pool: HypervisorPool } {
   const key = JSON.stringify(config);
   let pool = pools.get(key);
   if (!pool) {
     pool = createHypervisorPool(config);
     pools.set(key, pool);
   }
-  return pool.lease(message.host);
+  return { key, pool };
+}
+
+const preparedKey = (poolKey: string, host: string, domain: string): string => `${poolKey}|${host}|${domain}`;
+
+/**
+ * Opens (warms) a connection for a guest ccsnap is about to freeze, while ccsnap runs its pre-checks: the
+ * process start and connect happen then, not inside the freeze window, and a thaw later is one command on
+ * a live session (domstate is harmless).
+ */
+function prepare(message: PrepareMessage): void {
+  const { key: poolKey, pool } = poolFor(message.hypervisor as HypervisorConfig);
+  const key = preparedKey(poolKey, message.host, message.domain);
+  if (prepared.has(key)) return;
+  const lease = pool.lease(message.host);
+  const timer = setTimeout(() => {
+    prepared.delete(key);
+    lease.release();
+  }, PREPARED_TTL_MS);
+  timer.unref();
+  prepared.set(key, { lease, timer });
+  lease.hypervisor.domainState(message.domain).catch((err: unknown) => log(`warm-up of ${message.domain} failed: ${(err as Error).message}`));
 }
 
 function arm(message: ArmMessage): void {
-  const lease = leaseFor(message);
+  const { key: poolKey, pool } = poolFor(message.hypervisor as HypervisorConfig);
+  const key = preparedKey(poolKey, message.host, message.domain);
+  const ready = prepared.get(key);
+  prepared.delete(key);
+  if (ready) clearTimeout(ready.timer);
+  const lease = ready?.lease ?? pool.lease(message.host);
   entries.set(message.id, { message, lease });
-  log(`armed ${message.id} for ${message.domain} on ${message.host}; guard ${message.guardMs} ms, ${message.callTimeoutMs} ms per call`);
-  // Open the connection now, so a thaw later is one command on a live session (domstate is harmless).
-  lease.hypervisor.domainState(message.domain).catch((err: unknown) => log(`warm-up of ${message.domain} failed: ${(err as Error).message}`));
+  log(`armed ${message.id} for ${message.domain} on ${message.host}${ready ? ' (connection opened ahead)' : ''}; guard ${message.guardMs} ms, ${message.callTimeoutMs} ms per call`);
+  if (!ready) lease.hypervisor.domainState(message.domain).catch((err: unknown) => log(`warm-up of ${message.domain} failed: ${(err as Error).message}`));
 }
 
 function schedule(id: string, deadline: number): void {
@@ -131,6 +159,13 @@ function handle(request: WatchdogRequest): void {
         return;
       }
       reply({ op: 'armed', id: request.id });
+      return;
+    case 'prepare':
+      try {
+        prepare(request);
+      } catch (err) {
+        log(`cannot prepare ${request.domain}: ${(err as Error).message}`);
+      }
       return;
     case 'freezing':
       schedule(request.id, request.deadline);

@@ -32,8 +32,17 @@ export interface WatchdogThaw {
   verified: boolean;
 }
 
+/** Ahead of the freeze (during the pre-checks): open the connection the watchdog would thaw through. */
+export interface PrepareMessage {
+  op: 'prepare';
+  domain: string;
+  host: string;
+  hypervisor: unknown;
+}
+
 export type WatchdogRequest =
   | ArmMessage
+  | PrepareMessage
   | { op: 'freezing'; id: string; deadline: number }
   | { op: 'guard'; id: string }
   | { op: 'disarm'; id: string }

@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { CcsnapError } from '../errors.js';
 import { childEnv } from '../util/child-env.js';
-import type { ArmMessage, WatchdogReply, WatchdogRequest, WatchdogThaw } from './watchdog-protocol.js';
+import type { ArmMessage, PrepareMessage, WatchdogReply, WatchdogRequest, WatchdogThaw } from './watchdog-protocol.js';
 
 export interface WatchdogOptions {
   /** Log file for the watchdog's own record of what it did (appended). */
@@ -68,6 +68,11 @@ export class Watchdog {
     if (!this.child || this.dead) return undefined;
     const reply = await this.request({ op: 'disarm', id }, `disarmed:${id}`);
     return reply.op === 'disarmed' ? reply.thaw : undefined;
+  }
+
+  /** Lets the watchdog open its connection to a guest ahead of the arm (fire-and-forget; starts the process if needed). */
+  prepare(message: Omit<PrepareMessage, 'op'>): void {
+    this.start().then(() => this.send({ op: 'prepare', ...message }), () => undefined);
   }
 
   /**

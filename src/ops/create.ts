@@ -83,6 +83,8 @@ async function createOne(rt: Runtime, entry: InstanceSnapshots, req: CreateReque
     // A virsh session of this operation's own, warmed up by the pre-checks: the freeze runs on an open
     // connection, and our thaw never queues behind another guest's freeze on the same host.
     const lease = rt.hypervisors().lease(entry.instance.host ?? '');
+    // The watchdog opens its own connection to this guest while the pre-checks run (not in the window).
+    if (entry.instance.status === 'ACTIVE') rt.watchdog().prepare({ domain: entry.instance.domain, host: entry.instance.host ?? '', hypervisor: watchdogHypervisorConfig(rt, entry.instance.host) });
     try {
       // The lock is taken before the pre-checks, so a second ccsnap fails on the lock, never on our freeze.
       return await withInstanceLock(rt.db(), entry.instance.id, async (opId) => {
@@ -104,11 +106,16 @@ function applyPlan(rt: Runtime, hv: HypervisorPort, plan: CreatePlan, req: Creat
       db: rt.db(),
       array: (n) => rt.array(n),
       hypervisor: hv,
-      hypervisorConfig: { ...cfg, uriTemplate: rt.hypervisors().uriFor(plan.instance.host ?? '') },
+      hypervisorConfig: watchdogHypervisorConfig(rt, plan.instance.host),
       watchdog: rt.watchdog(),
       ...(req.signal ? { signal: req.signal } : {}),
       timeouts: { thawMs: cfg.commandTimeoutMs, guardMs: cfg.commandTimeoutMs, watchdogGuardMs: rt.settings.create.thawGuardMs, arrayMs: 60_000, cleanupMs: 60_000 },
     }, opId);
+}
+
+/** The hypervisor config the watchdog uses for a guest: ours, with the URI resolved for its host. */
+function watchdogHypervisorConfig(rt: Runtime, host: string | null): unknown {
+  return { ...rt.hypervisorConfig, uriTemplate: rt.hypervisors().uriFor(host ?? '') };
 }
 
 /** The I/O half of planning: agent answers? already frozen? locked? (all before any freeze). */

@@ -109,7 +109,10 @@ describe('the thaw guarantee of the built CLI', () => {
     await run.done;
     const thawedAt = await untilThawed('web-1', 5000);
     expect(thawedAt - killedAt).toBeLessThan(5000);
-    expect(readFileSync(join(dir, 'watchdog.log'), 'utf8')).toMatch(/ccsnap vanished/);
+    const log = readFileSync(join(dir, 'watchdog.log'), 'utf8');
+    expect(log).toMatch(/ccsnap vanished/);
+    // the watchdog's connection was opened during the pre-checks, not inside the freeze window
+    expect(log).toMatch(/armed .* \(connection opened ahead\)/);
     expect(snapshotCount()).toBe(1);
     const rec = ccsnap(['recover', '-f', 'json']);
     const reports = JSON.parse((await rec.done).stdout) as Array<Record<string, string>>;
