@@ -31,16 +31,21 @@ export async function recoverOperations(rt: Runtime, opts: { auto: boolean; sign
   const reports: RecoverReport[] = [];
   const unfinished = listUnfinishedOperations(rt.db());
   const open = new Set(unfinished.map((op) => op.id));
-  // Finished operations whose freeze may still land: their thaw was never confirmed.
-  const pending = listThawPending(rt.db()).filter((op) => !open.has(op.id));
+  // Finished operations whose freeze may still land: their thaw was never confirmed. The watchdog guards such a
+  // guest for thaw_guard after ccsnap handed it over; the automatic pass takes over only after that.
+  const guardMs = rt.settings.create.thawGuardMs;
+  const pending = listThawPending(rt.db())
+    .filter((op) => !open.has(op.id))
+    .filter((op) => !opts.auto || Date.now() - Date.parse(op.finishedAt ?? op.startedAt) > guardMs);
   for (const op of [...unfinished, ...pending]) {
     const base = { opId: op.id, kind: op.kind, instanceId: op.instanceId, instanceName: op.instanceName, startedAt: op.startedAt };
-    if (op.pid === process.pid) continue;
+    const finished = !open.has(op.id);
+    if (!finished && op.pid === process.pid) continue;
     if (op.hostname !== hostname()) {
       reports.push({ ...base, action: 'none', outcome: 'skipped', detail: `started on another machine (${op.hostname})` });
       continue;
     }
-    if (isProcessAlive(op.pid)) {
+    if (!finished && isProcessAlive(op.pid)) {
       reports.push({ ...base, action: 'none', outcome: 'skipped', detail: `still running (pid ${op.pid})` });
       continue;
     }
@@ -49,7 +54,7 @@ export async function recoverOperations(rt: Runtime, opts: { auto: boolean; sign
       continue;
     }
     try {
-      reports.push({ ...base, ...(open.has(op.id) ? await recoverOne(rt, op, opts) : await recheckThaw(rt, op, opts)) });
+      reports.push({ ...base, ...(finished ? await recheckThaw(rt, op, opts) : await recoverOne(rt, op, opts)) });
     } catch (err) {
       const e = toCcsnapError(err);
       reports.push({ ...base, action: 'recover', outcome: 'failed', detail: `${e.message} [${e.code}]` });
@@ -64,7 +69,9 @@ export async function recoverOperations(rt: Runtime, opts: { auto: boolean; sign
  */
 async function guardGuest(rt: Runtime, op: OperationRecord, auto: boolean): Promise<ThawOutcome> {
   const guardMs = auto ? 0 : Math.min(rt.settings.create.thawGuardMs, 60_000);
-  return guardThaw(rt.hypervisorFor(op.host), op.domain!, { callTimeoutMs: rt.hypervisorConfig.commandTimeoutMs, guardMs, retryDelayMs: 250 });
+  // The automatic pass runs before every command: short calls, so a hung agent delays a `list` by seconds, not minutes.
+  const callTimeoutMs = auto ? Math.min(rt.hypervisorConfig.commandTimeoutMs, 5_000) : rt.hypervisorConfig.commandTimeoutMs;
+  return guardThaw(rt.hypervisorFor(op.host), op.domain!, { callTimeoutMs, guardMs, retryDelayMs: 250 });
 }
 
 function describeGuard(op: OperationRecord, outcome: ThawOutcome): string {
