@@ -1,4 +1,4 @@
-import { CcsnapError } from '../errors.js';
+import { CcsnapError, type CcsnapErrorCode } from '../errors.js';
 import { parseDuration } from '../util/time.js';
 import { DEFAULT_ARRAY_TIMEOUT_MS } from './client.js';
 import { apiKeyFromCurlData, readSecretFile, urlFromCurlConfig } from './config-files.js';
@@ -137,6 +137,6 @@ function readTimeout(name: string, value: unknown): number {
   }
 }
 
-function configError(code: string, array: string, why: string): CcsnapError {
+function configError(code: CcsnapErrorCode, array: string, why: string): CcsnapError {
   return new CcsnapError(code, `ccsnap config, array ${array}: ${why}`, { details: { array } });
 }

@@ -1,4 +1,4 @@
-import { CcsnapError } from '../errors.js';
+import { CcsnapError, type CcsnapErrorCode } from '../errors.js';
 
 /** Stable error codes raised by the ElastiCenter client. */
 export const ARRAY_ERROR_CODES = {
@@ -19,7 +19,9 @@ export const ARRAY_ERROR_CODES = {
   badName: 'CCSNAP_ARRAY_BAD_NAME',
   fsNotFound: 'CCSNAP_ARRAY_FS_NOT_FOUND',
   fsAmbiguous: 'CCSNAP_ARRAY_FS_AMBIGUOUS',
-} as const;
+} as const satisfies Record<string, CcsnapErrorCode>;
+
+export type ArrayErrorCode = (typeof ARRAY_ERROR_CODES)[keyof typeof ARRAY_ERROR_CODES];
 
 export interface ArrayErrorFacts {
   command: string;
@@ -47,14 +49,14 @@ export function classifyArrayError(facts: ArrayErrorFacts): CcsnapError {
   return new CcsnapError(codeFromStatus(code), message, { details });
 }
 
-function codeFromStatus(code: number): string {
+function codeFromStatus(code: number): ArrayErrorCode {
   if (code === 401) return ARRAY_ERROR_CODES.auth;
   if (code === 431) return ARRAY_ERROR_CODES.param;
   if (code === 432) return ARRAY_ERROR_CODES.unknownCommand;
   return ARRAY_ERROR_CODES.internal;
 }
 
-function codeFromText(text: string): string | undefined {
+function codeFromText(text: string): ArrayErrorCode | undefined {
   if (/has a clone/i.test(text)) return ARRAY_ERROR_CODES.hasClones;
   if (/more recent snapshots/i.test(text)) return ARRAY_ERROR_CODES.newerSnapshots;
   if (/could not find any snapshots to destroy/i.test(text)) return ARRAY_ERROR_CODES.snapshotNotFound;
