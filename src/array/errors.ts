@@ -12,7 +12,8 @@ export const ARRAY_ERROR_CODES = {
   connectionReset: 'CCSNAP_ARRAY_CONNECTION_RESET',
   tls: 'CCSNAP_ARRAY_TLS',
   hasClones: 'CCSNAP_ARRAY_HAS_CLONES',
-  newerSnapshots: 'CCSNAP_ARRAY_NEWER_SNAPSHOTS',
+  /** The same refusal as ccsnap's own plan-time check: one code for "a rollback would destroy newer snapshots". */
+  newerSnapshots: 'CCSNAP_NEWER_SNAPSHOTS',
   snapshotExists: 'CCSNAP_ARRAY_SNAPSHOT_EXISTS',
   snapshotNotFound: 'CCSNAP_ARRAY_SNAPSHOT_NOT_FOUND',
   createUnknown: 'CCSNAP_ARRAY_CREATE_UNKNOWN',

@@ -22,8 +22,6 @@ export const ARRAY_CODES = {
     "Set the array's cacert to the CA that signed its certificate."),
   CCSNAP_ARRAY_HAS_CLONES: error('A snapshot has clones, so the array cannot delete or roll past it; nothing was changed.',
     'Delete or promote the clones on the array first.'),
-  CCSNAP_ARRAY_NEWER_SNAPSHOTS: error('The array refused a rollback because newer snapshots exist; details.newer lists them.',
-    'Delete the newer snapshots, or accept their loss with --discard-newer.'),
   CCSNAP_ARRAY_SNAPSHOT_EXISTS: error('The array already has a snapshot of that name.',
     'Run the command again (a new set gets a new name).'),
   CCSNAP_ARRAY_SNAPSHOT_NOT_FOUND: error('The array has no snapshot (or dataset) of that name.',

@@ -4,7 +4,7 @@ import { error, usage } from './types.js';
  * Codes of every command. Three words for "it stopped" are three different facts:
  * ABORTED is one call ending because its caller's AbortSignal fired; INTERRUPTED is a whole operation
  * stopped from outside (SIGINT/SIGTERM, its caller's signal, or ccsnap dying) and is what the journal and
- * the CLI report; CANCELLED is the user answering "no" at a confirmation prompt (nothing was started).
+ * the CLI report; DECLINED is the user answering "no" at a confirmation prompt (nothing was started).
  */
 export const GENERAL_CODES = {
   CCSNAP_INTERNAL: error('An unexpected failure: a bug in ccsnap, or an error without a code of its own.',
@@ -15,7 +15,7 @@ export const GENERAL_CODES = {
     'Nothing to fix when you aborted it; otherwise give the caller a longer deadline.'),
   CCSNAP_INTERRUPTED: error('An operation was stopped before its end: by SIGINT/SIGTERM (the CLI then exits 130/143), by its caller, or because ccsnap died (recorded by `ccsnap recover`).',
     'Run `ccsnap recover` if ccsnap died; check the set with `ccsnap list` / `ccsnap show`, then run the command again.'),
-  CCSNAP_CANCELLED: error('The user answered "no" at the confirmation prompt; nothing was changed.',
+  CCSNAP_DECLINED: error('The user answered "no" at the confirmation prompt; nothing was changed.',
     'Nothing to fix; answer "yes" (or pass --yes) to go ahead.'),
   CCSNAP_CONFIRM_REQUIRED: usage('A destructive command needs a confirmation but there is no terminal to ask and no --yes.',
     'Pass --yes, or run it from a terminal.'),
