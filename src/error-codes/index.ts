@@ -11,12 +11,26 @@ export type { ErrorCodeGroup, ErrorCodeInfo, ErrorKind } from './types.js';
 
 /** The catalogue by section, in the order of docs/errors.md (generated from it: `npm run docs:errors`). */
 export const ERROR_CODE_GROUPS = [
-  { title: 'General', codes: GENERAL_CODES },
+  {
+    title: 'General',
+    about:
+      'Three codes say that something stopped, and they are three different facts. `CCSNAP_ABORTED`: one call ended because ' +
+      "its caller's AbortSignal fired. `CCSNAP_INTERRUPTED`: a whole operation was stopped from outside (SIGINT/SIGTERM, its " +
+      'caller, or ccsnap dying); the journal and the CLI report this one. `CCSNAP_DECLINED`: the user answered "no" when asked ' +
+      'to confirm; nothing was started.',
+    codes: GENERAL_CODES,
+  },
   { title: 'Settings', codes: CONFIG_CODES },
   { title: 'OpenStack', codes: OPENSTACK_CODES },
   { title: 'Array (ElastiCenter)', codes: ARRAY_CODES },
   { title: 'Hypervisor (libvirt)', codes: HYPERVISOR_CODES },
-  { title: 'Operations (create, rollback, delete, recover)', codes: OPERATION_CODES },
+  {
+    title: 'Operations (create, rollback, delete, recover)',
+    about:
+      '`CCSNAP_NEWER_SNAPSHOTS` is raised both by the rollback plan and when the array itself refuses a rollback for the same ' +
+      'reason; `details.newer` lists the snapshots in both cases.',
+    codes: OPERATION_CODES,
+  },
   { title: 'Sandbox', codes: SANDBOX_CODES },
 ] as const satisfies readonly ErrorCodeGroup[];
 

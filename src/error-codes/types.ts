@@ -13,6 +13,8 @@ export interface ErrorCodeInfo {
 /** A titled part of the catalogue (one section of docs/errors.md). */
 export interface ErrorCodeGroup {
   readonly title: string;
+  /** A paragraph above the section's table. */
+  readonly about?: string;
   readonly codes: Readonly<Record<`CCSNAP_${string}`, ErrorCodeInfo>>;
 }
 
