@@ -8,6 +8,12 @@ import { exitStatusOf, type CcsnapErrorCode } from './error-codes/index.js';
 export type { CcsnapErrorCode } from './error-codes/index.js';
 export type ErrorDetails = Record<string, unknown>;
 
+/** An error as results and records carry it: a catalogued code and its one-line message. */
+export interface CodedError {
+  code: CcsnapErrorCode;
+  message: string;
+}
+
 export class CcsnapError extends Error {
   readonly code: CcsnapErrorCode;
   readonly details: ErrorDetails;
