@@ -1,22 +1,31 @@
 /**
- * Every error ccsnap raises carries a stable `code` (like undici's UND_ERR_*),
+ * Every error ccsnap raises carries a stable `code` from the catalogue in error-codes/ (docs/errors.md),
  * a one-line message fit for an operator, and the facts a user needs in `details`.
  * Messages and details must never contain secrets (passwords, tokens, API keys).
  */
+import { exitStatusOf, type CcsnapErrorCode } from './error-codes/index.js';
+
+export type { CcsnapErrorCode } from './error-codes/index.js';
 export type ErrorDetails = Record<string, unknown>;
 
+/** An error as results and records carry it: a catalogued code and its one-line message. */
+export interface CodedError {
+  code: CcsnapErrorCode;
+  message: string;
+}
+
 export class CcsnapError extends Error {
-  readonly code: string;
+  readonly code: CcsnapErrorCode;
   readonly details: ErrorDetails;
-  /** Process exit status the CLI uses for this error (1 = error, 2 = usage). */
+  /** Process exit status the CLI uses for this error (1 = error, 2 = usage); the catalogue's by default. */
   readonly exitCode: number;
 
-  constructor(code: string, message: string, opts: { details?: ErrorDetails; cause?: unknown; exitCode?: number } = {}) {
+  constructor(code: CcsnapErrorCode, message: string, opts: { details?: ErrorDetails; cause?: unknown; exitCode?: number } = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'CcsnapError';
     this.code = code;
     this.details = opts.details ?? {};
-    this.exitCode = opts.exitCode ?? 1;
+    this.exitCode = opts.exitCode ?? exitStatusOf(code);
   }
 }
 
@@ -39,7 +48,7 @@ export function isAbortError(err: unknown): boolean {
 }
 
 /** Wraps an unknown thrown value into a CcsnapError, keeping existing ones untouched. */
-export function toCcsnapError(err: unknown, code = 'CCSNAP_INTERNAL'): CcsnapError {
+export function toCcsnapError(err: unknown, code: CcsnapErrorCode = 'CCSNAP_INTERNAL'): CcsnapError {
   if (err instanceof CcsnapError) return err;
   if (isAbortError(err)) return new CcsnapError('CCSNAP_ABORTED', 'operation aborted', { cause: err });
   const message = err instanceof Error ? err.message : String(err);

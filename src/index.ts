@@ -5,6 +5,7 @@
  *   const [outcome] = await createSnapshots(rt, { instances: ['web-1'], label: 'nightly' });
  */
 export { CcsnapError, UsageError, isCcsnapError } from './errors.js';
+export { ERROR_CODES, isErrorCode, type CcsnapErrorCode, type ErrorCodeInfo } from './error-codes/index.js';
 export { Runtime, type RuntimeOptions } from './runtime.js';
 export { loadSettings, findConfigFile, type CcsnapSettings } from './config.js';
 export { createSnapshots, type CreateRequest, type CreateOutcome } from './ops/create.js';

@@ -1,8 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
-import { CcsnapError } from '../errors.js';
+import { CcsnapError, type CcsnapErrorCode } from '../errors.js';
 
 /** Reads a key-bearing file; returns its text and whether group/other can read it. */
-export async function readSecretFile(path: string, code: string, what: string, array: string): Promise<{ text: string; exposedMode?: string }> {
+export async function readSecretFile(path: string, code: CcsnapErrorCode, what: string, array: string): Promise<{ text: string; exposedMode?: string }> {
   try {
     const [text, info] = await Promise.all([readFile(path, 'utf8'), stat(path)]);
     const exposed = (info.mode & 0o044) !== 0;

@@ -1,4 +1,4 @@
-import { CcsnapError } from '../errors.js';
+import { CcsnapError, type CcsnapErrorCode } from '../errors.js';
 import { parseDuration } from '../util/time.js';
 import { DEFAULT_ARRAY_TIMEOUT_MS } from './client.js';
 import { apiKeyFromCurlData, readSecretFile, urlFromCurlConfig } from './config-files.js';
@@ -18,7 +18,7 @@ export interface ArrayConfig {
 }
 
 export interface ArrayConfigWarning {
-  code: string;
+  code: CcsnapErrorCode;
   array: string;
   message: string;
 }
@@ -48,7 +48,7 @@ async function loadOne(entry: unknown, index: number, env: Record<string, string
   if (!isObject(entry)) throw configError('CCSNAP_ARRAY_CONFIG', `arrays[${index}]`, 'each array must be a mapping');
   const name = typeof entry.name === 'string' && /^[A-Za-z0-9_.-]+$/.test(entry.name) ? entry.name : undefined;
   if (!name) throw configError('CCSNAP_ARRAY_CONFIG', `arrays[${index}]`, 'name is required (letters, digits, _ . -)');
-  const warn = (code: string, message: string): void => void warnings.push({ code, array: name, message });
+  const warn = (code: CcsnapErrorCode, message: string): void => void warnings.push({ code, array: name, message });
   if ('api_key' in entry || 'apiKey' in entry) throw configError('CCSNAP_ARRAY_CONFIG_KEY', name, 'inline API keys are not accepted; use api_key_file or api_key_env');
   for (const key of Object.keys(entry)) if (!KNOWN_KEYS.has(key)) warn('CCSNAP_ARRAY_CONFIG_UNKNOWN_KEY', `array ${name}: unknown setting "${key}" ignored`);
   const url = checkUrl(name, await readUrl(name, entry), warn);
@@ -81,7 +81,7 @@ async function readUrl(name: string, entry: Record<string, unknown>): Promise<st
   throw configError('CCSNAP_ARRAY_CONFIG_URL', name, 'url (or curl_config) is required');
 }
 
-function checkUrl(name: string, text: string, warn: (code: string, message: string) => void): string {
+function checkUrl(name: string, text: string, warn: (code: CcsnapErrorCode, message: string) => void): string {
   let url: URL;
   try {
     url = new URL(text);
@@ -99,7 +99,7 @@ function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '[::1]' || host.startsWith('127.');
 }
 
-async function readApiKey(name: string, entry: Record<string, unknown>, env: Record<string, string | undefined>, warn: (code: string, message: string) => void): Promise<string> {
+async function readApiKey(name: string, entry: Record<string, unknown>, env: Record<string, string | undefined>, warn: (code: CcsnapErrorCode, message: string) => void): Promise<string> {
   const sources = ['api_key_file', 'api_key_env', 'curl_key_file'].filter((k) => entry[k] !== undefined);
   if (sources.length !== 1) throw configError('CCSNAP_ARRAY_CONFIG_KEY', name, sources.length === 0 ? 'one of api_key_file, api_key_env, curl_key_file is required' : `give only one of ${sources.join(', ')}`);
   const source = sources[0]!;
@@ -137,6 +137,6 @@ function readTimeout(name: string, value: unknown): number {
   }
 }
 
-function configError(code: string, array: string, why: string): CcsnapError {
+function configError(code: CcsnapErrorCode, array: string, why: string): CcsnapError {
   return new CcsnapError(code, `ccsnap config, array ${array}: ${why}`, { details: { array } });
 }

@@ -1,4 +1,4 @@
-import { CcsnapError } from '../errors.js';
+import { CcsnapError, type CcsnapErrorCode } from '../errors.js';
 
 /** Stable error codes raised by the ElastiCenter client. */
 export const ARRAY_ERROR_CODES = {
@@ -12,14 +12,17 @@ export const ARRAY_ERROR_CODES = {
   connectionReset: 'CCSNAP_ARRAY_CONNECTION_RESET',
   tls: 'CCSNAP_ARRAY_TLS',
   hasClones: 'CCSNAP_ARRAY_HAS_CLONES',
-  newerSnapshots: 'CCSNAP_ARRAY_NEWER_SNAPSHOTS',
+  /** The same refusal as ccsnap's own plan-time check: one code for "a rollback would destroy newer snapshots". */
+  newerSnapshots: 'CCSNAP_NEWER_SNAPSHOTS',
   snapshotExists: 'CCSNAP_ARRAY_SNAPSHOT_EXISTS',
   snapshotNotFound: 'CCSNAP_ARRAY_SNAPSHOT_NOT_FOUND',
   createUnknown: 'CCSNAP_ARRAY_CREATE_UNKNOWN',
   badName: 'CCSNAP_ARRAY_BAD_NAME',
   fsNotFound: 'CCSNAP_ARRAY_FS_NOT_FOUND',
   fsAmbiguous: 'CCSNAP_ARRAY_FS_AMBIGUOUS',
-} as const;
+} as const satisfies Record<string, CcsnapErrorCode>;
+
+export type ArrayErrorCode = (typeof ARRAY_ERROR_CODES)[keyof typeof ARRAY_ERROR_CODES];
 
 export interface ArrayErrorFacts {
   command: string;
@@ -47,14 +50,14 @@ export function classifyArrayError(facts: ArrayErrorFacts): CcsnapError {
   return new CcsnapError(codeFromStatus(code), message, { details });
 }
 
-function codeFromStatus(code: number): string {
+function codeFromStatus(code: number): ArrayErrorCode {
   if (code === 401) return ARRAY_ERROR_CODES.auth;
   if (code === 431) return ARRAY_ERROR_CODES.param;
   if (code === 432) return ARRAY_ERROR_CODES.unknownCommand;
   return ARRAY_ERROR_CODES.internal;
 }
 
-function codeFromText(text: string): string | undefined {
+function codeFromText(text: string): ArrayErrorCode | undefined {
   if (/has a clone/i.test(text)) return ARRAY_ERROR_CODES.hasClones;
   if (/more recent snapshots/i.test(text)) return ARRAY_ERROR_CODES.newerSnapshots;
   if (/could not find any snapshots to destroy/i.test(text)) return ARRAY_ERROR_CODES.snapshotNotFound;

@@ -1,4 +1,4 @@
-import { CcsnapError, isAbortError, toCcsnapError } from '../errors.js';
+import { CcsnapError, isAbortError, toCcsnapError, type CodedError } from '../errors.js';
 import {
   finishOperation, finishSet, insertOperation, insertSet, markFreezeSent, markThawConfirmed, setOperationState, updateMember,
   type Consistency, type Db, type StepTiming,
@@ -54,7 +54,7 @@ export interface CreateResult {
   members: MemberOutcome[];
   steps: StepTiming[];
   thaw?: ThawOutcome;
-  error?: { code: string; message: string };
+  error?: CodedError;
 }
 
 /**
@@ -203,7 +203,7 @@ function failedFreeze(plan: CreatePlan, deps: CreateDeps, opId: string, clock: S
   const interrupted = deps.signal?.aborted ?? false;
   if (plan.freeze.policy === 'required' || w.freezeTimedOut || interrupted) {
     const cause = toCcsnapError(w.freezeError);
-    const error = interrupted
+    const error: CodedError = interrupted
       ? { code: 'CCSNAP_INTERRUPTED', message: `interrupted while freezing ${plan.instance.name}; nothing was snapshotted` }
       : w.freezeTimedOut
         ? { code: 'CCSNAP_FREEZE_WINDOW_EXCEEDED', message: `the freeze of ${plan.instance.name} (${plan.instance.domain}) did not answer within the ${plan.maxFreezeMs / 1000} s freeze window; nothing was snapshotted` }
@@ -266,7 +266,7 @@ async function finishCreate(plan: CreatePlan, deps: CreateDeps, opId: string, cl
       : { state: 'done', result: { setId: plan.setId } });
     return baseResult(plan, opId, clock, { state: 'complete', consistency: w.consistency, reason: w.reason, ...thawFacts, members, ...(thawError ? { error: thawError } : {}) });
   }
-  const error = lateAfterWatchdog && failures.length === 0
+  const error: CodedError = lateAfterWatchdog && failures.length === 0
     ? { code: 'CCSNAP_FREEZE_WINDOW_EXCEEDED', message: `the watchdog thawed ${plan.instance.domain} at the end of the ${plan.maxFreezeMs / 1000} s freeze window before every snapshot had answered; set discarded` }
     : describeFailure(plan, failures, w.thaw, deps.signal?.aborted ?? false);
   // All-or-nothing: remove whatever this set created (including creates whose answer was lost).
@@ -277,7 +277,7 @@ async function finishCreate(plan: CreatePlan, deps: CreateDeps, opId: string, cl
   return baseResult(plan, opId, clock, { state: 'failed', consistency: null, reason: error.message, ...thawFacts, members, error });
 }
 
-function describeUnconfirmed(plan: CreatePlan, thaw: ThawOutcome, outcome: string): { code: string; message: string } {
+function describeUnconfirmed(plan: CreatePlan, thaw: ThawOutcome, outcome: string): CodedError {
   const last = thaw.errors.at(-1);
   return {
     code: 'CCSNAP_THAW_UNCONFIRMED',
@@ -285,9 +285,9 @@ function describeUnconfirmed(plan: CreatePlan, thaw: ThawOutcome, outcome: strin
   };
 }
 
-function describeFailure(plan: CreatePlan, failures: Array<{ member: PlannedMember; err: unknown }>, thaw: ThawOutcome | undefined, interrupted = false): { code: string; message: string } {
+function describeFailure(plan: CreatePlan, failures: Array<{ member: PlannedMember; err: unknown }>, thaw: ThawOutcome | undefined, interrupted = false): CodedError {
   const first = failures[0]!;
-  const base = interrupted
+  const base: CodedError = interrupted
     ? { code: 'CCSNAP_INTERRUPTED', message: 'interrupted inside the freeze window; guest thawed, set discarded' }
     : isAbortError(first.err) || (first.err as { code?: string }).code === 'CCSNAP_ABORTED' || (first.err as { code?: string }).code === 'CCSNAP_ARRAY_TIMEOUT'
       ? { code: 'CCSNAP_FREEZE_WINDOW_EXCEEDED', message: `array did not answer within the ${plan.maxFreezeMs / 1000} s freeze window; guest thawed, set discarded` }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CcsnapError, toCcsnapError } from '../errors.js';
+import { CcsnapError, toCcsnapError, type CodedError } from '../errors.js';
 import {
   acquireLock, finishOperation, insertOperation, listSteps, markSnapshotGone, recordStep, releaseLock, setOperationState,
   type Db, type StepTiming,
@@ -35,7 +35,7 @@ export interface RollbackResult {
   volumes: Array<{ volumeId: string; target: string; state: VolumeRollbackState; discarded: string[]; error?: string }>;
   safetySet?: OfflineSetResult;
   steps: StepTiming[];
-  error?: { code: string; message: string };
+  error?: CodedError;
 }
 
 /** Runs a rollback plan; on a failure half-way it stops, leaves the instance stopped, and keeps the lock for `recover`. */
@@ -114,7 +114,7 @@ async function runRollback(plan: RollbackPlan, deps: RollbackDeps, opId: string,
   } catch (err) {
     const cause = toCcsnapError(err);
     const anyRolled = [...states.values()].some((s) => s.state === 'rolled-back');
-    const error = {
+    const error: CodedError = {
       code: anyRolled || [...states.values()].some((s) => s.state === 'failed') ? 'CCSNAP_ROLLBACK_INCOMPLETE' : cause.code,
       message: `rollback of ${plan.instance.name} to set ${plan.setId} stopped: ${cause.message}; the instance is left stopped, run "ccsnap recover" to finish`,
     };
@@ -148,7 +148,7 @@ async function stopInstance(plan: RollbackPlan, deps: RollbackDeps, step: <T>(na
   }
 }
 
-function result(plan: RollbackPlan, opId: string, states: Map<string, { state: VolumeRollbackState; error?: string }>, steps: StepTiming[], state: 'done' | 'failed', instanceLeft: 'ACTIVE' | 'SHUTOFF', safetySet?: OfflineSetResult, error?: { code: string; message: string }): RollbackResult {
+function result(plan: RollbackPlan, opId: string, states: Map<string, { state: VolumeRollbackState; error?: string }>, steps: StepTiming[], state: 'done' | 'failed', instanceLeft: 'ACTIVE' | 'SHUTOFF', safetySet?: OfflineSetResult, error?: CodedError): RollbackResult {
   return {
     opId, setId: plan.setId, instanceId: plan.instance.id, instanceName: plan.instance.name, state, instanceLeft,
     volumes: plan.volumes.map((v) => ({

@@ -1,4 +1,4 @@
-import { CcsnapError } from '../errors.js';
+import { CcsnapError, type CcsnapErrorCode } from '../errors.js';
 import { formatSnapshotName } from './names.js';
 import type { InstanceInfo, VolumeInfo } from './ports.js';
 
@@ -10,7 +10,7 @@ export interface CreateFacts {
   volumes: VolumeInfo[];
   uri: string;
   /** Result of the agent ping pre-check (undefined = not checked). */
-  agent?: { ok: true } | { ok: false; code: string; message: string };
+  agent?: { ok: true } | { ok: false; code: CcsnapErrorCode; message: string };
   /** guest-fsfreeze-status before we start. */
   freezeStatus?: 'frozen' | 'thawed' | 'unknown';
   /** Another ccsnap operation holding the instance. */
@@ -119,7 +119,7 @@ function decideFreeze(facts: CreateFacts, policy: FreezePolicy): CreatePlan['fre
   return { policy, willFreeze: false, reason: `guest cannot be frozen: ${problem.message}` };
 }
 
-function freezeProblem(facts: CreateFacts): { code: string; message: string } | undefined {
+function freezeProblem(facts: CreateFacts): { code: CcsnapErrorCode; message: string } | undefined {
   if (facts.agent && !facts.agent.ok) return { code: facts.agent.code, message: facts.agent.message };
   if (facts.freezeStatus === 'frozen') return { code: 'CCSNAP_HV_ALREADY_FROZEN', message: 'the guest is already frozen by someone else' };
   return undefined;

@@ -1,4 +1,4 @@
-import { toCcsnapError } from '../errors.js';
+import { toCcsnapError, type CodedError } from '../errors.js';
 import { sleep } from '../util/abort.js';
 import { withDeadline } from '../util/deadline.js';
 import type { HypervisorPort } from './ports.js';
@@ -25,7 +25,7 @@ export interface ThawOutcome {
   thawSentAt: number | null;
   /** What the agent said it thawed in that call. */
   thawedFilesystems: number;
-  errors: Array<{ code: string; message: string }>;
+  errors: Array<CodedError>;
 }
 
 export interface GuardOptions {

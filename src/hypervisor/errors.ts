@@ -1,4 +1,4 @@
-import { CcsnapError } from '../errors.js';
+import { CcsnapError, type CcsnapErrorCode } from '../errors.js';
 import type { VirshResult } from './types.js';
 import { redactUri } from './uri.js';
 
@@ -22,7 +22,7 @@ export interface VirshCallFacts {
 }
 
 interface Rule {
-  code: string;
+  code: CcsnapErrorCode;
   test: RegExp;
   message: string;
 }

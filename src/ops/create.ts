@@ -2,7 +2,7 @@ import { applyCreate, type CreateResult } from '../engine/apply-create.js';
 import type { InstanceSnapshots } from '../engine/catalog.js';
 import { newSetId } from '../engine/names.js';
 import { planCreate, type CreateFacts, type CreatePlan, type FreezePolicy } from '../engine/plan-create.js';
-import { toCcsnapError } from '../errors.js';
+import { toCcsnapError, type CodedError } from '../errors.js';
 import { readLock, withInstanceLock } from '../journal/index.js';
 import type { Runtime } from '../runtime.js';
 import type { HypervisorPort } from '../engine/ports.js';
@@ -29,7 +29,7 @@ export type CreateOutcome =
   | { instance: string; kind: 'result'; result: CreateResult }
   | { instance: string; kind: 'plan'; plan: CreatePlan }
   /** `instanceId` is set when the instance was found (the failure came after the lookup). */
-  | { instance: string; instanceId?: string; kind: 'error'; error: { code: string; message: string } };
+  | { instance: string; instanceId?: string; kind: 'error'; error: CodedError };
 
 /** Plans and takes snapshot sets for one or many instances, bounded globally and per compute host. */
 export async function createSnapshots(rt: Runtime, req: CreateRequest): Promise<CreateOutcome[]> {
@@ -56,7 +56,7 @@ export async function createSnapshots(rt: Runtime, req: CreateRequest): Promise<
 interface Target {
   ref: string;
   entry?: InstanceSnapshots;
-  error?: { code: string; message: string };
+  error?: CodedError;
 }
 
 function chooseTargets(all: InstanceSnapshots[], req: CreateRequest): Target[] {

@@ -33,7 +33,7 @@ export async function deleteSnapshots(rt: Runtime, req: DeleteRequest): Promise<
   // Deleting only what is already gone changes nothing on the array: no confirmation needed.
   if (!req.yes && plan.deletions.some((d) => d.onArray)) {
     if (!req.confirm) throw new CcsnapError('CCSNAP_CONFIRM_REQUIRED', `deleting ${plan.deletions.length} snapshot(s) of ${entry.instance.name} needs --yes (or a terminal to confirm)`, { exitCode: 2 });
-    if (!(await req.confirm(plan))) throw new CcsnapError('CCSNAP_CANCELLED', 'cancelled; nothing was deleted');
+    if (!(await req.confirm(plan))) throw new CcsnapError('CCSNAP_DECLINED', 'cancelled; nothing was deleted');
   }
   const result = await applyDelete(plan, { db: rt.db(), array: (n) => rt.array(n), timeouts: { arrayMs: 60_000 } });
   return { plan, result };

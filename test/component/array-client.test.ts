@@ -111,7 +111,7 @@ describe('ElastiCenter client against the sandbox array', () => {
     const [s1, s2, s3] = await client.listStorageSnapshots({ fsId });
     await expect(client.rollbackToSnapshot({ fsId, path: s3!.path })).resolves.toBeUndefined();
     const err = await failure(client.rollbackToSnapshot({ fsId, path: s1!.path }));
-    expect(err.code).toBe('CCSNAP_ARRAY_NEWER_SNAPSHOTS');
+    expect(err.code).toBe('CCSNAP_NEWER_SNAPSHOTS');
     expect(err.details.newer).toEqual([s2!.path, s3!.path]);
     const missing = await failure(client.rollbackToSnapshot({ fsId, path: `${s1!.path}x` }));
     expect(missing.code).toBe('CCSNAP_ARRAY_SNAPSHOT_NOT_FOUND');

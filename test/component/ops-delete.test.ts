@@ -49,7 +49,7 @@ describe('deleteSnapshots', () => {
     await expect(deleteSnapshots(env.rt, {
       instance: 'web-1', refs: [setId],
       confirm: async (plan) => { asked.push(plan.deletions.map((d) => d.name)); return false; },
-    })).rejects.toMatchObject({ code: 'CCSNAP_CANCELLED', message: expect.stringContaining('nothing was deleted') });
+    })).rejects.toMatchObject({ code: 'CCSNAP_DECLINED', message: expect.stringContaining('nothing was deleted') });
     expect(asked).toHaveLength(1);
     expect(asked[0]).toEqual(getSet(env.rt.db(), setId)!.members.map((m) => m.snapshotName));
     expect(env.sandbox.ctx.transcript.list(seq).filter((e) => e.command === 'deleteSnapshot')).toEqual([]);

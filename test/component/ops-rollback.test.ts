@@ -41,7 +41,7 @@ describe('rollbackInstance on a destroy-newer array', () => {
     const seq = env.sandbox.ctx.transcript.lastSeq();
     let asked = 0;
     await expect(rollbackInstance(env.rt, { instance: 'web-1', set: sets[0]!, discardNewer: true, confirm: async () => { asked++; return false; } }))
-      .rejects.toMatchObject({ code: 'CCSNAP_CANCELLED' });
+      .rejects.toMatchObject({ code: 'CCSNAP_DECLINED' });
     expect(asked).toBe(1);
     expect(actions(seq)).toEqual([]);
     expect(snapshotNames()).toEqual(before);

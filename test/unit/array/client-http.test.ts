@@ -107,7 +107,7 @@ describe('error answers', () => {
     const text = "cannot rollback to 'P/AT/fs@a': more recent snapshots or bookmarks exist\nuse '-r' to force deletion of the following snapshots and bookmarks:\nP/AT/fs@b\nP/AT/fs@c";
     script = (_q, _req, res) => send(res, 530, JSON.stringify({ rollbacktoshotresponse: { uuidList: [], errorcode: 530, errortext: text, licensetype: 'trial' } }));
     const err = await failure(client.rollbackToSnapshot({ fsId: 'f', path: 'P/AT/fs@a' }));
-    expect(err.code).toBe('CCSNAP_ARRAY_NEWER_SNAPSHOTS');
+    expect(err.code).toBe('CCSNAP_NEWER_SNAPSHOTS');
     expect(err.details.newer).toEqual(['P/AT/fs@b', 'P/AT/fs@c']);
     expect(err.message).not.toContain('\n');
   });

@@ -76,11 +76,11 @@ describe('redaction', () => {
 describe('renderError', () => {
   it('renders one line with the code and the exit code of the error', () => {
     expect(renderError(new UsageError('bad'), false)).toEqual({ text: 'ccsnap: error: bad [CCSNAP_USAGE]\n', exitCode: 2 });
-    expect(renderError(new CcsnapError('CCSNAP_X', 'multi\nline'), false)).toEqual({ text: 'ccsnap: error: multi line [CCSNAP_X]\n', exitCode: 1 });
+    expect(renderError(new CcsnapError('CCSNAP_INTERNAL', 'multi\nline'), false)).toEqual({ text: 'ccsnap: error: multi line [CCSNAP_INTERNAL]\n', exitCode: 1 });
     expect(renderError('a string', false)).toEqual({ text: 'ccsnap: error: a string [CCSNAP_INTERNAL]\n', exitCode: 1 });
   });
   it('adds details and stacks of the error and its causes with debug', () => {
-    const err = new CcsnapError('CCSNAP_X', 'outer', { details: { volume: 'v1' }, cause: new Error('inner') });
+    const err = new CcsnapError('CCSNAP_INTERNAL', 'outer', { details: { volume: 'v1' }, cause: new Error('inner') });
     const { text } = renderError(err, true);
     expect(text).toContain('details: {"volume":"v1"}\n');
     expect(text).toContain('CcsnapError: outer\n');
