@@ -21,10 +21,6 @@ export function newSetId(): string {
   return randomBytes(6).toString('hex');
 }
 
-export function isSetId(text: string): boolean {
-  return /^[0-9a-f]{12}$/.test(text);
-}
-
 export function sanitizeLabel(label: string): string {
   return label.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 32);
 }

@@ -66,11 +66,6 @@ export function recordStep(db: Db, opId: string, step: StepTiming): void {
     .run(opId, seq, step.name, step.status, step.startedAt, step.durationMs, step.detail ? JSON.stringify(step.detail) : null);
 }
 
-export function getOperation(db: Db, id: string): OperationRecord | undefined {
-  const row = db.prepare('SELECT * FROM operations WHERE id = ?').get(id) as OperationRow | undefined;
-  return row && toOperation(row);
-}
-
 export function listUnfinishedOperations(db: Db): OperationRecord[] {
   const rows = db.prepare('SELECT * FROM operations WHERE finished_at IS NULL ORDER BY started_at').all() as OperationRow[];
   return rows.map(toOperation);

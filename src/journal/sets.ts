@@ -40,10 +40,6 @@ export function finishSet(db: Db, setId: string, outcome: { state: SetState; con
       outcome.steps ? JSON.stringify(outcome.steps) : null, setId);
 }
 
-export function setSetState(db: Db, setId: string, state: SetState): void {
-  db.prepare('UPDATE sets SET state = ? WHERE id = ?').run(state, setId);
-}
-
 export function getSet(db: Db, setId: string): SetRecord | undefined {
   const row = db.prepare('SELECT * FROM sets WHERE id = ?').get(setId) as SetRow | undefined;
   return row && toSet(row, membersOf(db, row.id));

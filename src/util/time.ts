@@ -15,7 +15,3 @@ export function parseDuration(text: string): number {
   return value * factor[unit]!;
 }
 
-/** Rounds a duration to whole milliseconds for reporting. */
-export function roundMs(ms: number): number {
-  return Math.round(ms * 1000) / 1000;
-}
