@@ -4,7 +4,7 @@ import type { ComputePort, HypervisorPort, RollbackSemantics } from './engine/po
 import { Watchdog } from './engine/watchdog.js';
 import { CcsnapError } from './errors.js';
 import { createHypervisorPool, type HypervisorConfig, type HypervisorPool } from './hypervisor/index.js';
-import { openJournal, type Db } from './journal/index.js';
+import { openJournal, type Journal } from './journal/index.js';
 import {
   createSession, getServerById, startServer, stopServer, waitForServerStatus,
   type CloudConfig, type RequestLogHook, type Session,
@@ -28,7 +28,7 @@ export class Runtime {
   private sessionPromise: Promise<Session> | undefined;
   private readonly arrayClients = new Map<string, ElastiCenterClient>();
   private pool: HypervisorPool | undefined;
-  private database: Db | undefined;
+  private openedJournal: Journal | undefined;
   private dog: Watchdog | undefined;
 
   constructor(readonly options: RuntimeOptions) {}
@@ -90,9 +90,9 @@ export class Runtime {
     return this.hypervisors().forHost(host ?? '');
   }
 
-  db(): Db {
-    this.database ??= openJournal(this.options.journalPath);
-    return this.database;
+  journal(): Journal {
+    this.openedJournal ??= openJournal(this.options.journalPath);
+    return this.openedJournal;
   }
 
   watchdog(): Watchdog {
@@ -120,6 +120,6 @@ export class Runtime {
       ...[...this.arrayClients.values()].map((c) => c.close()),
       this.sessionPromise?.then((s) => s.close()),
     ]);
-    this.database?.close();
+    this.openedJournal?.close();
   }
 }

@@ -1,5 +1,5 @@
 import { parseSnapshotName } from '../../dist/engine/names.js';
-import { finishSet, insertSet, openJournal, updateMember } from '../../dist/journal/index.js';
+import { SqliteJournal } from '../../dist/journal/sqlite/journal.js';
 import { buildScaledState } from '../../dist/sandbox/scale.js';
 
 /**
@@ -26,17 +26,18 @@ export function writeMatchingJournal(path, spec, arrayName = 'sandbox') {
     }
     set.members.push({ volumeId: volume.id, arrayName, fsId: fs.id, snapshotName: snap.name, path: `${fs.pool}/OPENSTACK_ACCOPENSTACK_VSM/${fs.name}@${snap.name}` });
   }
-  const db = openJournal(path);
+  // One transaction for the whole fixture (a SQLite-only batch; the journal port itself has none).
+  const journal = SqliteJournal.open(path);
   try {
-    db.transaction(() => {
+    journal.batch(() => {
       for (const set of sets.values()) {
-        insertSet(db, set);
-        for (const m of set.members) updateMember(db, set.id, m.volumeId, { state: 'created', path: m.path });
-        finishSet(db, set.id, { state: 'complete', consistency: 'filesystem-consistent', frozenMs: 3 });
+        journal.insertSet(set);
+        for (const m of set.members) journal.updateMember(set.id, m.volumeId, { state: 'created', path: m.path });
+        journal.finishSet(set.id, { state: 'complete', consistency: 'filesystem-consistent', frozenMs: 3 });
       }
-    })();
+    });
   } finally {
-    db.close();
+    journal.close();
   }
   return sets.size;
 }

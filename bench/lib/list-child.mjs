@@ -4,7 +4,6 @@
 // (opCpuMs: CPU of this process during the operation; cpuUserMs: user CPU of the whole process).
 // wallMs covers the operation only (after module loading; a fresh Runtime, so it includes Keystone auth).
 import { catalogSnapshots, entryStatus } from '../../dist/engine/catalog.js';
-import { listSets } from '../../dist/journal/index.js';
 import { listSnapshots } from '../../dist/ops/list.js';
 import { gatherInventory } from '../../dist/ops/inventory.js';
 import { fetchSnapshotsByFs } from '../../dist/ops/snapshots.js';
@@ -69,7 +68,7 @@ async function phasedList(runtime) {
   await time('auth', () => runtime.session());
   const inventory = await time('inventory', () => gatherInventory(runtime, {}));
   const byFs = await time('listStorageSnapshots', () => fetchSnapshotsByFs(runtime, inventory.instances));
-  const sets = await time('journal', () => listSets(runtime.db()));
+  const sets = await time('journal', () => runtime.journal().listSets());
   const entries = await time('catalogSnapshots', () => catalogSnapshots(inventory.instances, byFs, sets));
   const listed = await time('entryStatus', () => entries.map((e) => ({ ...e, status: entryStatus(e, entries) })));
   await time('sort', () => listed.sort((a, b) => a.instance.name.localeCompare(b.instance.name) || (b.created ?? '').localeCompare(a.created ?? '')));

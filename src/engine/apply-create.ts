@@ -1,8 +1,5 @@
 import { CcsnapError, isAbortError, toCcsnapError, type CodedError } from '../errors.js';
-import {
-  finishOperation, finishSet, insertOperation, insertSet, markFreezeSent, markThawConfirmed, setOperationState, updateMember,
-  type Consistency, type Db, type StepTiming,
-} from '../journal/index.js';
+import type { Consistency, Journal, StepTiming } from '../journal/index.js';
 import { deadlineAt, startDeadline, withDeadline, type Deadline } from '../util/deadline.js';
 import { nowMs } from '../util/time.js';
 import type { CreatePlan, PlannedMember } from './plan-create.js';
@@ -24,7 +21,7 @@ export interface WatchdogPort {
 }
 
 export interface CreateDeps {
-  db: Db;
+  journal: Journal;
   array(name: string): ArrayPort;
   hypervisor: HypervisorPort;
   /** Handed to the watchdog so it can reach the same hypervisor. */
@@ -65,12 +62,12 @@ export interface CreateResult {
  * failure (all-or-nothing).
  */
 export async function applyCreate(plan: CreatePlan, deps: CreateDeps, opId: string): Promise<CreateResult> {
-  const { db } = deps;
-  insertOperation(db, {
+  const { journal } = deps;
+  journal.insertOperation({
     id: opId, kind: 'create', instanceId: plan.instance.id, instanceName: plan.instance.name,
     host: plan.instance.host, uri: plan.uri, domain: plan.instance.domain, plan,
   });
-  insertSet(db, {
+  journal.insertSet({
     id: plan.setId, instanceId: plan.instance.id, instanceName: plan.instance.name, label: plan.label,
     createdAt: plan.createdAt, opId, members: plan.members,
   });
@@ -126,7 +123,7 @@ async function runCreate(plan: CreatePlan, deps: CreateDeps, opId: string): Prom
  */
 async function runFreezeWindow(plan: CreatePlan, deps: CreateDeps, opId: string, clock: StepClock): Promise<Window> {
   const domain = plan.instance.domain;
-  markFreezeSent(deps.db, opId, new Date());
+  deps.journal.markFreezeSent(opId, new Date());
   const freezeSentAt = Date.now();
   const w: Window = { frozen: false, freezeSentAt, frozenAt: 0, windowEnd: freezeSentAt, freezeTimedOut: false, settled: [] };
   const window: Deadline = deadlineAt(freezeSentAt + plan.maxFreezeMs, deps.signal, 'freeze window');
@@ -176,7 +173,7 @@ async function sealThaw(plan: CreatePlan, deps: CreateDeps, opId: string, clock:
       attempts: thaw.attempts, thawedFilesystems: thaw.thawedFilesystems, errors: thaw.errors.map((e) => `${e.message} [${e.code}]`),
     });
   }
-  setOperationState(deps.db, opId, 'thawed');
+  deps.journal.setOperationState(opId, 'thawed');
   let watchdogThaw: WatchdogThaw | undefined;
   if (!thaw || thaw.verified) {
     watchdogThaw = await clock.time('disarm-watchdog', () => deps.watchdog.disarm(opId)).catch(() => undefined);
@@ -184,7 +181,7 @@ async function sealThaw(plan: CreatePlan, deps: CreateDeps, opId: string, clock:
     await clock.time('hand-over-to-watchdog', () => deps.watchdog.guard(opId)).catch(() => undefined);
   }
   const thawedBy = whoThawed(w, thaw, watchdogThaw);
-  if (!thaw || thaw.verified) markThawConfirmed(deps.db, opId, thawedBy ?? 'ccsnap');
+  if (!thaw || thaw.verified) deps.journal.markThawConfirmed(opId, thawedBy ?? 'ccsnap');
   const thawedAt = thawedBy === 'ccsnap' ? thaw?.thawedAt : thawedBy === 'watchdog' ? watchdogThaw?.thawedAt : null;
   // The freeze took effect just before it answered, the thaw just before its call returned.
   const frozenMs = w.frozen && thawedAt ? round(thawedAt - w.frozenAt) : null;
@@ -209,8 +206,8 @@ function failedFreeze(plan: CreatePlan, deps: CreateDeps, opId: string, clock: S
         ? { code: 'CCSNAP_FREEZE_WINDOW_EXCEEDED', message: `the freeze of ${plan.instance.name} (${plan.instance.domain}) did not answer within the ${plan.maxFreezeMs / 1000} s freeze window; nothing was snapshotted` }
         : { code: 'CCSNAP_FREEZE_FAILED', message: `could not freeze ${plan.instance.name} (${plan.instance.domain}): ${cause.message} [${cause.code}]; nothing was snapshotted` };
     const withThaw = sealed.thaw && !sealed.thaw.verified ? describeUnconfirmed(plan, sealed.thaw, error.message) : error;
-    finishSet(deps.db, plan.setId, { state: 'failed', reason: withThaw.message, steps: clock.steps });
-    finishOperation(deps.db, opId, { state: 'failed', errorCode: withThaw.code, errorMessage: withThaw.message });
+    deps.journal.finishSet(plan.setId, { state: 'failed', reason: withThaw.message, steps: clock.steps });
+    deps.journal.finishOperation(opId, { state: 'failed', errorCode: withThaw.code, errorMessage: withThaw.message });
     return baseResult(plan, opId, clock, {
       state: 'failed', consistency: null, reason: withThaw.message, frozenMs: null, thawedBy: sealed.thaw?.thawedAt != null ? 'ccsnap' : null,
       members: plan.members.map((m) => memberOutcome(m, 'failed', null, 'not attempted')), ...(sealed.thaw ? { thaw: sealed.thaw } : {}), error: withThaw,
@@ -257,11 +254,11 @@ async function finishCreate(plan: CreatePlan, deps: CreateDeps, opId: string, cl
   if (failures.length === 0 && !lateAfterWatchdog) {
     const paths = await clock.time('lookup-paths', () => withDeadline(deps.timeouts.arrayMs, undefined, (signal) => findPaths(deps, plan.members, signal)));
     const members = plan.members.map((m) => memberOutcome(m, 'created', paths.get(m.volumeId) ?? null, null));
-    for (const m of members) updateMember(deps.db, plan.setId, m.volumeId, { state: 'created', path: m.path });
-    finishSet(deps.db, plan.setId, { state: 'complete', consistency: w.consistency, reason: w.reason, frozenMs: w.frozenMs, thawedBy: w.thawedBy, steps: clock.steps });
+    for (const m of members) deps.journal.updateMember(plan.setId, m.volumeId, { state: 'created', path: m.path });
+    deps.journal.finishSet(plan.setId, { state: 'complete', consistency: w.consistency, reason: w.reason, frozenMs: w.frozenMs, thawedBy: w.thawedBy, steps: clock.steps });
     // Every member was taken inside the window: the set is good even if the thaw could not be confirmed.
     const thawError = w.thaw && !w.thaw.verified ? describeUnconfirmed(plan, w.thaw, 'the set is complete') : undefined;
-    finishOperation(deps.db, opId, thawError
+    deps.journal.finishOperation(opId, thawError
       ? { state: 'failed', errorCode: thawError.code, errorMessage: thawError.message, result: { setId: plan.setId } }
       : { state: 'done', result: { setId: plan.setId } });
     return baseResult(plan, opId, clock, { state: 'complete', consistency: w.consistency, reason: w.reason, ...thawFacts, members, ...(thawError ? { error: thawError } : {}) });
@@ -271,9 +268,9 @@ async function finishCreate(plan: CreatePlan, deps: CreateDeps, opId: string, cl
     : describeFailure(plan, failures, w.thaw, deps.signal?.aborted ?? false);
   // All-or-nothing: remove whatever this set created (including creates whose answer was lost).
   const members = await clock.time('cleanup', () => withDeadline(deps.timeouts.cleanupMs, undefined, (signal) => cleanupMembers(deps, plan.members, failures.map((f) => f.member.volumeId), signal)));
-  for (const m of members) updateMember(deps.db, plan.setId, m.volumeId, { state: m.state, path: m.path, error: m.error });
-  finishSet(deps.db, plan.setId, { state: 'failed', reason: error.message, frozenMs: w.frozenMs, thawedBy: w.thawedBy, steps: clock.steps });
-  finishOperation(deps.db, opId, { state: 'failed', errorCode: error.code, errorMessage: error.message });
+  for (const m of members) deps.journal.updateMember(plan.setId, m.volumeId, { state: m.state, path: m.path, error: m.error });
+  deps.journal.finishSet(plan.setId, { state: 'failed', reason: error.message, frozenMs: w.frozenMs, thawedBy: w.thawedBy, steps: clock.steps });
+  deps.journal.finishOperation(opId, { state: 'failed', errorCode: error.code, errorMessage: error.message });
   return baseResult(plan, opId, clock, { state: 'failed', consistency: null, reason: error.message, ...thawFacts, members, error });
 }
 

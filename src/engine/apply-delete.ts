@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { toCcsnapError } from '../errors.js';
-import {
-  acquireLock, finishOperation, insertOperation, markSnapshotGone, recordStep, releaseLock, setOperationState, type Db,
-} from '../journal/index.js';
+import type { Journal } from '../journal/index.js';
 import { mapLimited } from '../util/limit.js';
 import { nowMs } from '../util/time.js';
 import type { DeletePlan, PlannedDeletion } from './plan-delete.js';
@@ -11,7 +9,7 @@ import { round } from './steps.js';
 import { withDeadline } from '../util/deadline.js';
 
 export interface DeleteDeps {
-  db: Db;
+  journal: Journal;
   array(name: string): ArrayPort;
   timeouts: { arrayMs: number };
 }
@@ -33,19 +31,19 @@ export interface DeleteResult {
 /** Deletes the planned snapshots; already gone counts as success (noted). Idempotent. */
 export async function applyDelete(plan: DeletePlan, deps: DeleteDeps): Promise<DeleteResult> {
   const opId = randomUUID();
-  acquireLock(deps.db, plan.instance.id, opId);
+  deps.journal.acquireLock(plan.instance.id, opId);
   try {
-    insertOperation(deps.db, { id: opId, kind: 'delete', instanceId: plan.instance.id, instanceName: plan.instance.name, plan });
-    setOperationState(deps.db, opId, 'deleting');
+    deps.journal.insertOperation({ id: opId, kind: 'delete', instanceId: plan.instance.id, instanceName: plan.instance.name, plan });
+    deps.journal.setOperationState(opId, 'deleting');
     const deletions = await mapLimited(plan.deletions, 4, (d) => deleteOne(d, deps, opId));
-    markSets(deps.db, deletions);
+    markSets(deps.journal, deletions);
     const failed = deletions.filter((d) => d.outcome === 'failed');
-    finishOperation(deps.db, opId, failed.length
+    deps.journal.finishOperation(opId, failed.length
       ? { state: 'failed', errorCode: 'CCSNAP_DELETE_INCOMPLETE', errorMessage: `${failed.length} snapshot(s) could not be deleted`, result: deletions }
       : { state: 'done', result: deletions });
     return { opId, instanceId: plan.instance.id, instanceName: plan.instance.name, state: failed.length ? 'failed' : 'done', deletions };
   } finally {
-    releaseLock(deps.db, plan.instance.id, opId);
+    deps.journal.releaseLock(plan.instance.id, opId);
   }
 }
 
@@ -65,11 +63,11 @@ async function deleteOne(d: PlannedDeletion, deps: DeleteDeps, opId: string): Pr
       outcome = { ...d, outcome: 'failed', error: `${e.message} [${e.code}]`, durationMs: round(nowMs() - t0) };
     }
   }
-  recordStep(deps.db, opId, { name: 'delete-snapshot', status: outcome.outcome === 'failed' ? 'failed' : 'ok', startedAt, durationMs: outcome.durationMs, detail: { path: d.path, outcome: outcome.outcome } });
+  deps.journal.recordStep(opId, { name: 'delete-snapshot', status: outcome.outcome === 'failed' ? 'failed' : 'ok', startedAt, durationMs: outcome.durationMs, detail: { path: d.path, outcome: outcome.outcome } });
   return outcome;
 }
 
 /** Journal: snapshots gone → members deleted; a set with nothing left → deleted. */
-function markSets(db: Db, deletions: DeletionOutcome[]): void {
-  for (const d of deletions) if (d.outcome !== 'failed') markSnapshotGone(db, d.name);
+function markSets(journal: Journal, deletions: DeletionOutcome[]): void {
+  for (const d of deletions) if (d.outcome !== 'failed') journal.markSnapshotGone(d.name);
 }

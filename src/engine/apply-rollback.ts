@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CcsnapError, toCcsnapError, type CodedError } from '../errors.js';
-import {
-  acquireLock, finishOperation, insertOperation, listSteps, markSnapshotGone, recordStep, releaseLock, setOperationState,
-  type Db, type StepTiming,
-} from '../journal/index.js';
+import type { Journal, StepTiming } from '../journal/index.js';
 import { nowMs } from '../util/time.js';
 import type { RollbackPlan } from './plan-rollback.js';
 import type { ArrayPort, ComputePort, HypervisorPort } from './ports.js';
@@ -12,7 +9,7 @@ import { round } from './steps.js';
 import { withDeadline } from '../util/deadline.js';
 
 export interface RollbackDeps {
-  db: Db;
+  journal: Journal;
   array(name: string): ArrayPort;
   compute: ComputePort;
   /** Used to check that the libvirt domain really stopped before its disks are rolled back. */
@@ -41,8 +38,8 @@ export interface RollbackResult {
 /** Runs a rollback plan; on a failure half-way it stops, leaves the instance stopped, and keeps the lock for `recover`. */
 export async function applyRollback(plan: RollbackPlan, deps: RollbackDeps): Promise<RollbackResult> {
   const opId = randomUUID();
-  acquireLock(deps.db, plan.instance.id, opId);
-  insertOperation(deps.db, {
+  deps.journal.acquireLock(plan.instance.id, opId);
+  deps.journal.insertOperation({
     id: opId, kind: 'rollback', instanceId: plan.instance.id, instanceName: plan.instance.name,
     host: plan.instance.host, domain: plan.instance.domain, plan,
   });
@@ -51,7 +48,7 @@ export async function applyRollback(plan: RollbackPlan, deps: RollbackDeps): Pro
 
 /** Continues a rollback a previous run left half-way (used by recover). */
 export async function resumeRollback(plan: RollbackPlan, deps: RollbackDeps, opId: string): Promise<RollbackResult> {
-  const done = new Set(listSteps(deps.db, opId).filter((s) => s.name === 'rollback-volume' && s.status === 'ok').map((s) => String(s.detail?.volumeId)));
+  const done = new Set(deps.journal.listSteps(opId).filter((s) => s.name === 'rollback-volume' && s.status === 'ok').map((s) => String(s.detail?.volumeId)));
   return runRollback({ ...plan, stop: true, safety: { take: false, reason: 'resumed' } }, deps, opId, done);
 }
 
@@ -67,49 +64,49 @@ async function runRollback(plan: RollbackPlan, deps: RollbackDeps, opId: string,
       const value = await fn();
       const s: StepTiming = { name, status: 'ok', startedAt, durationMs: round(nowMs() - t0), detail };
       steps.push(s);
-      recordStep(deps.db, opId, s);
+      deps.journal.recordStep(opId, s);
       return value;
     } catch (err) {
       const s: StepTiming = { name, status: 'failed', startedAt, durationMs: round(nowMs() - t0), detail: { ...detail, error: (err as Error).message } };
       steps.push(s);
-      recordStep(deps.db, opId, s);
+      deps.journal.recordStep(opId, s);
       throw err;
     }
   };
   let safetySet: OfflineSetResult | undefined;
   try {
-    setOperationState(deps.db, opId, 'stopping');
+    deps.journal.setOperationState(opId, 'stopping');
     await stopInstance(plan, deps, step);
     if (plan.safety.take && deps.safetyMembers?.length) {
-      safetySet = await step('safety-set', () => takeOfflineSet(deps.db, deps, { instance: plan.instance, opId, members: deps.safetyMembers!, label: `safety_before_${plan.setId}` }));
+      safetySet = await step('safety-set', () => takeOfflineSet(deps.journal, deps, { instance: plan.instance, opId, members: deps.safetyMembers!, label: `safety_before_${plan.setId}` }));
     }
     // Nothing appeared since the plan: otherwise the rollback would destroy a snapshot nobody named.
     for (const v of plan.volumes) if (states.get(v.volumeId)!.state === 'pending') await recheckNewer(deps, v);
-    setOperationState(deps.db, opId, 'rolling-back');
+    deps.journal.setOperationState(opId, 'rolling-back');
     for (const v of plan.volumes) {
       if (states.get(v.volumeId)!.state === 'rolled-back') continue;
       try {
         if (v.discardBy === 'ccsnap') {
           for (const d of [...v.discard].reverse()) {
             await step('discard-newer', () => withDeadline(deps.timeouts.arrayMs, undefined, (signal) => deps.array(v.arrayName).deleteSnapshot({ fsId: v.fsId, path: d.path, signal })), { volumeId: v.volumeId, path: d.path });
-            markSnapshotGone(deps.db, d.name);
+            deps.journal.markSnapshotGone(d.name);
           }
         }
         await step('rollback-volume', () => withDeadline(deps.timeouts.arrayMs, undefined, (signal) => deps.array(v.arrayName).rollbackToSnapshot({ fsId: v.fsId, path: v.target.path, signal })), { volumeId: v.volumeId, path: v.target.path });
         states.set(v.volumeId, { state: 'rolled-back' });
-        if (v.discardBy === 'array') for (const d of v.discard) markSnapshotGone(deps.db, d.name);
+        if (v.discardBy === 'array') for (const d of v.discard) deps.journal.markSnapshotGone(d.name);
       } catch (err) {
         states.set(v.volumeId, { state: 'failed', error: (err as Error).message });
         throw err;
       }
     }
     if (plan.start) {
-      setOperationState(deps.db, opId, 'starting');
+      deps.journal.setOperationState(opId, 'starting');
       await step('start', () => withDeadline(deps.timeouts.powerMs, undefined, (signal) => deps.compute.start(plan.instance.id, { signal })));
       await step('wait-active', () => deps.compute.waitForStatus(plan.instance.id, 'ACTIVE', { deadlineMs: deps.timeouts.powerMs }));
     }
-    finishOperation(deps.db, opId, { state: 'done', result: { volumes: [...states] } });
-    releaseLock(deps.db, plan.instance.id, opId);
+    deps.journal.finishOperation(opId, { state: 'done', result: { volumes: [...states] } });
+    deps.journal.releaseLock(plan.instance.id, opId);
     return result(plan, opId, states, steps, 'done', plan.start ? 'ACTIVE' : 'SHUTOFF', safetySet);
   } catch (err) {
     const cause = toCcsnapError(err);
@@ -121,13 +118,12 @@ async function runRollback(plan: RollbackPlan, deps: RollbackDeps, opId: string,
     const touched = [...states.values()].some((s) => s.state !== 'pending');
     if (!touched) {
       // No disk was changed: the operation is over (the instance may be left stopped).
-      finishOperation(deps.db, opId, { state: 'failed', errorCode: cause.code, errorMessage: cause.message, result: { volumes: [...states] } });
-      releaseLock(deps.db, plan.instance.id, opId);
+      deps.journal.finishOperation(opId, { state: 'failed', errorCode: cause.code, errorMessage: cause.message, result: { volumes: [...states] } });
+      deps.journal.releaseLock(plan.instance.id, opId);
       return result(plan, opId, states, steps, 'failed', 'SHUTOFF', safetySet, { code: cause.code, message: `rollback of ${plan.instance.name} to set ${plan.setId} failed before any volume was changed: ${cause.message}` });
     }
     // The operation stays unfinished and keeps its lock, so nothing else touches a half-rolled-back instance.
-    deps.db.prepare('UPDATE operations SET error_code = ?, error_message = ?, result_json = ? WHERE id = ?')
-      .run(error.code, error.message, JSON.stringify({ volumes: [...states] }), opId);
+    deps.journal.recordOperationError(opId, { errorCode: error.code, errorMessage: error.message, result: { volumes: [...states] } });
     return result(plan, opId, states, steps, 'failed', 'SHUTOFF', safetySet, error);
   }
 }

@@ -1,5 +1,5 @@
 import { CcsnapError } from '../errors.js';
-import { finishSet, insertSet, updateMember, type Db } from '../journal/index.js';
+import type { Journal } from '../journal/index.js';
 import { formatSnapshotName, newSetId } from './names.js';
 import { cleanupMembers, findPaths } from './members.js';
 import type { ArrayPort, InstanceInfo } from './ports.js';
@@ -12,24 +12,24 @@ export interface OfflineSetResult {
 
 /** Snapshots the volumes of a stopped instance (no freeze needed) as one set; all-or-nothing. */
 export async function takeOfflineSet(
-  db: Db,
+  journal: Journal,
   deps: { array(name: string): ArrayPort; timeouts: { arrayMs: number } },
   args: { instance: InstanceInfo; opId: string; members: Array<{ volumeId: string; arrayName: string; fsId: string }>; label: string },
 ): Promise<OfflineSetResult> {
   const setId = newSetId();
   const now = new Date();
   const members = args.members.map((m, i) => ({ ...m, snapshotName: formatSnapshotName(setId, now, i + 1, args.members.length, args.label) }));
-  insertSet(db, { id: setId, instanceId: args.instance.id, instanceName: args.instance.name, label: args.label, createdAt: now.toISOString(), opId: args.opId, members });
+  journal.insertSet({ id: setId, instanceId: args.instance.id, instanceName: args.instance.name, label: args.label, createdAt: now.toISOString(), opId: args.opId, members });
   const settled = await Promise.allSettled(members.map((m) => withDeadline(deps.timeouts.arrayMs, undefined, (signal) => deps.array(m.arrayName).createStorageSnapshot({ fsId: m.fsId, name: m.snapshotName, signal }))));
   const failed = settled.findIndex((s) => s.status === 'rejected');
   if (failed >= 0) {
     const cleaned = await withDeadline(deps.timeouts.arrayMs, undefined, (signal) => cleanupMembers(deps, members, [members[failed]!.volumeId], signal));
-    for (const c of cleaned) updateMember(db, setId, c.volumeId, { state: c.state, path: c.path, error: c.error });
-    finishSet(db, setId, { state: 'failed', reason: 'safety set failed' });
+    for (const c of cleaned) journal.updateMember(setId, c.volumeId, { state: c.state, path: c.path, error: c.error });
+    journal.finishSet(setId, { state: 'failed', reason: 'safety set failed' });
     throw new CcsnapError('CCSNAP_SAFETY_SET_FAILED', `could not take the safety set: ${((settled[failed] as PromiseRejectedResult).reason as Error).message}; nothing was rolled back`);
   }
   const paths = await withDeadline(deps.timeouts.arrayMs, undefined, (signal) => findPaths(deps, members, signal));
-  for (const m of members) updateMember(db, setId, m.volumeId, { state: 'created', path: paths.get(m.volumeId) ?? null });
-  finishSet(db, setId, { state: 'complete', consistency: 'offline', reason: 'instance stopped' });
+  for (const m of members) journal.updateMember(setId, m.volumeId, { state: 'created', path: paths.get(m.volumeId) ?? null });
+  journal.finishSet(setId, { state: 'complete', consistency: 'offline', reason: 'instance stopped' });
   return { setId, members: members.map((m) => ({ volumeId: m.volumeId, snapshotName: m.snapshotName, path: paths.get(m.volumeId) ?? null })) };
 }

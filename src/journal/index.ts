@@ -1,12 +1,11 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, type Db } from './open.js';
+import type { Journal } from './port.js';
+import { SqliteJournal } from './sqlite/journal.js';
 
 export * from './types.js';
-export * from './operations.js';
-export * from './sets.js';
-export * from './locks.js';
-export { openDatabase, type Db } from './open.js';
+export type * from './port.js';
+export { isProcessAlive, lockedError, withInstanceLock } from './locks.js';
 
 /** Default journal path: $CCSNAP_JOURNAL, else ${XDG_STATE_HOME:-~/.local/state}/ccsnap/journal.db. */
 export function defaultJournalPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -15,6 +14,7 @@ export function defaultJournalPath(env: NodeJS.ProcessEnv = process.env): string
   return join(state, 'ccsnap', 'journal.db');
 }
 
-export function openJournal(path: string): Db {
-  return openDatabase(path);
+/** Opens (creating and migrating if needed) the journal at `path`. */
+export function openJournal(path: string): Journal {
+  return SqliteJournal.open(path);
 }

@@ -3,7 +3,7 @@ import type { InstanceSnapshots } from '../engine/catalog.js';
 import { newSetId } from '../engine/names.js';
 import { planCreate, type CreateFacts, type CreatePlan, type FreezePolicy } from '../engine/plan-create.js';
 import { toCcsnapError, type CodedError } from '../errors.js';
-import { readLock, withInstanceLock } from '../journal/index.js';
+import { withInstanceLock } from '../journal/index.js';
 import type { Runtime } from '../runtime.js';
 import type { HypervisorPort } from '../engine/ports.js';
 import { createKeyedLimiter, createLimiter } from '../util/limit.js';
@@ -87,7 +87,7 @@ async function createOne(rt: Runtime, entry: InstanceSnapshots, req: CreateReque
     if (entry.instance.status === 'ACTIVE') rt.watchdog().prepare({ domain: entry.instance.domain, host: entry.instance.host ?? '', hypervisor: watchdogHypervisorConfig(rt, entry.instance.host) });
     try {
       // The lock is taken before the pre-checks, so a second ccsnap fails on the lock, never on our freeze.
-      return await withInstanceLock(rt.db(), entry.instance.id, async (opId) => {
+      return await withInstanceLock(rt.journal(), entry.instance.id, async (opId) => {
         const plan = await makePlan(lease.hypervisor, opId);
         return { instance: name, kind: 'result' as const, result: await applyPlan(rt, lease.hypervisor, plan, req, opId) };
       });
@@ -103,7 +103,7 @@ async function createOne(rt: Runtime, entry: InstanceSnapshots, req: CreateReque
 function applyPlan(rt: Runtime, hv: HypervisorPort, plan: CreatePlan, req: CreateRequest, opId: string): Promise<CreateResult> {
   const cfg = rt.hypervisorConfig;
   return applyCreate(plan, {
-      db: rt.db(),
+      journal: rt.journal(),
       array: (n) => rt.array(n),
       hypervisor: hv,
       hypervisorConfig: watchdogHypervisorConfig(rt, plan.instance.host),
@@ -121,7 +121,7 @@ function watchdogHypervisorConfig(rt: Runtime, host: string | null): unknown {
 /** The I/O half of planning: agent answers? already frozen? locked? (all before any freeze). */
 async function gatherFacts(rt: Runtime, hv: HypervisorPort, entry: InstanceSnapshots, freeze: FreezePolicy, signal?: AbortSignal, ownOpId?: string): Promise<CreateFacts> {
   const { instance } = entry;
-  const lock = readLock(rt.db(), instance.id);
+  const lock = rt.journal().readLock(instance.id);
   const holder = lock && lock.opId !== ownOpId ? lock : undefined;
   const facts: CreateFacts = {
     instance, volumes: entry.volumes, uri: rt.hypervisors().uriFor(instance.host ?? ''),

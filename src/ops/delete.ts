@@ -1,7 +1,6 @@
 import { applyDelete, type DeleteResult } from '../engine/apply-delete.js';
 import { planDelete, type DeletePlan } from '../engine/plan-delete.js';
 import { CcsnapError } from '../errors.js';
-import { listSets } from '../journal/index.js';
 import type { Runtime } from '../runtime.js';
 import { gatherInventory } from './inventory.js';
 import { pickInstance } from './resolve.js';
@@ -25,7 +24,7 @@ export async function deleteSnapshots(rt: Runtime, req: DeleteRequest): Promise<
   const entry = pickInstance(inventory.instances, req.instance);
   const catalog = await catalogFor(rt, [entry], req.signal);
   const plan = planDelete(entry.instance, catalog, {
-    refs: req.refs, now: new Date(), journalSets: listSets(rt.db(), { instanceId: entry.instance.id }),
+    refs: req.refs, now: new Date(), journalSets: rt.journal().listSets({ instanceId: entry.instance.id }),
     ...(req.keepLast !== undefined ? { keepLast: req.keepLast } : {}),
     ...(req.olderThanMs !== undefined ? { olderThanMs: req.olderThanMs } : {}),
   });
@@ -35,6 +34,6 @@ export async function deleteSnapshots(rt: Runtime, req: DeleteRequest): Promise<
     if (!req.confirm) throw new CcsnapError('CCSNAP_CONFIRM_REQUIRED', `deleting ${plan.deletions.length} snapshot(s) of ${entry.instance.name} needs --yes (or a terminal to confirm)`, { exitCode: 2 });
     if (!(await req.confirm(plan))) throw new CcsnapError('CCSNAP_DECLINED', 'cancelled; nothing was deleted');
   }
-  const result = await applyDelete(plan, { db: rt.db(), array: (n) => rt.array(n), timeouts: { arrayMs: 60_000 } });
+  const result = await applyDelete(plan, { journal: rt.journal(), array: (n) => rt.array(n), timeouts: { arrayMs: 60_000 } });
   return { plan, result };
 }

@@ -4,10 +4,7 @@ import { cleanupMembers } from '../engine/members.js';
 import type { RollbackPlan } from '../engine/plan-rollback.js';
 import { guardThaw, type ThawOutcome } from '../engine/thaw.js';
 import { toCcsnapError } from '../errors.js';
-import {
-  adoptOperation, finishOperation, finishSet, isProcessAlive, listThawPending, listUnfinishedOperations, markThawConfirmed, setsOfOperation, updateMember,
-  type OperationRecord,
-} from '../journal/index.js';
+import { isProcessAlive, type OperationRecord } from '../journal/index.js';
 import type { Runtime } from '../runtime.js';
 import { withDeadline } from '../util/deadline.js';
 
@@ -29,12 +26,12 @@ export interface RecoverReport {
  */
 export async function recoverOperations(rt: Runtime, opts: { auto: boolean; signal?: AbortSignal }): Promise<RecoverReport[]> {
   const reports: RecoverReport[] = [];
-  const unfinished = listUnfinishedOperations(rt.db());
+  const unfinished = rt.journal().listUnfinishedOperations();
   const open = new Set(unfinished.map((op) => op.id));
   // Finished operations whose freeze may still land: their thaw was never confirmed. The watchdog guards such a
   // guest for thaw_guard after ccsnap handed it over; the automatic pass takes over only after that.
   const guardMs = rt.settings.create.thawGuardMs;
-  const pending = listThawPending(rt.db())
+  const pending = rt.journal().listThawPending()
     .filter((op) => !open.has(op.id))
     .filter((op) => !opts.auto || Date.now() - Date.parse(op.finishedAt ?? op.startedAt) > guardMs);
   for (const op of [...unfinished, ...pending]) {
@@ -84,23 +81,23 @@ function describeGuard(op: OperationRecord, outcome: ThawOutcome): string {
 /** A finished operation sent a freeze that nobody saw answered by "thawed" afterwards: check the guest again. */
 async function recheckThaw(rt: Runtime, op: OperationRecord, opts: { auto: boolean }): Promise<Pick<RecoverReport, 'action' | 'outcome' | 'detail'>> {
   if (!op.domain) {
-    markThawConfirmed(rt.db(), op.id, 'recover');
+    rt.journal().markThawConfirmed(op.id, 'recover');
     return { action: 'none', outcome: 'recovered', detail: 'no domain recorded' };
   }
   const outcome = await guardGuest(rt, op, opts.auto);
-  if (outcome.verified) markThawConfirmed(rt.db(), op.id, outcome.thawedAt !== null ? 'recover' : 'ccsnap');
+  if (outcome.verified) rt.journal().markThawConfirmed(op.id, outcome.thawedAt !== null ? 'recover' : 'ccsnap');
   return { action: 'check thaw', outcome: outcome.verified ? 'recovered' : 'failed', detail: describeGuard(op, outcome) };
 }
 
 async function recoverOne(rt: Runtime, op: OperationRecord, opts: { auto: boolean; signal?: AbortSignal }): Promise<Pick<RecoverReport, 'action' | 'outcome' | 'detail'>> {
   const signal = opts.signal;
-  const db = rt.db();
-  adoptOperation(db, op.id);
+  const journal = rt.journal();
+  journal.adoptOperation(op.id);
   if (op.kind === 'rollback') {
     const compute = await rt.compute(signal);
     const plan = op.plan as RollbackPlan;
     const result = await resumeRollback(plan, {
-      db, array: (n) => rt.array(n), compute, hypervisor: rt.hypervisorFor(plan.instance.host),
+      journal, array: (n) => rt.array(n), compute, hypervisor: rt.hypervisorFor(plan.instance.host),
       timeouts: { powerMs: 300_000, arrayMs: 120_000 }, ...(signal ? { signal } : {}),
     }, op.id);
     if (result.state !== 'done') return { action: 'resume rollback', outcome: 'failed', detail: result.error?.message ?? 'failed' };
@@ -113,22 +110,22 @@ async function recoverOne(rt: Runtime, op: OperationRecord, opts: { auto: boolea
     notes.push(describeGuard(op, outcome));
     if (!outcome.verified) throw new Error(notes.join('; '));
     thawedBy = outcome.thawedAt !== null ? 'recover' : null;
-    markThawConfirmed(db, op.id, thawedBy ?? 'ccsnap');
+    journal.markThawConfirmed(op.id, thawedBy ?? 'ccsnap');
   }
-  for (const set of setsOfOperation(db, op.id)) {
+  for (const set of journal.listSetsOfOperation(op.id)) {
     if (set.state !== 'creating') continue;
     if (set.members.every((m) => m.state === 'created')) {
-      finishSet(db, set.id, { state: 'complete', reason: 'completed by recover' });
+      journal.finishSet(set.id, { state: 'complete', reason: 'completed by recover' });
       notes.push(`set ${set.id} complete`);
       continue;
     }
     const cleaned = await withDeadline(60_000, undefined, (signal) => cleanupMembers({ array: (n) => rt.array(n) }, set.members.map((m) => ({ ...m, device: null })), [], signal));
-    for (const c of cleaned) updateMember(db, set.id, c.volumeId, { state: c.state, path: c.path, error: 'interrupted; cleaned by recover' });
+    for (const c of cleaned) journal.updateMember(set.id, c.volumeId, { state: c.state, path: c.path, error: 'interrupted; cleaned by recover' });
     const left = cleaned.filter((c) => c.state === 'delete-failed');
-    finishSet(db, set.id, { state: 'failed', reason: 'interrupted (ccsnap died); cleaned by recover', ...(thawedBy ? { thawedBy } : {}) });
+    journal.finishSet(set.id, { state: 'failed', reason: 'interrupted (ccsnap died); cleaned by recover', ...(thawedBy ? { thawedBy } : {}) });
     notes.push(left.length ? `set ${set.id}: ${left.length} snapshot(s) could not be deleted` : `set ${set.id} cleaned (${cleaned.filter((c) => c.state === 'deleted').length} snapshot(s) deleted)`);
   }
-  finishOperation(db, op.id, { state: 'failed', errorCode: 'CCSNAP_INTERRUPTED', errorMessage: `interrupted in state ${op.state}; recovered` });
-  db.prepare('DELETE FROM locks WHERE op_id = ?').run(op.id);
+  journal.finishOperation(op.id, { state: 'failed', errorCode: 'CCSNAP_INTERRUPTED', errorMessage: `interrupted in state ${op.state}; recovered` });
+  journal.releaseLocksOf(op.id);
   return { action: op.kind === 'create' ? 'thaw and clean' : 'close', outcome: 'recovered', detail: notes.join('; ') || 'nothing to repair' };
 }

@@ -47,7 +47,7 @@ export async function rollbackInstance(rt: Runtime, req: RollbackRequest): Promi
     if (!(await req.confirm(plan))) throw new CcsnapError('CCSNAP_DECLINED', 'cancelled; nothing was changed');
   }
   const result = await applyRollback(plan, {
-    db: rt.db(),
+    journal: rt.journal(),
     array: (n) => rt.array(n),
     compute: await rt.compute(req.signal),
     hypervisor: rt.hypervisorFor(entry.instance.host),

@@ -1,6 +1,5 @@
 import { CcsnapError } from '../errors.js';
 import type { SetMemberRef } from '../engine/plan-rollback.js';
-import { getSet } from '../journal/index.js';
 import type { Runtime } from '../runtime.js';
 import type { ListedSnapshot } from './snapshots.js';
 
@@ -9,7 +8,7 @@ import type { ListedSnapshot } from './snapshots.js';
  * from the array (ccsnap names encode the set; a foreign snapshot is its own one-name "set").
  */
 export function resolveSetMembers(rt: Runtime, instanceId: string, ref: string, catalog: ListedSnapshot[]): SetMemberRef[] {
-  const journal = getSet(rt.db(), ref);
+  const journal = rt.journal().getSet(ref);
   if (journal && journal.instanceId === instanceId) {
     const created = journal.members.filter((m) => m.state === 'created');
     if (created.length === 0) {

@@ -1,5 +1,5 @@
 import { CcsnapError } from '../errors.js';
-import { getSet, type SetRecord } from '../journal/index.js';
+import type { SetRecord } from '../journal/index.js';
 import type { Runtime } from '../runtime.js';
 import { mapLimited } from '../util/limit.js';
 import { gatherInventory } from './inventory.js';
@@ -15,7 +15,7 @@ export interface SetView {
 /** One set in full: the journal's record checked against the array; or, unknown to the journal, rebuilt from the array. */
 export async function showSet(rt: Runtime, setId: string, signal?: AbortSignal): Promise<SetView> {
   rt.requireArrays();
-  const set = getSet(rt.db(), setId);
+  const set = rt.journal().getSet(setId);
   if (set) {
     const members = await mapLimited(set.members, 8, async (m) => {
       const snaps = await rt.array(m.arrayName).listStorageSnapshots({ fsId: m.fsId, ...(signal ? { signal } : {}) });

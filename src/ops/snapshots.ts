@@ -1,6 +1,5 @@
 import { catalogSnapshots, entryStatus, type InstanceSnapshots, type SnapshotEntry } from '../engine/catalog.js';
 import type { ArraySnapshotInfo } from '../engine/ports.js';
-import { listSets } from '../journal/index.js';
 import type { Runtime } from '../runtime.js';
 import { mapLimited } from '../util/limit.js';
 
@@ -19,7 +18,7 @@ export async function fetchSnapshotsByFs(rt: Runtime, instances: InstanceSnapsho
 /** Every snapshot of the instances' array volumes (the array's truth), with journal metadata and drift status. */
 export async function catalogFor(rt: Runtime, instances: InstanceSnapshots[], signal?: AbortSignal): Promise<ListedSnapshot[]> {
   const byFs = await fetchSnapshotsByFs(rt, instances, signal);
-  const sets = instances.length === 1 ? listSets(rt.db(), { instanceId: instances[0]!.instance.id }) : listSets(rt.db());
+  const sets = instances.length === 1 ? rt.journal().listSets({ instanceId: instances[0]!.instance.id }) : rt.journal().listSets();
   const entries = catalogSnapshots(instances, byFs, sets);
   return entries.map((e) => ({ ...e, status: entryStatus(e, entries) }));
 }

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSnapshots } from '../../src/ops/create.js';
 import { deleteSnapshots } from '../../src/ops/delete.js';
-import { getSet } from '../../src/journal/index.js';
 import { startSandboxRuntime, type SandboxRuntime } from '../helpers/sandbox-runtime.js';
 
 /** deleteSnapshots (src/ops/delete.ts) against the sandbox over HTTP, as a library. */
@@ -51,7 +50,7 @@ describe('deleteSnapshots', () => {
       confirm: async (plan) => { asked.push(plan.deletions.map((d) => d.name)); return false; },
     })).rejects.toMatchObject({ code: 'CCSNAP_DECLINED', message: expect.stringContaining('nothing was deleted') });
     expect(asked).toHaveLength(1);
-    expect(asked[0]).toEqual(getSet(env.rt.db(), setId)!.members.map((m) => m.snapshotName));
+    expect(asked[0]).toEqual(env.rt.journal().getSet(setId)!.members.map((m) => m.snapshotName));
     expect(env.sandbox.ctx.transcript.list(seq).filter((e) => e.command === 'deleteSnapshot')).toEqual([]);
     expect(JSON.stringify(env.sandbox.ctx.state.array.snapshots)).toBe(before);
 
@@ -67,7 +66,7 @@ describe('deleteSnapshots', () => {
     expect(asked).toBe(0);
     expect(result?.state).toBe('done');
     expect(result?.deletions.map((d) => d.outcome)).toEqual(['already-absent', 'already-absent']);
-    expect(getSet(env.rt.db(), setId)?.state).toBe('deleted');
+    expect(env.rt.journal().getSet(setId)?.state).toBe('deleted');
   });
 
   it('a set the journal knows on another instance stays unknown here', async () => {

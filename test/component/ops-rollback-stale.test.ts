@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readLock } from '../../src/journal/index.js';
 import { createSnapshots } from '../../src/ops/create.js';
 import { rollbackInstance } from '../../src/ops/rollback.js';
 import { startSandboxRuntime, type SandboxRuntime } from '../helpers/sandbox-runtime.js';
@@ -42,6 +41,6 @@ describe('a snapshot that appears after the rollback plan', () => {
     expect(env.sandbox.ctx.transcript.list(seq).filter((e) => e.command === 'rollbackToSnapshot' || e.command === 'deleteSnapshot')).toEqual([]);
     expect(snapshotNames()).toEqual([...before, 'cron_nightly'].sort());
     const webId = env.sandbox.ctx.state.nova.servers.find((s) => s.name === 'web-1')!.id;
-    expect(readLock(env.rt.db(), webId)).toBeUndefined();
+    expect(env.rt.journal().readLock(webId)).toBeUndefined();
   });
 });

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getSet } from '../../src/journal/index.js';
 import { createSnapshots } from '../../src/ops/create.js';
 import { rollbackInstance } from '../../src/ops/rollback.js';
 import { showSet } from '../../src/ops/show.js';
@@ -30,7 +29,7 @@ describe('rollbackInstance on a destroy-newer array', () => {
     const { plan } = await rollbackInstance(env.rt, { instance: 'web-1', set: sets[0]!, discardNewer: true, dryRun: true });
     expect(plan.volumes.map((v) => v.discardBy)).toEqual(['array', 'array']);
     expect(plan.volumes.flatMap((v) => v.discard.map((d) => d.name)).sort()).toEqual(
-      sets.slice(1).flatMap((s) => getSet(env.rt.db(), s)!.members.map((m) => m.snapshotName)).sort(),
+      sets.slice(1).flatMap((s) => env.rt.journal().getSet(s)!.members.map((m) => m.snapshotName)).sort(),
     );
     expect(plan.safety.take).toBe(false);
     await expect(rollbackInstance(env.rt, { instance: 'web-1', set: sets[0]!, yes: true })).rejects.toMatchObject({ code: 'CCSNAP_NEWER_SNAPSHOTS' });
@@ -59,9 +58,9 @@ describe('rollbackInstance on a destroy-newer array', () => {
     expect(actions(seq)).toHaveLength(1);
     expect(server('web-1').status).toBe('SHUTOFF');
 
-    const left = getSet(env.rt.db(), sets[2]!)!;
+    const left = env.rt.journal().getSet(sets[2]!)!;
     expect(left.state).toBe('deleted');
-    expect(snapshotNames()).toEqual([...getSet(env.rt.db(), sets[0]!)!.members, ...getSet(env.rt.db(), sets[1]!)!.members].map((m) => m.snapshotName).sort());
+    expect(snapshotNames()).toEqual([...env.rt.journal().getSet(sets[0]!)!.members, ...env.rt.journal().getSet(sets[1]!)!.members].map((m) => m.snapshotName).sort());
     const view = await showSet(env.rt, sets[2]!);
     expect(view.members.map((m) => [m.journalState, m.onArray])).toEqual([['deleted', false], ['deleted', false]]);
   });
@@ -72,6 +71,6 @@ describe('rollbackInstance on a destroy-newer array', () => {
     expect(result).toMatchObject({ state: 'done', instanceLeft: 'ACTIVE' });
     expect(actions(seq)).toHaveLength(1);
     expect(server('web-1').status).toBe('ACTIVE');
-    expect(getSet(env.rt.db(), sets[1]!)!.state).toBe('deleted');
+    expect(env.rt.journal().getSet(sets[1]!)!.state).toBe('deleted');
   });
 });

@@ -1,5 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { finishOperation, insertOperation, listThawPending, markFreezeSent } from '../../src/journal/index.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { recoverOperations } from '../../src/ops/recover.js';
 import { startSandboxRuntime, type SandboxRuntime } from '../helpers/sandbox-runtime.js';
 
@@ -22,12 +21,17 @@ describe('recover checks every guest whose thaw was never confirmed, failed oper
   /** A failed create whose freeze "failed" but landed later: the guest is frozen, the journal says failed. */
   function leaveFailedFreeze(finishedAt = new Date()): string {
     const { server, domain } = web();
-    const db = f.rt.db();
+    const journal = f.rt.journal();
     const opId = `op-${Math.random().toString(16).slice(2)}`;
-    insertOperation(db, { id: opId, kind: 'create', instanceId: server.id, instanceName: server.name, host: server.host, uri: null, domain: domain.name, plan: {} });
-    markFreezeSent(db, opId, new Date(finishedAt.getTime() - 1000));
-    finishOperation(db, opId, { state: 'failed', errorCode: 'CCSNAP_FREEZE_FAILED', errorMessage: 'agent timeout' });
-    db.prepare('UPDATE operations SET finished_at = ? WHERE id = ?').run(finishedAt.toISOString(), opId);
+    journal.insertOperation({ id: opId, kind: 'create', instanceId: server.id, instanceName: server.name, host: server.host, uri: null, domain: domain.name, plan: {} });
+    journal.markFreezeSent(opId, new Date(finishedAt.getTime() - 1000));
+    // The journal stamps finished_at with the clock: the operation finished at `finishedAt`.
+    vi.setSystemTime(finishedAt);
+    try {
+      journal.finishOperation(opId, { state: 'failed', errorCode: 'CCSNAP_FREEZE_FAILED', errorMessage: 'agent timeout' });
+    } finally {
+      vi.useRealTimers();
+    }
     domain.frozen = true;
     domain.frozenSince = Date.now();
     domain.events.push({ at: Date.now(), kind: 'freeze', detail: 'landed after libvirt reported the freeze failed' });
@@ -40,7 +44,7 @@ describe('recover checks every guest whose thaw was never confirmed, failed oper
     expect(reports).toEqual([expect.objectContaining({ opId, action: 'check thaw', outcome: 'recovered' })]);
     expect(reports[0]!.detail).toMatch(/is thawed \(recover thawed 2 filesystem\(s\)\)/);
     expect(web().domain.frozen).toBe(false);
-    expect(listThawPending(f.rt.db())).toEqual([]);
+    expect(f.rt.journal().listThawPending()).toEqual([]);
     expect(await recoverOperations(f.rt, { auto: false })).toEqual([]);
   });
 

@@ -24,7 +24,7 @@ describe('a watchdog that dies', () => {
     await dog.ready();
     process.kill(dog.pid!, 'SIGKILL');
     await dog.gone();
-    await expect(withInstanceLock(w.db, 'i-1', (opId) => applyCreate(plan(), { ...w.deps, hypervisorConfig: HV_CONFIG, watchdog: dog }, opId))).rejects.toMatchObject({ code: 'CCSNAP_WATCHDOG' });
+    await expect(withInstanceLock(w.journal, 'i-1', (opId) => applyCreate(plan(), { ...w.deps, hypervisorConfig: HV_CONFIG, watchdog: dog }, opId))).rejects.toMatchObject({ code: 'CCSNAP_WATCHDOG' });
     expect(w.events.filter((e) => e.startsWith('freeze:'))).toEqual([]);
   });
 
@@ -32,7 +32,7 @@ describe('a watchdog that dies', () => {
     const w = fakeWorld();
     const dog = new Watchdog();
     const bad = { ...HV_CONFIG, uriTemplate: 'not a uri' };
-    await expect(withInstanceLock(w.db, 'i-1', (opId) => applyCreate(plan(), { ...w.deps, hypervisorConfig: bad, watchdog: dog }, opId))).rejects.toMatchObject({ code: 'CCSNAP_WATCHDOG' });
+    await expect(withInstanceLock(w.journal, 'i-1', (opId) => applyCreate(plan(), { ...w.deps, hypervisorConfig: bad, watchdog: dog }, opId))).rejects.toMatchObject({ code: 'CCSNAP_WATCHDOG' });
     expect(w.events.filter((e) => e.startsWith('freeze:'))).toEqual([]);
     dog.close();
   });
@@ -47,7 +47,7 @@ describe('a watchdog that dies', () => {
       await dog.gone();
       return r;
     };
-    const result = await withInstanceLock(w.db, 'i-1', (opId) => applyCreate(plan(), { ...w.deps, hypervisorConfig: HV_CONFIG, watchdog: dog }, opId));
+    const result = await withInstanceLock(w.journal, 'i-1', (opId) => applyCreate(plan(), { ...w.deps, hypervisorConfig: HV_CONFIG, watchdog: dog }, opId));
     expect(result.state).toBe('complete');
     expect(w.hv.frozen).toBe(false);
     dog.close();

@@ -2,13 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { applyCreate as apply, type CreateDeps } from '../../../src/engine/apply-create.js';
 import { withInstanceLock } from '../../../src/journal/index.js';
 import { planCreate, type CreateFacts } from '../../../src/engine/plan-create.js';
-import { getSet, listThawPending } from '../../../src/journal/index.js';
 import { WATCHDOG_LAG_MS } from '../../../src/engine/watchdog-protocol.js';
 import { CcsnapError } from '../../../src/errors.js';
 import { fakeWorld } from './fakes.js';
 
 function applyCreate(plan: ReturnType<typeof planCreate>, deps: CreateDeps) {
-  return withInstanceLock(deps.db, plan.instance.id, (opId) => apply(plan, deps, opId));
+  return withInstanceLock(deps.journal, plan.instance.id, (opId) => apply(plan, deps, opId));
 }
 
 const facts: CreateFacts = {
@@ -42,7 +41,7 @@ describe('applyCreate', () => {
     expect(result.members.map((m) => m.path)).toEqual([
       'POOL1/ACC/fs1@ccs_0123456789ab_20261126060000_1of2', 'POOL1/ACC/fs2@ccs_0123456789ab_20261126060000_2of2',
     ]);
-    expect(getSet(w.db, '0123456789ab')!.state).toBe('complete');
+    expect(w.journal.getSet('0123456789ab')!.state).toBe('complete');
     expect(w.watchdog.armed.size).toBe(0);
   });
 
@@ -55,7 +54,7 @@ describe('applyCreate', () => {
     expect(w.hv.frozen).toBe(false);
     expect(w.snaps.get('fs1')).toEqual([]);
     expect(result.members.find((m) => m.volumeId === 'v-boot')!.state).toBe('deleted');
-    expect(getSet(w.db, '0123456789ab')!.state).toBe('failed');
+    expect(w.journal.getSet('0123456789ab')!.state).toBe('failed');
   });
 
   it('thaws when the array hangs past --max-freeze, with a fresh (not aborted) signal', async () => {
@@ -153,8 +152,8 @@ describe('applyCreate: the window counts from the freeze request, and the set te
     expect(deadline).toBeLessThanOrEqual(after + 500 + WATCHDOG_LAG_MS);
     expect(result.thawedBy).toBe('ccsnap');
     expect(result.frozenMs).toBeGreaterThanOrEqual(0);
-    expect(getSet(w.db, result.setId)?.thawedBy).toBe('ccsnap');
-    expect(listThawPending(w.db)).toEqual([]);
+    expect(w.journal.getSet(result.setId)?.thawedBy).toBe('ccsnap');
+    expect(w.journal.listThawPending()).toEqual([]);
   });
 
   it('a freeze that has not answered by the deadline may still land: it is thawed after it lands, nothing is snapshotted', async () => {
@@ -177,7 +176,7 @@ describe('applyCreate: the window counts from the freeze request, and the set te
     const result = await applyCreate(plan(), w.deps);
     expect(result.error?.code).toBe('CCSNAP_FREEZE_FAILED');
     expect(w.events.filter((e) => e.startsWith('thaw:'))).toEqual([]);
-    expect(listThawPending(w.db)).toEqual([]);
+    expect(w.journal.listThawPending()).toEqual([]);
   });
 
   it('the watchdog thawed before every member answered: the set is discarded, and says the watchdog thawed it', async () => {
@@ -195,7 +194,7 @@ describe('applyCreate: the window counts from the freeze request, and the set te
     expect(result.thawedBy).toBe('watchdog');
     expect(result.frozenMs).toBeGreaterThan(0);
     expect(result.frozenMs).toBeLessThan(200);
-    expect(getSet(w.db, result.setId)?.thawedBy).toBe('watchdog');
+    expect(w.journal.getSet(result.setId)?.thawedBy).toBe('watchdog');
   });
 
   it('an unconfirmed thaw stays pending in the journal for recover', async () => {
@@ -203,7 +202,7 @@ describe('applyCreate: the window counts from the freeze request, and the set te
     w.hv.failThaw = Number.MAX_SAFE_INTEGER;
     const result = await applyCreate(plan(), w.deps);
     expect(result.error?.code).toBe('CCSNAP_THAW_UNCONFIRMED');
-    expect(listThawPending(w.db).map((o) => o.id)).toEqual([result.opId]);
+    expect(w.journal.listThawPending().map((o) => o.id)).toEqual([result.opId]);
   });
 });
 

@@ -93,14 +93,14 @@ export function fakeWorld() {
     async disarm(id: string) { events.push('disarm'); this.armed.delete(id); return this.thaw; },
   };
 
-  const db = openJournal(join(mkdtempSync(join(tmpdir(), 'ccsnap-fake-')), 'journal.db'));
+  const journal = openJournal(join(mkdtempSync(join(tmpdir(), 'ccsnap-fake-')), 'journal.db'));
   const deps: CreateDeps = {
-    db,
+    journal,
     array: () => array,
     hypervisor,
     hypervisorConfig: {},
     watchdog,
     timeouts: { thawMs: 1000, guardMs: 300, watchdogGuardMs: 600_000, arrayMs: 1000, cleanupMs: 1000 },
   };
-  return { events, snaps, hv, arrayFaults, deps, watchdog, db };
+  return { events, snaps, hv, arrayFaults, deps, watchdog, journal };
 }

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
-import { CcsnapError } from '../errors.js';
+import { CcsnapError } from '../../errors.js';
 import { MIGRATIONS } from './schema.js';
 
 export type Db = BetterSqlite3.Database;

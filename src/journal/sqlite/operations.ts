@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
+import type { NewOperation, OperationError, OperationOutcome } from '../port.js';
+import type { OperationKind, OperationRecord, OperationState, StepTiming } from '../types.js';
 import type { Db } from './open.js';
-import type { OperationKind, OperationRecord, OperationState, StepTiming } from './types.js';
 
 interface OperationRow {
   id: string; kind: string; instance_id: string; instance_name: string; state: string;
@@ -8,17 +9,6 @@ interface OperationRow {
   started_at: string; finished_at: string | null; plan_json: string; result_json: string | null;
   error_code: string | null; error_message: string | null;
   freeze_sent_at: string | null; thaw_confirmed_at: string | null; thawed_by: string | null;
-}
-
-export interface NewOperation {
-  id: string;
-  kind: OperationKind;
-  instanceId: string;
-  instanceName: string;
-  host?: string | null;
-  uri?: string | null;
-  domain?: string | null;
-  plan: unknown;
 }
 
 export function insertOperation(db: Db, op: NewOperation): void {
@@ -48,22 +38,32 @@ export function listThawPending(db: Db): OperationRecord[] {
   return rows.map(toOperation);
 }
 
-export function finishOperation(db: Db, id: string, outcome: { state: 'done' | 'failed'; result?: unknown; errorCode?: string; errorMessage?: string }): void {
+export function finishOperation(db: Db, id: string, outcome: OperationOutcome): void {
   db.prepare('UPDATE operations SET state = ?, finished_at = ?, result_json = ?, error_code = ?, error_message = ? WHERE id = ?')
     .run(outcome.state, new Date().toISOString(), outcome.result === undefined ? null : JSON.stringify(outcome.result),
       outcome.errorCode ?? null, outcome.errorMessage ?? null, id);
 }
 
-/** Transfers an unfinished operation to this process (used by recover). */
+/** Records why an operation stopped; it stays unfinished (no finished_at, state kept) and keeps its lock. */
+export function recordOperationError(db: Db, id: string, error: OperationError): void {
+  db.prepare('UPDATE operations SET error_code = ?, error_message = ?, result_json = ? WHERE id = ?')
+    .run(error.errorCode, error.errorMessage, error.result === undefined ? null : JSON.stringify(error.result), id);
+}
+
+/** Transfers an unfinished operation and its locks to this process (used by recover). */
 export function adoptOperation(db: Db, id: string): void {
-  db.prepare('UPDATE operations SET pid = ?, hostname = ? WHERE id = ?').run(process.pid, hostname(), id);
-  db.prepare('UPDATE locks SET pid = ?, hostname = ? WHERE op_id = ?').run(process.pid, hostname(), id);
+  db.transaction(() => {
+    db.prepare('UPDATE operations SET pid = ?, hostname = ? WHERE id = ?').run(process.pid, hostname(), id);
+    db.prepare('UPDATE locks SET pid = ?, hostname = ? WHERE op_id = ?').run(process.pid, hostname(), id);
+  })();
 }
 
 export function recordStep(db: Db, opId: string, step: StepTiming): void {
-  const seq = (db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM steps WHERE op_id = ?').get(opId) as { n: number }).n;
-  db.prepare('INSERT INTO steps (op_id, seq, name, status, started_at, duration_ms, detail_json) VALUES (?, ?, ?, ?, ?, ?, ?)')
-    .run(opId, seq, step.name, step.status, step.startedAt, step.durationMs, step.detail ? JSON.stringify(step.detail) : null);
+  db.transaction(() => {
+    const seq = (db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM steps WHERE op_id = ?').get(opId) as { n: number }).n;
+    db.prepare('INSERT INTO steps (op_id, seq, name, status, started_at, duration_ms, detail_json) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(opId, seq, step.name, step.status, step.startedAt, step.durationMs, step.detail ? JSON.stringify(step.detail) : null);
+  }).immediate();
 }
 
 export function listUnfinishedOperations(db: Db): OperationRecord[] {

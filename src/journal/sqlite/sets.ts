@@ -1,5 +1,6 @@
+import type { MemberChange, NewSet, SetFilter, SetOutcome } from '../port.js';
+import type { Consistency, MemberRecord, MemberState, SetRecord, SetState, StepTiming } from '../types.js';
 import type { Db } from './open.js';
-import type { Consistency, MemberRecord, MemberState, SetRecord, SetState, StepTiming } from './types.js';
 
 interface SetRow {
   id: string; instance_id: string; instance_name: string; label: string | null; created_at: string; state: string;
@@ -7,16 +8,6 @@ interface SetRow {
 }
 interface MemberRow {
   set_id: string; volume_id: string; array_name: string; fs_id: string; snapshot_name: string; path: string | null; state: string; error: string | null;
-}
-
-export interface NewSet {
-  id: string;
-  instanceId: string;
-  instanceName: string;
-  label: string | null;
-  createdAt: string;
-  opId: string;
-  members: Array<{ volumeId: string; arrayName: string; fsId: string; snapshotName: string }>;
 }
 
 /** Records a set and its members as pending, before anything is created on the array. */
@@ -29,12 +20,12 @@ export function insertSet(db: Db, set: NewSet): void {
   })();
 }
 
-export function updateMember(db: Db, setId: string, volumeId: string, change: { state: MemberState; path?: string | null; error?: string | null }): void {
+export function updateMember(db: Db, setId: string, volumeId: string, change: MemberChange): void {
   db.prepare('UPDATE members SET state = ?, path = COALESCE(?, path), error = ? WHERE set_id = ? AND volume_id = ?')
     .run(change.state, change.path ?? null, change.error ?? null, setId, volumeId);
 }
 
-export function finishSet(db: Db, setId: string, outcome: { state: SetState; consistency?: Consistency | null; reason?: string | null; frozenMs?: number | null; thawedBy?: string | null; steps?: StepTiming[] }): void {
+export function finishSet(db: Db, setId: string, outcome: SetOutcome): void {
   db.prepare('UPDATE sets SET state = ?, consistency = COALESCE(?, consistency), reason = ?, frozen_ms = COALESCE(?, frozen_ms), thawed_by = COALESCE(?, thawed_by), steps_json = COALESCE(?, steps_json) WHERE id = ?')
     .run(outcome.state, outcome.consistency ?? null, outcome.reason ?? null, outcome.frozenMs ?? null, outcome.thawedBy ?? null,
       outcome.steps ? JSON.stringify(outcome.steps) : null, setId);
@@ -46,7 +37,7 @@ export function getSet(db: Db, setId: string): SetRecord | undefined {
 }
 
 /** Sets of one instance (or all), newest first. */
-export function listSets(db: Db, filter: { instanceId?: string; states?: SetState[] } = {}): SetRecord[] {
+export function listSets(db: Db, filter: SetFilter = {}): SetRecord[] {
   const where: string[] = [];
   const args: unknown[] = [];
   if (filter.instanceId) { where.push('instance_id = ?'); args.push(filter.instanceId); }
@@ -63,7 +54,7 @@ export function listSets(db: Db, filter: { instanceId?: string; states?: SetStat
   return rows.map((r) => toSet(r, bySet.get(r.id) ?? []));
 }
 
-export function setsOfOperation(db: Db, opId: string): SetRecord[] {
+export function listSetsOfOperation(db: Db, opId: string): SetRecord[] {
   const rows = db.prepare('SELECT * FROM sets WHERE op_id = ?').all(opId) as SetRow[];
   return rows.map((r) => toSet(r, membersOf(db, r.id)));
 }

@@ -1,0 +1,121 @@
+import type {
+  Consistency, MemberState, OperationKind, OperationRecord, OperationState, SetRecord, SetState, StepTiming,
+} from './types.js';
+
+/**
+ * The journal as the engine and the operations see it: every read and write of operations, sets,
+ * members, locks and steps. One implementation per backend (today SQLite, see `sqlite/`); nothing
+ * outside `journal/` knows how it is stored. Every method is atomic on its own: a caller never
+ * needs a transaction around one. Synchronous for now; docs/architecture.md says how an
+ * asynchronous backend fits.
+ */
+export interface Journal {
+  // ---- operations ----
+  /** Records a new operation in state `planned`, owned by this process. */
+  insertOperation(op: NewOperation): void;
+  setOperationState(id: string, state: OperationState): void;
+  /** The freeze request is about to leave: from now on the guest may be frozen, whatever the freeze answers. */
+  markFreezeSent(id: string, at: Date): void;
+  /** The agent answered "thawed" after the freeze: no freeze of this operation can land any more. */
+  markThawConfirmed(id: string, thawedBy: string): void;
+  finishOperation(id: string, outcome: OperationOutcome): void;
+  /** Records why an operation stopped while it stays unfinished (and keeps its lock) for `recover`. */
+  recordOperationError(id: string, error: OperationError): void;
+  /** Transfers an unfinished operation, and the locks it holds, to this process (used by recover). */
+  adoptOperation(id: string): void;
+  listUnfinishedOperations(): OperationRecord[];
+  /** Operations that sent a freeze (failed ones included) whose thaw nobody confirmed yet. */
+  listThawPending(): OperationRecord[];
+
+  // ---- steps ----
+  /** Appends a step to an operation (steps keep the order they were recorded in). */
+  recordStep(opId: string, step: StepTiming): void;
+  listSteps(opId: string): StepTiming[];
+
+  // ---- sets and members ----
+  /** Records a set and its members as pending, before anything is created on the array. */
+  insertSet(set: NewSet): void;
+  updateMember(setId: string, volumeId: string, change: MemberChange): void;
+  finishSet(setId: string, outcome: SetOutcome): void;
+  getSet(setId: string): SetRecord | undefined;
+  /** Sets of one instance (or all), newest first. */
+  listSets(filter?: SetFilter): SetRecord[];
+  listSetsOfOperation(opId: string): SetRecord[];
+  /**
+   * Records that an array snapshot is gone (deleted by ccsnap, or destroyed by a rollback): its member
+   * becomes `deleted`, and a set with nothing left on the array becomes `deleted`. Unknown names are ignored.
+   */
+  markSnapshotGone(snapshotName: string): void;
+
+  // ---- locks (one per instance) ----
+  /** Takes the instance's lock for `opId`, or throws CCSNAP_LOCKED naming the holder (see `lockedError`). */
+  acquireLock(instanceId: string, opId: string): void;
+  releaseLock(instanceId: string, opId: string): void;
+  /** Releases every lock an operation holds (recover, after closing the operation). */
+  releaseLocksOf(opId: string): void;
+  readLock(instanceId: string): LockHolder | undefined;
+
+  close(): void;
+}
+
+export interface NewOperation {
+  id: string;
+  kind: OperationKind;
+  instanceId: string;
+  instanceName: string;
+  host?: string | null;
+  uri?: string | null;
+  domain?: string | null;
+  plan: unknown;
+}
+
+export interface OperationError {
+  errorCode: string;
+  errorMessage: string;
+  result?: unknown;
+}
+
+export interface OperationOutcome {
+  state: 'done' | 'failed';
+  result?: unknown;
+  errorCode?: string;
+  errorMessage?: string;
+}
+
+export interface NewSet {
+  id: string;
+  instanceId: string;
+  instanceName: string;
+  label: string | null;
+  createdAt: string;
+  opId: string;
+  members: Array<{ volumeId: string; arrayName: string; fsId: string; snapshotName: string }>;
+}
+
+export interface MemberChange {
+  state: MemberState;
+  path?: string | null;
+  error?: string | null;
+}
+
+export interface SetOutcome {
+  state: SetState;
+  consistency?: Consistency | null;
+  reason?: string | null;
+  frozenMs?: number | null;
+  thawedBy?: string | null;
+  steps?: StepTiming[];
+}
+
+export interface SetFilter {
+  instanceId?: string;
+  states?: SetState[];
+}
+
+export interface LockHolder {
+  instanceId: string;
+  opId: string;
+  pid: number;
+  hostname: string;
+  acquiredAt: string;
+}
