@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { CcsnapError, toCcsnapError, type CodedError } from '../errors.js';
 import type { Journal, StepTiming } from '../journal/index.js';
-import { nowMs } from '../util/time.js';
 import type { RollbackPlan } from './plan-rollback.js';
 import type { ArrayPort, ComputePort, HypervisorPort } from './ports.js';
 import { takeOfflineSet, type OfflineSetResult } from './offline-set.js';
-import { round } from './steps.js';
+import { StepClock } from './steps.js';
 import { withDeadline } from '../util/deadline.js';
 
 export interface RollbackDeps {
@@ -56,23 +55,10 @@ async function runRollback(plan: RollbackPlan, deps: RollbackDeps, opId: string,
   const states = new Map<string, { state: VolumeRollbackState; error?: string }>(
     plan.volumes.map((v) => [v.volumeId, { state: alreadyDone.has(v.volumeId) ? 'rolled-back' : 'pending' }]),
   );
-  const steps: StepTiming[] = [];
-  const step = async <T>(name: string, fn: () => Promise<T>, detail: Record<string, unknown> = {}): Promise<T> => {
-    const startedAt = new Date().toISOString();
-    const t0 = nowMs();
-    try {
-      const value = await fn();
-      const s: StepTiming = { name, status: 'ok', startedAt, durationMs: round(nowMs() - t0), detail };
-      steps.push(s);
-      deps.journal.recordStep(opId, s);
-      return value;
-    } catch (err) {
-      const s: StepTiming = { name, status: 'failed', startedAt, durationMs: round(nowMs() - t0), detail: { ...detail, error: (err as Error).message } };
-      steps.push(s);
-      deps.journal.recordStep(opId, s);
-      throw err;
-    }
-  };
+  // Each step is journaled as it ends: a resumed rollback skips the volumes already rolled back.
+  const clock = new StepClock((s) => deps.journal.recordStep(opId, s));
+  const step: Step = (name, fn, detail = {}) => clock.time(name, fn, detail);
+  const steps = clock.steps;
   let safetySet: OfflineSetResult | undefined;
   try {
     deps.journal.setOperationState(opId, 'stopping');
@@ -128,7 +114,10 @@ async function runRollback(plan: RollbackPlan, deps: RollbackDeps, opId: string,
   }
 }
 
-async function stopInstance(plan: RollbackPlan, deps: RollbackDeps, step: <T>(name: string, fn: () => Promise<T>, detail?: Record<string, unknown>) => Promise<T>): Promise<void> {
+/** Runs one timed, journaled step of the rollback. */
+type Step = <T>(name: string, fn: () => Promise<T>, detail?: Record<string, unknown>) => Promise<T>;
+
+async function stopInstance(plan: RollbackPlan, deps: RollbackDeps, step: Step): Promise<void> {
   const status = await withDeadline(deps.timeouts.powerMs, undefined, (signal) => deps.compute.getStatus(plan.instance.id, { signal }));
   if (status !== 'SHUTOFF') {
     await step('stop', () => withDeadline(deps.timeouts.powerMs, undefined, (signal) => deps.compute.stop(plan.instance.id, { signal })));

@@ -57,6 +57,10 @@ describe('rollbackInstance on a destroy-newer array', () => {
     expect(log.filter((e) => e.command === 'rollbackToSnapshot')).toHaveLength(2);
     expect(actions(seq)).toHaveLength(1);
     expect(server('web-1').status).toBe('SHUTOFF');
+    // Each step is journaled as it ends (recover resumes from them): the journal holds the result's steps, in order.
+    expect(env.rt.journal().listSteps(result!.opId)).toEqual(result!.steps);
+    expect(result!.steps.map((st) => st.name)).toEqual(['stop', 'wait-shutoff', 'check-domain-stopped', 'rollback-volume', 'rollback-volume']);
+    expect(result!.steps.filter((st) => st.name === 'rollback-volume').map((st) => st.detail?.volumeId)).toEqual(result!.volumes.map((v) => v.volumeId));
 
     const left = env.rt.journal().getSet(sets[2]!)!;
     expect(left.state).toBe('deleted');
