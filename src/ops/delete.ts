@@ -1,4 +1,5 @@
 import { applyDelete, type DeleteResult } from '../engine/apply-delete.js';
+import { assertMapped } from '../engine/mapped.js';
 import { planDelete, type DeletePlan } from '../engine/plan-delete.js';
 import { CcsnapError } from '../errors.js';
 import { listSets } from '../journal/index.js';
@@ -23,6 +24,8 @@ export async function deleteSnapshots(rt: Runtime, req: DeleteRequest): Promise<
   rt.requireArrays();
   const inventory = await gatherInventory(rt, { instance: req.instance, ...(req.signal ? { signal: req.signal } : {}) });
   const entry = pickInstance(inventory.instances, req.instance);
+  // A volume whose filesystem is ambiguous has no known snapshots: a set would be deleted only in part.
+  assertMapped(entry.instance, entry.volumes, 'nothing was deleted', (v) => v.arrayProblem?.code === 'CCSNAP_ARRAY_FS_AMBIGUOUS');
   const catalog = await catalogFor(rt, [entry], req.signal);
   const plan = planDelete(entry.instance, catalog, {
     refs: req.refs, now: new Date(), journalSets: listSets(rt.db(), { instanceId: entry.instance.id }),

@@ -1,4 +1,5 @@
 import { applyRollback, type RollbackResult } from '../engine/apply-rollback.js';
+import { assertMapped } from '../engine/mapped.js';
 import { planRollback, type RollbackPlan } from '../engine/plan-rollback.js';
 import { CcsnapError } from '../errors.js';
 import type { Runtime } from '../runtime.js';
@@ -27,6 +28,7 @@ export async function rollbackInstance(rt: Runtime, req: RollbackRequest): Promi
   const sig = req.signal ? { signal: req.signal } : {};
   const inventory = await gatherInventory(rt, { instance: req.instance, ...sig });
   const entry = pickInstance(inventory.instances, req.instance);
+  assertMapped(entry.instance, entry.volumes, 'nothing was stopped or rolled back');
   const catalog = await catalogFor(rt, [entry], req.signal);
   const members = resolveSetMembers(rt, entry.instance.id, req.set, catalog);
   const snapshotsByFs = new Map<string, Array<{ name: string; path: string; clones: number; timestamp: string }>>();
