@@ -5,6 +5,7 @@ import type { InstanceSnapshots } from '../engine/catalog.js';
 import { getServer, listServers, listVolumes, type Server, type Volume } from '../openstack/index.js';
 import type { Runtime } from '../runtime.js';
 import { mapLimited } from '../util/limit.js';
+import { requireName } from './resolve.js';
 
 export interface Inventory {
   instances: InstanceSnapshots[];
@@ -17,6 +18,7 @@ export interface Inventory {
  * array that holds any of the volumes: never one request per instance.
  */
 export async function gatherInventory(rt: Runtime, opts: { instance?: string; signal?: AbortSignal }): Promise<Inventory> {
+  if (opts.instance !== undefined) requireName(opts.instance, 'instance');
   const session = await rt.session(opts.signal);
   const sig = opts.signal ? { signal: opts.signal } : {};
   const [servers, volumes] = await Promise.all([

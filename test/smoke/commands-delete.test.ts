@@ -48,14 +48,15 @@ describe('ccsnap delete INSTANCE SET', () => {
     expect((await cli.json<Row[]>(['list', 'web-1'])).filter((r) => r['Set ID'] === set.set_id)).toEqual([]);
   });
 
-  it('only touches the named instance: a set of another instance is not found and nothing is deleted', async () => {
+  it('only touches the named instance: a set of another instance is named as such and nothing is deleted', async () => {
     const before = allSnapshots();
     const seq = cli.mark();
     for (const args of [['delete', 'web-1', dbSet.set_id, '--yes'], ['delete', 'web-1', webSets[2]!.set_id, dbSet.set_id, '--yes'], ['delete', 'db-1', webSets[2]!.set_id, '--yes']]) {
       const r = await cli.run(args);
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
-      expect(cliError(r.stderr)?.code).toBe('CCSNAP_SET_NOT_FOUND');
+      expect(cliError(r.stderr)?.code).toBe('CCSNAP_SET_OTHER_INSTANCE');
+      expect(r.stderr).toMatch(/belongs to instance (db|web)-1 /);
       expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(1);
     }
     expect(deleteRequests(seq)).toEqual([]);
