@@ -14,7 +14,7 @@ export interface RuntimeOptions {
   cloud: CloudConfig;
   settings: CcsnapSettings;
   journalPath: string;
-  /** Per-request timeout for OpenStack calls (ms). */
+  /** Per-request timeout (ms) of every HTTP request: OpenStack and the arrays (overrides an array's `timeout`). */
   timeoutMs?: number;
   onRequest?: RequestLogHook;
   watchdogLogPath?: string;
@@ -65,7 +65,7 @@ export class Runtime {
       const cfg = this.settings.arrays.find((a) => a.name === name);
       if (!cfg) throw new CcsnapError('CCSNAP_CONFIG_NO_ARRAY', `array ${name} is not configured for cloud ${this.settings.cloudName}`);
       client = createElastiCenterClient({
-        name: cfg.name, url: cfg.url, apiKey: cfg.apiKey, insecure: cfg.insecure, timeoutMs: cfg.timeoutMs,
+        name: cfg.name, url: cfg.url, apiKey: cfg.apiKey, insecure: cfg.insecure, timeoutMs: this.options.timeoutMs ?? cfg.timeoutMs,
         ...(cfg.cacert ? { cacert: cfg.cacert } : {}),
       });
       this.arrayClients.set(name, client);

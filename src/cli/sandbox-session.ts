@@ -28,7 +28,7 @@ export async function openSandboxSession(ctx: CommandContext, options: { statePa
   const running = readServerInfo(statePath);
   if (running) {
     ctx.log.debug('using the running sandbox', { url: running.url, pid: running.pid });
-    return session(running.url, false, async () => {}, await fetchRollbackPolicy(running.url));
+    return session(running.url, false, async () => {}, await fetchRollbackPolicy(running.url, (ctx.globals.timeout ?? 5) * 1000));
   }
   const { startSandbox } = await import('../sandbox/index.js');
   const sandbox = await startSandbox({ host: '127.0.0.1', port: 0, statePath });
@@ -37,9 +37,9 @@ export async function openSandboxSession(ctx: CommandContext, options: { statePa
 }
 
 /** The running sandbox array's rollback semantics, so ccsnap plans rollbacks the way that array behaves. */
-async function fetchRollbackPolicy(url: string): Promise<string | undefined> {
+async function fetchRollbackPolicy(url: string, timeoutMs: number): Promise<string | undefined> {
   try {
-    const res = await fetch(`${url}/_sandbox/info`, { signal: AbortSignal.timeout(5000) });
+    const res = await fetch(`${url}/_sandbox/info`, { signal: AbortSignal.timeout(timeoutMs) });
     return res.ok ? ((await res.json()) as { rollbackPolicy?: string }).rollbackPolicy : undefined;
   } catch {
     return undefined;
