@@ -1,4 +1,5 @@
 import { CcsnapError } from '../errors.js';
+import { registerSecretEnv } from '../util/child-env.js';
 import { parseDuration } from '../util/time.js';
 import { DEFAULT_ARRAY_TIMEOUT_MS } from './client.js';
 import { apiKeyFromCurlData, readSecretFile, urlFromCurlConfig } from './config-files.js';
@@ -105,6 +106,7 @@ async function readApiKey(name: string, entry: Record<string, unknown>, env: Rec
   const value = entry[source];
   if (typeof value !== 'string' || value === '') throw configError('CCSNAP_ARRAY_CONFIG_KEY', name, `${source} must be a non-empty string`);
   if (source === 'api_key_env') {
+    registerSecretEnv(value);
     const key = env[value]?.trim();
     if (!key) throw configError('CCSNAP_ARRAY_CONFIG_KEY_ENV', name, `environment variable ${value} (api_key_env) is not set or empty`);
     return key;
