@@ -5,6 +5,7 @@ import { Watchdog } from './engine/watchdog.js';
 import { CcsnapError } from './errors.js';
 import { createHypervisorPool, type HypervisorConfig, type HypervisorPool } from './hypervisor/index.js';
 import { openJournal, type Db } from './journal/index.js';
+import { ensurePrivateFile } from './util/private-files.js';
 import {
   createSession, getServerById, startServer, stopServer, waitForServerStatus,
   type CloudConfig, type RequestLogHook, type Session,
@@ -96,6 +97,8 @@ export class Runtime {
   }
 
   watchdog(): Watchdog {
+    // The watchdog appends to its log; the file is created here, private (0600), before it starts.
+    if (!this.dog && this.options.watchdogLogPath) ensurePrivateFile(this.options.watchdogLogPath);
     this.dog ??= new Watchdog(this.options.watchdogLogPath ? { logPath: this.options.watchdogLogPath } : {});
     return this.dog;
   }
