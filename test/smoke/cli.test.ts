@@ -140,6 +140,6 @@ describe('built CLI: sandbox serve', () => {
   it('sandbox reset re-seeds the state file', async () => {
     const r = await ccsnap(['sandbox', 'reset', '-f', 'json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ state_file: join(sandboxDir, 'state.json'), servers: 7, volumes: expect.any(Number) });
+    expect(JSON.parse(r.stdout)).toEqual({ state_file: join(sandboxDir, 'state.json'), servers: 7, volumes: expect.any(Number), removed: expect.any(Array) });
   });
 });
