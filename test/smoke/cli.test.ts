@@ -143,3 +143,12 @@ describe('built CLI: sandbox serve', () => {
     expect(JSON.parse(r.stdout)).toEqual({ state_file: join(sandboxDir, 'state.json'), servers: 7, volumes: expect.any(Number), removed: expect.any(Array) });
   });
 });
+
+describe('built CLI: tour', () => {
+  it('runs the guided tour against its own sandbox (every step passes --sandbox) and exits 0', async () => {
+    const r = await ccsnap(['tour']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('$ ccsnap create web-1 --name before-upgrade -f json');
+    expect(r.stdout).toMatch(/# Done\. Try it yourself/);
+  });
+});

@@ -102,13 +102,14 @@ describe('session', () => {
     fake = await startFakeOpenStack({ servers: SERVERS });
     session = await createSession(cloudFor(fake.authUrl), { retries: 0 });
     // a path the fake never answers: hold the response open
-    const hang = await import('./helpers/test-server.js').then((m) => m.startTestServer(() => undefined));
+    let onArrival: (() => void) | undefined;
+    const hang = await import('./helpers/test-server.js').then((m) => m.startTestServer(() => onArrival?.()));
     try {
       const t = await catchCcsnap(session.request('compute', 'GET', `${hang.url}/slow`, { timeoutMs: 80 }));
       expect(t.code).toBe('CCSNAP_HTTP_TIMEOUT');
       const ctrl = new AbortController();
+      onArrival = () => ctrl.abort(); // abort once the request has reached the server
       const p = session.request('compute', 'GET', `${hang.url}/slow`, { signal: ctrl.signal });
-      setTimeout(() => ctrl.abort(), 20);
       expect((await catchCcsnap(p)).code).toBe('CCSNAP_ABORTED');
     } finally {
       await hang.close();

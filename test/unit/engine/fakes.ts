@@ -11,15 +11,17 @@ export function fakeWorld() {
   const events: string[] = [];
   const snaps = new Map<string, ArraySnapshotInfo[]>();
   const hv = { frozen: false, failThaw: 0, failFreeze: undefined as CcsnapError | undefined };
-  const arrayFaults: { createFails?: (fsId: string) => Error | undefined; createDelayMs?: number } = {};
+  const arrayFaults: { createFails?: (fsId: string) => Error | undefined; createDelayMs?: number; onCreate?: (fsId: string) => void } = {};
 
   const array: ArrayPort = {
     name: 'ec1',
     async listFileSystems() { return []; },
     async createStorageSnapshot({ fsId, name, signal }) {
       events.push(`create:${fsId}:${hv.frozen ? 'frozen' : 'thawed'}`);
+      arrayFaults.onCreate?.(fsId);
       if (arrayFaults.createDelayMs) {
         await new Promise<void>((resolve, reject) => {
+          if (signal?.aborted) return reject(new CcsnapError('CCSNAP_ABORTED', 'aborted'));
           const t = setTimeout(resolve, arrayFaults.createDelayMs);
           signal?.addEventListener('abort', () => { clearTimeout(t); reject(new CcsnapError('CCSNAP_ABORTED', 'aborted')); }, { once: true });
         });
