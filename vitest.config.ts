@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // One private TMPDIR per run, removed at the end (test/global-tmp.ts).
+    globalSetup: ['test/global-tmp.ts'],
   },
 });

@@ -49,6 +49,7 @@ describe('bad input to a real-cloud configuration gives one line with a stable c
     dir = mkdtempSync(join(tmpdir(), 'ccsnap-badinput-'));
     sandbox = await startSandbox();
     const cert = await generateSelfSignedCert();
+    cert.dispose(); // the key and certificate are in memory now
     tls = createServer({ key: cert.key, cert: cert.cert }, (_req, res) => res.end('{}'));
     await new Promise<void>((r) => tls.listen(0, '127.0.0.1', () => r()));
     tlsUrl = `https://127.0.0.1:${(tls.address() as AddressInfo).port}/v3`;

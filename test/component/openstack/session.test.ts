@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { createSession, type Session } from '../../../src/openstack/session.js';
 import { listServers } from '../../../src/openstack/servers.js';
 import type { RequestLogEntry } from '../../../src/openstack/http-types.js';
@@ -118,6 +118,7 @@ describe('session', () => {
 
   it('HTTPS Keystone with a self-signed cert: CCSNAP_HTTP_TLS without CA, works with OS_CACERT or OS_INSECURE', async () => {
     const tls = await generateSelfSignedCert();
+    onTestFinished(() => tls.dispose());
     fake = await startFakeOpenStack({ servers: SERVERS }, tls);
     expect(fake.authUrl.startsWith('https://127.0.0.1:')).toBe(true);
     const err = await catchCcsnap(createSession(cloudFor(fake.authUrl), { retries: 0 }));

@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { openJournal } from '../../../src/journal/index.js';
 import type { ArrayPort, ArraySnapshotInfo, HypervisorPort } from '../../../src/engine/ports.js';
 import type { CreateDeps } from '../../../src/engine/apply-create.js';
@@ -69,7 +66,8 @@ export function fakeWorld() {
     async disarm(id: string) { events.push('disarm'); this.armed.delete(id); },
   };
 
-  const db = openJournal(join(mkdtempSync(join(tmpdir(), 'ccsnap-fake-')), 'journal.db'));
+  // In memory: nothing to remove afterwards (the engine needs a journal, not a file).
+  const db = openJournal(':memory:');
   const deps: CreateDeps = {
     db,
     array: () => array,
