@@ -150,5 +150,5 @@ describe('built CLI: tour', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('$ ccsnap create web-1 --name before-upgrade -f json');
     expect(r.stdout).toMatch(/# Done\. Try it yourself/);
-  });
+  }, 240_000); // a dozen CLI runs, one after the other
 });

@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cliError, CCSNAP_BIN } from '../helpers/sandbox-cli.js';
 
+/** In-process commands on one state file run one after the other: on a loaded machine, eight take a while. */
+const SERIAL_MS = 240_000;
+
 /**
  * Issue 12 items 3 and 4: `--sandbox` commands that run the sandbox in-process take turns on the state
  * file, so no snapshot reported complete is lost; one `sandbox serve` per state; `reset` is a clean slate.
@@ -96,7 +99,7 @@ describe('in-process sandboxes on one state file take turns', () => {
     const sets = await createInParallel(['web-1', 'db-1', 'app-1']);
     expect(sets.map((s) => s.instance).sort()).toEqual(['app-1', 'db-1', 'web-1']);
     await expectAllOk(sets);
-  });
+  }, SERIAL_MS);
 
   it('eight creates at once on eight instances of a bigger sandbox: every set reported complete is ok', async () => {
     expect((await ccsnap(['sandbox', 'reset', '--add-instances', '8'])).code).toBe(0);
@@ -104,13 +107,13 @@ describe('in-process sandboxes on one state file take turns', () => {
     const sets = await createInParallel(names);
     expect(sets).toHaveLength(8);
     await expectAllOk(sets);
-  });
+  }, SERIAL_MS);
 
   it('two creates at once on the same instance: every set reported complete is ok', async () => {
     const sets = await createInParallel(['web-1', 'web-1']);
     expect(sets.length).toBeGreaterThanOrEqual(1);
     await expectAllOk(sets);
-  });
+  }, SERIAL_MS);
 
   it('a lock left by a process that died is broken by the next command', async () => {
     const dead = spawn(process.execPath, ['-e', '']);
@@ -145,7 +148,7 @@ describe('sandbox serve and reset', () => {
     expect(set.stderr).toContain(`using the running sandbox at ${url}`);
     first.kill('SIGTERM');
     expect(await exitOf(first)).toBe(143);
-  });
+  }, SERIAL_MS);
 
   it('reset (nothing serving) starts from a clean slate: demo state, empty journal, no logs', async () => {
     expect((await ccsnap(['--sandbox', 'create', 'web-1'])).code).toBe(0);
@@ -157,5 +160,5 @@ describe('sandbox serve and reset', () => {
     const list = await ccsnap(['--sandbox', 'list', '-f', 'json']);
     expect(list.code, list.stderr).toBe(0);
     expect(JSON.parse(list.stdout)).toEqual([]);
-  });
+  }, SERIAL_MS);
 });
