@@ -1,14 +1,21 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   acquireLock, finishOperation, finishSet, getSet, insertOperation, insertSet, listSets, listUnfinishedOperations,
   openJournal, releaseLock, updateMember,
 } from '../../../src/journal/index.js';
 
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
 function tempJournal() {
-  return openJournal(join(mkdtempSync(join(tmpdir(), 'ccsnap-journal-')), 'j.db'));
+  const dir = mkdtempSync(join(tmpdir(), 'ccsnap-journal-'));
+  dirs.push(dir);
+  return openJournal(join(dir, 'j.db'));
 }
 
 describe('journal', () => {
