@@ -115,8 +115,8 @@ function parseCreate(value: unknown): CcsnapSettings['create'] {
   return {
     maxFreezeMs: c.max_freeze === undefined ? 10_000 : parseDuration(String(c.max_freeze)),
     freeze,
-    concurrency: positiveInt(c.concurrency, 8, 'create.concurrency'),
-    perHost: positiveInt(c.per_host, 2, 'create.per_host'),
+    concurrency: positiveInt(c.concurrency, 8, 'create.concurrency', 256),
+    perHost: positiveInt(c.per_host, 2, 'create.per_host', 64),
     thawGuardMs: parseThawGuard(c.thaw_guard),
   };
 }
@@ -129,10 +129,10 @@ function parseThawGuard(value: unknown): number {
   return ms;
 }
 
-function positiveInt(value: unknown, fallback: number, what: string): number {
+function positiveInt(value: unknown, fallback: number, what: string, max: number): number {
   if (value === undefined) return fallback;
-  if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
-  throw new CcsnapError('CCSNAP_CONFIG_INVALID', `${what} must be a positive integer`);
+  if (typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= max) return value;
+  throw new CcsnapError('CCSNAP_CONFIG_INVALID', `${what} must be a whole number from 1 to ${max}`);
 }
 
 function isDict(v: unknown): v is Dict {

@@ -5,6 +5,7 @@ import { Watchdog } from './engine/watchdog.js';
 import { CcsnapError } from './errors.js';
 import { createHypervisorPool, type HypervisorConfig, type HypervisorPool } from './hypervisor/index.js';
 import { openJournal, type Journal } from './journal/index.js';
+import { ensurePrivateFile } from './util/private-files.js';
 import {
   createSession, getServerById, startServer, stopServer, waitForServerStatus,
   type CloudConfig, type RequestLogHook, type Session,
@@ -14,7 +15,7 @@ export interface RuntimeOptions {
   cloud: CloudConfig;
   settings: CcsnapSettings;
   journalPath: string;
-  /** Per-request timeout for OpenStack calls (ms). */
+  /** Per-request timeout (ms) of every HTTP request: OpenStack and the arrays (overrides an array's `timeout`). */
   timeoutMs?: number;
   onRequest?: RequestLogHook;
   watchdogLogPath?: string;
@@ -65,7 +66,7 @@ export class Runtime {
       const cfg = this.settings.arrays.find((a) => a.name === name);
       if (!cfg) throw new CcsnapError('CCSNAP_CONFIG_NO_ARRAY', `array ${name} is not configured for cloud ${this.settings.cloudName}`);
       client = createElastiCenterClient({
-        name: cfg.name, url: cfg.url, apiKey: cfg.apiKey, insecure: cfg.insecure, timeoutMs: cfg.timeoutMs,
+        name: cfg.name, url: cfg.url, apiKey: cfg.apiKey, insecure: cfg.insecure, timeoutMs: this.options.timeoutMs ?? cfg.timeoutMs,
         ...(cfg.cacert ? { cacert: cfg.cacert } : {}),
       });
       this.arrayClients.set(name, client);
@@ -96,6 +97,8 @@ export class Runtime {
   }
 
   watchdog(): Watchdog {
+    // The watchdog appends to its log; the file is created here, private (0600), before it starts.
+    if (!this.dog && this.options.watchdogLogPath) ensurePrivateFile(this.options.watchdogLogPath);
     this.dog ??= new Watchdog(this.options.watchdogLogPath ? { logPath: this.options.watchdogLogPath } : {});
     return this.dog;
   }

@@ -1,10 +1,10 @@
 import { CcsnapError, type CcsnapErrorCode } from '../errors.js';
+import { registerSecretEnv } from '../util/child-env.js';
 import { parseDuration } from '../util/time.js';
 import { DEFAULT_ARRAY_TIMEOUT_MS } from './client.js';
 import { apiKeyFromCurlData, readSecretFile, urlFromCurlConfig } from './config-files.js';
 import { isObject } from './envelope.js';
 import { parseVolumeRule, type VolumeRule } from './volume-rule.js';
-import { registerSecretEnvName } from '../util/child-env.js';
 
 export interface ArrayConfig {
   name: string;
@@ -106,7 +106,7 @@ async function readApiKey(name: string, entry: Record<string, unknown>, env: Rec
   const value = entry[source];
   if (typeof value !== 'string' || value === '') throw configError('CCSNAP_ARRAY_CONFIG_KEY', name, `${source} must be a non-empty string`);
   if (source === 'api_key_env') {
-    registerSecretEnvName(value);
+    registerSecretEnv(value);
     const key = env[value]?.trim();
     if (!key) throw configError('CCSNAP_ARRAY_CONFIG_KEY_ENV', name, `environment variable ${value} (api_key_env) is not set or empty`);
     return key;

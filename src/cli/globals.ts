@@ -1,4 +1,5 @@
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { parseTimeoutSeconds } from './parse-values.js';
 import type { CloudOverrides } from '../openstack/config-types.js';
 import type { GlobalOptions } from './types.js';
 
@@ -27,13 +28,7 @@ export function addGlobalOptions(program: Command): void {
     .option('--debug', 'print debug output, HTTP requests and error stacks')
     .option('-v, --verbose', 'more output (repeatable)', (_v: string, prev: number) => prev + 1, 0)
     .option('-q, --quiet', 'only print errors')
-    .option('--timeout <seconds>', 'per-request timeout in seconds', parsePositiveNumber);
-}
-
-export function parsePositiveNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number');
-  return n;
+    .option('--timeout <seconds>', 'timeout of every request (OpenStack, array, sandbox), in seconds (0 < s <= 86400)', parseTimeoutSeconds);
 }
 
 /** Commander's parsed program options (+ CCSNAP_CONFIG / CCSNAP_JOURNAL defaults) -> GlobalOptions. */

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { CcsnapError } from '../errors.js';
+import { rejectEmptyValues } from './empty-values.js';
 import { addGlobalOptions } from './globals.js';
 import { addOutputOptions } from './output-options.js';
 import { COMMANDS, GROUPS, type CommandEntry } from './registry.js';
@@ -77,6 +78,7 @@ function configureLeaf(leaf: Command, spec: CommandSpec, options: ProgramOptions
   if (spec.output) addOutputOptions(leaf, spec.output);
   leaf.action(async (...params: unknown[]) => {
     const cmd = params.at(-1) as Command;
+    rejectEmptyValues(cmd);
     await options.onRun(spec, [...cmd.args], cmd.opts(), cmd);
   });
 }

@@ -25,7 +25,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'completion', summary: 'Print a shell completion script (bash or zsh)', file: 'completion' },
   { name: 'tour', summary: 'Guided tour of ccsnap against the built-in sandbox (re-seeds it, and leaves it to explore)', file: 'tour' },
   { name: 'sandbox serve', summary: 'Run the sandbox cloud (OpenStack, array, hypervisor) on 127.0.0.1', file: 'sandbox-serve' },
-  { name: 'sandbox reset', summary: 'Re-seed the sandbox state file with the demo inventory', file: 'sandbox-reset' },
+  { name: 'sandbox reset', summary: 'Reset the sandbox: demo state, empty journal, no logs', file: 'sandbox-reset' },
   { name: 'sandbox faults add', summary: 'Add a fault rule to a running sandbox', file: 'sandbox-faults-add' },
   { name: 'sandbox faults list', summary: 'List the fault rules of a running sandbox', file: 'sandbox-faults-list' },
   { name: 'sandbox faults clear', summary: 'Remove all fault rules from a running sandbox', file: 'sandbox-faults-clear' },

@@ -20,7 +20,7 @@ export function parseFaultRule(text: string): FaultRule {
 }
 
 export function parsePort(value: string): number {
-  const n = Number(value);
+  const n = /^\d{1,5}$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number (0-65535)');
   return n;
 }

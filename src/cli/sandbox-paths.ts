@@ -25,7 +25,7 @@ export function serverInfoPath(statePath: string): string {
 }
 
 export function writeServerInfo(info: ServerInfo): void {
-  mkdirSync(dirname(info.statePath), { recursive: true });
+  mkdirSync(dirname(info.statePath), { recursive: true, mode: 0o700 });
   writeFileSync(serverInfoPath(info.statePath), `${JSON.stringify(info)}\n`, { mode: 0o600 });
 }
 

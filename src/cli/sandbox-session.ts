@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { SANDBOX_CLOUD_NAME, sandboxCcsnapConfig, sandboxCloudEntry, sandboxEnv } from './sandbox-config.js';
+import { waitForLock } from './sandbox-lock.js';
 import { defaultStatePath, readServerInfo } from './sandbox-paths.js';
 import type { CommandContext } from './types.js';
 import { withDeadline } from '../util/deadline.js';
@@ -26,21 +27,38 @@ export interface SandboxSession {
  */
 export async function openSandboxSession(ctx: CommandContext, options: { statePath?: string } = {}): Promise<SandboxSession> {
   const statePath = resolve(options.statePath ?? defaultStatePath(ctx.env));
-  const running = readServerInfo(statePath);
-  if (running) {
-    ctx.log.debug('using the running sandbox', { url: running.url, pid: running.pid });
-    return session(running.url, false, async () => {}, await fetchRollbackPolicy(running.url));
+  // A running `sandbox serve` is shared by every command; else this command owns the state file for its
+  // whole run (in-process sandboxes on one state file take turns), see sandbox-lock.ts.
+  const got = await waitForLock(statePath, 'command', {
+    signal: ctx.signal,
+    stop: () => readServerInfo(statePath),
+    onWait: (h) => ctx.log.info(`waiting for the sandbox state ${statePath}: ${h.kind === 'serve' ? '`sandbox serve`' : `another ccsnap ${h.kind}`} (pid ${h.pid}) holds it`),
+  });
+  if (!('release' in got)) {
+    ctx.log.debug('using the running sandbox', { url: got.url, pid: got.pid });
+    return session(got.url, false, async () => {}, await fetchRollbackPolicy(got.url, (ctx.globals.timeout ?? 5) * 1000));
   }
-  const { startSandbox } = await import('../sandbox/index.js');
-  const sandbox = await startSandbox({ host: '127.0.0.1', port: 0, statePath });
-  ctx.log.debug('started an in-process sandbox', { url: sandbox.url, statePath });
-  return session(sandbox.url, true, () => sandbox.close(), sandbox.ctx.state.array.rollbackPolicy);
+  try {
+    const { startSandbox } = await import('../sandbox/index.js');
+    const sandbox = await startSandbox({ host: '127.0.0.1', port: 0, statePath });
+    ctx.log.debug('started an in-process sandbox', { url: sandbox.url, statePath });
+    return session(sandbox.url, true, async () => {
+      try {
+        await sandbox.close();
+      } finally {
+        got.release();
+      }
+    }, sandbox.ctx.state.array.rollbackPolicy);
+  } catch (err) {
+    got.release();
+    throw err;
+  }
 }
 
 /** The running sandbox array's rollback semantics, so ccsnap plans rollbacks the way that array behaves. */
-async function fetchRollbackPolicy(url: string): Promise<string | undefined> {
+async function fetchRollbackPolicy(url: string, timeoutMs: number): Promise<string | undefined> {
   try {
-    return await withDeadline(5000, undefined, async (signal) => {
+    return await withDeadline(timeoutMs, undefined, async (signal) => {
       const res = await fetch(`${url}/_sandbox/info`, { signal });
       return res.ok ? ((await res.json()) as { rollbackPolicy?: string }).rollbackPolicy : undefined;
     });

@@ -1,4 +1,5 @@
 import { CcsnapError, type CcsnapErrorCode } from '../errors.js';
+import { assertMapped } from './mapped.js';
 import { formatSnapshotName } from './names.js';
 import type { InstanceInfo, VolumeInfo } from './ports.js';
 
@@ -63,6 +64,7 @@ export function planCreate(facts: CreateFacts, options: CreateOptions): CreatePl
       details: { instance: instance.id, status: instance.status },
     });
   }
+  assertMapped(instance, facts.volumes, 'nothing was frozen or snapshotted', (v) => !options.bootOnly || v.bootable);
   const { members, skipped } = chooseMembers(facts.volumes, options.bootOnly ?? false);
   if (members.length === 0) {
     throw new CcsnapError('CCSNAP_NO_ARRAY_VOLUMES', `instance ${instance.name} has no ${options.bootOnly ? 'boot ' : ''}volume on a snapshot-capable array`, {

@@ -33,6 +33,8 @@ export interface DeletePlan {
   deletions: PlannedDeletion[];
   /** The sets (or foreign names) selected, with why. */
   selected: Array<{ ref: string; why: string }>;
+  /** With an age (--older-than): sets created before this time (ISO 8601) are pruned. */
+  cutoff?: string;
 }
 
 /** Chooses which snapshots of ONE instance to delete; refuses snapshots with clones. Pure. */
@@ -65,7 +67,7 @@ export function planDelete(instance: InstanceInfo, entries: SnapshotEntry[], sel
   if (cloned.length) {
     throw new CcsnapError('CCSNAP_ARRAY_HAS_CLONES', `snapshot(s) ${cloned.map((c) => c.path).join(', ')} have clones and cannot be deleted; nothing was deleted`, { details: { cloned: cloned.map((c) => c.path) } });
   }
-  return { kind: 'delete', instance, deletions, selected };
+  return { kind: 'delete', instance, deletions, selected, ...(sel.olderThanMs !== undefined ? { cutoff: cutoffOf(sel).toISOString() } : {}) };
 }
 
 /** A set of this instance only the journal still knows (nothing of it on the array): its members, as absent. */
@@ -102,14 +104,19 @@ function pruneSets(entries: SnapshotEntry[], sel: DeleteSelection): string[] {
   const newestFirst = [...created.keys()].sort(newer);
   return newestFirst.filter((id, i) => {
     const beyondKeep = sel.keepLast === undefined || i >= sel.keepLast;
-    const old = sel.olderThanMs === undefined || created.get(id)! < sel.now.getTime() - sel.olderThanMs;
+    const old = sel.olderThanMs === undefined || created.get(id)! < cutoffOf(sel).getTime();
     return beyondKeep && old;
   });
+}
+
+/** The prune cut-off: sets created before it are old enough. */
+function cutoffOf(sel: DeleteSelection): Date {
+  return new Date(sel.now.getTime() - (sel.olderThanMs ?? 0));
 }
 
 function pruneReason(sel: DeleteSelection): string {
   const parts: string[] = [];
   if (sel.keepLast !== undefined) parts.push(`beyond the newest ${sel.keepLast}`);
-  if (sel.olderThanMs !== undefined) parts.push(`older than ${Math.round(sel.olderThanMs / 1000)}s`);
+  if (sel.olderThanMs !== undefined) parts.push(`created before ${cutoffOf(sel).toISOString()}`);
   return `pruned: ${parts.join(' and ')}`;
 }

@@ -1,3 +1,5 @@
+import type { CcsnapErrorCode } from '../error-codes/index.js';
+
 /**
  * What the engine needs from the outside world. The concrete implementations live in
  * src/openstack, src/array and src/hypervisor; tests may substitute their own.
@@ -49,6 +51,11 @@ export interface VolumeInfo {
   array: { name: string; fsId: string } | null;
   /** Why the volume is not on an array (or why its filesystem is unknown). */
   arrayReason?: string;
+  /**
+   * Set when the volume rule puts the volume on an array but its filesystem cannot be named: none, or
+   * more than one (CCSNAP_ARRAY_FS_NOT_FOUND / CCSNAP_ARRAY_FS_AMBIGUOUS). Commands that change disks refuse.
+   */
+  arrayProblem?: { code: CcsnapErrorCode; message: string; details: Record<string, unknown> };
 }
 
 /** Nova power actions the rollback needs. */

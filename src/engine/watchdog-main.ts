@@ -22,7 +22,7 @@ interface Entry {
 
 const entries = new Map<string, Entry>();
 /** Connections opened ahead of an arm (see prepare), by pool, host and domain. */
-const prepared = new Map<string, { lease: HypervisorLease; timer: NodeJS.Timeout }>();
+const prepared = new Map<string, { lease: HypervisorLease; timer: NodeJS.Timeout; warm: Promise<void> }>();
 /** A prepared connection nobody armed within this time goes back to the pool. */
 const PREPARED_TTL_MS = 120_000;
 const pools = new Map<string, HypervisorPool>();
@@ -76,10 +76,19 @@ function prepare(message: PrepareMessage): void {
     lease.release();
   }, PREPARED_TTL_MS);
   timer.unref();
-  prepared.set(key, { lease, timer });
-  lease.hypervisor.domainState(message.domain).catch((err: unknown) => log(`warm-up of ${message.domain} failed: ${(err as Error).message}`));
+  prepared.set(key, { lease, timer, warm: warmUp(lease, message.domain) });
 }
 
+/** One harmless command (domstate) that starts the session and proves the watchdog can reach the domain. */
+function warmUp(lease: HypervisorLease, domain: string): Promise<void> {
+  return lease.hypervisor.domainState(domain).then(() => undefined);
+}
+
+/**
+ * Arms a guest: answers "armed" only once the watchdog's own connection to the domain works (opened ahead by
+ * prepare, or now), so no freeze is sent that the watchdog could not thaw, and no connection is still being
+ * opened while the guest is frozen.
+ */
 function arm(message: ArmMessage): void {
   const { key: poolKey, pool } = poolFor(message.hypervisor as HypervisorConfig);
   const key = preparedKey(poolKey, message.host, message.domain);
@@ -87,9 +96,16 @@ function arm(message: ArmMessage): void {
   prepared.delete(key);
   if (ready) clearTimeout(ready.timer);
   const lease = ready?.lease ?? pool.lease(message.host);
-  entries.set(message.id, { message, lease });
-  log(`armed ${message.id} for ${message.domain} on ${message.host}${ready ? ' (connection opened ahead)' : ''}; guard ${message.guardMs} ms, ${message.callTimeoutMs} ms per call`);
-  if (!ready) lease.hypervisor.domainState(message.domain).catch((err: unknown) => log(`warm-up of ${message.domain} failed: ${(err as Error).message}`));
+  const warm = ready?.warm ?? warmUp(lease, message.domain);
+  warm.then(() => {
+    entries.set(message.id, { message, lease });
+    log(`armed ${message.id} for ${message.domain} on ${message.host}${ready ? ' (connection opened ahead)' : ''}; guard ${message.guardMs} ms, ${message.callTimeoutMs} ms per call`);
+    reply({ op: 'armed', id: message.id });
+  }, (err: unknown) => {
+    lease.release();
+    log(`cannot arm ${message.id}: ${message.domain} cannot be reached: ${(err as Error).message}`);
+    reply({ op: 'error', id: message.id, message: `cannot reach ${message.domain} to watch it: ${(err as Error).message}` });
+  });
 }
 
 function schedule(id: string, deadline: number): void {
@@ -151,14 +167,12 @@ function handle(request: WatchdogRequest): void {
   switch (request.op) {
     case 'arm':
       try {
-        arm(request);
+        arm(request); // replies once its connection works
       } catch (err) {
         // A watchdog that cannot reach the hypervisor cannot thaw: ccsnap must not freeze.
         log(`cannot arm ${request.id}: ${(err as Error).message}`);
         reply({ op: 'error', id: request.id, message: `cannot watch ${request.domain}: ${(err as Error).message}` });
-        return;
       }
-      reply({ op: 'armed', id: request.id });
       return;
     case 'prepare':
       try {

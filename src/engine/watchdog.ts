@@ -57,7 +57,8 @@ export class Watchdog {
   async arm(message: Omit<ArmMessage, 'op'>): Promise<void> {
     await this.start();
     if (this.dead) throw new CcsnapError('CCSNAP_WATCHDOG', `the thaw watchdog is gone (${this.dead}); refusing to freeze without it`);
-    await this.request({ op: 'arm', ...message }, `armed:${message.id}`);
+    // The watchdog answers once its own connection to the domain works (bounded by one call's timeout).
+    await this.request({ op: 'arm', ...message }, `armed:${message.id}`, REQUEST_TIMEOUT_MS + message.callTimeoutMs);
   }
 
   /**
@@ -126,12 +127,12 @@ export class Watchdog {
   }
 
   /** Sends one request and waits for its acknowledgement, at most `REQUEST_TIMEOUT_MS`. */
-  private request(message: WatchdogRequest, key: string): Promise<WatchdogReply> {
+  private request(message: WatchdogRequest, key: string, timeoutMs = REQUEST_TIMEOUT_MS): Promise<WatchdogReply> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters.delete(key);
-        reject(new CcsnapError('CCSNAP_WATCHDOG', `the thaw watchdog did not answer "${message.op}" within ${REQUEST_TIMEOUT_MS} ms`));
-      }, REQUEST_TIMEOUT_MS);
+        reject(new CcsnapError('CCSNAP_WATCHDOG', `the thaw watchdog did not answer "${message.op}" within ${timeoutMs} ms`));
+      }, timeoutMs);
       this.waiters.set(key, (reply) => {
         clearTimeout(timer);
         if (reply.op === 'error') reject(new CcsnapError('CCSNAP_WATCHDOG', `watchdog: ${reply.message}`));

@@ -17,6 +17,8 @@ export const GENERAL_CODES = {
     'Run `ccsnap recover` if ccsnap died; check the set with `ccsnap list` / `ccsnap show`, then run the command again.'),
   CCSNAP_DECLINED: error('The user answered "no" at the confirmation prompt; nothing was changed.',
     'Nothing to fix; answer "yes" (or pass --yes) to go ahead.'),
+  CCSNAP_EMPTY_NAME: usage('An instance, set or path was given as an empty string (it never means "all" or "the default").',
+    'Give the name, or leave the argument out.'),
   CCSNAP_CONFIRM_REQUIRED: usage('A destructive command needs a confirmation but there is no terminal to ask and no --yes.',
     'Pass --yes, or run it from a terminal.'),
   CCSNAP_NOT_BUILT: error('The ccsnap program was started from a source checkout that has not been built (bin/ccsnap.js).',

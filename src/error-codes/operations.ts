@@ -8,6 +8,8 @@ export const OPERATION_CODES = {
     'Wait until the instance is ACTIVE or SHUTOFF.'),
   CCSNAP_NO_ARRAY_VOLUMES: error('The instance has no (boot) volume on a snapshot-capable array.',
     "Check the arrays' volume_rule against the instance's volume types."),
+  CCSNAP_SET_OTHER_INSTANCE: error('The snapshot set named belongs to another instance than the one named; nothing was changed.',
+    'Name the instance the set belongs to (see `ccsnap show SET`).'),
   CCSNAP_SET_NOT_FOUND: error('No snapshot set (or snapshot) of that id or label, or none of its snapshots are left.',
     'List the sets with `ccsnap list <instance>`.'),
   CCSNAP_FREEZE_FAILED: error('The guest could not be frozen (freeze required); nothing was snapshotted.',

@@ -8,7 +8,7 @@ import type { Runtime } from '../runtime.js';
 import type { HypervisorPort } from '../engine/ports.js';
 import { createKeyedLimiter, createLimiter } from '../util/limit.js';
 import { gatherInventory } from './inventory.js';
-import { pickInstance } from './resolve.js';
+import { pickInstance, requireName } from './resolve.js';
 
 export interface CreateRequest {
   /** Instance ids or names; empty with `all` = every instance with array volumes. */
@@ -33,6 +33,7 @@ export type CreateOutcome =
 
 /** Plans and takes snapshot sets for one or many instances, bounded globally and per compute host. */
 export async function createSnapshots(rt: Runtime, req: CreateRequest): Promise<CreateOutcome[]> {
+  for (const ref of req.instances) requireName(ref, 'instance');
   rt.requireArrays();
   // Start the thaw watchdog while the inventory loads, so arming it later costs one message.
   if (!req.dryRun) rt.watchdog().warm();
@@ -59,16 +60,23 @@ interface Target {
   error?: CodedError;
 }
 
+/** The instances to snapshot, each once: the same instance named twice (name and id) is one target. */
 function chooseTargets(all: InstanceSnapshots[], req: CreateRequest): Target[] {
   if (req.all) return all.filter((i) => i.volumes.some((v) => v.array)).map((entry) => ({ ref: entry.instance.id, entry }));
-  return req.instances.map((ref) => {
+  const seen = new Set<string>();
+  const targets: Target[] = [];
+  for (const ref of req.instances) {
     try {
-      return { ref, entry: pickInstance(all, ref) };
+      const entry = pickInstance(all, ref);
+      if (seen.has(entry.instance.id)) continue;
+      seen.add(entry.instance.id);
+      targets.push({ ref, entry });
     } catch (err) {
       const e = toCcsnapError(err);
-      return { ref, error: { code: e.code, message: e.message } };
+      targets.push({ ref, error: { code: e.code, message: e.message } });
     }
-  });
+  }
+  return targets;
 }
 
 async function createOne(rt: Runtime, entry: InstanceSnapshots, req: CreateRequest): Promise<CreateOutcome> {

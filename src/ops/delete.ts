@@ -1,9 +1,11 @@
 import { applyDelete, type DeleteResult } from '../engine/apply-delete.js';
+import { assertMapped } from '../engine/mapped.js';
 import { planDelete, type DeletePlan } from '../engine/plan-delete.js';
 import { CcsnapError } from '../errors.js';
 import type { Runtime } from '../runtime.js';
 import { gatherInventory } from './inventory.js';
-import { pickInstance } from './resolve.js';
+import { pickInstance, requireName } from './resolve.js';
+import { refuseOtherInstancesSet } from './set-members.js';
 import { catalogFor } from './snapshots.js';
 
 export interface DeleteRequest {
@@ -19,9 +21,14 @@ export interface DeleteRequest {
 }
 
 export async function deleteSnapshots(rt: Runtime, req: DeleteRequest): Promise<{ plan: DeletePlan; result?: DeleteResult }> {
+  requireName(req.instance, 'instance');
+  for (const ref of req.refs) requireName(ref, 'set');
   rt.requireArrays();
   const inventory = await gatherInventory(rt, { instance: req.instance, ...(req.signal ? { signal: req.signal } : {}) });
   const entry = pickInstance(inventory.instances, req.instance);
+  // A volume whose filesystem is ambiguous has no known snapshots: a set would be deleted only in part.
+  assertMapped(entry.instance, entry.volumes, 'nothing was deleted', (v) => v.arrayProblem?.code === 'CCSNAP_ARRAY_FS_AMBIGUOUS');
+  for (const ref of req.refs) refuseOtherInstancesSet(rt, entry.instance, ref, 'nothing was deleted');
   const catalog = await catalogFor(rt, [entry], req.signal);
   const plan = planDelete(entry.instance, catalog, {
     refs: req.refs, now: new Date(), journalSets: rt.journal().listSets({ instanceId: entry.instance.id }),

@@ -1,9 +1,11 @@
-import { matchesVolume } from '../array/index.js';
+import { matchesVolume, resolveFilesystems } from '../array/index.js';
+import { CcsnapError } from '../errors.js';
 import type { InstanceInfo, VolumeInfo } from '../engine/ports.js';
 import type { InstanceSnapshots } from '../engine/catalog.js';
 import { getServer, listServers, listVolumes, type Server, type Volume } from '../openstack/index.js';
 import type { Runtime } from '../runtime.js';
 import { mapLimited } from '../util/limit.js';
+import { requireName } from './resolve.js';
 
 export interface Inventory {
   instances: InstanceSnapshots[];
@@ -16,6 +18,7 @@ export interface Inventory {
  * array that holds any of the volumes: never one request per instance.
  */
 export async function gatherInventory(rt: Runtime, opts: { instance?: string; signal?: AbortSignal }): Promise<Inventory> {
+  if (opts.instance !== undefined) requireName(opts.instance, 'instance');
   const session = await rt.session(opts.signal);
   const sig = opts.signal ? { signal: opts.signal } : {};
   const [servers, volumes] = await Promise.all([
@@ -56,7 +59,7 @@ function attachedVolumeIds(server: Server, byServer: Map<string, string[]>): str
   return ids;
 }
 
-type Placement = { array: { name: string; fsId: string } } | { reason: string };
+type Placement = { array: { name: string; fsId: string } } | { reason: string; problem?: CcsnapError };
 
 async function placeVolumes(rt: Runtime, volumes: Volume[], servers: Server[], byServer: Map<string, string[]>, signal?: AbortSignal): Promise<Map<string, Placement>> {
   const wanted = new Set(servers.flatMap((s) => attachedVolumeIds(s, byServer)));
@@ -74,11 +77,12 @@ async function placeVolumes(rt: Runtime, volumes: Volume[], servers: Server[], b
     else candidates.set(array.name, [v]);
   }
   await mapLimited([...candidates.entries()], 4, async ([arrayName, vols]) => {
-    const filesystems = await rt.array(arrayName).listFileSystems(signal ? { signal } : {});
-    const byName = new Map(filesystems.map((f) => [f.name.toLowerCase(), f]));
+    const problems = new Map<string, CcsnapError>();
+    const found = await resolveFilesystems(rt.array(arrayName), vols.map((v) => v.id), { problems, ...(signal ? { signal } : {}) });
     for (const v of vols) {
-      const fs = byName.get(v.id.replace(/-/g, '').toLowerCase());
-      result.set(v.id, fs ? { array: { name: arrayName, fsId: fs.id } } : { reason: `array ${arrayName} has no filesystem ${v.id.replace(/-/g, '')}` });
+      const fs = found.get(v.id);
+      const problem = problems.get(v.id);
+      result.set(v.id, fs ? { array: { name: arrayName, fsId: fs.id } } : { reason: problem?.message ?? `array ${arrayName}: filesystem unknown`, ...(problem ? { problem } : {}) });
     }
   });
   return result;
@@ -95,5 +99,10 @@ function toVolumeInfo(server: Server, id: string, volume: Volume | undefined, pl
   };
   if (!volume) return { ...base, array: null, arrayReason: 'volume not visible in Cinder' };
   if (placement && 'array' in placement) return { ...base, array: placement.array };
-  return { ...base, array: null, arrayReason: placement?.reason ?? 'not placed' };
+  const problem = placement && 'problem' in placement ? placement.problem : undefined;
+  return {
+    ...base, array: null, arrayReason: placement?.reason ?? 'not placed',
+    ...(problem ? { arrayProblem: { code: problem.code, message: problem.message, details: problem.details } } : {}),
+  };
 }
+

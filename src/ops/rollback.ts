@@ -1,10 +1,11 @@
 import { applyRollback, type RollbackResult } from '../engine/apply-rollback.js';
+import { assertMapped } from '../engine/mapped.js';
 import { planRollback, type RollbackPlan } from '../engine/plan-rollback.js';
 import { CcsnapError } from '../errors.js';
 import type { Runtime } from '../runtime.js';
 import { gatherInventory } from './inventory.js';
-import { pickInstance } from './resolve.js';
-import { resolveSetMembers } from './set-members.js';
+import { pickInstance, requireName } from './resolve.js';
+import { refuseOtherInstancesSet, resolveSetMembers } from './set-members.js';
 import { catalogFor } from './snapshots.js';
 
 export interface RollbackRequest {
@@ -25,10 +26,14 @@ export interface RollbackRequest {
 
 /** Plans (and, confirmed, applies) a rollback of every array volume of an instance to one set. */
 export async function rollbackInstance(rt: Runtime, req: RollbackRequest): Promise<{ plan: RollbackPlan; result?: RollbackResult }> {
+  requireName(req.instance, 'instance');
+  requireName(req.set, 'set');
   rt.requireArrays();
   const sig = req.signal ? { signal: req.signal } : {};
   const inventory = await gatherInventory(rt, { instance: req.instance, ...sig });
   const entry = pickInstance(inventory.instances, req.instance);
+  assertMapped(entry.instance, entry.volumes, 'nothing was stopped or rolled back');
+  refuseOtherInstancesSet(rt, entry.instance, req.set, 'nothing was changed');
   const catalog = await catalogFor(rt, [entry], req.signal);
   const members = resolveSetMembers(rt, entry.instance.id, req.set, catalog);
   const snapshotsByFs = new Map<string, Array<{ name: string; path: string; clones: number; timestamp: string }>>();

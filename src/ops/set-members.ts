@@ -22,3 +22,12 @@ export function resolveSetMembers(rt: Runtime, instanceId: string, ref: string, 
   }
   return hits.map((e) => ({ volumeId: e.volumeId, arrayName: e.arrayName, fsId: e.fsId, snapshotName: e.name }));
 }
+
+/** A set the journal records for ANOTHER instance is named as such (not "not found"), and refused. */
+export function refuseOtherInstancesSet(rt: Runtime, instance: { id: string; name: string }, ref: string, consequence: string): void {
+  const set = rt.journal().getSet(ref);
+  if (!set || set.instanceId === instance.id) return;
+  throw new CcsnapError('CCSNAP_SET_OTHER_INSTANCE', `snapshot set ${ref} belongs to instance ${set.instanceName} (${set.instanceId}), not to ${instance.name} (${instance.id}); ${consequence}`, {
+    details: { ref, owner: { id: set.instanceId, name: set.instanceName }, instance: instance.id },
+  });
+}

@@ -3,6 +3,7 @@ import type { SetRecord } from '../journal/index.js';
 import type { Runtime } from '../runtime.js';
 import { mapLimited } from '../util/limit.js';
 import { gatherInventory } from './inventory.js';
+import { requireName } from './resolve.js';
 import { catalogFor } from './snapshots.js';
 
 export interface SetView {
@@ -14,6 +15,7 @@ export interface SetView {
 
 /** One set in full: the journal's record checked against the array; or, unknown to the journal, rebuilt from the array. */
 export async function showSet(rt: Runtime, setId: string, signal?: AbortSignal): Promise<SetView> {
+  requireName(setId, 'set');
   rt.requireArrays();
   const set = rt.journal().getSet(setId);
   if (set) {

@@ -17,3 +17,4 @@ export type { FaultRule } from './faults.js';
 export type * from './state.js';
 export { seedDemoState, addServer, DEMO_SERVERS, SANDBOX_API_KEY, SANDBOX_PASSWORD, SANDBOX_USER, SANDBOX_PROJECT } from './seed.js';
 export { emptyState } from './state.js';
+export { addSameNameFilesystem } from './array/filesystems.js';

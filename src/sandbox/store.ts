@@ -22,7 +22,7 @@ export async function loadState(path: string | undefined): Promise<SandboxState>
 
 /** Writes the state atomically (temp file + rename). */
 export function saveState(path: string, state: SandboxState): void {
-  mkdirSync(dirname(path), { recursive: true });
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(state, null, 2), { mode: 0o600 });
   renameSync(tmp, path);

@@ -3,7 +3,7 @@ import { createElastiCenterClient } from '../../src/array/client.js';
 import { resolveFilesystems } from '../../src/array/mapping.js';
 import type { ElastiCenterClient } from '../../src/array/types.js';
 import { CcsnapError } from '../../src/errors.js';
-import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
+import { addSameNameFilesystem, startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 
 let sandbox: RunningSandbox;
 let client: ElastiCenterClient;
@@ -70,6 +70,31 @@ describe('ElastiCenter client against the sandbox array', () => {
     expect(err.details.volumeIds).toEqual([ghost]);
     const partial = await resolveFilesystems(client, [a.volumeId, ghost], { onMissing: 'omit' });
     expect([...partial.keys()]).toEqual([a.volumeId]);
+  });
+
+  it('refuses a volume that matches two filesystems (two TSMs), naming both; with `problems`, reports instead of throwing', async () => {
+    const a = fsOfVolume(0);
+    const b = fsOfVolume(1);
+    const twin = addSameNameFilesystem(sandbox.ctx.state.array, a.volumeId.replace(/-/g, ''));
+    try {
+      const err = await failure(resolveFilesystems(client, [a.volumeId, b.volumeId]));
+      expect(err.code).toBe('CCSNAP_ARRAY_FS_AMBIGUOUS');
+      expect(err.message).toContain(a.fsId);
+      expect(err.message).toContain(twin.id);
+      expect(err.details.candidates).toEqual([
+        { volumeId: a.volumeId, array: 'ec1', id: a.fsId, name: twin.name, tsm: 'OPENSTACK_VSM' },
+        { volumeId: a.volumeId, array: 'ec1', id: twin.id, name: twin.name, tsm: 'OTHER_VSM' },
+      ]);
+      const problems = new Map<string, CcsnapError>();
+      const ghost = '00000000-1111-2222-3333-444444444444';
+      const found = await resolveFilesystems(client, [a.volumeId, b.volumeId, ghost], { problems });
+      expect([...found.keys()]).toEqual([b.volumeId]);
+      expect(problems.get(a.volumeId)?.code).toBe('CCSNAP_ARRAY_FS_AMBIGUOUS');
+      expect(problems.get(ghost)?.code).toBe('CCSNAP_ARRAY_FS_NOT_FOUND');
+    } finally {
+      sandbox.ctx.state.array.filesystems = sandbox.ctx.state.array.filesystems.filter((f) => f.id !== twin.id);
+      sandbox.ctx.state.array.tsms = sandbox.ctx.state.array.tsms.filter((t) => t.name !== 'OTHER_VSM');
+    }
   });
 
   it('creates, lists (oldest first, {} when empty), and deletes snapshots by path', async () => {

@@ -91,9 +91,19 @@ describe('createStorageSnapshot whose answer is lost', () => {
     const slow = createElastiCenterClient({ url: `${sandbox.url}/client/api`, apiKey: sandbox.ctx.state.array.apiKey, timeoutMs: 10_000 });
     try {
       const ac = new AbortController();
-      const p = slow.listTsm({ signal: ac.signal });
-      setTimeout(() => ac.abort(), 50);
-      expect((await failure(p)).code).toBe('CCSNAP_ABORTED');
+      // Abort once the (hanging) request has reached the array, not after a guessed delay.
+      const take = sandbox.ctx.faults.take.bind(sandbox.ctx.faults);
+      sandbox.ctx.faults.take = (...args: Parameters<typeof take>) => {
+        const rule = take(...args);
+        if (rule?.hang) queueMicrotask(() => ac.abort());
+        return rule;
+      };
+      try {
+        const p = slow.listTsm({ signal: ac.signal });
+        expect((await failure(p)).code).toBe('CCSNAP_ABORTED');
+      } finally {
+        sandbox.ctx.faults.take = take;
+      }
     } finally {
       await slow.close();
     }

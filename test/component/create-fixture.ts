@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSettings } from '../../src/config.js';
@@ -37,6 +37,7 @@ export async function openCreateFixture(): Promise<CreateFixture> {
     close: async () => {
       await rt.close();
       await sandbox.close();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -4,6 +4,7 @@ import { VirshSession } from '../../src/hypervisor/virsh-session.js';
 import { createVirshHypervisor } from '../../src/hypervisor/virsh-driver.js';
 import { createHypervisorPool, type HypervisorPool } from '../../src/hypervisor/index.js';
 import { CcsnapError } from '../../src/errors.js';
+import { skipWithout } from '../helpers/software.js';
 
 function hasVirsh(): boolean {
   try {
@@ -15,11 +16,10 @@ function hasVirsh(): boolean {
 }
 
 const HAS_VIRSH = hasVirsh();
-if (!HAS_VIRSH) console.warn('skipping: real virsh (libvirt-clients) is not installed');
 
 // The test driver keeps its state only for the life of one connection: a persistent session sees its own
 // freeze when it thaws, a one-shot process does not ("Thawed 0").
-describe.skipIf(!HAS_VIRSH)('persistent session against real virsh -c test:///default', () => {
+describe.skipIf(skipWithout(HAS_VIRSH, 'virsh (libvirt-clients)'))('persistent session against real virsh -c test:///default', () => {
   let sessions: VirshSession[] = [];
   let pools: HypervisorPool[] = [];
   const open = (): VirshSession => {

@@ -69,12 +69,12 @@ describe('deleteSnapshots', () => {
     expect(env.rt.journal().getSet(setId)?.state).toBe('deleted');
   });
 
-  it('a set the journal knows on another instance stays unknown here', async () => {
+  it('a set the journal knows on another instance is named as that instance\'s, and never deleted here', async () => {
     const dbSet = await takeSet('db-1');
-    await expect(deleteSnapshots(env.rt, { instance: 'web-1', refs: [dbSet], yes: true })).rejects.toMatchObject({ code: 'CCSNAP_SET_NOT_FOUND' });
+    await expect(deleteSnapshots(env.rt, { instance: 'web-1', refs: [dbSet], yes: true })).rejects.toMatchObject({ code: 'CCSNAP_SET_OTHER_INSTANCE', message: expect.stringContaining('belongs to instance db-1') });
     await deleteSnapshots(env.rt, { instance: 'db-1', refs: [dbSet], yes: true });
-    // Even once deleted, it is db-1's set: still unknown on web-1.
-    await expect(deleteSnapshots(env.rt, { instance: 'web-1', refs: [dbSet], yes: true })).rejects.toMatchObject({ code: 'CCSNAP_SET_NOT_FOUND' });
+    // Even once deleted, it is db-1's set: still refused on web-1.
+    await expect(deleteSnapshots(env.rt, { instance: 'web-1', refs: [dbSet], yes: true })).rejects.toMatchObject({ code: 'CCSNAP_SET_OTHER_INSTANCE' });
     expect(namesOn(fsOf('db-1'))).toEqual([]);
   });
 });

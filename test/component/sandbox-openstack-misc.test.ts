@@ -117,7 +117,8 @@ describe('sandbox openstack: persisted state', () => {
       method: 'POST', headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json' }, body: '{"os-stop": null}',
     });
     expect(stop.status).toBe(202);
-    for (let i = 0; i < 200 && web.status !== 'SHUTOFF'; i++) await new Promise((r) => setTimeout(r, 10));
+    // Wait for the state change itself (the test's timeout bounds it), not for a number of sleeps.
+    while (web.status !== 'SHUTOFF') await new Promise((r) => setTimeout(r, 10));
     await first.close();
     const saved = JSON.parse(readFileSync(statePath, 'utf8')) as Json;
     expect(saved.nova.servers.find((s: Json) => s.name === 'web-1').status).toBe('SHUTOFF');

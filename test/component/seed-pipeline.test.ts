@@ -6,6 +6,9 @@ import { createElastiCenterClient } from '../../src/array/client.js';
 import { resolveFilesystems } from '../../src/array/mapping.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import { HAVE_SEED_TOOLS, runSeedPipeline, SEED_SNAPSHOT_NAME } from '../helpers/seed-pipeline.js';
+import { skipWithout } from '../helpers/software.js';
+
+const SKIP_SEED_TOOLS = skipWithout(HAVE_SEED_TOOLS, 'curl (the seed post\'s pipeline)');
 
 /**
  * The seed blog post's Task 1 Step 3, kept in its shape (test/helpers/seed-pipeline.ts): curl config + key
@@ -24,7 +27,7 @@ afterAll(async () => {
 });
 
 describe("the seed post's own pipeline against the sandbox array", () => {
-  it.skipIf(!HAVE_SEED_TOOLS)('Task 1 Step 3 finds the same filesystem as resolveFilesystems and creates the snapshot', async () => {
+  it.skipIf(SKIP_SEED_TOOLS)('Task 1 Step 3 finds the same filesystem as resolveFilesystems and creates the snapshot', async () => {
     const volume = sandbox.ctx.state.cinder.volumes.find((v) => v.volumeType.startsWith('cb-') && v.bootable)!;
     const fsName = volume.id.replace(/-/g, '');
     const printed = await runSeedPipeline({ sandboxUrl: sandbox.url, apiKey: sandbox.ctx.state.array.apiKey, fsName, workDir: dir });

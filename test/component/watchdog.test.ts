@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HypervisorConfig } from '../../src/hypervisor/index.js';
+import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
+import { sandboxHypervisorConfig } from '../../src/sandbox/hypervisor/index.js';
 import { applyCreate } from '../../src/engine/apply-create.js';
 import { planCreate } from '../../src/engine/plan-create.js';
 import { Watchdog } from '../../src/engine/watchdog.js';
@@ -13,8 +16,14 @@ const plan = () => planCreate({
   freezeStatus: 'thawed',
 }, { setId: '0123456789ab', now: new Date(), freeze: 'required', maxFreezeMs: 1000 });
 
-/** A hypervisor the watchdog can be configured with (nothing answers there; these tests never need it to). */
-const HV_CONFIG = { uriTemplate: 'test:///default', virsh: 'virsh-not-installed', agentTimeoutSec: 0, commandTimeoutMs: 1000, session: 'oneshot' };
+/** The watchdog reaches the fake world's domain (instance-00000001 on compute-1) on a sandbox, as it must before it arms. */
+let sandbox: RunningSandbox;
+let HV_CONFIG: HypervisorConfig;
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  HV_CONFIG = sandboxHypervisorConfig(sandbox.url, { session: 'oneshot' });
+});
+afterAll(async () => sandbox.close());
 
 /** The real watchdog process (dist/engine/watchdog-main.js, built by `npm test`). */
 describe('a watchdog that dies', () => {
@@ -29,11 +38,12 @@ describe('a watchdog that dies', () => {
   });
 
   it('that cannot reach the hypervisor refuses to arm: nothing is frozen', async () => {
-    const w = fakeWorld();
     const dog = new Watchdog();
-    const bad = { ...HV_CONFIG, uriTemplate: 'not a uri' };
-    await expect(withInstanceLock(w.journal, 'i-1', (opId) => applyCreate(plan(), { ...w.deps, hypervisorConfig: bad, watchdog: dog }, opId))).rejects.toMatchObject({ code: 'CCSNAP_WATCHDOG' });
-    expect(w.events.filter((e) => e.startsWith('freeze:'))).toEqual([]);
+    for (const bad of [{ ...HV_CONFIG, uriTemplate: 'not a uri' }, { ...HV_CONFIG, virsh: '/nonexistent/virsh' }]) {
+      const world = fakeWorld();
+      await expect(withInstanceLock(world.journal, 'i-1', (opId) => applyCreate(plan(), { ...world.deps, hypervisorConfig: bad, watchdog: dog }, opId))).rejects.toMatchObject({ code: 'CCSNAP_WATCHDOG' });
+      expect(world.events.filter((e) => e.startsWith('freeze:'))).toEqual([]);
+    }
     dog.close();
   });
 

@@ -65,6 +65,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const work = process.env.REALSTACK_WORK ?? '/var/tmp/ccsnap-realstack';
   if (process.platform !== 'linux' || process.getuid?.() !== 0) {
     const skip = 'the real-stack suite needs root on Linux (it installs OpenStack, libvirt and QEMU packages and starts their services)';
+    // In CI a suite that cannot run is a failure, never a silent skip (as in test/libvirt).
+    if (process.env.CI === 'true' || process.env.REALSTACK_REQUIRED === '1') throw new Error(`[test:realstack] cannot run: ${skip}`);
     console.warn(`[test:realstack] SKIPPING: ${skip}`);
     project.provide('realstack', { skip });
     return async () => undefined;

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createServer } from 'node:https';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,6 +49,7 @@ describe('bad input to a real-cloud configuration gives one line with a stable c
     dir = mkdtempSync(join(tmpdir(), 'ccsnap-badinput-'));
     sandbox = await startSandbox();
     const cert = await generateSelfSignedCert();
+    cert.dispose(); // the key and certificate are in memory now
     tls = createServer({ key: cert.key, cert: cert.cert }, (_req, res) => res.end('{}'));
     await new Promise<void>((r) => tls.listen(0, '127.0.0.1', () => r()));
     tlsUrl = `https://127.0.0.1:${(tls.address() as AddressInfo).port}/v3`;
@@ -56,6 +57,7 @@ describe('bad input to a real-cloud configuration gives one line with a stable c
   afterAll(async () => {
     tls.close();
     await sandbox.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('unknown cloud name', async () => {
@@ -123,16 +125,26 @@ describe('bad input to a real-cloud configuration gives one line with a stable c
     });
   });
 
-  it('nothing configured: the built-in sandbox is used, with a warning; --config alone is refused', async () => {
+  it('nothing configured: every command fails with one coded line saying how to configure a cloud or try the sandbox (no silent sandbox)', async () => {
     const home = mkdtempSync(join(tmpdir(), 'ccsnap-home-'));
-    const env = { HOME: home, CCSNAP_SANDBOX_DIR: join(home, 'sb') };
-    const r = await run(['instances', '-f', 'value', '-c', 'Name'], env);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain('web-1');
-    expect(r.stderr).toMatch(/^ccsnap: warning: no cloud configured .*built-in sandbox/m);
-    const quiet = await run(['--sandbox', 'instances', '-f', 'value', '-c', 'Name'], env);
-    expect(quiet.stderr).toBe('');
-    expectOneLineError(await run(['--config', join(home, 'ccsnap.yaml'), 'list'], env), 'CCSNAP_CONFIG_NO_CLOUD');
+    try {
+      const env = { HOME: home, CCSNAP_SANDBOX_DIR: join(home, 'sb') };
+      for (const args of [['instances'], ['list'], ['-q', 'create', 'web-1'], ['show', 'abc'], ['delete', 'web-1', '--keep-last', '1', '--yes'], ['--config', join(home, 'ccsnap.yaml'), 'list']]) {
+        const r = await run(args, env);
+        expectOneLineError(r, 'CCSNAP_CONFIG_NO_CLOUD');
+        expect(r.stdout).toBe('');
+        expect(r.stderr).toMatch(/OS_CLOUD/);
+        expect(r.stderr).toMatch(/--sandbox/);
+        expect(r.stderr).toMatch(/ccsnap tour/);
+      }
+      expect(existsSync(join(home, 'sb'))).toBe(false);
+      const sandboxed = await run(['--sandbox', 'instances', '-f', 'value', '-c', 'Name'], env);
+      expect(sandboxed.code).toBe(0);
+      expect(sandboxed.stdout).toContain('web-1');
+      expect(sandboxed.stderr).toBe('');
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   it('--debug adds details but still no secrets', async () => {

@@ -144,6 +144,15 @@ describe('built CLI: sandbox serve', () => {
   it('sandbox reset re-seeds the state file', async () => {
     const r = await ccsnap(['sandbox', 'reset', '-f', 'json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ state_file: join(sandboxDir, 'state.json'), servers: 7, volumes: expect.any(Number) });
+    expect(JSON.parse(r.stdout)).toEqual({ state_file: join(sandboxDir, 'state.json'), servers: 7, volumes: expect.any(Number), removed: expect.any(Array) });
   });
+});
+
+describe('built CLI: tour', () => {
+  it('runs the guided tour against its own sandbox (every step passes --sandbox) and exits 0', async () => {
+    const r = await ccsnap(['tour']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('$ ccsnap create web-1 --name before-upgrade -f json');
+    expect(r.stdout).toMatch(/# Done\. Try it yourself/);
+  }, 240_000); // a dozen CLI runs, one after the other
 });

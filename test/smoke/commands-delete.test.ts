@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliError, startSandboxCli, type CreatedSet, type SandboxCli, type ServerVolume } from '../helpers/sandbox-cli.js';
 import { HAVE_SEED_TOOLS, runSeedPipeline, SEED_SNAPSHOT_NAME } from '../helpers/seed-pipeline.js';
+import { skipWithout } from '../helpers/software.js';
+
+const SKIP_SEED_TOOLS = skipWithout(HAVE_SEED_TOOLS, 'curl (the seed post\'s pipeline)');
 
 /** `ccsnap delete` against the sandbox over HTTP (the built CLI, dist/). */
 
@@ -48,14 +51,15 @@ describe('ccsnap delete INSTANCE SET', () => {
     expect((await cli.json<Row[]>(['list', 'web-1'])).filter((r) => r['Set ID'] === set.set_id)).toEqual([]);
   });
 
-  it('only touches the named instance: a set of another instance is not found and nothing is deleted', async () => {
+  it('only touches the named instance: a set of another instance is named as such and nothing is deleted', async () => {
     const before = allSnapshots();
     const seq = cli.mark();
     for (const args of [['delete', 'web-1', dbSet.set_id, '--yes'], ['delete', 'web-1', webSets[2]!.set_id, dbSet.set_id, '--yes'], ['delete', 'db-1', webSets[2]!.set_id, '--yes']]) {
       const r = await cli.run(args);
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
-      expect(cliError(r.stderr)?.code).toBe('CCSNAP_SET_NOT_FOUND');
+      expect(cliError(r.stderr)?.code).toBe('CCSNAP_SET_OTHER_INSTANCE');
+      expect(r.stderr).toMatch(/belongs to instance (db|web)-1 /);
       expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(1);
     }
     expect(deleteRequests(seq)).toEqual([]);
@@ -88,7 +92,7 @@ describe('ccsnap delete INSTANCE SET', () => {
     expect(allSnapshots()).toEqual(before);
   });
 
-  it.skipIf(!HAVE_SEED_TOOLS)('a snapshot made by the seed post\'s curl pipeline is listed as foreign and can be deleted by name', async () => {
+  it.skipIf(SKIP_SEED_TOOLS)('a snapshot made by the seed post\'s curl pipeline is listed as foreign and can be deleted by name', async () => {
     await runSeedPipeline({ sandboxUrl: cli.url, apiKey: cli.sandbox.ctx.state.array.apiKey, fsName: web[0]!.fsName, workDir: `${cli.dir}/seed` });
     const listed = (await cli.json<Row[]>(['list', 'web-1'])).filter((r) => r.Snapshot === SEED_SNAPSHOT_NAME);
     expect(listed).toEqual([expect.objectContaining({ 'Volume ID': web[0]!.volumeId, 'Set ID': null, Status: 'foreign', Path: cli.snapshotPath(web[0]!.fsId, SEED_SNAPSHOT_NAME) })]);

@@ -82,9 +82,9 @@ describe('unknown set', () => {
     expect(stderr).toContain('feedfacecafe');
   });
 
-  it('a set of another instance is unknown on this one', async () => {
-    await expectError(['rollback', 'db-1', webSet, '--yes'], 'CCSNAP_SET_NOT_FOUND');
-    await expectError(['delete', 'db-1', webSet, '--yes'], 'CCSNAP_SET_NOT_FOUND');
+  it('a set of another instance is named as belonging to it', async () => {
+    await expectError(['rollback', 'db-1', webSet, '--yes'], 'CCSNAP_SET_OTHER_INSTANCE');
+    await expectError(['delete', 'db-1', webSet, '--yes'], 'CCSNAP_SET_OTHER_INSTANCE');
     expect((await cli.json<Array<{ 'Set ID': string }>>(['list', 'web-1'])).map((r) => r['Set ID'])).toEqual([webSet, webSet]);
   });
 

@@ -123,10 +123,10 @@ describe('ccsnap rollback (ZFS semantics: newest-only)', () => {
     expect((await cli.json<Row>(['show', sets[1]!.set_id])).state).toBe('deleted');
   });
 
-  it('to a set that no longer exists: not found, the instance is not stopped', async () => {
+  it('to a set that no longer exists, or of another instance: refused, the instance is not stopped', async () => {
     await expectRefused(['rollback', 'web-1', sets[2]!.set_id, '--yes'], 'CCSNAP_SET_NOT_FOUND');
     await expectRefused(['rollback', 'web-1', 'feedfacecafe', '--yes'], 'CCSNAP_SET_NOT_FOUND');
-    await expectRefused(['rollback', 'web-1', dbSet.set_id, '--yes'], 'CCSNAP_SET_NOT_FOUND');
+    await expectRefused(['rollback', 'web-1', dbSet.set_id, '--yes'], 'CCSNAP_SET_OTHER_INSTANCE');
   });
 
   it('a set covering only some volumes is refused without --partial, and rolls back only those with it', async () => {

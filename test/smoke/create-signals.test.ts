@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -24,6 +24,7 @@ beforeEach(async () => {
 afterEach(async () => {
   removeServerInfo(statePath, process.pid);
   await sandbox.close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 function ccsnap(args: string[], opts: { ownGroup?: boolean } = {}): { child: ChildProcess; done: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> } {
@@ -151,15 +152,17 @@ describe('the thaw guarantee of the built CLI', () => {
   }, 30_000);
 
   it('two ccsnap processes on one instance: one proceeds, the other fails on the lock; one freeze', async () => {
-    sandbox.ctx.faults.add({ service: 'array', key: 'createStorageSnapshot', latencyMs: 1500 });
-    const a = ccsnap(['create', 'web-1']);
-    await untilFrozen('web-1');
-    const b = ccsnap(['create', 'web-1']);
-    const [ra, rb] = await Promise.all([a.done, b.done]);
+    // The first one's freeze hangs inside the guest (it holds the lock) until the second one has failed.
+    const hang = sandbox.ctx.faults.add({ service: 'agent', key: 'freeze', target: domain('web-1'), hang: true, times: 1 });
+    const a = ccsnap(['create', 'web-1', '--max-freeze', '60']);
+    while (sandbox.ctx.faults.appliedCount(hang) === 0) await new Promise((r) => setTimeout(r, 5));
+    const rb = await ccsnap(['create', 'web-1']).done;
+    sandbox.ctx.faults.remove(hang);
+    const ra = await a.done;
     expect(ra.code).toBe(0);
     expect(rb.code).toBe(1);
     expect(rb.stderr).toMatch(/CCSNAP_LOCKED/);
     expect(rb.stderr.trim().split('\n')).toHaveLength(1);
     expect(domainState('web-1').events.filter((e) => e.kind === 'freeze')).toHaveLength(1);
-  }, 30_000);
+  }, 60_000);
 });

@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import type { CreateOutcome } from '../../ops/create.js';
 import { parseDuration } from '../../util/time.js';
+import { countParser } from '../parse-values.js';
 import type { CommandContext, CommandResult, CommandSpec } from '../types.js';
 import { CREATE_COLUMNS, createRow, outcomeError } from './shared/views.js';
 import { withRuntime } from './shared/with-runtime.js';
@@ -20,8 +21,8 @@ export const command: CommandSpec = {
       .addOption(new Option('--freeze <policy>', 'required: no freeze, no snapshot; best-effort: snapshot anyway (crash-consistent); skip').choices(['required', 'best-effort', 'skip']))
       .option('--max-freeze <seconds>', 'longest the guest may stay frozen, 0 < s <= 300; the array calls are abandoned and the guest thawed after it (default 10)', parseMaxFreeze)
       .option('--dry-run', 'print the plan; freeze and snapshot nothing')
-      .option('--concurrency <n>', 'instances at once (default 8)', (v: string) => positiveInt('--concurrency', v))
-      .option('--per-host <n>', 'instances at once per compute host (default 2)', (v: string) => positiveInt('--per-host', v));
+      .option('--concurrency <n>', 'instances at once, 1-256 (default 8)', countParser(1, 256))
+      .option('--per-host <n>', 'instances at once per compute host, 1-64 (default 2)', countParser(1, 64));
   },
   async run(ctx, args, opts) {
     if (args.length === 0 && !opts.all) throw new UsageError('name at least one instance, or use --all');
@@ -61,12 +62,6 @@ function present(outcomes: CreateOutcome[], multi: boolean, ctx: CommandContext,
 
 function progress(ctx: CommandContext, e: { instance: string; phase: string; done: number; total: number }): void {
   if (e.phase !== 'start') ctx.stderr.write(`[${e.done}/${e.total}] ${e.instance}: ${e.phase}\n`);
-}
-
-function positiveInt(flag: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be an integer >= 1, got "${value}"`);
-  return n;
 }
 
 /** Seconds (or a duration like 1500ms, 30s, 2m) above 0 and at most 300 s: a longer freeze is never what anyone wants. */

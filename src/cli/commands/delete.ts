@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import type { DeletePlan } from '../../engine/plan-delete.js';
-import { parseDuration } from '../../util/time.js';
+import { countParser, parseAgeOption } from '../parse-values.js';
 import type { CommandSpec } from '../types.js';
 import { terminalConfirm } from './shared/prompt.js';
 import { withRuntime } from './shared/with-runtime.js';
@@ -18,8 +18,8 @@ export const command: CommandSpec = {
     cmd
       .argument('<instance>', 'instance id or name')
       .argument('[set...]', 'snapshot set ids, or names/paths of snapshots made by other tools')
-      .option('--keep-last <n>', 'prune: keep the newest N ccsnap sets', (v: string) => nonNegativeInt(v))
-      .option('--older-than <duration>', 'prune: only sets older than this (e.g. 7d, 12h)')
+      .option('--keep-last <n>', 'prune: keep the newest N ccsnap sets (0-10000)', countParser(0, 10_000))
+      .option('--older-than <age>', 'prune: only sets older than this; a number and a unit s, m, h, d, w (e.g. 7d, 12h)', parseAgeOption)
       .option('--dry-run', 'print what would be deleted; delete nothing')
       .option('-y, --yes', 'do not ask for confirmation');
   },
@@ -34,11 +34,12 @@ export const command: CommandSpec = {
       return deleteSnapshots(rt, {
         instance: instance!, refs,
         ...(typeof opts.keepLast === 'number' ? { keepLast: opts.keepLast } : {}),
-        ...(typeof opts.olderThan === 'string' ? { olderThanMs: parseDuration(opts.olderThan) } : {}),
+        ...(typeof opts.olderThan === 'number' ? { olderThanMs: opts.olderThan } : {}),
         dryRun: Boolean(opts.dryRun), yes: Boolean(opts.yes), signal: ctx.signal,
-        ...(ask ? { confirm: (plan: DeletePlan) => ask(`Delete ${plan.deletions.length} snapshot(s) of ${plan.instance.name}: ${plan.deletions.map((d) => d.name).join(', ')}?`) } : {}),
+        ...(ask ? { confirm: (plan: DeletePlan) => ask(`Delete ${plan.deletions.length} snapshot(s) of ${plan.instance.name}${cutoffText(plan)}: ${plan.deletions.map((d) => d.name).join(', ')}?`) } : {}),
       });
     });
+    if (opts.dryRun && out.plan.cutoff) ctx.stderr.write(`Dry run: sets of ${out.plan.instance.name} created before ${out.plan.cutoff} (cut-off) are selected${opts.keepLast !== undefined ? `, keeping the newest ${String(opts.keepLast)}` : ''}.\n`);
     if (!out.result) {
       return { kind: 'list', columns: COLUMNS, rows: out.plan.deletions.map((d) => ({ 'Set ID': d.setId, 'Volume ID': d.volumeId, Snapshot: d.name, Path: d.path, Outcome: opts.dryRun ? 'would delete' : 'nothing to do', Error: null })) };
     }
@@ -52,8 +53,6 @@ export const command: CommandSpec = {
   },
 };
 
-function nonNegativeInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--keep-last must be an integer >= 0, got "${value}"`);
-  return n;
+function cutoffText(plan: DeletePlan): string {
+  return plan.cutoff ? ` (sets created before the cut-off ${plan.cutoff})` : '';
 }

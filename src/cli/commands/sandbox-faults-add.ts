@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import type { FaultRule } from '../../sandbox/faults.js';
-import { parsePositiveNumber } from '../globals.js';
+import { countParser } from '../parse-values.js';
 import { callControl, resolveSandboxUrl } from '../sandbox-control.js';
 import { parseFaultRule } from '../sandbox-options.js';
 import type { CommandSpec } from '../types.js';
 
-const integer = (v: string): number => Math.trunc(parsePositiveNumber(v));
+const integer = countParser(0, 1_000_000_000);
 
 export const command: CommandSpec = {
   name: 'sandbox faults add',

@@ -4,8 +4,10 @@ import type { FaultRule } from '../../sandbox/faults.js';
 import type { RunningSandbox } from '../../sandbox/index.js';
 import { ccsnapConfigText, cloudsYamlText, sandboxEnv, SANDBOX_CLOUD_NAME } from '../sandbox-config.js';
 import { parseFaultOption, parsePort } from '../sandbox-options.js';
-import { defaultStatePath, removeServerInfo, writeServerInfo } from '../sandbox-paths.js';
-import type { CommandSpec } from '../types.js';
+import { readLockHolder, waitForLock, type StateLock } from '../sandbox-lock.js';
+import { defaultStatePath, readServerInfo, removeServerInfo, writeServerInfo } from '../sandbox-paths.js';
+import type { CommandContext, CommandSpec } from '../types.js';
+import { CcsnapError } from '../../errors.js';
 
 export const command: CommandSpec = {
   name: 'sandbox serve',
@@ -19,14 +21,21 @@ export const command: CommandSpec = {
   },
   async run(ctx, _args, opts) {
     const statePath = resolve(typeof opts.state === 'string' ? opts.state : defaultStatePath(ctx.env));
-    const { startSandbox } = await import('../../sandbox/index.js');
-    const sandbox = await startSandbox({
-      host: '127.0.0.1',
-      port: typeof opts.port === 'number' ? opts.port : 0,
-      statePath,
-      ...(typeof opts.dataDir === 'string' ? { dataDir: resolve(opts.dataDir) } : {}),
-      faults: (opts.fault as FaultRule[] | undefined) ?? [],
-    });
+    const lock = await lockForServing(ctx, statePath);
+    let sandbox: RunningSandbox;
+    try {
+      const { startSandbox } = await import('../../sandbox/index.js');
+      sandbox = await startSandbox({
+        host: '127.0.0.1',
+        port: typeof opts.port === 'number' ? opts.port : 0,
+        statePath,
+        ...(typeof opts.dataDir === 'string' ? { dataDir: resolve(opts.dataDir) } : {}),
+        faults: (opts.fault as FaultRule[] | undefined) ?? [],
+      });
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
     writeServerInfo({ url: sandbox.url, pid: process.pid, statePath });
     try {
       ctx.stdout.write(await describeSandbox(sandbox, statePath));
@@ -35,11 +44,32 @@ export const command: CommandSpec = {
     } finally {
       removeServerInfo(statePath, process.pid);
       await sandbox.close();
+      lock.release();
       ctx.log.info('sandbox stopped');
     }
     return { kind: 'none' };
   },
 };
+
+/**
+ * Owns the state file while serving. Another `sandbox serve` on it is refused with its PID (two servers
+ * would overwrite each other's state); an in-process command or a reset on it is waited for.
+ */
+async function lockForServing(ctx: CommandContext, statePath: string): Promise<StateLock> {
+  const running = readServerInfo(statePath);
+  const refuse = (pid: number, url?: string): CcsnapError => new CcsnapError('CCSNAP_SANDBOX_RUNNING', `another sandbox (pid ${pid}) already serves ${statePath}${url ? ` at ${url}` : ''}; stop it first, or pass another --state`, { details: { pid, statePath, ...(url ? { url } : {}) } });
+  if (running) throw refuse(running.pid, running.url);
+  const got = await waitForLock(statePath, 'serve', {
+    signal: ctx.signal,
+    stop: () => {
+      const holder = readLockHolder(statePath);
+      return holder?.kind === 'serve' ? holder : undefined;
+    },
+    onWait: (h) => ctx.log.warn(`waiting for ${statePath}: a ccsnap ${h.kind} (pid ${h.pid}) is using it`),
+  });
+  if ('release' in got) return got;
+  throw refuse(got.pid, readServerInfo(statePath)?.url);
+}
 
 async function describeSandbox(sandbox: RunningSandbox, statePath: string): Promise<string> {
   const url = sandbox.url;

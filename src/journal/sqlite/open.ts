@@ -1,9 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
 import { CcsnapError } from '../../errors.js';
 import { MIGRATIONS } from './schema.js';
+import { ensurePrivateFile } from '../../util/private-files.js';
 
 export type Db = BetterSqlite3.Database;
 
@@ -12,9 +11,10 @@ const require = createRequire(import.meta.url);
 /** Opens (and migrates) the journal database. WAL + synchronous=FULL: a crash loses no committed step. */
 export function openDatabase(path: string): Db {
   const Database = require('better-sqlite3') as typeof BetterSqlite3;
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   let db: Db;
   try {
+    // SQLite gives the -wal and -shm files the mode of the database file: create that 0600 first.
+    if (path !== ':memory:') ensurePrivateFile(path);
     db = new Database(path, { timeout: 5000 });
   } catch (err) {
     throw new CcsnapError('CCSNAP_JOURNAL_OPEN', `cannot open journal ${path}: ${(err as Error).message}`, { cause: err, details: { path } });

@@ -112,3 +112,21 @@ export function provisionArrayFilesystem(state: ArrayState, volume: Pick<Sandbox
   state.filesystems.push(fs);
   return fs;
 }
+
+/**
+ * Adds a second filesystem with the same name as `fsName`, in another TSM (created when missing), as a real
+ * array allows: dataset names are unique per TSM only. Lets the sandbox show an ambiguous volume mapping.
+ */
+export function addSameNameFilesystem(state: ArrayState, fsName: string, tsmName = 'OTHER_VSM'): ArrayFilesystem {
+  const original = state.filesystems.find((f) => f.name === fsName);
+  if (!original) throw new Error(`sandbox array: no filesystem named ${fsName}`);
+  let tsm = state.tsms.find((t) => t.name === tsmName);
+  if (!tsm) {
+    tsm = { id: stableUuid(`tsm:${tsmName}`), name: tsmName, accountId: original.accountId, datasetId: stableUuid(`dataset:${tsmName}`), pool: original.pool, ipaddress: '127.0.0.2' };
+    state.tsms.push(tsm);
+  }
+  if (state.filesystems.some((f) => f.tsmId === tsm.id && f.name === fsName)) throw new Error(`sandbox array: ${tsmName} already has a filesystem ${fsName}`);
+  const fs: ArrayFilesystem = { id: stableUuid(`filesystem:${tsmName}:${fsName}`), name: fsName, tsmId: tsm.id, accountId: tsm.accountId, pool: tsm.pool, quota: original.quota, simpleid: nextSimpleId(state) };
+  state.filesystems.push(fs);
+  return fs;
+}

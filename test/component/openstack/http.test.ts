@@ -91,10 +91,9 @@ describe('http client', () => {
   });
 
   it('aborts with CCSNAP_ABORTED when the caller signal fires', async () => {
-    const s = await server(() => undefined);
     const ctrl = new AbortController();
+    const s = await server(() => ctrl.abort()); // the request has arrived: abort it (it is never answered)
     const p = client().request({ method: 'GET', url: `${s.url}/slow`, signal: ctrl.signal });
-    setTimeout(() => ctrl.abort(), 20);
     expect((await catchError(p)).code).toBe('CCSNAP_ABORTED');
     expect((await catchError(client().request({ method: 'GET', url: `${s.url}/x`, signal: AbortSignal.abort() }))).code).toBe('CCSNAP_ABORTED');
   });
@@ -134,14 +133,18 @@ describe('http client', () => {
 describe('http client TLS', () => {
   it('rejects a self-signed server by default and accepts it with cacert; insecure also works', async () => {
     const tls = await generateSelfSignedCert();
-    const s = await server((_req, res) => sendJson(res, 200, { secure: true }), tls);
-    const err = await catchError(client({ retries: 0 }).request({ method: 'GET', url: s.url }));
-    expect(err.code).toBe('CCSNAP_HTTP_TLS');
-    expect(err.message).toContain('--os-cacert');
-    const ok = await client({ cacert: tls.certFile }).request({ method: 'GET', url: s.url });
-    expect(ok.body).toEqual({ secure: true });
-    const insecure = await client({ insecure: true }).request({ method: 'GET', url: s.url });
-    expect(insecure.status).toBe(200);
+    try {
+      const s = await server((_req, res) => sendJson(res, 200, { secure: true }), tls);
+      const err = await catchError(client({ retries: 0 }).request({ method: 'GET', url: s.url }));
+      expect(err.code).toBe('CCSNAP_HTTP_TLS');
+      expect(err.message).toContain('--os-cacert');
+      const ok = await client({ cacert: tls.certFile }).request({ method: 'GET', url: s.url });
+      expect(ok.body).toEqual({ secure: true });
+      const insecure = await client({ insecure: true }).request({ method: 'GET', url: s.url });
+      expect(insecure.status).toBe(200);
+    } finally {
+      tls.dispose();
+    }
   });
 
   it('a missing CA file is a config error', () => {

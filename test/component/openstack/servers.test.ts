@@ -96,13 +96,16 @@ describe('servers', () => {
   });
 
   it('waitForServerStatus → CCSNAP_WAIT_TIMEOUT at the deadline and CCSNAP_ABORTED on abort', async () => {
-    const { session } = await open([{ id: 't1', name: 't', status: 'ACTIVE' }]);
+    const { session, fake: f } = await open([{ id: 't1', name: 't', status: 'ACTIVE' }]);
     const err = await catchCcsnap(waitForServerStatus(session, 't1', 'SHUTOFF', { deadlineMs: 50, intervalMs: 5 }));
     expect(err.code).toBe('CCSNAP_WAIT_TIMEOUT');
     expect(err.details.lastStatus).toBe('ACTIVE');
     const ctrl = new AbortController();
+    // Abort once the wait has polled the server at least once more (an event, not a guessed delay).
+    const polled = f.server.requests.length;
     const p = waitForServerStatus(session, 't1', 'SHUTOFF', { deadlineMs: 60_000, intervalMs: 5, signal: ctrl.signal });
-    setTimeout(() => ctrl.abort(), 30);
+    while (f.server.requests.length === polled) await new Promise((r) => setImmediate(r));
+    ctrl.abort();
     expect((await catchCcsnap(p)).code).toBe('CCSNAP_ABORTED');
   });
 });

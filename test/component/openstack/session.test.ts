@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { createSession, type Session } from '../../../src/openstack/session.js';
 import { listServers } from '../../../src/openstack/servers.js';
 import type { RequestLogEntry } from '../../../src/openstack/http-types.js';
@@ -102,13 +102,14 @@ describe('session', () => {
     fake = await startFakeOpenStack({ servers: SERVERS });
     session = await createSession(cloudFor(fake.authUrl), { retries: 0 });
     // a path the fake never answers: hold the response open
-    const hang = await import('./helpers/test-server.js').then((m) => m.startTestServer(() => undefined));
+    let onArrival: (() => void) | undefined;
+    const hang = await import('./helpers/test-server.js').then((m) => m.startTestServer(() => onArrival?.()));
     try {
       const t = await catchCcsnap(session.request('compute', 'GET', `${hang.url}/slow`, { timeoutMs: 80 }));
       expect(t.code).toBe('CCSNAP_HTTP_TIMEOUT');
       const ctrl = new AbortController();
+      onArrival = () => ctrl.abort(); // abort once the request has reached the server
       const p = session.request('compute', 'GET', `${hang.url}/slow`, { signal: ctrl.signal });
-      setTimeout(() => ctrl.abort(), 20);
       expect((await catchCcsnap(p)).code).toBe('CCSNAP_ABORTED');
     } finally {
       await hang.close();
@@ -117,6 +118,7 @@ describe('session', () => {
 
   it('HTTPS Keystone with a self-signed cert: CCSNAP_HTTP_TLS without CA, works with OS_CACERT or OS_INSECURE', async () => {
     const tls = await generateSelfSignedCert();
+    onTestFinished(() => tls.dispose());
     fake = await startFakeOpenStack({ servers: SERVERS }, tls);
     expect(fake.authUrl.startsWith('https://127.0.0.1:')).toBe(true);
     const err = await catchCcsnap(createSession(cloudFor(fake.authUrl), { retries: 0 }));

@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createElastiCenterClient } from '../../../src/array/client.js';
 import type { ElastiCenterClient } from '../../../src/array/types.js';
 import { CcsnapError } from '../../../src/errors.js';
+import { skipWithout } from '../../helpers/software.js';
 
 /** Client behaviour the sandbox cannot show: odd bodies, X-Description, resets, TLS. A scripted server on loopback. */
 const KEY = 'k3y/with+odd&chars=1';
@@ -142,7 +143,7 @@ describe('connection resets', () => {
 
 const HAVE_OPENSSL = existsSync('/usr/bin/openssl');
 
-describe.skipIf(!HAVE_OPENSSL)('TLS', () => {
+describe.skipIf(skipWithout(HAVE_OPENSSL, 'openssl'))('TLS', () => {
   let dir: string;
   let httpsServer: Server;
   let url: string;

@@ -34,7 +34,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<
   return { code, stdout: r.stdout.text, stderr: r.stderr.text };
 }
 
-export async function waitFor(predicate: () => boolean, ms = 5000): Promise<void> {
+export async function waitFor(predicate: () => boolean, ms = 25_000): Promise<void> {
   const until = Date.now() + ms;
   while (!predicate()) {
     if (Date.now() > until) throw new Error('condition not met in time');

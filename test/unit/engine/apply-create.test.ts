@@ -122,8 +122,10 @@ describe('applyCreate', () => {
     const w = fakeWorld();
     w.arrayFaults.createDelayMs = 5_000;
     const ac = new AbortController();
-    setTimeout(() => ac.abort(), 30);
+    // Interrupt once the first snapshot request is under way, i.e. inside the frozen window.
+    w.arrayFaults.onCreate = () => ac.abort();
     const result = await applyCreate(plan({ maxFreezeMs: 10_000 }), { ...w.deps, signal: ac.signal });
+    expect(w.events.some((e) => e.endsWith(':frozen') && e.startsWith('create:'))).toBe(true);
     expect(result.state).toBe('failed');
     expect(w.hv.frozen).toBe(false);
     expect(w.events).not.toContain('thaw:instance-00000001:aborted-signal');

@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { openJournal } from '../../../src/journal/index.js';
 import type { ArrayPort, ArraySnapshotInfo, HypervisorPort } from '../../../src/engine/ports.js';
 import type { CreateDeps } from '../../../src/engine/apply-create.js';
@@ -24,15 +21,17 @@ export function fakeWorld() {
     signal?.addEventListener('abort', () => reject(new CcsnapError('CCSNAP_HV_TIMEOUT', 'gave up', { details: { mayBeFrozen: true } })), { once: true });
     p.then(resolve, reject);
   });
-  const arrayFaults: { createFails?: (fsId: string) => Error | undefined; createDelayMs?: number } = {};
+  const arrayFaults: { createFails?: (fsId: string) => Error | undefined; createDelayMs?: number; onCreate?: (fsId: string) => void } = {};
 
   const array: ArrayPort = {
     name: 'ec1',
     async listFileSystems() { return []; },
     async createStorageSnapshot({ fsId, name, signal }) {
       events.push(`create:${fsId}:${hv.frozen ? 'frozen' : 'thawed'}`);
+      arrayFaults.onCreate?.(fsId);
       if (arrayFaults.createDelayMs) {
         await new Promise<void>((resolve, reject) => {
+          if (signal?.aborted) return reject(new CcsnapError('CCSNAP_ABORTED', 'aborted'));
           const t = setTimeout(resolve, arrayFaults.createDelayMs);
           signal?.addEventListener('abort', () => { clearTimeout(t); reject(new CcsnapError('CCSNAP_ABORTED', 'aborted')); }, { once: true });
         });
@@ -93,7 +92,8 @@ export function fakeWorld() {
     async disarm(id: string) { events.push('disarm'); this.armed.delete(id); return this.thaw; },
   };
 
-  const journal = openJournal(join(mkdtempSync(join(tmpdir(), 'ccsnap-fake-')), 'journal.db'));
+  // In memory: nothing to remove afterwards (the engine needs a journal, not a file).
+  const journal = openJournal(':memory:');
   const deps: CreateDeps = {
     journal,
     array: () => array,

@@ -1,12 +1,19 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { openJournal, withInstanceLock } from '../../../src/journal/index.js';
 
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
 function tempPath() {
-  return join(mkdtempSync(join(tmpdir(), 'ccsnap-journal-')), 'j.db');
+  const dir = mkdtempSync(join(tmpdir(), 'ccsnap-journal-'));
+  dirs.push(dir);
+  return join(dir, 'j.db');
 }
 
 function tempJournal() {

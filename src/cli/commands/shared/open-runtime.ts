@@ -19,18 +19,15 @@ export interface OpenedRuntime {
 }
 
 /**
- * Builds the Runtime for a command. With nothing configured (no --os-cloud/OS_CLOUD, no OS_AUTH_URL,
- * no clouds.yaml), or with --sandbox, ccsnap uses its built-in sandbox cloud: a running
+ * Builds the Runtime for a command. With --sandbox, ccsnap uses its built-in sandbox cloud: a running
  * `ccsnap sandbox serve` if there is one, else an in-process sandbox on 127.0.0.1 for this command.
+ * Without --sandbox and with no cloud configured, the command fails: a cron job that lost OS_CLOUD must
+ * not "succeed" against a demo cloud.
  */
 export async function openRuntime(ctx: CommandContext): Promise<OpenedRuntime> {
-  if (useSandbox(ctx)) {
-    if (!ctx.globals.sandbox) {
-      // Chosen because nothing else is configured: say so, so nobody mistakes the demo cloud for theirs.
-      if (ctx.globals.config) throw new CcsnapError('CCSNAP_CONFIG_NO_CLOUD', `--config ${ctx.globals.config} is given but no cloud is (no --os-cloud, OS_CLOUD, OS_AUTH_URL or clouds.yaml); name the cloud, or use --sandbox`);
-      ctx.log.warn('no cloud configured (no --os-cloud, OS_CLOUD, OS_AUTH_URL or clouds.yaml): using the built-in sandbox cloud; pass --sandbox to say so and silence this');
-    }
-    return openSandboxRuntime(ctx);
+  if (ctx.globals.sandbox) return openSandboxRuntime(ctx);
+  if (!cloudConfigured(ctx)) {
+    throw new CcsnapError('CCSNAP_CONFIG_NO_CLOUD', `no cloud is configured${ctx.globals.config ? ` (--config ${ctx.globals.config} names no cloud)` : ''}: set OS_CLOUD or pass --os-cloud NAME with the cloud in clouds.yaml (or set OS_AUTH_URL and the other OS_* variables); to try ccsnap without a cloud, add --sandbox or run 'ccsnap tour'`);
   }
   const { globals, env } = ctx;
   const cloud = resolveCloud({ env, ...(globals.osCloud ? { cloud: globals.osCloud } : {}), overrides: cloudOverrides(globals) });
@@ -45,12 +42,12 @@ export async function openRuntime(ctx: CommandContext): Promise<OpenedRuntime> {
   return { rt, close: () => rt.close() };
 }
 
-function useSandbox(ctx: CommandContext): boolean {
+/** A cloud is named (--os-cloud, OS_CLOUD, OS_AUTH_URL, OS_CLIENT_CONFIG_FILE) or a clouds.yaml exists. */
+function cloudConfigured(ctx: CommandContext): boolean {
   const { globals, env } = ctx;
-  if (globals.sandbox) return true;
-  if (globals.osCloud || env.OS_CLOUD || globals.osAuthUrl || env.OS_AUTH_URL || env.OS_CLIENT_CONFIG_FILE) return false;
+  if (globals.osCloud || env.OS_CLOUD || globals.osAuthUrl || env.OS_AUTH_URL || env.OS_CLIENT_CONFIG_FILE) return true;
   const configHome = env.XDG_CONFIG_HOME || join(env.HOME ?? '', '.config');
-  return !['clouds.yaml', 'clouds.yml', join(configHome, 'openstack', 'clouds.yaml'), '/etc/openstack/clouds.yaml'].some((p) => existsSync(p));
+  return ['clouds.yaml', 'clouds.yml', join(configHome, 'openstack', 'clouds.yaml'), '/etc/openstack/clouds.yaml'].some((p) => existsSync(p));
 }
 
 async function openSandboxRuntime(ctx: CommandContext): Promise<OpenedRuntime> {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -65,14 +65,22 @@ export async function findClosedPort(): Promise<number> {
   return s.port;
 }
 
-/** Generates a self-signed certificate for 127.0.0.1 with openssl (argument arrays, no shell). */
-export async function generateSelfSignedCert(): Promise<{ key: string; cert: string; certFile: string }> {
+/**
+ * Generates a self-signed certificate for 127.0.0.1 with openssl (argument arrays, no shell). The files
+ * live in a temp directory until `dispose()` (call it when the test no longer needs `certFile`).
+ */
+export async function generateSelfSignedCert(): Promise<{ key: string; cert: string; certFile: string; dispose(): void }> {
   const dir = mkdtempSync(join(tmpdir(), 'ccsnap-tls-'));
   const keyFile = join(dir, 'key.pem');
   const certFile = join(dir, 'cert.pem');
   await promisify(execFile)('openssl', [
     'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1',
     '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-  ]);
-  return { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8'), certFile };
+  ]).catch((err: unknown) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  });
+  const key = readFileSync(keyFile, 'utf8');
+  rmSync(keyFile);
+  return { key, cert: readFileSync(certFile, 'utf8'), certFile, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
