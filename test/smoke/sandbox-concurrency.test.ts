@@ -43,8 +43,9 @@ async function createInParallel(instances: string[]): Promise<Array<{ instance: 
       expect(cliError(r.stderr)?.code, r.stderr).toBe('CCSNAP_LOCKED');
       return;
     }
-    const set = JSON.parse(r.stdout) as { set_id: string; state: string; members: unknown[] };
-    if (set.state === 'complete') complete.push({ instance: instances[k]!, setId: set.set_id, members: set.members.length });
+    // create prints one row per instance (an array, for one instance too)
+    const [set] = JSON.parse(r.stdout) as Array<{ 'Set ID': string; State: string; Members: unknown[] }>;
+    if (set!.State === 'complete') complete.push({ instance: instances[k]!, setId: set!['Set ID'], members: set!.Members.length });
   });
   return complete;
 }
