@@ -34,8 +34,8 @@ export async function benchStartup({ runs = 20, warmup = 2, log = () => {} } = {
     const cases = [
       { name: 'node -e 0 (floor)', argv: ['-e', '0'], env: env(running) },
       { name: 'ccsnap --help', argv: [CCSNAP, '--help'], env: env(running) },
-      { name: 'ccsnap list (running empty sandbox)', argv: [CCSNAP, 'list'], env: env(running) },
-      { name: 'ccsnap list (in-process empty sandbox)', argv: [CCSNAP, 'list'], env: env(inproc) },
+      { name: 'ccsnap list (running empty sandbox)', argv: [CCSNAP, '--sandbox', 'list'], env: env(running) },
+      { name: 'ccsnap list (in-process empty sandbox)', argv: [CCSNAP, '--sandbox', 'list'], env: env(inproc) },
     ];
     const rows = [];
     for (const c of cases) {
