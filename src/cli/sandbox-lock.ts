@@ -3,6 +3,7 @@ import { linkSync, readFileSync, rmSync, watch, writeFileSync, type FSWatcher } 
 import { basename, dirname } from 'node:path';
 import { CcsnapError } from '../errors.js';
 import { ensurePrivateDir } from '../util/private-files.js';
+import { isProcessAlive } from '../util/process-alive.js';
 
 /**
  * One process at a time owns a sandbox state file: an in-process `--sandbox` command (for its whole run),
@@ -34,7 +35,7 @@ export function lockPath(statePath: string): string {
 /** The live holder of the state lock, if any (a lock left by a dead process is not a holder). */
 export function readLockHolder(statePath: string): LockHolder | undefined {
   const holder = readHolder(lockPath(statePath));
-  return holder && isAlive(holder.pid) ? holder : undefined;
+  return holder && isProcessAlive(holder.pid) ? holder : undefined;
 }
 
 /** Takes the lock now, or returns the live holder. Breaks the lock of a dead process. */
@@ -45,7 +46,7 @@ export function tryLock(statePath: string, kind: LockKind): StateLock | LockHold
     const mine: LockHolder = { pid: process.pid, kind, since: new Date().toISOString(), token: randomBytes(8).toString('hex') };
     if (createExclusive(path, mine)) return held(path, mine);
     const holder = readHolder(path);
-    if (holder && isAlive(holder.pid)) return holder;
+    if (holder && isProcessAlive(holder.pid)) return holder;
     breakStaleLock(path, holder);
   }
   const holder = readHolder(path);
@@ -112,13 +113,13 @@ function breakStaleLock(path: string, stale: LockHolder | undefined): void {
   const me: LockHolder = { pid: process.pid, kind: 'command', since: new Date().toISOString(), token: randomBytes(8).toString('hex') };
   if (!createExclusive(breaker, me)) {
     const other = readHolder(breaker);
-    if (!other || !isAlive(other.pid)) rmSync(breaker, { force: true });
+    if (!other || !isProcessAlive(other.pid)) rmSync(breaker, { force: true });
     return;
   }
   try {
     const now = readHolder(path);
     const same = (now === undefined && stale === undefined) || (now !== undefined && stale !== undefined && now.token === stale.token);
-    if (same && !(now && isAlive(now.pid))) rmSync(path, { force: true });
+    if (same && !(now && isProcessAlive(now.pid))) rmSync(path, { force: true });
   } finally {
     rmSync(breaker, { force: true });
   }
@@ -130,15 +131,6 @@ function readHolder(path: string): LockHolder | undefined {
     return typeof v.pid === 'number' && typeof v.token === 'string' ? v : undefined;
   } catch {
     return undefined;
-  }
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

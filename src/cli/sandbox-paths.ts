@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { isProcessAlive } from '../util/process-alive.js';
 
 /** $CCSNAP_SANDBOX_DIR, else ${XDG_STATE_HOME:-~/.local/state}/ccsnap/sandbox. */
 export function sandboxDir(env: NodeJS.ProcessEnv): string {
@@ -40,17 +41,9 @@ export function readServerInfo(statePath: string): ServerInfo | undefined {
   if (!existsSync(path)) return undefined;
   try {
     const info = JSON.parse(readFileSync(path, 'utf8')) as ServerInfo;
-    return typeof info.url === 'string' && typeof info.pid === 'number' && isAlive(info.pid) ? info : undefined;
+    return typeof info.url === 'string' && typeof info.pid === 'number' && isProcessAlive(info.pid) ? info : undefined;
   } catch {
     return undefined;
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

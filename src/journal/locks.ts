@@ -3,15 +3,8 @@ import { hostname } from 'node:os';
 import { CcsnapError } from '../errors.js';
 import type { Journal, LockHolder } from './port.js';
 
-/** True when `pid` is a live process on this machine. */
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export { isProcessAlive } from '../util/process-alive.js';
+import { isProcessAlive } from '../util/process-alive.js';
 
 /** The CCSNAP_LOCKED error every backend throws when an instance's lock is held: names the holder, and says when it is stale. */
 export function lockedError(instanceId: string, holder: LockHolder): CcsnapError {
