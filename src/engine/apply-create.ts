@@ -80,6 +80,7 @@ interface Window {
   /** Epoch ms: freeze sent, freeze answered, every member answered (or gave up). */
   freezeSentAt: number;
   frozenAt: number;
+  windowStart: number;
   windowEnd: number;
   freezeError?: unknown;
   /** The window's deadline passed before the freeze answered. */
@@ -92,7 +93,7 @@ async function runCreate(plan: CreatePlan, deps: CreateDeps, opId: string): Prom
   const clock = new StepClock();
   let consistency: Consistency = plan.expectedConsistency;
   let reason = plan.freeze.reason ?? null;
-  let w: Window = { frozen: false, freezeSentAt: 0, frozenAt: 0, windowEnd: 0, freezeTimedOut: false, settled: [] };
+  let w: Window = { frozen: false, freezeSentAt: 0, frozenAt: 0, windowStart: 0, windowEnd: 0, freezeTimedOut: false, settled: [] };
 
   if (plan.freeze.willFreeze) {
     await clock.time('arm-watchdog', () => deps.watchdog.arm({
@@ -125,7 +126,7 @@ async function runFreezeWindow(plan: CreatePlan, deps: CreateDeps, opId: string,
   const domain = plan.instance.domain;
   deps.journal.markFreezeSent(opId, new Date());
   const freezeSentAt = Date.now();
-  const w: Window = { frozen: false, freezeSentAt, frozenAt: 0, windowEnd: freezeSentAt, freezeTimedOut: false, settled: [] };
+  const w: Window = { frozen: false, freezeSentAt, frozenAt: 0, windowStart: freezeSentAt, windowEnd: freezeSentAt, freezeTimedOut: false, settled: [] };
   const window: Deadline = deadlineAt(freezeSentAt + plan.maxFreezeMs, deps.signal, 'freeze window');
   deps.watchdog.freezing(opId, freezeSentAt + plan.maxFreezeMs + WATCHDOG_LAG_MS);
   try {
@@ -139,11 +140,10 @@ async function runFreezeWindow(plan: CreatePlan, deps: CreateDeps, opId: string,
       return w;
     }
     // ---- frozen: only the array snapshot calls run here ----
-    const windowStart = nowMs();
+    w.windowStart = Date.now();
     w.settled = await Promise.allSettled(plan.members.map((m) => timedCreate(deps, m, window.signal)));
     w.windowEnd = Date.now();
-    recordSnapshotStep(clock, plan, windowStart, w.settled);
-    return w;
+    return w; // the snapshot step is recorded after the thaw, not inside the window
   } finally {
     window.clear();
   }
@@ -167,6 +167,7 @@ async function sealThaw(plan: CreatePlan, deps: CreateDeps, opId: string, clock:
   const domain = plan.instance.domain;
   const needed = w.frozen || w.freezeError === undefined || freezeMayHaveTakenEffect(w.freezeError);
   const thaw = needed ? await guardThaw(deps.hypervisor, domain, { callTimeoutMs: deps.timeouts.thawMs, guardMs: deps.timeouts.guardMs }) : undefined;
+  if (w.frozen) recordSnapshotStep(clock, plan, w.windowStart, w.windowEnd, w.settled);
   const thawStart = w.frozen ? w.windowEnd : Date.now();
   if (thaw) {
     clock.record(w.frozen ? 'thaw' : 'thaw-after-failed-freeze', thawStart, Math.max(0, thaw.firstThawDoneAt - thawStart), thaw.verified ? 'ok' : 'failed', {
@@ -220,17 +221,17 @@ function failedFreeze(plan: CreatePlan, deps: CreateDeps, opId: string, clock: S
 async function withArrayWindow(plan: CreatePlan, deps: CreateDeps, clock: StepClock): Promise<{ settled: PromiseSettledResult<{ durationMs: number }>[]; windowEnd: number }> {
   const deadline = startDeadline(deps.timeouts.arrayMs, deps.signal, 'array snapshots');
   try {
-    const windowStart = nowMs();
+    const windowStart = Date.now();
     const settled = await Promise.allSettled(plan.members.map((m) => timedCreate(deps, m, deadline.signal)));
-    recordSnapshotStep(clock, plan, windowStart, settled);
+    recordSnapshotStep(clock, plan, windowStart, Date.now(), settled);
     return { settled, windowEnd: Date.now() };
   } finally {
     deadline.clear();
   }
 }
 
-function recordSnapshotStep(clock: StepClock, plan: CreatePlan, windowStart: number, settled: PromiseSettledResult<{ durationMs: number }>[]): void {
-  clock.record('snapshot', windowStart, nowMs() - windowStart, settled.every((s) => s.status === 'fulfilled') ? 'ok' : 'failed', {
+function recordSnapshotStep(clock: StepClock, plan: CreatePlan, start: number, end: number, settled: PromiseSettledResult<{ durationMs: number }>[]): void {
+  clock.record('snapshot', start, end - start, settled.every((s) => s.status === 'fulfilled') ? 'ok' : 'failed', {
     members: settled.map((s, i) => ({ volumeId: plan.members[i]!.volumeId, durationMs: s.status === 'fulfilled' ? s.value.durationMs : undefined, error: s.status === 'rejected' ? (s.reason as Error).message : undefined })),
   });
 }
