@@ -11,3 +11,4 @@ export {
   describeReason, planRetention, type KeepReason, type RetentionDecision, type RetentionInput, type RetentionRule, type RetentionSet,
   type RetentionSetState,
 } from './retention.js';
+export { retentionSetsFromCatalog } from './catalog-sets.js';
