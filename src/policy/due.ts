@@ -27,7 +27,10 @@ export interface DueInput {
   schedule: Schedule;
   missed: MissedPolicy;
   spreadMs: number;
-  /** The newest occurrence already handled (done or recorded as missed); null: the policy never ran. */
+  /**
+   * The newest occurrence the journal records, in any state (a due or running one is resumed from the
+   * journal, not computed again); null: the policy never ran.
+   */
   lastHandled: Date | null;
   now: Date;
 }
