@@ -1,27 +1,20 @@
 import type { CommandSpec } from '../types.js';
+import { columnsOf, listResult } from '../views/field-table.js';
+import { POLICY_LIST_VIEW } from '../views/policy.js';
 import { withRuntime } from './shared/with-runtime.js';
-
-const COLUMNS = ['Name', 'Schedule', 'Timezone', 'Next', 'Last Occurrence', 'Last State', 'Missed', 'Spread', 'Retention', 'Instances'];
 
 /** The cloud's snapshot policies: schedule, next occurrence, the newest one recorded, retention, selector. */
 export const command: CommandSpec = {
   name: 'policy list',
   summary: 'List the snapshot policies of the cloud',
   output: 'list',
-  columns: () => COLUMNS,
+  columns: () => columnsOf(POLICY_LIST_VIEW),
   configure() {},
   async run(ctx) {
     const summaries = await withRuntime(ctx, { recover: false }, async (rt) => {
-      const { listPolicies } = await import('../../ops/policy.js');
+      const { listPolicies } = await import('../../index.js');
       return listPolicies(rt);
     });
-    return {
-      kind: 'list',
-      columns: COLUMNS,
-      rows: summaries.map((p) => ({
-        Name: p.name, Schedule: p.schedule, Timezone: p.timezone, Next: p.next, 'Last Occurrence': p.lastOccurrence, 'Last State': p.lastState,
-        Missed: p.missed, Spread: p.spread, Retention: p.retention, Instances: p.instances,
-      })),
-    };
+    return listResult(POLICY_LIST_VIEW, summaries);
   },
 };
