@@ -69,7 +69,7 @@ export async function applyCreate(plan: CreatePlan, deps: CreateDeps, opId: stri
   });
   journal.insertSet({
     id: plan.setId, instanceId: plan.instance.id, instanceName: plan.instance.name, label: plan.label,
-    createdAt: plan.createdAt, opId, members: plan.members,
+    createdAt: plan.createdAt, opId, members: plan.members, policy: plan.policy?.name ?? null, occurrence: plan.policy?.occurrence ?? null,
   });
   return runCreate(plan, deps, opId);
 }

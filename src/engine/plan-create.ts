@@ -25,6 +25,14 @@ export interface CreateOptions {
   bootOnly?: boolean;
   freeze: FreezePolicy;
   maxFreezeMs: number;
+  /** A set made by a snapshot policy: the policy and the occurrence it serves (recorded on the set). */
+  policy?: PolicyOccurrenceRef | null;
+}
+
+/** The snapshot policy and the occurrence id (`<policy>@<UTC instant>`) a set serves. */
+export interface PolicyOccurrenceRef {
+  name: string;
+  occurrence: string;
 }
 
 export interface PlannedMember {
@@ -51,6 +59,8 @@ export interface CreatePlan {
   /** Attached volumes that are not snapshotted, with the reason. */
   skipped: Array<{ volumeId: string; reason: string }>;
   expectedConsistency: 'filesystem-consistent' | 'crash-consistent' | 'offline';
+  /** Set by a snapshot policy's run: the set records the policy and the occurrence. Absent: a manual set. */
+  policy?: PolicyOccurrenceRef;
 }
 
 /** Builds the create plan, or throws the first pre-check that fails. Pure: no I/O. */
@@ -93,6 +103,7 @@ export function planCreate(facts: CreateFacts, options: CreateOptions): CreatePl
     members: named,
     skipped,
     expectedConsistency: instance.status === 'SHUTOFF' ? 'offline' : freeze.willFreeze ? 'filesystem-consistent' : 'crash-consistent',
+    ...(options.policy ? { policy: { name: options.policy.name, occurrence: options.policy.occurrence } } : {}),
   };
 }
 

@@ -63,8 +63,12 @@ export interface Journal {
   recordOccurrence(o: NewOccurrence): boolean;
   /** due → running, owned by this process: true when this call took it (false: not due, or unknown). */
   startOccurrence(policy: string, occurrence: string): boolean;
-  /** Transfers a running occurrence to this process (its owner died; the caller checked). */
-  adoptOccurrence(policy: string, occurrence: string): void;
+  /**
+   * Transfers a running occurrence to this process (its owner died; the caller checked). With `from`, a
+   * compare-and-set: only while that process still owns it, so of two runners adopting one dead runner's
+   * occurrence, exactly one gets true.
+   */
+  adoptOccurrence(policy: string, occurrence: string, from?: OccurrenceOwner): boolean;
   finishOccurrence(policy: string, occurrence: string, outcome: OccurrenceOutcome): void;
   getOccurrence(policy: string, occurrence: string): OccurrenceRecord | undefined;
   /** Newest scheduled first. The newest of a policy, in any state, is the last one a runner has handled. */
@@ -80,6 +84,11 @@ export interface NewOccurrence {
   scheduledAt: string;
   state: 'due' | 'missed';
   reason?: string | null;
+}
+
+export interface OccurrenceOwner {
+  pid: number | null;
+  hostname: string | null;
 }
 
 export interface OccurrenceOutcome {

@@ -1,7 +1,7 @@
 import { applyCreate, type CreateResult } from '../engine/apply-create.js';
 import type { InstanceSnapshots } from '../engine/catalog.js';
 import { newSetId } from '../engine/names.js';
-import { planCreate, type CreateFacts, type CreatePlan, type FreezePolicy } from '../engine/plan-create.js';
+import { planCreate, type CreateFacts, type CreatePlan, type FreezePolicy, type PolicyOccurrenceRef } from '../engine/plan-create.js';
 import { toCcsnapError, type CodedError } from '../errors.js';
 import { withInstanceLock } from '../journal/index.js';
 import type { Runtime } from '../runtime.js';
@@ -22,6 +22,14 @@ export interface CreateRequest {
   concurrency?: number;
   perHost?: number;
   signal?: AbortSignal;
+  /**
+   * A set made for a snapshot policy: the policy and the occurrence it serves, recorded on the set (and in
+   * the operation's plan). The policy's create settings (freeze, max_freeze, per_host, concurrency,
+   * boot_only) go in the fields above (`createRequestOf` in ops/policy-create.ts maps them).
+   */
+  policy?: PolicyOccurrenceRef;
+  /** The clock the set's creation time is read from (default: the system clock); a policy runner passes its own. */
+  now?: () => Date;
   onProgress?: (event: { instance: string; phase: 'start' | 'done' | 'failed'; done: number; total: number }) => void;
 }
 
@@ -79,13 +87,18 @@ function chooseTargets(all: InstanceSnapshots[], req: CreateRequest): Target[] {
   return targets;
 }
 
-async function createOne(rt: Runtime, entry: InstanceSnapshots, req: CreateRequest): Promise<CreateOutcome> {
+/**
+ * One instance's set (or its plan, with `dryRun`): lock, pre-checks, plan, freeze window, thaw. Never
+ * throws: a refusal or failure is an `error` outcome. The caller bounds the concurrency (createSnapshots,
+ * or a policy runner that starts instances at their spread offsets).
+ */
+export async function createOne(rt: Runtime, entry: InstanceSnapshots, req: CreateRequest): Promise<CreateOutcome> {
   const name = entry.instance.name;
   try {
     const freeze = req.freeze ?? rt.settings.create.freeze;
     const makePlan = async (hv: HypervisorPort, opId?: string): Promise<CreatePlan> => planCreate(await gatherFacts(rt, hv, entry, freeze, req.signal, opId), {
-      setId: newSetId(), now: new Date(), label: req.label ?? null, bootOnly: req.bootOnly ?? false,
-      freeze, maxFreezeMs: req.maxFreezeMs ?? rt.settings.create.maxFreezeMs,
+      setId: newSetId(), now: req.now?.() ?? new Date(), label: req.label ?? null, bootOnly: req.bootOnly ?? false,
+      freeze, maxFreezeMs: req.maxFreezeMs ?? rt.settings.create.maxFreezeMs, ...(req.policy ? { policy: req.policy } : {}),
     });
     if (req.dryRun) return { instance: name, kind: 'plan', plan: await makePlan(rt.hypervisorFor(entry.instance.host)) };
     // A virsh session of this operation's own, warmed up by the pre-checks: the freeze runs on an open

@@ -1,5 +1,5 @@
 import type {
-  Journal, LockHolder, MemberChange, NewOccurrence, NewOperation, NewSet, OccurrenceFilter, OccurrenceOutcome, OperationError, OperationOutcome,
+  Journal, LockHolder, MemberChange, NewOccurrence, NewOperation, NewSet, OccurrenceFilter, OccurrenceOutcome, OccurrenceOwner, OperationError, OperationOutcome,
   SetFilter, SetOutcome,
 } from '../port.js';
 import type { OccurrenceRecord, OperationRecord, OperationState, SetRecord, StepTiming } from '../types.js';
@@ -49,7 +49,7 @@ export class SqliteJournal implements Journal {
 
   recordOccurrence(o: NewOccurrence): boolean { return recordOccurrence(this.db, o); }
   startOccurrence(policy: string, occurrence: string): boolean { return startOccurrence(this.db, policy, occurrence); }
-  adoptOccurrence(policy: string, occurrence: string): void { adoptOccurrence(this.db, policy, occurrence); }
+  adoptOccurrence(policy: string, occurrence: string, from?: OccurrenceOwner): boolean { return adoptOccurrence(this.db, policy, occurrence, from); }
   finishOccurrence(policy: string, occurrence: string, outcome: OccurrenceOutcome): void { finishOccurrence(this.db, policy, occurrence, outcome); }
   getOccurrence(policy: string, occurrence: string): OccurrenceRecord | undefined { return getOccurrence(this.db, policy, occurrence); }
   listOccurrences(filter?: OccurrenceFilter): OccurrenceRecord[] { return listOccurrences(this.db, filter); }

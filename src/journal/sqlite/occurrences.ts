@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { NewOccurrence, OccurrenceFilter, OccurrenceOutcome } from '../port.js';
+import type { NewOccurrence, OccurrenceFilter, OccurrenceOutcome, OccurrenceOwner } from '../port.js';
 import type { OccurrenceRecord, OccurrenceState } from '../types.js';
 import type { Db } from './open.js';
 
@@ -26,9 +26,12 @@ export function startOccurrence(db: Db, policy: string, occurrence: string): boo
   return info.changes === 1;
 }
 
-export function adoptOccurrence(db: Db, policy: string, occurrence: string): void {
-  db.prepare("UPDATE occurrences SET pid = ?, hostname = ? WHERE policy = ? AND occurrence = ? AND state = 'running'")
-    .run(process.pid, hostname(), policy, occurrence);
+/** running → running owned by this process; with `from`, only while that owner still holds it (one statement). */
+export function adoptOccurrence(db: Db, policy: string, occurrence: string, from?: OccurrenceOwner): boolean {
+  const owner = from ? ' AND pid IS ? AND hostname IS ?' : '';
+  const info = db.prepare(`UPDATE occurrences SET pid = ?, hostname = ? WHERE policy = ? AND occurrence = ? AND state = 'running'${owner}`)
+    .run(process.pid, hostname(), policy, occurrence, ...(from ? [from.pid, from.hostname] : []));
+  return info.changes === 1;
 }
 
 export function finishOccurrence(db: Db, policy: string, occurrence: string, outcome: OccurrenceOutcome): void {

@@ -103,11 +103,26 @@ describe('occurrences', () => {
     expect(journal.startOccurrence('hourly', OCC)).toBe(false);
   });
 
+  it('adopting from a named owner is a compare-and-set: of two adopters, one wins', () => {
+    const path = tempPath();
+    const journal = openJournal(path);
+    journal.recordOccurrence({ policy: 'hourly', occurrence: OCC, scheduledAt: '2026-05-01T10:00:00Z', state: 'due' });
+    journal.startOccurrence('hourly', OCC);
+    const raw = new Database(path);
+    raw.prepare("UPDATE occurrences SET pid = 2147483646, hostname = 'elsewhere'").run();
+    raw.close();
+    const dead = { pid: 2147483646, hostname: 'elsewhere' };
+    expect(journal.adoptOccurrence('hourly', OCC, dead)).toBe(true);
+    // A second adopter that saw the same dead owner loses: the owner is this process now.
+    expect(journal.adoptOccurrence('hourly', OCC, dead)).toBe(false);
+    expect(journal.getOccurrence('hourly', OCC)).toMatchObject({ state: 'running', pid: process.pid, hostname: hostname() });
+  });
+
   it('adopting touches only a running occurrence', () => {
     const path = tempPath();
     const journal = openJournal(path);
     journal.recordOccurrence({ policy: 'hourly', occurrence: OCC, scheduledAt: '2026-05-01T10:00:00Z', state: 'due' });
-    journal.adoptOccurrence('hourly', OCC);
+    expect(journal.adoptOccurrence('hourly', OCC)).toBe(false);
     expect(journal.getOccurrence('hourly', OCC)).toMatchObject({ state: 'due', pid: null });
   });
 
