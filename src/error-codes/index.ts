@@ -4,6 +4,7 @@ import { GENERAL_CODES } from './general.js';
 import { HYPERVISOR_CODES } from './hypervisor.js';
 import { OPENSTACK_CODES } from './openstack.js';
 import { OPERATION_CODES } from './operations.js';
+import { POLICY_CODES } from './policies.js';
 import { SANDBOX_CODES } from './sandbox.js';
 import type { ErrorCodeGroup, ErrorCodeInfo } from './types.js';
 
@@ -31,6 +32,7 @@ export const ERROR_CODE_GROUPS = [
       'reason; `details.newer` lists the snapshots in both cases.',
     codes: OPERATION_CODES,
   },
+  { title: 'Snapshot policies (run-due, policy run, notifications)', codes: POLICY_CODES },
   { title: 'Sandbox', codes: SANDBOX_CODES },
 ] as const satisfies readonly ErrorCodeGroup[];
 
@@ -42,6 +44,7 @@ export const ERROR_CODES = {
   ...ARRAY_CODES,
   ...HYPERVISOR_CODES,
   ...OPERATION_CODES,
+  ...POLICY_CODES,
   ...SANDBOX_CODES,
 } as const;
 
