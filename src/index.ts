@@ -26,6 +26,17 @@ export { formatSnapshotName, parseSnapshotName } from './engine/names.js';
 export { listPolicies, showPolicy, findPolicy } from './ops/policy.js';
 export type { Policy } from './policy/types.js';
 export type { PolicyDetail, PolicySummary } from './policy/view.js';
+export {
+  runDue, runPolicy, nothingHappened, policySchedules, policyInstances, createRequestOf,
+  type RunDueOptions, type RunOptions, type RunLog, type PolicyScheduleStatus,
+} from './ops/policy-run/index.js';
+export type {
+  RunReport, PolicyRun, OccurrenceRun, OccurrenceHow, OccurrenceRunState, InstanceRunResult, InstanceOutcome, MissedRecord, RetentionRun,
+  RetentionRunDecision, NotificationReport,
+} from './policy/run-types.js';
+export { systemClock, type RunClock } from './util/clock.js';
+export { deliverWebhook, type DeliveryOptions, type DeliveryResult } from './notify/webhook.js';
+export type { WebhookPayload, WebhookInstance } from './notify/payload.js';
 export * as openstack from './openstack/index.js';
 export * as array from './array/index.js';
 export * as hypervisor from './hypervisor/index.js';

@@ -25,7 +25,7 @@ export interface CreateRequest {
   /**
    * A set made for a snapshot policy: the policy and the occurrence it serves, recorded on the set (and in
    * the operation's plan). The policy's create settings (freeze, max_freeze, per_host, concurrency,
-   * boot_only) go in the fields above (`createRequestOf` in ops/policy-create.ts maps them).
+   * boot_only) go in the fields above (`createRequestOf` in ops/policy-run/instance.ts maps a policy's).
    */
   policy?: PolicyOccurrenceRef;
   /** The clock the set's creation time is read from (default: the system clock); a policy runner passes its own. */

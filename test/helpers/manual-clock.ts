@@ -1,34 +1,69 @@
 import type { RunClock } from '../../src/util/clock.js';
 
 /**
- * A RunClock for tests: its time moves only when the test sets it or when someone waits on it (a wait
- * moves it forward to the instant waited for, at once). `onSleep` sees every wait before it ends, so a
- * test can act at a point in simulated time (release a lock after the second retry). Never waits real time.
+ * A RunClock for tests: its time moves only when the test sets it or when someone waits on it. Waits are
+ * woken one at a time, the earliest first, and each moves the time forward to the instant it waited
+ * for — at once, unless `gate` says the world is still busy: then the wake-up waits (polling, in real
+ * time) until the gate opens. A gate such as "no ccsnap operation holds an instance lock" makes work in
+ * flight take no simulated time: a retry does not run out its window while another operation finishes.
+ * `onSleep` sees every wait as it begins. Never waits a fixed real time.
  */
 export interface ManualClock extends RunClock {
   set(at: Date | string): void;
-  /** Every wait, in order: the instant it waited for. */
+  /** Every wait, in the order they began: the instant waited for. */
   readonly sleeps: Date[];
   onSleep: ((until: Date) => void) | undefined;
 }
 
-export function manualClock(start: Date | string): ManualClock {
+interface Sleeper {
+  until: number;
+  seq: number;
+  wake: () => void;
+}
+
+export function manualClock(start: Date | string, opts: { gate?: () => boolean } = {}): ManualClock {
   let now = new Date(start).getTime();
-  const sleeps: Date[] = [];
+  let seq = 0;
+  const queue: Sleeper[] = [];
+  let pumping = false;
+  const gate = opts.gate ?? (() => true);
+  const pump = async (): Promise<void> => {
+    pumping = true;
+    try {
+      while (queue.length > 0) {
+        while (!gate()) await new Promise((r) => setTimeout(r, 1));
+        queue.sort((a, b) => a.until - b.until || a.seq - b.seq);
+        const next = queue.shift()!;
+        now = Math.max(now, next.until);
+        next.wake();
+        // Let the woken task run up to its next wait before the next one wakes.
+        await new Promise((r) => setImmediate(r));
+      }
+    } finally {
+      pumping = false;
+    }
+  };
   const clock: ManualClock = {
     now: () => new Date(now),
     set(at) {
       now = new Date(at).getTime();
     },
-    sleeps,
+    sleeps: [],
     onSleep: undefined,
-    async sleepUntil(until, signal) {
-      if (signal?.aborted) throw new Error('aborted');
-      sleeps.push(until);
+    sleepUntil(until, signal) {
+      if (signal?.aborted) return Promise.reject(new Error('aborted'));
+      clock.sleeps.push(until);
       clock.onSleep?.(until);
-      now = Math.max(now, until.getTime());
-      // Let other tasks run, as a real wait would.
-      await new Promise((resolve) => setImmediate(resolve));
+      return new Promise<void>((resolve, reject) => {
+        const sleeper: Sleeper = { until: until.getTime(), seq: seq++, wake: resolve };
+        queue.push(sleeper);
+        signal?.addEventListener('abort', () => {
+          const i = queue.indexOf(sleeper);
+          if (i >= 0) queue.splice(i, 1);
+          reject(new Error('aborted'));
+        }, { once: true });
+        if (!pumping) void pump();
+      });
     },
   };
   return clock;

@@ -1,0 +1,73 @@
+import { CcsnapError } from '../../errors.js';
+import { adhocOccurrenceId, adhocTiming } from '../../policy/run-decide.js';
+import type { PolicyRun, RunReport } from '../../policy/run-types.js';
+import { compileSchedule } from '../../policy/schedule.js';
+import type { Policy } from '../../policy/types.js';
+import type { Runtime } from '../../runtime.js';
+import { findPolicy } from '../policy.js';
+import { createRunContext, newNonce, type RunContext, type RunOptions } from './context.js';
+import { serveOccurrence } from './occurrence.js';
+import { applyRetention } from './retention.js';
+import { runScheduledPolicy } from './scheduled.js';
+
+export type { RunLog, RunOptions } from './context.js';
+export { createRequestOf } from './instance.js';
+
+export interface RunDueOptions extends RunOptions {
+  /** Only these policies (default: every policy of the cloud). */
+  policies?: string[];
+}
+
+/**
+ * `ccsnap run-due`: for every policy (concurrently), what is due now, each occurrence exactly once (the
+ * journal's compare-and-set decides between runners): missed ones recorded with the reason, the due one
+ * served (spread, limits, busy retries), an interrupted one adopted and finished, then retention. Run it
+ * twice in a row and the second run does nothing. Per-policy failures are in the report; this throws only
+ * for a bad request (an unknown policy name).
+ */
+export async function runDue(rt: Runtime, opts: RunDueOptions = {}): Promise<RunReport> {
+  const policies = opts.policies ? opts.policies.map((n) => findPolicy(rt, n)) : rt.settings.policies;
+  const ctx = createRunContext(rt, opts);
+  const startedAt = ctx.clock.now();
+  const runs = await Promise.all(policies.map((p) => runScheduledPolicy(ctx, p)));
+  return report(ctx, startedAt, runs);
+}
+
+/**
+ * `ccsnap policy run NAME`: one occurrence of the policy now, outside its schedule, with an ad-hoc id
+ * (`<policy>@adhoc-<instant>-<nonce>`) recorded like the scheduled ones; every matched instance starts at
+ * once (no spread), busy ones are retried for the grace time; then retention. It never counts as the
+ * policy's last scheduled occurrence, so the next scheduled one still runs.
+ */
+export async function runPolicy(rt: Runtime, name: string, opts: RunOptions = {}): Promise<RunReport> {
+  const policy = findPolicy(rt, name);
+  const ctx = createRunContext(rt, opts);
+  const startedAt = ctx.clock.now();
+  return report(ctx, startedAt, [await runAdhoc(ctx, policy)]);
+}
+
+async function runAdhoc(ctx: RunContext, policy: Policy): Promise<PolicyRun> {
+  const now = ctx.clock.now();
+  const schedule = compileSchedule(policy.schedule, policy.timezone, now);
+  const occurrence = adhocOccurrenceId(policy.name, now, newNonce());
+  const journal = ctx.rt.journal();
+  if (!ctx.dryRun) {
+    journal.recordOccurrence({ policy: policy.name, occurrence, scheduledAt: now.toISOString(), state: 'due' });
+    if (!journal.startOccurrence(policy.name, occurrence)) throw new CcsnapError('CCSNAP_INTERNAL', `could not start the ad-hoc occurrence ${occurrence}`);
+  }
+  const entries = await ctx.inventory.matched(policy);
+  const occ = await serveOccurrence(ctx, { policy, occurrence, scheduledAt: now, how: 'ad-hoc', timing: adhocTiming(schedule, now) }, entries);
+  const retention = occ.state === 'running' ? null : await applyRetention(ctx, policy, await ctx.inventory.matched(policy));
+  return { policy: policy.name, missed: [], missedTruncated: false, occurrences: [occ], retention, next: schedule.next(ctx.clock.now())?.toISOString() ?? null, error: null };
+}
+
+async function report(ctx: RunContext, startedAt: Date, policies: PolicyRun[]): Promise<RunReport> {
+  const notifications = await Promise.all(ctx.deliveries);
+  return { dryRun: ctx.dryRun, startedAt: startedAt.toISOString(), finishedAt: ctx.clock.now().toISOString(), policies, notifications };
+}
+
+/** True when a run did nothing: no occurrence served, none recorded missed, nothing pruned, no policy error. */
+export function nothingHappened(r: RunReport): boolean {
+  return r.policies.every((p) => p.occurrences.length === 0 && p.missed.length === 0 && p.error === null && !(p.retention?.decisions.some((d) => d.action === 'prune') ?? false));
+}
+export { policySchedules, scheduleStatus, policyInstances, type PolicyScheduleStatus } from './status.js';
