@@ -51,9 +51,12 @@ export function listSets(db: Db, filter: SetFilter = {}): SetRecord[] {
   if (filter.states?.length) { where.push(`state IN (${filter.states.map(() => '?').join(',')})`); args.push(...filter.states); }
   if (filter.policy) { where.push('policy = ?'); args.push(filter.policy); }
   if (filter.occurrence) { where.push('occurrence = ?'); args.push(filter.occurrence); }
-  const sql = `SELECT * FROM sets ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id`;
-  const rows = db.prepare(sql).all(...args) as SetRow[];
-  const members = db.prepare('SELECT * FROM members').all() as MemberRow[];
+  const cond = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const rows = db.prepare(`SELECT * FROM sets ${cond} ORDER BY created_at DESC, id`).all(...args) as SetRow[];
+  // Only the members of the sets selected (a filtered list must not read every member of the journal).
+  const members = (where.length
+    ? db.prepare(`SELECT * FROM members WHERE set_id IN (SELECT id FROM sets ${cond}) ORDER BY rowid`).all(...args)
+    : db.prepare('SELECT * FROM members ORDER BY rowid').all()) as MemberRow[];
   const bySet = new Map<string, MemberRecord[]>();
   for (const m of members) {
     const list = bySet.get(m.set_id) ?? [];
