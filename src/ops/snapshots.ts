@@ -1,5 +1,6 @@
 import { catalogSnapshots, entryStatus, type InstanceSnapshots, type SnapshotEntry } from '../engine/catalog.js';
 import type { ArraySnapshotInfo } from '../engine/ports.js';
+import type { SetRecord } from '../journal/types.js';
 import type { Runtime } from '../runtime.js';
 import { mapLimited } from '../util/limit.js';
 
@@ -15,10 +16,13 @@ export async function fetchSnapshotsByFs(rt: Runtime, instances: InstanceSnapsho
   return new Map(unique.map((a, i) => [a.fsId, lists[i]!]));
 }
 
-/** Every snapshot of the instances' array volumes (the array's truth), with journal metadata and drift status. */
-export async function catalogFor(rt: Runtime, instances: InstanceSnapshots[], signal?: AbortSignal): Promise<ListedSnapshot[]> {
+/**
+ * Every snapshot of the instances' array volumes (the array's truth), with journal metadata and drift status.
+ * `journalSets`: the journal's sets of these instances when the caller has read them already.
+ */
+export async function catalogFor(rt: Runtime, instances: InstanceSnapshots[], signal?: AbortSignal, journalSets?: SetRecord[]): Promise<ListedSnapshot[]> {
   const byFs = await fetchSnapshotsByFs(rt, instances, signal);
-  const sets = instances.length === 1 ? rt.journal().listSets({ instanceId: instances[0]!.instance.id }) : rt.journal().listSets();
+  const sets = journalSets ?? (instances.length === 1 ? rt.journal().listSets({ instanceId: instances[0]!.instance.id }) : rt.journal().listSets());
   const entries = catalogSnapshots(instances, byFs, sets);
   return entries.map((e) => ({ ...e, status: entryStatus(e, entries) }));
 }

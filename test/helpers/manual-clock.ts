@@ -3,10 +3,11 @@ import type { RunClock } from '../../src/util/clock.js';
 /**
  * A RunClock for tests: its time moves only when the test sets it or when someone waits on it. Waits are
  * woken one at a time, the earliest first, and each moves the time forward to the instant it waited
- * for — at once, unless `gate` says the world is still busy: then the wake-up waits (polling, in real
- * time) until the gate opens. A gate such as "no ccsnap operation holds an instance lock" makes work in
- * flight take no simulated time: a retry does not run out its window while another operation finishes.
- * `onSleep` sees every wait as it begins. Never waits a fixed real time.
+ * for, at once. With a `gate` (e.g. "no ccsnap operation holds an instance lock"), a wait that began
+ * while the gate was closed (a retry after CCSNAP_LOCKED) is woken only once it opens (checked every
+ * millisecond of real time): work in flight takes no simulated time, so a retry does not run out its
+ * window while the operation it waits for is still running. `onSleep` sees every wait as it begins.
+ * Never waits a fixed real time.
  */
 export interface ManualClock extends RunClock {
   set(at: Date | string): void;
@@ -18,6 +19,7 @@ export interface ManualClock extends RunClock {
 interface Sleeper {
   until: number;
   seq: number;
+  gated: boolean;
   wake: () => void;
 }
 
@@ -31,8 +33,11 @@ export function manualClock(start: Date | string, opts: { gate?: () => boolean }
     pumping = true;
     try {
       while (queue.length > 0) {
-        while (!gate()) await new Promise((r) => setTimeout(r, 1));
         queue.sort((a, b) => a.until - b.until || a.seq - b.seq);
+        if (queue[0]!.gated && !gate()) {
+          await new Promise((r) => setTimeout(r, 1));
+          continue;
+        }
         const next = queue.shift()!;
         now = Math.max(now, next.until);
         next.wake();
@@ -55,7 +60,7 @@ export function manualClock(start: Date | string, opts: { gate?: () => boolean }
       clock.sleeps.push(until);
       clock.onSleep?.(until);
       return new Promise<void>((resolve, reject) => {
-        const sleeper: Sleeper = { until: until.getTime(), seq: seq++, wake: resolve };
+        const sleeper: Sleeper = { until: until.getTime(), seq: seq++, gated: !gate(), wake: resolve };
         queue.push(sleeper);
         signal?.addEventListener('abort', () => {
           const i = queue.indexOf(sleeper);

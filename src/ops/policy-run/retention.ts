@@ -21,9 +21,9 @@ import type { RunContext } from './context.js';
  */
 export async function applyRetention(ctx: RunContext, policy: Policy, entries: InstanceSnapshots[]): Promise<RetentionRun> {
   if (entries.length === 0) return { decisions: [] };
-  const catalog = await catalogFor(ctx.rt, entries, ctx.signal);
-  const ids = new Set(entries.map((e) => e.instance.id));
-  const journalSets = ctx.rt.journal().listSets().filter((s) => ids.has(s.instanceId));
+  // The journal's sets of the matched instances only (one indexed query each), not the whole journal's history.
+  const journalSets = entries.flatMap((e) => ctx.rt.journal().listSets({ instanceId: e.instance.id }));
+  const catalog = await catalogFor(ctx.rt, entries, ctx.signal, journalSets);
   const decisions = planRetention({
     policy: policy.name, rules: policy.retention, timezone: policy.timezone, now: ctx.clock.now(), sets: retentionSetsFromCatalog(journalSets, catalog),
   });
