@@ -54,6 +54,8 @@ export interface Journal {
   /** Releases every lock an operation holds (recover, after closing the operation). */
   releaseLocksOf(opId: string): void;
   readLock(instanceId: string): LockHolder | undefined;
+  /** Every lock held now (recover releases those a dead process took before it journaled anything). */
+  listLocks(): LockHolder[];
 
   // ---- policy occurrences (each recorded once per policy) ----
   /**

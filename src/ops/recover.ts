@@ -57,7 +57,25 @@ export async function recoverOperations(rt: Runtime, opts: { auto: boolean; sign
       reports.push({ ...base, action: 'recover', outcome: 'failed', detail: `${e.message} [${e.code}]` });
     }
   }
-  return reports;
+  return [...reports, ...releaseOrphanedLocks(rt)];
+}
+
+/**
+ * A ccsnap takes an instance's lock before its pre-checks and journals its operation only after them: one
+ * killed in between leaves a lock and nothing else (no freeze was sent, no snapshot made). Such a lock,
+ * held by a dead process on this machine for no unfinished operation, is released; any other lock is kept.
+ */
+function releaseOrphanedLocks(rt: Runtime): RecoverReport[] {
+  const journal = rt.journal();
+  const open = new Set(journal.listUnfinishedOperations().map((op) => op.id));
+  const orphaned = journal.listLocks().filter((l) => l.hostname === hostname() && l.pid !== process.pid && !isProcessAlive(l.pid) && !open.has(l.opId));
+  return orphaned.map((l) => {
+    journal.releaseLock(l.instanceId, l.opId);
+    return {
+      opId: l.opId, kind: 'lock', instanceId: l.instanceId, instanceName: l.instanceId, startedAt: l.acquiredAt, action: 'release lock', outcome: 'recovered',
+      detail: `held by a dead ccsnap (pid ${l.pid}) that had journaled no operation yet (nothing was frozen or snapshotted); released`,
+    };
+  });
 }
 
 /**

@@ -3,7 +3,7 @@ import type {
   SetFilter, SetOutcome,
 } from '../port.js';
 import type { OccurrenceRecord, OperationRecord, OperationState, SetRecord, StepTiming } from '../types.js';
-import { acquireLock, readLock, releaseLock, releaseLocksOf } from './locks.js';
+import { acquireLock, listLocks, readLock, releaseLock, releaseLocksOf } from './locks.js';
 import { adoptOccurrence, finishOccurrence, getOccurrence, listOccurrences, recordOccurrence, startOccurrence } from './occurrences.js';
 import { openDatabase, type Db } from './open.js';
 import {
@@ -46,6 +46,7 @@ export class SqliteJournal implements Journal {
   releaseLock(instanceId: string, opId: string): void { releaseLock(this.db, instanceId, opId); }
   releaseLocksOf(opId: string): void { releaseLocksOf(this.db, opId); }
   readLock(instanceId: string): LockHolder | undefined { return readLock(this.db, instanceId); }
+  listLocks(): LockHolder[] { return listLocks(this.db); }
 
   recordOccurrence(o: NewOccurrence): boolean { return recordOccurrence(this.db, o); }
   startOccurrence(policy: string, occurrence: string): boolean { return startOccurrence(this.db, policy, occurrence); }

@@ -28,3 +28,9 @@ export function readLock(db: Db, instanceId: string): LockHolder | undefined {
     | undefined;
   return row && { instanceId: row.instance_id, opId: row.op_id, pid: row.pid, hostname: row.hostname, acquiredAt: row.acquired_at };
 }
+
+export function listLocks(db: Db): LockHolder[] {
+  const rows = db.prepare('SELECT instance_id, op_id, pid, hostname, acquired_at FROM locks ORDER BY acquired_at').all() as
+    Array<{ instance_id: string; op_id: string; pid: number; hostname: string; acquired_at: string }>;
+  return rows.map((row) => ({ instanceId: row.instance_id, opId: row.op_id, pid: row.pid, hostname: row.hostname, acquiredAt: row.acquired_at }));
+}
