@@ -24,6 +24,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'recover', summary: 'Finish or undo operations interrupted by a crash', file: 'recover' },
   { name: 'policy list', summary: 'List the snapshot policies of the cloud', file: 'policy-list' },
   { name: 'policy show', summary: 'Show a snapshot policy: matched instances, occurrences, what retention keeps and prunes', file: 'policy-show' },
+  { name: 'policy run', summary: 'Run one occurrence of a snapshot policy now, then prune by its retention', file: 'policy-run' },
+  { name: 'run-due', summary: 'Run every snapshot policy occurrence that is due, then prune by retention', file: 'run-due' },
   { name: 'completion', summary: 'Print a shell completion script (bash or zsh)', file: 'completion' },
   { name: 'tour', summary: 'Guided tour of ccsnap against the built-in sandbox (re-seeds it, and leaves it to explore)', file: 'tour' },
   { name: 'sandbox serve', summary: 'Run the sandbox cloud (OpenStack, array, hypervisor) on 127.0.0.1', file: 'sandbox-serve' },

@@ -68,13 +68,23 @@ describe('ccsnap policy list | show', () => {
   });
 
   it('shows what retention keeps and prunes, with the rule, for this policy\'s sets only', async () => {
-    const made = [];
-    for (let i = 0; i < 3; i++) made.push(await cli.createSet('web-1'));
+    // Three sets made by the policy (`policy run` records the policy and its occurrence on each), kept
+    // by a keep_last of 3 while they are made; then the policy keeps 1.
+    // (Without its webhook: a test never sends traffic beyond the loopback, even on a failure.)
+    const { notify: _notify, ...quiet } = HOURLY_WEB;
+    await setPolicies([{ ...quiet, retention: { keep_last: 3 } }, SERVICE_DAILY]);
+    const made: Array<{ set_id: string }> = [];
+    for (let i = 0; i < 3; i++) {
+      const rows = await cli.json(['policy', 'run', 'hourly-web']);
+      made.push({ set_id: rows.find((r) => r.Step === 'create' && r.Instance === 'web-1')!['Set ID'] as string });
+    }
     const manual = await cli.createSet('web-1');
-    // What run-due will do when it creates them: record the policy and the occurrence on the sets.
-    const db = new Database(cli.journalPath);
-    made.forEach((s, i) => db.prepare('UPDATE sets SET policy = ?, occurrence = ? WHERE id = ?').run('hourly-web', `hourly-web@2026-05-01T1${i}:00:00Z`, s.set_id));
+    await setPolicies([HOURLY_WEB, SERVICE_DAILY]);
+    const db = new Database(cli.journalPath, { readonly: true });
+    const recorded = db.prepare('SELECT id, policy, occurrence FROM sets WHERE policy IS NOT NULL ORDER BY created_at').all() as Array<{ id: string; policy: string; occurrence: string }>;
     db.close();
+    expect(recorded.map((r) => [r.id, r.policy])).toEqual(made.map((m) => [m.set_id, 'hourly-web']));
+    expect(recorded.every((r) => /^hourly-web@adhoc-/.test(r.occurrence))).toBe(true);
     const show = await cli.json<Record<string, unknown>>(['policy', 'show', 'hourly-web']);
     const decisions = show.retention_decisions as Array<{ set_id: string; action: string; kept_by: string }>;
     expect(decisions.map((d) => [d.set_id, d.action, d.kept_by])).toEqual([

@@ -29,12 +29,12 @@ export async function serveOccurrence(ctx: RunContext, spec: OccurrenceSpec, ent
   try {
     if (!ctx.dryRun && entries.length > 0) ctx.rt.watchdog().warm();
     const limit = limiterOf(policy);
-    const jobs = entries
-      .map((e) => jobOf(policy, spec.occurrence, e, startOf(spec, e.instance.id), spec.timing.retryUntil))
-      // In start order, so the limiters' queues serve instances in the order their offsets fall.
-      .sort((a, b) => a.startAt.getTime() - b.startAt.getTime());
-    const instances = await Promise.all(jobs.map((job) => runInstance(ctx, job, limit)));
-    return finish(ctx, spec, instances);
+    const jobs = entries.map((e) => jobOf(policy, spec.occurrence, e, startOf(spec, e.instance.id), spec.timing.retryUntil));
+    // Started in start order, so the limiters' queues serve instances in the order their offsets fall;
+    // reported in the inventory's order.
+    const byStart = [...jobs].sort((a, b) => a.startAt.getTime() - b.startAt.getTime());
+    const done = new Map(await Promise.all(byStart.map(async (job) => [job, await runInstance(ctx, job, limit)] as const)));
+    return finish(ctx, spec, jobs.map((job) => done.get(job)!));
   } finally {
     activeOccurrences.delete(key);
   }
