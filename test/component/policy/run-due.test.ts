@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { nothingHappened, runDue, runPolicy } from '../../../src/ops/policy-run/index.js';
 import { createSnapshots } from '../../../src/ops/create.js';
@@ -181,6 +183,25 @@ describe('run-due on the sandbox (library, injected clock)', () => {
     expect(left.map((s) => s.id)).toContain(manualId);
     expect(journal().listSets({ policy: 'hourly', states: ['deleted'] })).toHaveLength(2 * 3);
     expect(sb.sandbox.ctx.state.array.snapshots.some((s) => s.name === 'nightly-by-another-tool')).toBe(true);
+  });
+
+  it('a notification that cannot be delivered is logged with its code and never fails the run', async () => {
+    // A loopback port nobody listens on: every attempt is refused until the bounded delivery gives up.
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    await open([{ ...HOURLY, instances: { names: ['app-1', 'noagent-1'] }, notify: { webhook: `http://127.0.0.1:${port}/hooks/tok3n`, on: ['failure'] } }], '2026-03-23T05:00:00Z');
+    const warnings: string[] = [];
+    const r = await runDue(rt, { clock, log: { info: () => undefined, warn: (m) => warnings.push(m) } });
+    const occ = r.policies[0]!.occurrences[0]!;
+    expect(occ.state).toBe('done');
+    expect(occ.instances.map((i) => [i.instanceName, i.outcome]).sort()).toEqual([['app-1', 'created'], ['noagent-1', 'failed']]);
+    expect(r.notifications).toEqual([expect.objectContaining({ policy: 'hourly', event: 'failure', delivered: false, error: expect.objectContaining({ code: 'CCSNAP_NOTIFY_FAILED' }) })]);
+    expect(r.notifications[0]!.attempts).toBeGreaterThan(1);
+    expect(warnings.filter((w) => w.includes('[CCSNAP_NOTIFY_FAILED]'))).toHaveLength(1);
+    expect(JSON.stringify({ r, warnings })).not.toContain('tok3n');
+    expect(journal().getOccurrence('hourly', occ.occurrence)).toMatchObject({ state: 'done' });
   });
 
   it('policy run NAME serves an ad-hoc occurrence now, recorded like the others, and the scheduled one still runs', async () => {
