@@ -27,7 +27,7 @@ export { listPolicies, showPolicy, findPolicy } from './ops/policy.js';
 export type { Policy } from './policy/types.js';
 export type { PolicyDetail, PolicySummary } from './policy/view.js';
 export {
-  runDue, runPolicy, nothingHappened, policySchedules, policyInstances, createRequestOf,
+  runDue, runPolicy, startPolicyRun, nothingHappened, policySchedules, policyInstances, createRequestOf,
   type RunDueOptions, type RunOptions, type RunLog, type PolicyScheduleStatus,
 } from './ops/policy-run/index.js';
 export type {

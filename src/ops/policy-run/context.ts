@@ -63,3 +63,18 @@ export const activeOccurrences = new Set<string>();
 export function occurrenceKey(policy: string, occurrence: string): string {
   return `${policy}\0${occurrence}`;
 }
+
+/**
+ * Marks an occurrence this process has just taken (started or adopted; call it in the same tick) as served
+ * here until `work` settles: another run in this process leaves it alone meanwhile, and adopts it after an
+ * interrupted or failed `work` left it running.
+ */
+export async function whileServing<T>(policy: string, occurrence: string, work: () => Promise<T>): Promise<T> {
+  const key = occurrenceKey(policy, occurrence);
+  activeOccurrences.add(key);
+  try {
+    return await work();
+  } finally {
+    activeOccurrences.delete(key);
+  }
+}

@@ -5,7 +5,7 @@ import { compileSchedule } from '../../policy/schedule.js';
 import type { Policy } from '../../policy/types.js';
 import type { Runtime } from '../../runtime.js';
 import { findPolicy } from '../policy.js';
-import { createRunContext, newNonce, type RunContext, type RunOptions } from './context.js';
+import { createRunContext, newNonce, whileServing, type RunContext, type RunOptions } from './context.js';
 import { serveOccurrence } from './occurrence.js';
 import { applyRetention } from './retention.js';
 import { runScheduledPolicy } from './scheduled.js';
@@ -40,21 +40,30 @@ export async function runDue(rt: Runtime, opts: RunDueOptions = {}): Promise<Run
  * policy's last scheduled occurrence, so the next scheduled one still runs.
  */
 export async function runPolicy(rt: Runtime, name: string, opts: RunOptions = {}): Promise<RunReport> {
+  return startPolicyRun(rt, name, opts).done;
+}
+
+/**
+ * `runPolicy` for a caller that does not wait (the daemon's "run this policy now"): the ad-hoc occurrence is
+ * recorded and started before this returns (its id identifies the run); `done` settles with the report.
+ * Throws CCSNAP_POLICY_NOT_FOUND for an unknown policy, before anything is recorded.
+ */
+export function startPolicyRun(rt: Runtime, name: string, opts: RunOptions = {}): { occurrence: string; done: Promise<RunReport> } {
   const policy = findPolicy(rt, name);
   const ctx = createRunContext(rt, opts);
   const startedAt = ctx.clock.now();
-  return report(ctx, startedAt, [await runAdhoc(ctx, policy)]);
-}
-
-async function runAdhoc(ctx: RunContext, policy: Policy): Promise<PolicyRun> {
-  const now = ctx.clock.now();
-  const schedule = compileSchedule(policy.schedule, policy.timezone, now);
-  const occurrence = adhocOccurrenceId(policy.name, now, newNonce());
-  const journal = ctx.rt.journal();
+  const occurrence = adhocOccurrenceId(policy.name, startedAt, newNonce());
   if (!ctx.dryRun) {
-    journal.recordOccurrence({ policy: policy.name, occurrence, scheduledAt: now.toISOString(), state: 'due' });
+    const journal = rt.journal();
+    journal.recordOccurrence({ policy: policy.name, occurrence, scheduledAt: startedAt.toISOString(), state: 'due' });
     if (!journal.startOccurrence(policy.name, occurrence)) throw new CcsnapError('CCSNAP_INTERNAL', `could not start the ad-hoc occurrence ${occurrence}`);
   }
+  const done = whileServing(policy.name, occurrence, () => runAdhoc(ctx, policy, occurrence, startedAt)).then((run) => report(ctx, startedAt, [run]));
+  return { occurrence, done };
+}
+
+async function runAdhoc(ctx: RunContext, policy: Policy, occurrence: string, now: Date): Promise<PolicyRun> {
+  const schedule = compileSchedule(policy.schedule, policy.timezone, now);
   const entries = await ctx.inventory.matched(policy);
   const occ = await serveOccurrence(ctx, { policy, occurrence, scheduledAt: now, how: 'ad-hoc', timing: adhocTiming(schedule, now) }, entries);
   const retention = occ.state === 'running' ? null : await applyRetention(ctx, policy, await ctx.inventory.matched(policy));

@@ -4,7 +4,7 @@ import type { InstanceRunResult, OccurrenceHow, OccurrenceRun } from '../../poli
 import { spreadStart } from '../../policy/spread.js';
 import type { Policy } from '../../policy/types.js';
 import { createKeyedLimiter, createLimiter, type Limiter } from '../../util/limit.js';
-import { activeOccurrences, occurrenceKey, type RunContext } from './context.js';
+import type { RunContext } from './context.js';
 import { jobOf, runInstance } from './instance.js';
 import { notifyOccurrence } from './notify.js';
 
@@ -17,27 +17,22 @@ export interface OccurrenceSpec {
 }
 
 /**
- * Serves one occurrence the caller owns (it won startOccurrence, or adopted it): every matched instance
+ * Serves one occurrence the caller owns (it won startOccurrence, or adopted it, and marks it with
+ * whileServing): every matched instance
  * at its spread offset (none for an ad-hoc run), bounded by the policy's concurrency and per-host limits,
  * then records the per-instance results with finishOccurrence and raises the notifications. Interrupted,
  * it leaves the occurrence running: the next run adopts it and serves what is left (no duplicate set).
  */
 export async function serveOccurrence(ctx: RunContext, spec: OccurrenceSpec, entries: InstanceSnapshots[]): Promise<OccurrenceRun> {
   const { policy } = spec;
-  const key = occurrenceKey(policy.name, spec.occurrence);
-  activeOccurrences.add(key);
-  try {
-    if (!ctx.dryRun && entries.length > 0) ctx.rt.watchdog().warm();
-    const limit = limiterOf(policy);
-    const jobs = entries.map((e) => jobOf(policy, spec.occurrence, e, startOf(spec, e.instance.id), spec.timing.retryUntil));
-    // Started in start order, so the limiters' queues serve instances in the order their offsets fall;
-    // reported in the inventory's order.
-    const byStart = [...jobs].sort((a, b) => a.startAt.getTime() - b.startAt.getTime());
-    const done = new Map(await Promise.all(byStart.map(async (job) => [job, await runInstance(ctx, job, limit)] as const)));
-    return finish(ctx, spec, jobs.map((job) => done.get(job)!));
-  } finally {
-    activeOccurrences.delete(key);
-  }
+  if (!ctx.dryRun && entries.length > 0) ctx.rt.watchdog().warm();
+  const limit = limiterOf(policy);
+  const jobs = entries.map((e) => jobOf(policy, spec.occurrence, e, startOf(spec, e.instance.id), spec.timing.retryUntil));
+  // Started in start order, so the limiters' queues serve instances in the order their offsets fall;
+  // reported in the inventory's order.
+  const byStart = [...jobs].sort((a, b) => a.startAt.getTime() - b.startAt.getTime());
+  const done = new Map(await Promise.all(byStart.map(async (job) => [job, await runInstance(ctx, job, limit)] as const)));
+  return finish(ctx, spec, jobs.map((job) => done.get(job)!));
 }
 
 /**

@@ -8,7 +8,7 @@ import type { MissedRecord, OccurrenceRun, PolicyRun } from '../../policy/run-ty
 import { compileSchedule, type Schedule } from '../../policy/schedule.js';
 import type { Policy } from '../../policy/types.js';
 import { recoverOperations } from '../recover.js';
-import { activeOccurrences, occurrenceKey, type RunContext } from './context.js';
+import { activeOccurrences, occurrenceKey, whileServing, type RunContext } from './context.js';
 import { notifyMissed } from './notify.js';
 import { closeOccurrence, serveOccurrence, type OccurrenceSpec } from './occurrence.js';
 import { applyRetention } from './retention.js';
@@ -56,13 +56,15 @@ async function resumeOne(ctx: RunContext, policy: Policy, schedule: Schedule, re
     return { policy: policy.name, occurrence: record.occurrence, scheduledAt: record.scheduledAt, how: 'left', state: 'running', reason: `${reason} (pid ${record.pid} on ${record.hostname})`, instances: [] };
   }
   if (!ctx.dryRun && !take(ctx, record)) return undefined;
-  if (action === 'adopt' || (record.state === 'running' && action === 'close')) await recoverOnce(ctx);
-  const entries = await ctx.inventory.matched(policy);
-  const timing = runTiming(schedule, at, policy.spreadMs, ctx.clock.now());
-  if (action === 'close') return closeOccurrence(ctx, { ...base, how: 'closed', timing }, entries, reason);
-  const how = action === 'adopt' ? 'adopted' : timing.late ? 'late' : 'on-time';
-  ctx.log.info(`${policy.name}: ${record.occurrence}: ${reason}`);
-  return serveOccurrence(ctx, { ...base, how, timing }, entries);
+  return whileServing(policy.name, record.occurrence, async () => {
+    if (action === 'adopt' || (record.state === 'running' && action === 'close')) await recoverOnce(ctx);
+    const entries = await ctx.inventory.matched(policy);
+    const timing = runTiming(schedule, at, policy.spreadMs, ctx.clock.now());
+    if (action === 'close') return closeOccurrence(ctx, { ...base, how: 'closed', timing }, entries, reason);
+    const how = action === 'adopt' ? 'adopted' : timing.late ? 'late' : 'on-time';
+    ctx.log.info(`${policy.name}: ${record.occurrence}: ${reason}`);
+    return serveOccurrence(ctx, { ...base, how, timing }, entries);
+  });
 }
 
 /** Takes a recorded occurrence over: due → running (compare-and-set), or a dead owner's running one (compare-and-set on that owner). */
@@ -125,9 +127,11 @@ async function startDue(ctx: RunContext, policy: Policy, schedule: Schedule, d: 
       return undefined;
     }
   }
-  const timing = runTiming(schedule, d.at, policy.spreadMs, ctx.clock.now());
-  const spec: OccurrenceSpec = { policy, occurrence: d.id, scheduledAt: d.at, how: d.late ? 'late' : 'on-time', timing };
-  return serveOccurrence(ctx, spec, await ctx.inventory.matched(policy));
+  return whileServing(policy.name, d.id, async () => {
+    const timing = runTiming(schedule, d.at, policy.spreadMs, ctx.clock.now());
+    const spec: OccurrenceSpec = { policy, occurrence: d.id, scheduledAt: d.at, how: d.late ? 'late' : 'on-time', timing };
+    return serveOccurrence(ctx, spec, await ctx.inventory.matched(policy));
+  });
 }
 
 /** The newest recorded scheduled occurrence of the policy (ad-hoc runs never count). */

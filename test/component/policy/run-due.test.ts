@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { nothingHappened, runDue, runPolicy } from '../../../src/ops/policy-run/index.js';
+import { nothingHappened, runDue, runPolicy, startPolicyRun } from '../../../src/ops/policy-run/index.js';
 import { createSnapshots } from '../../../src/ops/create.js';
 import { spreadStart } from '../../../src/policy/spread.js';
 import type { Runtime } from '../../../src/runtime.js';
@@ -216,5 +216,16 @@ describe('run-due on the sandbox (library, injected clock)', () => {
     clock.set('2026-03-23T05:00:00Z');
     const due = await runDue(rt, { clock });
     expect(due.policies[0]!.occurrences.map((o) => [o.occurrence, o.state])).toEqual([['hourly@2026-03-23T05:00:00Z', 'done']]);
+  });
+
+  it('startPolicyRun (the daemon\'s trigger) records and starts the ad-hoc occurrence before it returns; another run in this process leaves it alone', async () => {
+    await open([HOURLY], '2026-03-23T04:40:00Z');
+    const { occurrence, done } = startPolicyRun(rt, 'hourly', { clock });
+    expect(journal().getOccurrence('hourly', occurrence)).toMatchObject({ state: 'running', pid: process.pid });
+    const meanwhile = await runDue(rt, { clock });
+    expect(meanwhile.policies[0]!.occurrences).toEqual([expect.objectContaining({ occurrence, how: 'left', state: 'running' })]);
+    const r = await done;
+    expect(r.policies[0]!.occurrences[0]).toMatchObject({ occurrence, how: 'ad-hoc', state: 'done' });
+    expect(journal().listSets({ policy: 'hourly', occurrence }).filter((s) => s.state === 'complete')).toHaveLength(3);
   });
 });
