@@ -70,6 +70,23 @@ describe('ccsnap run-due | policy run', () => {
     expect(occurrences()).toEqual([{ occurrence, state: 'done' }]);
   });
 
+  it('a policy that cannot run (Nova fails) is one coded stderr line and exit 1; the next run adopts its occurrence', async () => {
+    await setPolicies([{ name: 'blind', instances: { names: ['app-1'] }, schedule: dueNowSchedule(), retention: { keep_last: 5 } }]);
+    const fault = cli.sandbox.ctx.faults.add({ service: 'nova', key: '/compute/v2.1/servers/detail', errorCode: 500, errorText: 'nova is down' });
+    try {
+      const r = await cli.run(['run-due', '-f', 'json']);
+      expect(r.code).toBe(1);
+      const errors = r.stderr.trim().split('\n').filter((l) => l.startsWith('ccsnap: error:'));
+      expect(errors).toEqual([expect.stringMatching(/^ccsnap: error: blind: .* \[CCSNAP_[A-Z_]+\]$/)]);
+      expect((JSON.parse(r.stdout) as Array<Record<string, string>>).map((x) => [x.Policy, x.Step, x.Result])).toEqual([['blind', 'error', 'failed']]);
+    } finally {
+      cli.sandbox.ctx.faults.remove(fault);
+    }
+    // It was started before the inventory failed: the next run adopts and serves it.
+    const next = await cli.json(['run-due']);
+    expect(next.map((x) => [x.Step, x.Instance, x.Result])).toEqual([['adopted', null, 'done'], ['create', 'app-1', 'created']]);
+  });
+
   it('a failed instance is one coded stderr line and exit 1; the others are served', async () => {
     await setPolicies([{ name: 'withagentless', instances: { names: ['app-1', 'noagent-1'] }, schedule: dueNowSchedule(), retention: { keep_last: 5 } }]);
     const r = await cli.run(['run-due', '-f', 'json']);

@@ -34,7 +34,6 @@ export async function runScheduledPolicy(ctx: RunContext, policy: Policy): Promi
   } catch (err) {
     const e = toCcsnapError(err);
     run.error = { code: e.code, message: e.message };
-    ctx.log.warn(`${policy.name}: ${e.message} [${e.code}]`);
   }
   return run;
 }

@@ -11,7 +11,10 @@ import { RUN_VIEW, runRows } from '../../views/run-due.js';
 export function presentRun(ctx: CommandContext, report: RunReport, nothing: boolean): CommandResult {
   let failed = false;
   for (const p of report.policies) {
-    if (p.error) failed = true;
+    if (p.error) {
+      failed = true;
+      ctx.stderr.write(`ccsnap: error: ${p.policy}: ${p.error.message} [${p.error.code}]\n`);
+    }
     for (const o of p.occurrences) {
       for (const i of o.instances.filter((x) => x.outcome === 'failed')) {
         failed = true;
