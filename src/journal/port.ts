@@ -26,6 +26,8 @@ export interface Journal {
   listUnfinishedOperations(): OperationRecord[];
   /** Operations that sent a freeze (failed ones included) whose thaw nobody confirmed yet. */
   listThawPending(): OperationRecord[];
+  /** Operations matching `filter`, newest started first (e.g. recent failed creates for the daemon's status page). */
+  listOperations(filter?: OperationFilter): OperationRecord[];
 
   // ---- steps ----
   /** Appends a step to an operation (steps keep the order they were recorded in). */
@@ -67,6 +69,15 @@ export interface NewOperation {
   uri?: string | null;
   domain?: string | null;
   plan: unknown;
+}
+
+export interface OperationFilter {
+  kinds?: OperationKind[];
+  states?: OperationState[];
+  instanceId?: string;
+  /** Started at or after this instant (ISO 8601). */
+  since?: string;
+  limit?: number;
 }
 
 export interface OperationError {

@@ -1,9 +1,9 @@
-import type { Journal, LockHolder, MemberChange, NewOperation, NewSet, OperationError, OperationOutcome, SetFilter, SetOutcome } from '../port.js';
+import type { Journal, LockHolder, MemberChange, NewOperation, NewSet, OperationError, OperationFilter, OperationOutcome, SetFilter, SetOutcome } from '../port.js';
 import type { OperationRecord, OperationState, SetRecord, StepTiming } from '../types.js';
 import { acquireLock, readLock, releaseLock, releaseLocksOf } from './locks.js';
 import { openDatabase, type Db } from './open.js';
 import {
-  adoptOperation, finishOperation, insertOperation, listSteps, listThawPending, listUnfinishedOperations, markFreezeSent,
+  adoptOperation, finishOperation, insertOperation, listOperations, listSteps, listThawPending, listUnfinishedOperations, markFreezeSent,
   markThawConfirmed, recordOperationError, recordStep, setOperationState,
 } from './operations.js';
 import { finishSet, getSet, insertSet, listSets, listSetsOfOperation, markSnapshotGone, updateMember } from './sets.js';
@@ -26,6 +26,7 @@ export class SqliteJournal implements Journal {
   adoptOperation(id: string): void { adoptOperation(this.db, id); }
   listUnfinishedOperations(): OperationRecord[] { return listUnfinishedOperations(this.db); }
   listThawPending(): OperationRecord[] { return listThawPending(this.db); }
+  listOperations(filter?: OperationFilter): OperationRecord[] { return listOperations(this.db, filter); }
 
   recordStep(opId: string, step: StepTiming): void { recordStep(this.db, opId, step); }
   listSteps(opId: string): StepTiming[] { return listSteps(this.db, opId); }
