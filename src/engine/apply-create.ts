@@ -1,5 +1,6 @@
 import { CcsnapError, isAbortError, toCcsnapError, type CodedError } from '../errors.js';
 import type { Consistency, Journal, StepTiming } from '../journal/index.js';
+import { reportCreateResult } from '../metrics/port.js';
 import { deadlineAt, startDeadline, withDeadline, type Deadline } from '../util/deadline.js';
 import { nowMs } from '../util/time.js';
 import type { CreatePlan, PlannedMember } from './plan-create.js';
@@ -71,7 +72,9 @@ export async function applyCreate(plan: CreatePlan, deps: CreateDeps, opId: stri
     id: plan.setId, instanceId: plan.instance.id, instanceName: plan.instance.name, label: plan.label,
     createdAt: plan.createdAt, opId, members: plan.members,
   });
-  return runCreate(plan, deps, opId);
+  const result = await runCreate(plan, deps, opId);
+  reportCreateResult(result);
+  return result;
 }
 
 /** What happened between the freeze request and the end of the thaw guard. */

@@ -1,5 +1,6 @@
 import { ARRAY_CODES } from './array.js';
 import { CONFIG_CODES } from './config.js';
+import { DAEMON_CODES } from './daemon.js';
 import { GENERAL_CODES } from './general.js';
 import { HYPERVISOR_CODES } from './hypervisor.js';
 import { OPENSTACK_CODES } from './openstack.js';
@@ -32,6 +33,7 @@ export const ERROR_CODE_GROUPS = [
     codes: OPERATION_CODES,
   },
   { title: 'Sandbox', codes: SANDBOX_CODES },
+  { title: 'Daemon (HTTP)', codes: DAEMON_CODES },
 ] as const satisfies readonly ErrorCodeGroup[];
 
 /** Every CCSNAP_* code ccsnap raises, with its meaning, exit status class and typical fix. */
@@ -43,6 +45,7 @@ export const ERROR_CODES = {
   ...HYPERVISOR_CODES,
   ...OPERATION_CODES,
   ...SANDBOX_CODES,
+  ...DAEMON_CODES,
 } as const;
 
 export type CcsnapErrorCode = keyof typeof ERROR_CODES;
