@@ -19,7 +19,7 @@ export function sendJson(res: ServerResponse, status: number, value: unknown, he
   send(res, status, 'application/json; charset=utf-8', `${JSON.stringify(value, null, 2)}\n`, headers);
 }
 
-/** An API error: `{"error": {"code": "CCSNAP_…", "message": "…"}}`. */
+/** An API error: `{"error": {"code": <a catalogue code>, "message": "…"}}`. */
 export function sendError(res: ServerResponse, status: number, code: CcsnapErrorCode | string, message: string, headers: Record<string, string> = {}): void {
   sendJson(res, status, { error: { code, message } }, headers);
 }

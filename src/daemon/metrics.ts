@@ -87,11 +87,11 @@ function registerViewGauges(registry: Registry): ViewGauges {
   const frozen = new Gauge({ name: 'ccsnap_guests_frozen', help: 'Guests whose freeze was sent and whose thaw is not confirmed yet (frozen, or possibly frozen).', registers });
   const age = new Gauge({
     name: 'ccsnap_newest_good_set_age_seconds', help: 'Age of the newest complete set of an instance for a policy (absent: none).',
-    labelNames: ['policy', 'instance_id', 'instance'], registers,
+    labelNames: ['policy', 'instance_id', 'instance_name'], registers,
   });
   const late = new Gauge({
     name: 'ccsnap_instance_late', help: '1 when the newest closed occurrence of the policy left the instance without a good set.',
-    labelNames: ['policy', 'instance_id', 'instance'], registers,
+    labelNames: ['policy', 'instance_id', 'instance_name'], registers,
   });
   const next = new Gauge({
     name: 'ccsnap_policy_next_occurrence_timestamp_seconds', help: 'When the policy runs next (Unix time).',
@@ -116,7 +116,8 @@ function registerViewGauges(registry: Registry): ViewGauges {
       for (const p of policies) {
         if (p.nextOccurrence) next.set({ policy: p.name }, Date.parse(p.nextOccurrence) / 1000);
         for (const i of p.instances) {
-          const labels = { policy: p.name, instance_id: i.instanceId, instance: i.instanceName };
+          // Not `instance`: Prometheus gives that label to the scrape target (ours would become exported_instance).
+          const labels = { policy: p.name, instance_id: i.instanceId, instance_name: i.instanceName };
           if (i.ageSeconds !== null) age.set(labels, i.ageSeconds);
           late.set(labels, i.late ? 1 : 0);
         }

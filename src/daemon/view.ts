@@ -112,7 +112,7 @@ export interface FailureSummary {
   kind: string;
   instanceId: string;
   instanceName: string;
-  /** A CCSNAP_* code (null when the journal recorded none). */
+  /** A code of the error catalogue (null when the journal recorded none). */
   errorCode: string | null;
   message: string | null;
 }

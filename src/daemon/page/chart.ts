@@ -17,7 +17,7 @@ export function renderFreezeChart(points: FreezeWindow[], now: Date): string {
   const end = now.getTime();
   const first = points.length ? Math.min(...points.map((p) => Date.parse(p.at))) : end - MIN_SPAN_MS;
   const span = Math.max(end - first, MIN_SPAN_MS);
-  const start = end - span * 1.05;
+  const start = end - span * 1.1;
   const x = (t: number): number => PAD.left + ((t - start) / (end - start)) * (W - PAD.left - PAD.right);
   const logMin = Math.log10(Y_TICKS_MS[0]!);
   const logMax = Math.log10(Y_TICKS_MS.at(-1)!);
@@ -50,9 +50,9 @@ function point(p: FreezeWindow, cx: number, cy: number): string {
   return `<circle cx="${cx.toFixed(1)}" cy="${cy.toFixed(1)}" r="4" class="pt">${title}</circle>`;
 }
 
-/** About five ticks at round steps (1 min … 1 week). */
+/** About five ticks at round steps (10 s … 1 week). */
 function timeTicks(start: number, end: number): number[] {
-  const steps = [60_000, 300_000, 900_000, 3_600_000, 3 * 3_600_000, 6 * 3_600_000, 86_400_000, 7 * 86_400_000];
+  const steps = [10_000, 15_000, 30_000, 60_000, 300_000, 900_000, 3_600_000, 3 * 3_600_000, 6 * 3_600_000, 86_400_000, 7 * 86_400_000];
   const step = steps.find((s) => (end - start) / s <= 6) ?? steps.at(-1)!;
   const ticks: number[] = [];
   for (let t = Math.ceil(start / step) * step; t <= end; t += step) ticks.push(t);
@@ -61,5 +61,6 @@ function timeTicks(start: number, end: number): number[] {
 
 function tickLabel(t: number, span: number): string {
   const iso = new Date(t).toISOString();
-  return span > 2 * 86_400_000 ? iso.slice(5, 10) : iso.slice(11, 16);
+  if (span > 2 * 86_400_000) return iso.slice(5, 10);
+  return span < 10 * 60_000 ? iso.slice(11, 19) : iso.slice(11, 16);
 }

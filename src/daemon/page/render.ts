@@ -114,7 +114,7 @@ function failuresTable(failures: FailureSummary[]): string {
   return `<table>
 <thead><tr><th scope="col">When</th><th scope="col">Instance</th><th scope="col">Operation</th><th scope="col">Code</th><th scope="col">Message</th></tr></thead>
 <tbody>
-${failures.map((f) => `<tr><td>${esc(formatInstant(f.at))}</td><th scope="row">${esc(f.instanceName)}</th><td>${esc(f.kind)}</td><td><code class="code">${esc(f.errorCode ?? 'no code')}</code></td><td>${esc(f.message ?? '')}</td></tr>`).join('\n')}
+${failures.map((f) => `<tr><td class="when">${esc(formatInstant(f.at))}</td><th scope="row">${esc(f.instanceName)}</th><td>${esc(f.kind)}</td><td><code class="code">${esc(f.errorCode ?? 'no code')}</code></td><td>${esc(f.message ?? '')}</td></tr>`).join('\n')}
 </tbody>
 </table>`;
 }

@@ -19,7 +19,8 @@ table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-top: 1px solid var(--line); }
 thead th { border-top: none; color: var(--muted); font-weight: 600; }
 tr.late { background: var(--late-bg); }
-.badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-weight: 600; font-size: 13px; }
+td.when, td.status, td.age { white-space: nowrap; }
+.badge { white-space: nowrap; display: inline-block; padding: 1px 8px; border-radius: 10px; font-weight: 600; font-size: 13px; }
 .badge.late { color: #fff; background: var(--late); }
 .badge.ok { color: var(--ok); background: var(--ok-bg); }
 .code { color: var(--late); font-weight: 600; }

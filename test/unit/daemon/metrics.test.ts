@@ -44,9 +44,9 @@ describe('the daemon metrics', () => {
     const text = await m.render(call());
     expect(value(text, 'ccsnap_view_up')).toBe(1);
     expect(value(text, 'ccsnap_guests_frozen')).toBe(2);
-    expect(value(text, 'ccsnap_newest_good_set_age_seconds{policy="hourly-web",instance_id="i1",instance="web-1"}')).toBe(1795);
-    expect(value(text, 'ccsnap_instance_late{policy="hourly-web",instance_id="i1",instance="web-1"}')).toBe(0);
-    expect(value(text, 'ccsnap_instance_late{policy="hourly-web",instance_id="i3",instance="<script>alert(\\"x\\")</script>"}')).toBe(1);
+    expect(value(text, 'ccsnap_newest_good_set_age_seconds{policy="hourly-web",instance_id="i1",instance_name="web-1"}')).toBe(1795);
+    expect(value(text, 'ccsnap_instance_late{policy="hourly-web",instance_id="i1",instance_name="web-1"}')).toBe(0);
+    expect(value(text, 'ccsnap_instance_late{policy="hourly-web",instance_id="i3",instance_name="<script>alert(\\"x\\")</script>"}')).toBe(1);
     expect(text).not.toMatch(/ccsnap_newest_good_set_age_seconds\{[^}]*instance_id="i3"/);
     expect(value(text, 'ccsnap_policy_next_occurrence_timestamp_seconds{policy="hourly-web"}')).toBe(Date.parse('2026-11-27T11:00:00.000Z') / 1000);
   });
