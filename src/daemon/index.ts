@@ -11,3 +11,4 @@ export { startDaemonServer, REQUEST_TIMEOUT_MS, type DaemonServer, type DaemonSe
 export { DEFAULT_LISTEN, parseListen, isLoopback, type ListenAddress } from './listen.js';
 export { readTokenFile, isAuthorized, MIN_TOKEN_LENGTH } from './auth.js';
 export { renderStatusPage, type StatusPageData } from './page/render.js';
+export { startDaemonHttp, type DaemonHttpOptions, type RunningDaemonHttp } from './start.js';

@@ -184,3 +184,18 @@ describe('listening and closing', () => {
     expect(closedYet).toBe(true);
   });
 });
+
+describe('startDaemonHttp', () => {
+  it('installs its registry as the metrics port while it runs, and not at all when it cannot start', async () => {
+    const { startDaemonHttp } = await import('../../../src/daemon/start.js');
+    const { reportCreateResult } = await import('../../../src/metrics/port.js');
+    await expect(startDaemonHttp({ view: fakeView(), version: '1', listen: '0.0.0.0:0', processMetrics: false })).rejects.toMatchObject({ code: 'CCSNAP_DAEMON_TOKEN_REQUIRED' });
+    const http = await startDaemonHttp({ view: fakeView(), version: '1', listen: '127.0.0.1:0', processMetrics: false });
+    reportCreateResult({ state: 'complete', consistency: 'offline', frozenMs: null, thawedBy: null });
+    const text = await (await fetch(`${http.server.url}/metrics`)).text();
+    expect(text).toContain('ccsnap_sets_total{result="complete",consistency="offline"} 1');
+    await http.close();
+    reportCreateResult({ state: 'complete', consistency: 'offline', frozenMs: null, thawedBy: null });
+    expect(await http.metrics.registry.getSingleMetricAsString('ccsnap_sets_total')).toContain('consistency="offline"} 1');
+  });
+});

@@ -1,6 +1,5 @@
-import { createDaemonMetrics, createJournalView, startDaemonServer, type DaemonServer, type PolicyDescriptor, type PolicySource } from '../../../src/daemon/index.js';
+import { createJournalView, startDaemonHttp, type DaemonServer, type PolicyDescriptor, type PolicySource, type RunningDaemonHttp } from '../../../src/daemon/index.js';
 import { createSnapshots, type CreateOutcome } from '../../../src/index.js';
-import { installMetrics } from '../../../src/metrics/port.js';
 import { startSandboxRuntime, type SandboxRuntime } from './sandbox.js';
 
 /** An instance name a user could give: the page and the metrics must show it as text. */
@@ -34,24 +33,21 @@ export async function startDaemonStack(): Promise<DaemonStack> {
   const ids = Object.fromEntries(sbx.sandbox.ctx.state.nova.servers.map((s) => [s.name, s.id]));
   const lastDue = new Date(Date.now() - 1000);
   const view = createJournalView({ journal: sbx.rt.journal(), policies: staticPolicies(ids, lastDue) });
-  const metrics = createDaemonMetrics({ view, version: 'suite' });
-  const uninstall = installMetrics(metrics.port);
-  let server: DaemonServer | undefined;
+  let http: RunningDaemonHttp | undefined;
   try {
+    // Started first: it installs the metrics port, so the creates below are counted.
+    http = await startDaemonHttp({ view, version: 'suite', listen: '127.0.0.1:0' });
     const outcomes = await createSets(sbx, ids);
-    server = await startDaemonServer({ view, metrics, version: 'suite', listen: '127.0.0.1:0' });
-    const running = server;
+    const running = http;
     return {
-      sbx, server: running, ids, outcomes, lastDue,
+      sbx, server: running.server, ids, outcomes, lastDue,
       async close() {
         await running.close();
-        uninstall();
         await sbx.close();
       },
     };
   } catch (err) {
-    await server?.close();
-    uninstall();
+    await http?.close();
     await sbx.close();
     throw err;
   }
