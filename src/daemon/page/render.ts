@@ -83,14 +83,32 @@ function lastRun(run: RunSummary | null): string {
   return `${esc(formatInstant(run.scheduledAt))}: <span class="state-${esc(run.state)}">${esc(run.state)}</span>${reason}`;
 }
 
+/** On-time instances shown open per policy; the rest fold into a <details> (late ones are always shown). */
+export const OPEN_ON_TIME_ROWS = 25;
+
+/** Late instances first, then the oldest newest-good-set first: what needs a look is at the top. */
+function byUrgency(a: InstanceStatus, b: InstanceStatus): number {
+  if (a.late !== b.late) return a.late ? -1 : 1;
+  return (b.ageSeconds ?? Infinity) - (a.ageSeconds ?? Infinity) || a.instanceName.localeCompare(b.instanceName);
+}
+
 function instanceTable(p: PolicyStatus): string {
-  return `<table>
-<caption class="visually-hidden">Instances of policy ${esc(p.name)}</caption>
+  const sorted = [...p.instances].sort(byUrgency);
+  const late = sorted.filter((i) => i.late);
+  const onTime = sorted.filter((i) => !i.late);
+  const open = [...late, ...onTime.slice(0, OPEN_ON_TIME_ROWS)];
+  const folded = onTime.slice(OPEN_ON_TIME_ROWS);
+  const table = (rows: InstanceStatus[], caption: string): string => `<table>
+<caption class="visually-hidden">${esc(caption)}</caption>
 <thead><tr><th scope="col">Status</th><th scope="col">Instance</th><th scope="col">Newest good set</th><th scope="col">Age</th><th scope="col">Recent failures</th></tr></thead>
 <tbody>
-${p.instances.map(instanceRow).join('\n')}
+${rows.map(instanceRow).join('\n')}
 </tbody>
 </table>`;
+  const rest = folded.length
+    ? `\n<details><summary>${folded.length} more instance${folded.length === 1 ? '' : 's'} on time</summary>\n${table(folded, `More on-time instances of policy ${p.name}`)}\n</details>`
+    : '';
+  return `${table(open, `Instances of policy ${p.name}, late first`)}${rest}`;
 }
 
 function instanceRow(i: InstanceStatus): string {

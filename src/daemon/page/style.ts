@@ -37,6 +37,8 @@ small { color: var(--muted); }
 .chart .pt { fill: #0969da; fill-opacity: 0.75; stroke: #fff; stroke-width: 1; }
 .chart .pt.watchdog { fill: var(--late); fill-opacity: 1; }
 .key-watchdog { color: var(--late); }
+details { margin-top: 6px; }
+summary { cursor: pointer; color: var(--muted); }
 figure { margin: 0; }
 figcaption { color: var(--muted); font-size: 13px; }
 footer { color: var(--muted); font-size: 13px; padding: 24px 16px; }

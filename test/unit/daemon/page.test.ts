@@ -72,3 +72,20 @@ describe('page helpers', () => {
     expect(formatAge(1795)).toBe('29 min 55 s');
   });
 });
+
+describe('the status page with many instances', () => {
+  it('lists late instances first and folds on-time ones past the first 25 into a details element', () => {
+    const [p] = samplePolicies();
+    const instances = Array.from({ length: 60 }, (_, i) => ({
+      instanceId: `i${i}`, instanceName: `vm-${String(i).padStart(2, '0')}`, newestGoodSet: null, ageSeconds: i * 60, late: i % 20 === 7, recentFailures: [],
+    }));
+    const html = renderStatusPage(data({ policies: [{ ...p!, instances }] }));
+    const [open, folded] = html.split('<details>');
+    const names = (part: string): string[] => [...part!.matchAll(/<th scope="row">(vm-\d+)/g)].map((m) => m[1]!);
+    expect(names(open!).slice(0, 3)).toEqual(['vm-47', 'vm-27', 'vm-07']);
+    expect(names(open!)).toHaveLength(3 + 25);
+    expect(names(open!)[3]).toBe('vm-59');
+    expect(names(folded!)).toHaveLength(60 - 3 - 25);
+    expect(folded).toContain('<summary>32 more instances on time</summary>');
+  });
+});
