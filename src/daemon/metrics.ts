@@ -1,5 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { MetricsPort } from '../metrics/port.js';
+import { startDeadline } from '../util/deadline.js';
+import { boundedBy } from './bounded.js';
 import type { DaemonView, PolicyStatus, ViewCall } from './view.js';
 
 /** Freeze windows: 10 ms to 30 s (the default --max-freeze is 10 s; a window past 30 s is its own alarm). */
@@ -21,14 +23,21 @@ export interface DaemonMetricsOptions {
   version: string;
   /** Node's process metrics (CPU, memory, event loop; prom-client's defaults). Default true. */
   processMetrics?: boolean;
+  /**
+   * How long a scrape waits for the view (ms, default 5000): past it the scrape still answers, with the
+   * counters and `ccsnap_view_up 0` (Prometheus' own scrape timeout is 10 s by default).
+   */
+  viewBudgetMs?: number;
 }
+
+export const DEFAULT_VIEW_BUDGET_MS = 5_000;
 
 /** The daemon's Prometheus registry: counters and histograms fed through the port, gauges read from the view. */
 export function createDaemonMetrics(opts: DaemonMetricsOptions): DaemonMetrics {
   const registry = new Registry();
   if (opts.processMetrics !== false) collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 100 });
   const counters = registerCounters(registry);
-  const gauges = registerViewGauges(registry);
+  const gauges = registerViewGauges(registry, opts.viewBudgetMs ?? DEFAULT_VIEW_BUDGET_MS);
   new Gauge({ name: 'ccsnap_build_info', help: 'Always 1; the version of ccsnap that serves these metrics.', labelNames: ['version'], registers: [registry] })
     .set({ version: opts.version }, 1);
   let last: Promise<unknown> = Promise.resolve();
@@ -81,7 +90,7 @@ interface ViewGauges {
   refresh(view: DaemonView, call: ViewCall): Promise<void>;
 }
 
-function registerViewGauges(registry: Registry): ViewGauges {
+function registerViewGauges(registry: Registry, budgetMs: number): ViewGauges {
   const registers = [registry];
   const up = new Gauge({ name: 'ccsnap_view_up', help: '1 when the last scrape could read the journal and the policies, else 0.', registers });
   const frozen = new Gauge({ name: 'ccsnap_guests_frozen', help: 'Guests whose freeze was sent and whose thaw is not confirmed yet (frozen, or possibly frozen).', registers });
@@ -101,12 +110,16 @@ function registerViewGauges(registry: Registry): ViewGauges {
     async refresh(view, call) {
       let policies: PolicyStatus[];
       let guests: number;
+      const budget = startDeadline(budgetMs, call.signal, 'the daemon view');
       try {
-        [policies, guests] = await Promise.all([view.policies(call), view.guestsFrozen(call)]);
+        const bounded = { ...call, signal: budget.signal };
+        [policies, guests] = await boundedBy(Promise.all([view.policies(bounded), view.guestsFrozen(bounded)]), budget.signal, 'the daemon view');
       } catch {
         up.set(0);
         for (const g of [frozen, age, late, next]) g.reset();
         return;
+      } finally {
+        budget.clear();
       }
       up.set(1);
       frozen.set(guests);

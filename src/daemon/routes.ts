@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CcsnapError, isCcsnapError, toCcsnapError } from '../errors.js';
+import { boundedBy } from './bounded.js';
 import type { DaemonMetrics } from './metrics.js';
 import { renderStatusPage } from './page/render.js';
 import { send, sendError, sendJson } from './http-util.js';
@@ -53,11 +54,11 @@ export async function route(ctx: RouteContext, call: ViewCall, req: IncomingMess
   }
   try {
     const params = hit.m!.slice(1).map(decodePathPart);
-    await hit.r.handler(ctx, call, req, res, url, params);
+    await boundedBy(hit.r.handler(ctx, call, req, res, url, params), call.signal, `${req.method ?? ''} ${url.pathname}`);
   } catch (err) {
     if (res.headersSent) return;
     const e = toCcsnapError(err);
-    const status = e.exitCode === 2 ? 400 : 500;
+    const status = e.code === 'CCSNAP_ABORTED' ? 503 : e.exitCode === 2 ? 400 : 500;
     sendError(res, status, e.code, e.message);
   }
 }

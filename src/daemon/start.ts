@@ -5,6 +5,8 @@ import { startDaemonServer, type DaemonServer, type DaemonServerOptions } from '
 export interface DaemonHttpOptions extends Omit<DaemonServerOptions, 'metrics'> {
   /** Node's process metrics on /metrics (default true). */
   processMetrics?: boolean;
+  /** See DaemonMetricsOptions.viewBudgetMs. */
+  viewBudgetMs?: number;
 }
 
 export interface RunningDaemonHttp {
@@ -20,7 +22,9 @@ export interface RunningDaemonHttp {
  * installed when the server cannot start (bad address, token file, port in use).
  */
 export async function startDaemonHttp(opts: DaemonHttpOptions): Promise<RunningDaemonHttp> {
-  const metrics = createDaemonMetrics({ view: opts.view, version: opts.version, ...(opts.processMetrics !== undefined ? { processMetrics: opts.processMetrics } : {}) });
+  const metrics = createDaemonMetrics({ view: opts.view, version: opts.version, ...(opts.processMetrics !== undefined ? { processMetrics: opts.processMetrics } : {}),
+    ...(opts.viewBudgetMs !== undefined ? { viewBudgetMs: opts.viewBudgetMs } : {}),
+  });
   const server = await startDaemonServer({ ...opts, metrics });
   const uninstall = installMetrics(metrics.port);
   return {

@@ -199,3 +199,20 @@ describe('startDaemonHttp', () => {
     expect(await http.metrics.registry.getSingleMetricAsString('ccsnap_sets_total')).toContain('consistency="offline"} 1');
   });
 });
+
+describe('a view that never answers', () => {
+  it('costs a request its deadline (503 with CCSNAP_ABORTED), and later scrapes still answer with view_up 0', async () => {
+    const base = fakeView();
+    const never = new Promise<never>(() => {});
+    const view: DaemonView = { ...base, policies: () => never };
+    const s = await start({ view, metrics: createDaemonMetrics({ view, version: '1', processMetrics: false, viewBudgetMs: 100 }), requestTimeoutMs: 2_000 });
+    const res = await fetch(`${s.url}/api/v1/policies`);
+    expect(res.status).toBe(503);
+    expect((await body(res)).error.code).toBe('CCSNAP_ABORTED');
+    for (let i = 0; i < 2; i++) {
+      const scrape = await fetch(`${s.url}/metrics`);
+      expect(scrape.status).toBe(200);
+      expect(await scrape.text()).toContain('ccsnap_view_up 0');
+    }
+  });
+});
