@@ -57,12 +57,14 @@ describe('the sandbox hypervisor runs agent calls like libvirt', () => {
   });
 
   it('a call that waits longer than the lock wait fails with libvirt\'s text, naming the job that holds it', async () => {
-    await patchSandboxDomain(sandbox.url, WEB, { freezeDelayMs: 1500, lockWaitMs: 200 });
-    const requested = await nextEvent('freeze-requested');
+    // The freeze holds the job until the rule is removed: however slow the second virsh starts, it finds the lock held.
+    await patchSandboxDomain(sandbox.url, WEB, { lockWaitMs: 200 });
+    const hang = sandbox.ctx.faults.add({ service: 'agent', key: 'freeze', target: WEB, hang: true });
     const freezing = hv().freeze(WEB);
-    await requested();
+    await expect.poll(() => sandbox.ctx.faults.appliedCount(hang), { timeout: 20_000, interval: 20 }).toBe(1);
     const err = await rejectionOf(hv().freezeStatus(WEB));
     expect(err.message).toContain('cannot acquire state change lock (held by agent=remoteDispatchDomainFSFreeze)');
+    sandbox.ctx.faults.remove(hang);
     await freezing;
   });
 
