@@ -79,5 +79,5 @@ export function toJobResult(inner: Json, jobId: string): AsyncJobResult {
     resultCode: num(inner.jobresultcode),
     result,
     error: state === 'failed' ? { code: num(result.errorcode), text: str(result.errortext) } : undefined,
-  }) as AsyncJobResult;
+  });
 }

@@ -30,7 +30,7 @@ function register(router: Router, ctx: SandboxContext): void {
   router.post('/hypervisor/_domains/:name', (req) => {
     const d = findDomain(ctx, req.params.name!);
     if (!d) return notFound(req.params.name!);
-    const error = applyPatch(d, (req.body ?? {}) as DomainPatch);
+    const error = applyPatch(d, req.body ?? {});
     if (error) return { status: 400, body: { error } };
     ctx.save();
     return { status: 200, body: view(d) };
