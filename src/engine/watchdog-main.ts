@@ -8,7 +8,7 @@ import { appendFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createHypervisorPool } from '../hypervisor/pool.js';
 import type { HypervisorConfig, HypervisorLease, HypervisorPool } from '../hypervisor/types.js';
-import { guardThaw } from './thaw.js';
+import { guardThaw, LONG_GUARD_RETRY_DELAY_MS } from './thaw.js';
 import type { ArmMessage, PrepareMessage, WatchdogReply, WatchdogRequest, WatchdogThaw } from './watchdog-protocol.js';
 
 interface Entry {
@@ -127,7 +127,7 @@ function fire(id: string, why: string): void {
   const firedAt = Date.now();
   log(`firing for ${message.domain} (${why})`);
   const done = guardThaw(entry.lease.hypervisor, message.domain, {
-    callTimeoutMs: message.callTimeoutMs, guardMs: message.guardMs, retryDelayMs: 250, stop: stop.signal,
+    callTimeoutMs: message.callTimeoutMs, guardMs: message.guardMs, retryDelayMs: LONG_GUARD_RETRY_DELAY_MS, stop: stop.signal,
     onStep: (line) => log(line),
     onThawed: (sentAt, doneAt, filesystems) => {
       entry.thaw = { why, firedAt, thawSentAt: sentAt, thawedAt: doneAt, thawedFilesystems: filesystems, verified: false };

@@ -1,3 +1,4 @@
+import type { CcsnapErrorCode } from '../error-codes/index.js';
 import type {
   Consistency, MemberState, OperationKind, OperationRecord, OperationState, SetRecord, SetState, StepTiming,
 } from './types.js';
@@ -70,7 +71,7 @@ export interface NewOperation {
 }
 
 export interface OperationError {
-  errorCode: string;
+  errorCode: CcsnapErrorCode;
   errorMessage: string;
   result?: unknown;
 }
@@ -78,7 +79,7 @@ export interface OperationError {
 export interface OperationOutcome {
   state: 'done' | 'failed';
   result?: unknown;
-  errorCode?: string;
+  errorCode?: CcsnapErrorCode;
   errorMessage?: string;
 }
 
