@@ -136,7 +136,7 @@ function fire(id: string, why: string): void {
     entry.thaw = { why, firedAt, thawSentAt: outcome.thawSentAt, thawedAt: outcome.thawedAt, thawedFilesystems: outcome.thawedFilesystems, verified: outcome.verified };
     if (outcome.verified) log(`${message.domain} is thawed and no freeze can land any more (${outcome.attempts} round(s)${outcome.unfreezable ? `; ${outcome.unfreezable}` : ''})`);
     else if (stop.signal.aborted) log(`guard of ${message.domain} ended: ccsnap verified the thaw`);
-    else log(`ALARM: gave up on ${message.domain} after the ${message.guardMs} ms guard; the guest may be frozen. "ccsnap recover" checks it again`);
+    else log(`ALARM: gave up on ${message.domain} after the ${message.guardMs} ms guard; the guest may be frozen. The operation stays thaw-pending in the journal: recover checks it again`);
   }, (err: unknown) => log(`guard of ${message.domain} failed: ${(err as Error).message}`)).finally(() => {
     delete entry.guard;
     maybeExit();

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { RollbackPlan } from '../../engine/plan-rollback.js';
+import { withHint } from '../hints.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { terminalConfirm } from './shared/prompt.js';
 import { withRuntime } from './shared/with-runtime.js';
@@ -40,7 +41,7 @@ export const command: CommandSpec = {
       return { kind: 'list', columns: COLUMNS, rows: out.plan.volumes.map((v) => ({ 'Volume ID': v.volumeId, Target: v.target.path, State: 'planned', Discarded: v.discard.map((d) => d.path), Error: null })) };
     }
     const r = out.result;
-    if (r.error) ctx.stderr.write(`ccsnap: error: ${r.error.message} [${r.error.code}]\n`);
+    if (r.error) ctx.stderr.write(`ccsnap: error: ${withHint(r.error)} [${r.error.code}]\n`);
     if (r.safetySet) ctx.log.info(`safety set ${r.safetySet.setId} taken before the rollback`);
     return {
       kind: 'list',
