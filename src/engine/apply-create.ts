@@ -8,6 +8,7 @@ import { StepClock, round } from './steps.js';
 import { guardThaw, type ThawedBy, type ThawOutcome } from './thaw.js';
 import { cleanupMembers, findPaths, type MemberOutcome } from './members.js';
 import { freezeMayHaveTakenEffect } from '../hypervisor/errors.js';
+import type { HypervisorConfig } from '../hypervisor/types.js';
 import { WATCHDOG_LAG_MS, type ArmMessage, type WatchdogThaw } from './watchdog-protocol.js';
 
 export interface WatchdogPort {
@@ -25,7 +26,7 @@ export interface CreateDeps {
   array(name: string): ArrayPort;
   hypervisor: HypervisorPort;
   /** Handed to the watchdog so it can reach the same hypervisor. */
-  hypervisorConfig: unknown;
+  hypervisorConfig: HypervisorConfig;
   watchdog: WatchdogPort;
   /** The user's signal (SIGINT/SIGTERM). Never used for the thaw. */
   signal?: AbortSignal;
