@@ -1,5 +1,4 @@
-import { isErrorCode } from '../error-codes/index.js';
-import type { CcsnapErrorCode, ErrorDetails } from '../errors.js';
+import { isErrorCode, type CcsnapErrorCode, type ErrorDetails } from '../core.js';
 
 type Hint = string | ((details: ErrorDetails) => string | undefined);
 
