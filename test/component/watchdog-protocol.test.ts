@@ -13,7 +13,7 @@ function startWatchdog() {
   const child = spawn(process.execPath, [watchdogMainPath()], { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, CCSNAP_WATCHDOG_LOG: logPath } });
   const replies: unknown[] = [];
   const waiters: Array<{ match: (r: Record<string, unknown>) => boolean; resolve: (r: Record<string, unknown>) => void }> = [];
-  createInterface({ input: child.stdout! }).on('line', (l) => {
+  createInterface({ input: child.stdout }).on('line', (l) => {
     const reply = JSON.parse(l) as Record<string, unknown>;
     replies.push(reply);
     const i = waiters.findIndex((w) => w.match(reply));
@@ -22,7 +22,7 @@ function startWatchdog() {
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return {
     child, replies, exited,
-    send: (text: string) => child.stdin!.write(`${text}\n`),
+    send: (text: string) => child.stdin.write(`${text}\n`),
     /** Resolves with the first reply (from now on) that matches. */
     next: (match: (r: Record<string, unknown>) => boolean) => new Promise<Record<string, unknown>>((resolve) => waiters.push({ match, resolve })),
     log: () => readFileSync(logPath, 'utf8'),
@@ -55,7 +55,7 @@ describe('the watchdog reading lines it cannot use', () => {
       { op: 'pong' },
     ]);
     expect(dog.log().match(/ignored a request it cannot read/g)).toHaveLength(5);
-    dog.child.stdin!.end();
+    dog.child.stdin.end();
     expect(await dog.exited).toBe(0);
   });
 });

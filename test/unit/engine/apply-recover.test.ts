@@ -20,7 +20,7 @@ async function interruptedCreate() {
   await w.deps.hypervisor.freeze(GUARD.domain);
   await w.deps.array('ec1').createStorageSnapshot({ fsId: 'fs1', name: 'snap-1' });
   const deps: RecoverDeps = {
-    journal, hypervisorFor: () => w.deps.hypervisor, array: w.deps.array,
+    journal, hypervisorFor: () => w.deps.hypervisor, array: (name) => w.deps.array(name),
     compute: () => Promise.reject(new Error('no rollback here')), timeouts: { powerMs: 1000, arrayMs: 1000, cleanupMs: 1000 },
   };
   const op = journal.listUnfinishedOperations()[0]!;

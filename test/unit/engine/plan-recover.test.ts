@@ -24,7 +24,7 @@ function member(volumeId: string, state: MemberRecord['state']): MemberRecord {
 function set(id: string, state: SetRecord['state'], members: MemberRecord[]): SetRecord {
   return {
     id, instanceId: 'i-1', instanceName: 'web-1', label: null, createdAt: new Date(NOW).toISOString(), state, consistency: null, reason: null,
-    frozenMs: null, thawedBy: null, opId: 'op-1', steps: null, members,
+    frozenMs: null, thawedBy: null, opId: 'op-1', steps: null, policy: null, occurrence: null, members,
   };
 }
 
