@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createJournalView } from '../../../src/daemon/journal-view.js';
 import type { PolicyDescriptor } from '../../../src/daemon/policy-source.js';
+import type { CcsnapErrorCode } from '../../../src/errors.js';
 import { openJournal, type Journal } from '../../../src/journal/index.js';
 
 const NOW = new Date('2026-11-27T10:30:00.000Z');
@@ -9,7 +10,7 @@ let journal: Journal;
 afterEach(() => journal?.close());
 
 /** A create operation for `instance`, and its set created at `at`: complete (frozen `frozenMs`) or failed with `code`. */
-function record(j: Journal, n: number, instance: string, at: string, outcome: { frozenMs?: number; code?: string; thawedBy?: string }): void {
+function record(j: Journal, n: number, instance: string, at: string, outcome: { frozenMs?: number; code?: CcsnapErrorCode; thawedBy?: string }): void {
   j.insertOperation({ id: `op${n}`, kind: 'create', instanceId: instance, instanceName: `name-${instance}`, plan: {} });
   j.insertSet({ id: `set${n}`, instanceId: instance, instanceName: `name-${instance}`, label: null, createdAt: at, opId: `op${n}`, members: [{ volumeId: 'v', arrayName: 'ec1', fsId: 'f', snapshotName: `s${n}` }] });
   if (outcome.code) {
