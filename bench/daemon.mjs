@@ -27,8 +27,15 @@ function writeJournal(path) {
       for (let k = 0; k < SETS; k++) {
         const setId = `s${i}-${k}`;
         j.insertOperation({ id: `op-${setId}`, kind: 'create', instanceId: id, instanceName: `web-${i}`, plan: {} });
-        j.insertSet({ id: setId, instanceId: id, instanceName: `web-${i}`, label: null, createdAt: new Date(now - (k + 1) * 3_600_000).toISOString(), opId: `op-${setId}`,
-          members: [0, 1].map((m) => ({ volumeId: `v${i}-${m}`, arrayName: 'ec1', fsId: `fs${i}-${m}`, snapshotName: `snap-${setId}-${m}` })) });
+        j.insertSet({
+          id: setId,
+          instanceId: id,
+          instanceName: `web-${i}`,
+          label: null,
+          createdAt: new Date(now - (k + 1) * 3_600_000).toISOString(),
+          opId: `op-${setId}`,
+          members: [0, 1].map((m) => ({ volumeId: `v${i}-${m}`, arrayName: 'ec1', fsId: `fs${i}-${m}`, snapshotName: `snap-${setId}-${m}` })),
+        });
         j.finishSet(setId, { state: 'complete', consistency: 'filesystem-consistent', frozenMs: 5 + (k % 7) * 3 });
         j.finishOperation(`op-${setId}`, { state: 'done' });
       }
@@ -49,7 +56,10 @@ function procSample(pid) {
   return { at: Date.now(), cpuTicks, rssKb };
 }
 
-const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]; };
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+};
 const round = (x) => Math.round(x * 100) / 100;
 
 async function latency(url, n) {
@@ -69,7 +79,9 @@ async function latency(url, n) {
 const dir = mkdtempSync(join(tmpdir(), 'ccsnap-bench-daemon-'));
 const journalPath = join(dir, 'journal.db');
 writeJournal(journalPath);
-const child = spawn(process.execPath, [new URL('./lib/daemon-child.mjs', import.meta.url).pathname, journalPath, String(INSTANCES)], { stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, [new URL('./lib/daemon-child.mjs', import.meta.url).pathname, journalPath, String(INSTANCES)], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 try {
   const url = await new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`daemon child exited ${code}`)));
@@ -87,13 +99,31 @@ try {
     seconds: (last.at - first.at) / 1000,
     cpuSeconds: (last.cpuTicks - first.cpuTicks) / TICK,
     cpuPercent: round(((last.cpuTicks - first.cpuTicks) / TICK / ((last.at - first.at) / 1000)) * 100),
-    rssMbStart: round(first.rssKb / 1024), rssMbEnd: round(last.rssKb / 1024), rssMbMax: round(Math.max(...samples.map((s) => s.rssKb)) / 1024),
+    rssMbStart: round(first.rssKb / 1024),
+    rssMbEnd: round(last.rssKb / 1024),
+    rssMbMax: round(Math.max(...samples.map((s) => s.rssKb)) / 1024),
   };
   const metrics = await latency(`${url}/metrics`, REQUESTS);
   const page = await latency(`${url}/`, Math.min(REQUESTS, 20));
   const policies = await latency(`${url}/api/v1/policies`, Math.min(REQUESTS, 20));
   const after = procSample(child.pid);
-  console.log(JSON.stringify({ instances: INSTANCES, setsPerInstance: SETS, clockTick: TICK, idle, metrics, page, policies, rssMbAfterRequests: round(after.rssKb / 1024), loadavg: readFileSync('/proc/loadavg', 'utf8').trim() }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        instances: INSTANCES,
+        setsPerInstance: SETS,
+        clockTick: TICK,
+        idle,
+        metrics,
+        page,
+        policies,
+        rssMbAfterRequests: round(after.rssKb / 1024),
+        loadavg: readFileSync('/proc/loadavg', 'utf8').trim(),
+      },
+      null,
+      2,
+    ),
+  );
 } finally {
   child.kill('SIGTERM');
   await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));

@@ -8,7 +8,10 @@ const journal = openJournal(journalPath);
 const instances = Array.from({ length: Number(count) }, (_, i) => ({ id: `inst-${String(i).padStart(4, '0')}`, name: `web-${i}` }));
 const hour = 3_600_000;
 const policy = (name, schedule, everyMs) => ({
-  name, schedule, timezone: 'Europe/Berlin', instances,
+  name,
+  schedule,
+  timezone: 'Europe/Berlin',
+  instances,
   previousOccurrence: new Date(Math.floor(Date.now() / everyMs) * everyMs).toISOString(),
   nextOccurrence: new Date(Math.floor(Date.now() / everyMs) * everyMs + everyMs).toISOString(),
   lastDueOccurrence: new Date(Math.floor(Date.now() / everyMs) * everyMs - everyMs).toISOString(),

@@ -9,16 +9,7 @@ export function boundedBy<T>(work: Promise<T>, signal: AbortSignal, what: string
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(aborted(signal, what));
     signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      },
-    );
+    void work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
 }
 

@@ -1,5 +1,4 @@
 import type { ServerResponse } from 'node:http';
-import type { CcsnapErrorCode } from '../errors.js';
 
 /** Headers on every answer: nothing is cached, sniffed, framed or loaded from elsewhere. */
 const COMMON_HEADERS = {
@@ -20,6 +19,6 @@ export function sendJson(res: ServerResponse, status: number, value: unknown, he
 }
 
 /** An API error: `{"error": {"code": <a catalogue code>, "message": "…"}}`. */
-export function sendError(res: ServerResponse, status: number, code: CcsnapErrorCode | string, message: string, headers: Record<string, string> = {}): void {
+export function sendError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
   sendJson(res, status, { error: { code, message } }, headers);
 }

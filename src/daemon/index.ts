@@ -1,7 +1,16 @@
 /** The daemon's HTTP face: view interface, journal-backed view, Prometheus metrics, server, status page. */
 export type {
-  DaemonView, FailureQuery, FailureSummary, FreezeWindow, InstanceStatus, PolicyStatus, RunSummary, SetQuery, SetSummary,
-  TriggeredRun, ViewCall,
+  DaemonView,
+  FailureQuery,
+  FailureSummary,
+  FreezeWindow,
+  InstanceStatus,
+  PolicyStatus,
+  RunSummary,
+  SetQuery,
+  SetSummary,
+  TriggeredRun,
+  ViewCall,
 } from './view.js';
 export { NO_POLICIES, type PolicyDescriptor, type PolicySource } from './policy-source.js';
 export { createJournalView, type JournalViewOptions } from './journal-view.js';

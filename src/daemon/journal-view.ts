@@ -1,9 +1,7 @@
 import type { Journal, OperationRecord, SetRecord } from '../journal/index.js';
 import { ageSeconds, judgeLateness } from './lateness.js';
 import { NO_POLICIES, type PolicyDescriptor, type PolicySource } from './policy-source.js';
-import type {
-  DaemonView, FailureQuery, FailureSummary, FreezeWindow, InstanceStatus, PolicyStatus, SetQuery, SetSummary, ViewCall,
-} from './view.js';
+import type { DaemonView, FailureQuery, FailureSummary, FreezeWindow, InstanceStatus, PolicyStatus, SetQuery, SetSummary, ViewCall } from './view.js';
 
 /** How far back an instance's failures are looked for (older ones are not "recent"). */
 export const FAILURE_LOOKBACK_MS = 7 * 24 * 3600_000;
@@ -16,6 +14,13 @@ export interface JournalViewOptions {
   journal: Journal;
   /** The scheduler's policies; without it the view has none. */
   policies?: PolicySource;
+  /**
+   * Which complete sets make an instance on time for a policy. `instance` (default): any, whoever made it
+   * (a manual set, another policy's) — the question is whether the instance has a recent recovery point,
+   * as retention's "never the newest complete set of an instance" reads it; the policy's own failures still
+   * show. `policy`: only the sets that policy made (the question is whether the schedule works).
+   */
+  attribution?: 'instance' | 'policy';
 }
 
 /** A DaemonView read from the journal (sets, failures, freeze windows, thaws pending) and a PolicySource. */
@@ -26,7 +31,7 @@ export function createJournalView(opts: JournalViewOptions): DaemonView {
     async policies(call) {
       const descriptors = await source.list(call);
       if (descriptors.length === 0) return [];
-      const good = newestGoodSets(journal.listSets({ states: ['complete'] }));
+      const good = newestGoodSets(journal.listSets({ states: ['complete'] }), opts.attribution ?? 'instance');
       const since = new Date(call.now.getTime() - FAILURE_LOOKBACK_MS).toISOString();
       const failures = groupByInstance(journal.listOperations({ states: ['failed'], since }));
       return descriptors.map((d) => policyStatus(d, good, failures, call));
@@ -35,17 +40,22 @@ export function createJournalView(opts: JournalViewOptions): DaemonView {
       return selectSets(journal, query).map(toSetSummary);
     },
     async freezeWindows(since) {
-      return journal.listSets()
+      return journal
+        .listSets()
         .filter((s) => s.frozenMs !== null && s.createdAt >= since)
         .slice(0, MAX_FREEZE_WINDOWS)
         .map(toFreezeWindow)
         .reverse();
     },
     async failures(query: FailureQuery) {
-      return journal.listOperations({
-        states: ['failed'], limit: query.limit,
-        ...(query.instanceId ? { instanceId: query.instanceId } : {}), ...(query.since ? { since: query.since } : {}),
-      }).map(toFailure);
+      return journal
+        .listOperations({
+          states: ['failed'],
+          limit: query.limit,
+          ...(query.instanceId ? { instanceId: query.instanceId } : {}),
+          ...(query.since ? { since: query.since } : {}),
+        })
+        .map(toFailure);
     },
     async guestsFrozen() {
       return journal.listThawPending().length;
@@ -54,22 +64,21 @@ export function createJournalView(opts: JournalViewOptions): DaemonView {
   };
 }
 
-/**
- * The policy that made a set: the journal records it from the policies' migration on (h-policy's
- * `SetRecord.policy`); undefined means this journal does not record it, and then every complete set of
- * an instance counts for every policy that covers it.
- */
-function policyOf(set: SetRecord): string | null | undefined {
-  return (set as SetRecord & { policy?: string | null }).policy;
+/** The policy that made a set (null: a manual set, which serves no policy). */
+function policyOf(set: SetRecord): string | null {
+  return set.policy;
 }
 
-/** Key → newest complete set, where the key is `policy\0instanceId` (and `\0instanceId` for unrecorded policies). */
-function newestGoodSets(complete: SetRecord[]): Map<string, SetRecord> {
+/**
+ * The newest complete set per key: `policy\0instanceId` for sets a policy made (attribution `policy`), or
+ * `\0instanceId` for every set of the instance (attribution `instance`).
+ */
+function newestGoodSets(complete: SetRecord[], attribution: 'instance' | 'policy'): Map<string, SetRecord> {
   const newest = new Map<string, SetRecord>();
   for (const set of complete) {
-    const policy = policyOf(set);
-    if (policy === null) continue; // a manual set does not serve a policy
-    const key = `${policy ?? ''}\0${set.instanceId}`;
+    const policy = attribution === 'policy' ? policyOf(set) : '';
+    if (policy === null) continue; // a manual set serves no policy
+    const key = `${policy}\0${set.instanceId}`;
     const seen = newest.get(key);
     if (!seen || set.createdAt > seen.createdAt) newest.set(key, set);
   }
@@ -100,27 +109,37 @@ function policyStatus(d: PolicyDescriptor, good: Map<string, SetRecord>, failure
     };
   });
   return {
-    name: d.name, schedule: d.schedule, timezone: d.timezone, previousOccurrence: d.previousOccurrence,
-    nextOccurrence: d.nextOccurrence, lastRun: d.lastRun, instances,
+    name: d.name,
+    schedule: d.schedule,
+    timezone: d.timezone,
+    previousOccurrence: d.previousOccurrence,
+    nextOccurrence: d.nextOccurrence,
+    lastRun: d.lastRun,
+    instances,
   };
 }
 
 function selectSets(journal: Journal, query: SetQuery): SetRecord[] {
-  let sets: SetRecord[];
-  if (query.instance !== undefined) {
-    const byId = journal.listSets({ instanceId: query.instance });
-    sets = byId.length > 0 ? byId : journal.listSets().filter((s) => s.instanceName === query.instance);
-  } else {
-    sets = journal.listSets();
-  }
-  if (query.policy !== undefined) sets = sets.filter((s) => policyOf(s) === query.policy);
+  const policy = query.policy !== undefined ? { policy: query.policy } : {};
+  if (query.instance === undefined) return journal.listSets(policy).slice(0, query.limit);
+  const byId = journal.listSets({ instanceId: query.instance, ...policy });
+  const sets = byId.length > 0 ? byId : journal.listSets(policy).filter((s) => s.instanceName === query.instance);
   return sets.slice(0, query.limit);
 }
 
 function toSetSummary(s: SetRecord): SetSummary {
   return {
-    setId: s.id, instanceId: s.instanceId, instanceName: s.instanceName, label: s.label, createdAt: s.createdAt, state: s.state,
-    consistency: s.consistency, frozenMs: s.frozenMs, thawedBy: s.thawedBy, policy: policyOf(s) ?? null, members: s.members.length,
+    setId: s.id,
+    instanceId: s.instanceId,
+    instanceName: s.instanceName,
+    label: s.label,
+    createdAt: s.createdAt,
+    state: s.state,
+    consistency: s.consistency,
+    frozenMs: s.frozenMs,
+    thawedBy: s.thawedBy,
+    policy: policyOf(s),
+    members: s.members.length,
     reason: s.reason,
   };
 }
@@ -131,7 +150,12 @@ function toFreezeWindow(s: SetRecord): FreezeWindow {
 
 function toFailure(op: OperationRecord): FailureSummary {
   return {
-    at: op.finishedAt ?? op.startedAt, operationId: op.id, kind: op.kind, instanceId: op.instanceId, instanceName: op.instanceName,
-    errorCode: op.errorCode, message: op.errorMessage,
+    at: op.finishedAt ?? op.startedAt,
+    operationId: op.id,
+    kind: op.kind,
+    instanceId: op.instanceId,
+    instanceName: op.instanceName,
+    errorCode: op.errorCode,
+    message: op.errorMessage,
   };
 }

@@ -14,7 +14,9 @@ export function parseListen(text: string): ListenAddress {
   const host = m?.[1];
   const port = Number(m?.[2]);
   if (!host || !(isIP(host) !== 0 || host === 'localhost') || !Number.isInteger(port) || port > 65535) {
-    throw new CcsnapError('CCSNAP_DAEMON_LISTEN', `--listen ${JSON.stringify(text)} is not HOST:PORT with an IP address (or localhost) and a port 0-65535`, { details: { listen: text } });
+    throw new CcsnapError('CCSNAP_DAEMON_LISTEN', `--listen ${JSON.stringify(text)} is not HOST:PORT with an IP address (or localhost) and a port 0-65535`, {
+      details: { listen: text },
+    });
   }
   return { host, port };
 }

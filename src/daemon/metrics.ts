@@ -38,8 +38,12 @@ export function createDaemonMetrics(opts: DaemonMetricsOptions): DaemonMetrics {
   if (opts.processMetrics !== false) collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 100 });
   const counters = registerCounters(registry);
   const gauges = registerViewGauges(registry, opts.viewBudgetMs ?? DEFAULT_VIEW_BUDGET_MS);
-  new Gauge({ name: 'ccsnap_build_info', help: 'Always 1; the version of ccsnap that serves these metrics.', labelNames: ['version'], registers: [registry] })
-    .set({ version: opts.version }, 1);
+  new Gauge({
+    name: 'ccsnap_build_info',
+    help: 'Always 1; the version of ccsnap that serves these metrics.',
+    labelNames: ['version'],
+    registers: [registry],
+  }).set({ version: opts.version }, 1);
   let last: Promise<unknown> = Promise.resolve();
   return {
     registry,
@@ -59,21 +63,30 @@ export function createDaemonMetrics(opts: DaemonMetricsOptions): DaemonMetrics {
 function registerCounters(registry: Registry): { port: MetricsPort } {
   const registers = [registry];
   const freeze = new Histogram({
-    name: 'ccsnap_freeze_window_seconds', help: 'How long each guest was frozen (freeze answered to thaw answered), per set.',
-    buckets: FREEZE_BUCKETS, registers,
+    name: 'ccsnap_freeze_window_seconds',
+    help: 'How long each guest was frozen (freeze answered to thaw answered), per set.',
+    buckets: FREEZE_BUCKETS,
+    registers,
   });
   const arrayCalls = new Histogram({
-    name: 'ccsnap_array_call_duration_seconds', help: 'Duration of each ElastiCenter API call, by array, command and outcome.',
-    labelNames: ['array', 'call', 'outcome'], buckets: ARRAY_CALL_BUCKETS, registers,
+    name: 'ccsnap_array_call_duration_seconds',
+    help: 'Duration of each ElastiCenter API call, by array, command and outcome.',
+    labelNames: ['array', 'call', 'outcome'],
+    buckets: ARRAY_CALL_BUCKETS,
+    registers,
   });
   const sets = new Counter({
-    name: 'ccsnap_sets_total', help: 'Snapshot sets this process finished creating, by result (complete, failed) and consistency.',
-    labelNames: ['result', 'consistency'], registers,
+    name: 'ccsnap_sets_total',
+    help: 'Snapshot sets this process finished creating, by result (complete, failed) and consistency.',
+    labelNames: ['result', 'consistency'],
+    registers,
   });
   const watchdog = new Counter({ name: 'ccsnap_watchdog_thaws_total', help: 'Freezes the thaw watchdog ended instead of ccsnap.', registers });
   const occurrences = new Counter({
-    name: 'ccsnap_occurrences_total', help: 'Policy occurrences run or recorded as missed, by policy.',
-    labelNames: ['policy', 'outcome'], registers,
+    name: 'ccsnap_occurrences_total',
+    help: 'Policy occurrences run or recorded as missed, by policy.',
+    labelNames: ['policy', 'outcome'],
+    registers,
   });
   return {
     port: {
@@ -93,18 +106,28 @@ interface ViewGauges {
 function registerViewGauges(registry: Registry, budgetMs: number): ViewGauges {
   const registers = [registry];
   const up = new Gauge({ name: 'ccsnap_view_up', help: '1 when the last scrape could read the journal and the policies, else 0.', registers });
-  const frozen = new Gauge({ name: 'ccsnap_guests_frozen', help: 'Guests whose freeze was sent and whose thaw is not confirmed yet (frozen, or possibly frozen).', registers });
+  const frozen = new Gauge({
+    name: 'ccsnap_guests_frozen',
+    help: 'Guests whose freeze was sent and whose thaw is not confirmed yet (frozen, or possibly frozen).',
+    registers,
+  });
   const age = new Gauge({
-    name: 'ccsnap_newest_good_set_age_seconds', help: 'Age of the newest complete set of an instance for a policy (absent: none).',
-    labelNames: ['policy', 'instance_id', 'instance_name'], registers,
+    name: 'ccsnap_newest_good_set_age_seconds',
+    help: 'Age of the newest complete set of an instance for a policy (absent: none).',
+    labelNames: ['policy', 'instance_id', 'instance_name'],
+    registers,
   });
   const late = new Gauge({
-    name: 'ccsnap_instance_late', help: '1 when the newest closed occurrence of the policy left the instance without a good set.',
-    labelNames: ['policy', 'instance_id', 'instance_name'], registers,
+    name: 'ccsnap_instance_late',
+    help: '1 when the newest closed occurrence of the policy left the instance without a good set.',
+    labelNames: ['policy', 'instance_id', 'instance_name'],
+    registers,
   });
   const next = new Gauge({
-    name: 'ccsnap_policy_next_occurrence_timestamp_seconds', help: 'When the policy runs next (Unix time).',
-    labelNames: ['policy'], registers,
+    name: 'ccsnap_policy_next_occurrence_timestamp_seconds',
+    help: 'When the policy runs next (Unix time).',
+    labelNames: ['policy'],
+    registers,
   });
   return {
     async refresh(view, call) {

@@ -91,7 +91,8 @@ async function sets(ctx: RouteContext, call: ViewCall, _req: IncomingMessage, re
 /** `instance`, `policy` (non-empty when given) and `limit` (1-1000, default 100); anything else is refused. */
 export function parseSetQuery(q: URLSearchParams): SetQuery {
   for (const key of q.keys()) {
-    if (!['instance', 'policy', 'limit'].includes(key)) throw new CcsnapError('CCSNAP_USAGE', `unknown query parameter ${JSON.stringify(key)} (known: instance, policy, limit)`);
+    if (!['instance', 'policy', 'limit'].includes(key))
+      throw new CcsnapError('CCSNAP_USAGE', `unknown query parameter ${JSON.stringify(key)} (known: instance, policy, limit)`);
   }
   const one = (key: string): string | undefined => {
     const all = q.getAll(key);

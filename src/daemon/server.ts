@@ -44,14 +44,15 @@ export async function startDaemonServer(opts: DaemonServerOptions): Promise<Daem
   const address = parseListen(opts.listen ?? DEFAULT_LISTEN);
   const loopback = isLoopback(address.host);
   if (!loopback && opts.tokenFile === undefined) {
-    throw new CcsnapError('CCSNAP_DAEMON_TOKEN_REQUIRED', `listening on ${address.host} (not loopback) needs a bearer-token file (--token-file)`, { details: { listen: opts.listen } });
+    throw new CcsnapError('CCSNAP_DAEMON_TOKEN_REQUIRED', `listening on ${address.host} (not loopback) needs a bearer-token file (--token-file)`, {
+      details: { listen: opts.listen },
+    });
   }
   const token = opts.tokenFile !== undefined ? readTokenFile(opts.tokenFile) : undefined;
   const ctx: RouteContext = { view: opts.view, metrics: opts.metrics, version: opts.version, startedAt: Date.now() };
   const now = opts.now ?? (() => new Date());
   const closing = new AbortController();
   const inFlight = new Set<ServerResponse>();
-  let server: Server;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     inFlight.add(res);
@@ -79,7 +80,7 @@ export async function startDaemonServer(opts: DaemonServerOptions): Promise<Daem
     }
   };
 
-  server = createServer({ requestTimeout: 60_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, (req, res) => void handle(req, res));
+  const server: Server = createServer({ requestTimeout: 60_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, (req, res) => void handle(req, res));
   await listen(server, address.host, address.port);
   const bound = server.address() as AddressInfo;
   const hostText = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
@@ -120,7 +121,12 @@ interface Refusal {
 function refuse(req: IncomingMessage, url: URL, auth: { token: string | undefined; loopback: boolean }): Refusal | undefined {
   if (auth.token !== undefined) {
     if (isPublicPath(url.pathname) || isAuthorized(req.headers.authorization, auth.token)) return undefined;
-    return { status: 401, code: 'CCSNAP_DAEMON_UNAUTHORIZED', message: 'this route needs "Authorization: Bearer <token>" with the token of the daemon\'s token file', headers: { 'www-authenticate': 'Bearer realm="ccsnap"' } };
+    return {
+      status: 401,
+      code: 'CCSNAP_DAEMON_UNAUTHORIZED',
+      message: 'this route needs "Authorization: Bearer <token>" with the token of the daemon\'s token file',
+      headers: { 'www-authenticate': 'Bearer realm="ccsnap"' },
+    };
   }
   const host = hostnameOf(req.headers.host);
   if (host === undefined || !isLoopback(host)) {
@@ -150,7 +156,12 @@ function safeHost(origin: string): string | undefined {
 function listen(server: Server, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException): void => {
-      reject(new CcsnapError('CCSNAP_DAEMON_BIND', `cannot listen on ${host}:${port}: ${err.code ?? err.message}`, { details: { host, port, errno: err.code }, cause: err }));
+      reject(
+        new CcsnapError('CCSNAP_DAEMON_BIND', `cannot listen on ${host}:${port}: ${err.code ?? err.message}`, {
+          details: { host, port, errno: err.code },
+          cause: err,
+        }),
+      );
     };
     server.once('error', onError);
     server.listen({ port, host, exclusive: true }, () => {
@@ -159,4 +170,3 @@ function listen(server: Server, host: string, port: number): Promise<void> {
     });
   });
 }
-

@@ -22,7 +22,10 @@ export interface RunningDaemonHttp {
  * installed when the server cannot start (bad address, token file, port in use).
  */
 export async function startDaemonHttp(opts: DaemonHttpOptions): Promise<RunningDaemonHttp> {
-  const metrics = createDaemonMetrics({ view: opts.view, version: opts.version, ...(opts.processMetrics !== undefined ? { processMetrics: opts.processMetrics } : {}),
+  const metrics = createDaemonMetrics({
+    view: opts.view,
+    version: opts.version,
+    ...(opts.processMetrics !== undefined ? { processMetrics: opts.processMetrics } : {}),
     ...(opts.viewBudgetMs !== undefined ? { viewBudgetMs: opts.viewBudgetMs } : {}),
   });
   const server = await startDaemonServer({ ...opts, metrics });

@@ -56,7 +56,7 @@ export interface RunSummary {
 export interface InstanceStatus {
   instanceId: string;
   instanceName: string;
-  /** The newest complete set that counts for this policy (null: none). */
+  /** The newest complete set that counts for this policy (null: none; see JournalViewOptions.attribution). */
   newestGoodSet: { setId: string; createdAt: string; consistency: string | null } | null;
   /** now − newestGoodSet.createdAt, in seconds (null: no good set). */
   ageSeconds: number | null;

@@ -32,12 +32,20 @@ export function renderFreezeChart(points: FreezeWindow[], now: Date): string {
     `<svg class="chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">`,
     `<title id="chart-title">Freeze windows over time</title><desc id="chart-desc">${esc(summary)}</desc>`,
     `<rect x="${PAD.left}" y="${PAD.top}" width="${W - PAD.left - PAD.right}" height="${H - PAD.top - PAD.bottom}" class="plot"/>`,
-    ...Y_TICKS_MS.map((ms) => `<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(ms)}" y2="${y(ms)}" class="grid"/><text x="${PAD.left - 6}" y="${y(ms) + 4}" class="tick" text-anchor="end">${esc(formatMs(ms))}</text>`),
-    ...timeTicks(start, end).map((t) => `<line x1="${x(t)}" x2="${x(t)}" y1="${H - PAD.bottom}" y2="${H - PAD.bottom + 5}" class="axis"/><text x="${x(t)}" y="${H - PAD.bottom + 18}" class="tick" text-anchor="middle">${esc(tickLabel(t, end - start))}</text>`),
+    ...Y_TICKS_MS.map(
+      (ms) =>
+        `<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(ms)}" y2="${y(ms)}" class="grid"/><text x="${PAD.left - 6}" y="${y(ms) + 4}" class="tick" text-anchor="end">${esc(formatMs(ms))}</text>`,
+    ),
+    ...timeTicks(start, end).map(
+      (t) =>
+        `<line x1="${x(t)}" x2="${x(t)}" y1="${H - PAD.bottom}" y2="${H - PAD.bottom + 5}" class="axis"/><text x="${x(t)}" y="${H - PAD.bottom + 18}" class="tick" text-anchor="middle">${esc(tickLabel(t, end - start))}</text>`,
+    ),
     `<text x="${(PAD.left + W - PAD.right) / 2}" y="${H - 6}" class="label" text-anchor="middle">time (UTC)</text>`,
     `<text x="14" y="${(PAD.top + H - PAD.bottom) / 2}" class="label" text-anchor="middle" transform="rotate(-90 14 ${(PAD.top + H - PAD.bottom) / 2})">frozen (log scale)</text>`,
     ...points.map((p) => point(p, x(Date.parse(p.at)), y(p.frozenMs))),
-    !points.length ? `<text x="${(PAD.left + W - PAD.right) / 2}" y="${(PAD.top + H - PAD.bottom) / 2}" class="empty" text-anchor="middle">no freeze windows yet</text>` : '',
+    !points.length
+      ? `<text x="${(PAD.left + W - PAD.right) / 2}" y="${(PAD.top + H - PAD.bottom) / 2}" class="empty" text-anchor="middle">no freeze windows yet</text>`
+      : '',
     '</svg>',
   ].join('\n');
 }

@@ -1,7 +1,12 @@
 /** "3 d 4 h", "2 h 5 min", "40 s": the two largest units of a duration in seconds. */
 export function formatAge(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));
-  const units: Array<[string, number]> = [['d', 86_400], ['h', 3_600], ['min', 60], ['s', 1]];
+  const units: Array<[string, number]> = [
+    ['d', 86_400],
+    ['h', 3_600],
+    ['min', 60],
+    ['s', 1],
+  ];
   const parts: string[] = [];
   let rest = s;
   for (const [name, size] of units) {

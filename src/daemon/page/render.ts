@@ -59,7 +59,9 @@ function summary(d: StatusPageData, lateCount: number): string {
   const parts = [
     `${d.policies.length} ${d.policies.length === 1 ? 'policy' : 'policies'}, ${instances} instance${instances === 1 ? '' : 's'} covered`,
     lateCount ? `<strong class="badge late">⚠ LATE: ${lateCount}</strong>` : '<span class="badge ok">✓ none late</span>',
-    d.guestsFrozen ? `<strong class="badge late">${d.guestsFrozen} guest${d.guestsFrozen === 1 ? '' : 's'} frozen or not confirmed thawed</strong>` : 'no guest frozen',
+    d.guestsFrozen
+      ? `<strong class="badge late">${d.guestsFrozen} guest${d.guestsFrozen === 1 ? '' : 's'} frozen or not confirmed thawed</strong>`
+      : 'no guest frozen',
   ];
   return parts.join(' · ');
 }
@@ -112,9 +114,7 @@ ${rows.map(instanceRow).join('\n')}
 }
 
 function instanceRow(i: InstanceStatus): string {
-  const status = i.late
-    ? '<td class="status"><span class="badge late">⚠ LATE</span></td>'
-    : '<td class="status"><span class="badge ok">✓ on time</span></td>';
+  const status = i.late ? '<td class="status"><span class="badge late">⚠ LATE</span></td>' : '<td class="status"><span class="badge ok">✓ on time</span></td>';
   const set = i.newestGoodSet
     ? `<code>${esc(i.newestGoodSet.setId)}</code><br><small>${esc(formatInstant(i.newestGoodSet.createdAt))}${i.newestGoodSet.consistency ? `, ${esc(i.newestGoodSet.consistency)}` : ''}</small>`
     : '<em>none</em>';

@@ -20,7 +20,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function start(over: Partial<DaemonServerOptions> & { view?: DaemonView } = {}): Promise<DaemonServer> {
   const view = over.view ?? fakeView();
   const server = await startDaemonServer({
-    view, metrics: createDaemonMetrics({ view, version: '0.1.0', processMetrics: false }), version: '0.1.0', listen: '127.0.0.1:0', ...over,
+    view,
+    metrics: createDaemonMetrics({ view, version: '0.1.0', processMetrics: false }),
+    version: '0.1.0',
+    listen: '127.0.0.1:0',
+    ...over,
   });
   servers.push(server);
   return server;
@@ -37,7 +41,11 @@ function tokenFile(mode = 0o600): string {
 const body = (res: Response): Promise<any> => res.json();
 
 /** A raw request (fetch cannot set Host), to 127.0.0.1 only. */
-function raw(port: number, path: string, opts: { method?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function raw(
+  port: number,
+  path: string,
+  opts: { method?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port, path, method: opts.method ?? 'GET', headers: opts.headers ?? {} }, (res) => {
       let body = '';
@@ -71,7 +79,20 @@ describe('the daemon HTTP server on loopback', () => {
   });
 
   it('filters /api/v1/sets and refuses bad queries with 400 and a code', async () => {
-    const sets = ['a', 'b', 'c'].map((id) => ({ setId: id, instanceId: 'i1', instanceName: 'web-1', label: null, createdAt: '2026-11-27T10:00:00.000Z', state: 'complete', consistency: null, frozenMs: 1, thawedBy: null, policy: null, members: 1, reason: null }));
+    const sets = ['a', 'b', 'c'].map((id) => ({
+      setId: id,
+      instanceId: 'i1',
+      instanceName: 'web-1',
+      label: null,
+      createdAt: '2026-11-27T10:00:00.000Z',
+      state: 'complete',
+      consistency: null,
+      frozenMs: 1,
+      thawedBy: null,
+      policy: null,
+      members: 1,
+      reason: null,
+    }));
     let seen: unknown;
     const base = fakeView({ sets });
     const s = await start({ view: { ...base, sets: (q, c) => ((seen = q), base.sets(q, c)) } });
@@ -125,10 +146,16 @@ describe('the daemon HTTP server on loopback', () => {
     const s = await start();
     expect((await raw(s.port, '/api/v1/policies', { headers: { host: 'evil.example:9464' } })).status).toBe(403);
     expect((await raw(s.port, '/api/v1/policies', { headers: { host: `localhost:${s.port}` } })).status).toBe(200);
-    const cross = await raw(s.port, '/api/v1/policies/hourly-web/run', { method: 'POST', headers: { host: `127.0.0.1:${s.port}`, origin: 'http://evil.example' } });
+    const cross = await raw(s.port, '/api/v1/policies/hourly-web/run', {
+      method: 'POST',
+      headers: { host: `127.0.0.1:${s.port}`, origin: 'http://evil.example' },
+    });
     expect(cross.status).toBe(403);
     expect(JSON.parse(cross.body).error.code).toBe('CCSNAP_DAEMON_UNAUTHORIZED');
-    const same = await raw(s.port, '/api/v1/policies/hourly-web/run', { method: 'POST', headers: { host: `127.0.0.1:${s.port}`, origin: `http://127.0.0.1:${s.port}` } });
+    const same = await raw(s.port, '/api/v1/policies/hourly-web/run', {
+      method: 'POST',
+      headers: { host: `127.0.0.1:${s.port}`, origin: `http://127.0.0.1:${s.port}` },
+    });
     expect(same.status).toBe(202);
   });
 });
@@ -168,7 +195,16 @@ describe('listening and closing', () => {
     const inView = new Promise<void>((r) => (entered = r));
     const gate = new Promise<void>((r) => (release = r));
     const base = fakeView();
-    const s = await start({ view: { ...base, policies: async (c) => { entered(); await gate; return base.policies(c); } } });
+    const s = await start({
+      view: {
+        ...base,
+        policies: async (c) => {
+          entered();
+          await gate;
+          return base.policies(c);
+        },
+      },
+    });
     const pending = fetch(`${s.url}/api/v1/policies`);
     await inView;
     const closed = s.close();
@@ -189,7 +225,9 @@ describe('startDaemonHttp', () => {
   it('installs its registry as the metrics port while it runs, and not at all when it cannot start', async () => {
     const { startDaemonHttp } = await import('../../../src/daemon/start.js');
     const { reportCreateResult } = await import('../../../src/metrics/port.js');
-    await expect(startDaemonHttp({ view: fakeView(), version: '1', listen: '0.0.0.0:0', processMetrics: false })).rejects.toMatchObject({ code: 'CCSNAP_DAEMON_TOKEN_REQUIRED' });
+    await expect(startDaemonHttp({ view: fakeView(), version: '1', listen: '0.0.0.0:0', processMetrics: false })).rejects.toMatchObject({
+      code: 'CCSNAP_DAEMON_TOKEN_REQUIRED',
+    });
     const http = await startDaemonHttp({ view: fakeView(), version: '1', listen: '127.0.0.1:0', processMetrics: false });
     reportCreateResult({ state: 'complete', consistency: 'offline', frozenMs: null, thawedBy: null });
     const text = await (await fetch(`${http.server.url}/metrics`)).text();

@@ -15,11 +15,28 @@ const CHROMIUM_BOUND_MS = 180_000;
  */
 function baseFlags(profile: string): string[] {
   return [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--no-default-browser-check',
-    `--user-data-dir=${profile}`, '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--disable-default-apps', '--disable-extensions', '--disable-domain-reliability', '--disable-client-side-phishing-detection',
-    '--metrics-recording-only', '--no-pings', '--dns-prefetch-disable', '--disable-features=Translate,OptimizationHints,MediaRouter,AutofillServerCommunication',
-    '--proxy-server=http://127.0.0.1:9', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1', '--hide-scrollbars', '--force-color-profile=srgb',
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-dev-shm-usage',
+    '--no-first-run',
+    '--no-default-browser-check',
+    `--user-data-dir=${profile}`,
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-default-apps',
+    '--disable-extensions',
+    '--disable-domain-reliability',
+    '--disable-client-side-phishing-detection',
+    '--metrics-recording-only',
+    '--no-pings',
+    '--dns-prefetch-disable',
+    '--disable-features=Translate,OptimizationHints,MediaRouter,AutofillServerCommunication',
+    '--proxy-server=http://127.0.0.1:9',
+    '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+    '--hide-scrollbars',
+    '--force-color-profile=srgb',
   ];
 }
 

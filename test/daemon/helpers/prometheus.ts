@@ -28,27 +28,37 @@ export interface PromSample {
 export async function startPrometheus(target: string, signal: AbortSignal): Promise<RunningPrometheus> {
   const dir = await mkdtemp(join(tmpdir(), 'ccsnap-prometheus-'));
   const config = join(dir, 'prometheus.yml');
-  await writeFile(config, [
-    'global:',
-    '  scrape_interval: 1s',
-    '  scrape_timeout: 1s',
-    '  evaluation_interval: 1s',
-    'scrape_configs:',
-    '  - job_name: ccsnap',
-    '    metrics_path: /metrics',
-    '    static_configs:',
-    `      - targets: ['${target}']`,
-    '',
-  ].join('\n'));
+  await writeFile(
+    config,
+    [
+      'global:',
+      '  scrape_interval: 1s',
+      '  scrape_timeout: 1s',
+      '  evaluation_interval: 1s',
+      'scrape_configs:',
+      '  - job_name: ccsnap',
+      '    metrics_path: /metrics',
+      '    static_configs:',
+      `      - targets: ['${target}']`,
+      '',
+    ].join('\n'),
+  );
   const port = await freePort();
-  const child = spawn('prometheus', [
-    `--config.file=${config}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`,
-    '--storage.tsdb.retention.time=1h', '--log.level=info',
-  ], { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir });
+  const child = spawn(
+    'prometheus',
+    [
+      `--config.file=${config}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--storage.tsdb.retention.time=1h',
+      '--log.level=info',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir },
+  );
   let log = '';
   const ready = new Promise<void>((resolve, reject) => {
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (chunk: string) => {
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
       log += chunk;
       if (log.includes('Server is ready to receive web requests.')) resolve();
     });
@@ -68,7 +78,11 @@ export async function startPrometheus(target: string, signal: AbortSignal): Prom
   }
   const query = async (promql: string, s?: AbortSignal): Promise<PromSample[]> => {
     const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(promql)}`, s ? { signal: s } : {});
-    const body = (await res.json()) as { status: string; error?: string; data?: { resultType: string; result: Array<{ metric: Record<string, string>; value: [number, string] }> } };
+    const body = (await res.json()) as {
+      status: string;
+      error?: string;
+      data?: { resultType: string; result: Array<{ metric: Record<string, string>; value: [number, string] }> };
+    };
     if (body.status !== 'success') throw new Error(`PromQL ${promql}: ${body.error ?? res.status}`);
     return body.data!.result.map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
   };
@@ -77,15 +91,23 @@ export async function startPrometheus(target: string, signal: AbortSignal): Prom
     log: () => log,
     query,
     async waitForTargetUp(instance, s) {
-      await pollUntil(async () => {
-        const res = await fetch(`${url}/api/v1/targets?state=active`, { signal: s });
-        const body = (await res.json()) as { data: { activeTargets: Array<{ labels: Record<string, string>; health: string }> } };
-        return body.data.activeTargets.some((t) => t.labels.instance === instance && t.health === 'up');
-      }, s, () => `target ${instance} never became up; prometheus log:\n${log.slice(-2000)}`);
+      await pollUntil(
+        async () => {
+          const res = await fetch(`${url}/api/v1/targets?state=active`, { signal: s });
+          const body = (await res.json()) as { data: { activeTargets: Array<{ labels: Record<string, string>; health: string }> } };
+          return body.data.activeTargets.some((t) => t.labels.instance === instance && t.health === 'up');
+        },
+        s,
+        () => `target ${instance} never became up; prometheus log:\n${log.slice(-2000)}`,
+      );
     },
     async queryUntil(promql, done, s) {
       let last: PromSample[] = [];
-      await pollUntil(async () => done((last = await query(promql, s))), s, () => `${promql} never gave the expected answer; last: ${JSON.stringify(last)}`);
+      await pollUntil(
+        async () => done((last = await query(promql, s))),
+        s,
+        () => `${promql} never gave the expected answer; last: ${JSON.stringify(last)}`,
+      );
       return last;
     },
     stop,
@@ -131,4 +153,3 @@ function freePort(): Promise<number> {
     });
   });
 }
-

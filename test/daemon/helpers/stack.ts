@@ -1,4 +1,11 @@
-import { createJournalView, startDaemonHttp, type DaemonServer, type PolicyDescriptor, type PolicySource, type RunningDaemonHttp } from '../../../src/daemon/index.js';
+import {
+  createJournalView,
+  startDaemonHttp,
+  type DaemonServer,
+  type PolicyDescriptor,
+  type PolicySource,
+  type RunningDaemonHttp,
+} from '../../../src/daemon/index.js';
 import { createSnapshots, type CreateOutcome } from '../../../src/index.js';
 import { startSandboxRuntime, type SandboxRuntime } from './sandbox.js';
 
@@ -40,7 +47,11 @@ export async function startDaemonStack(): Promise<DaemonStack> {
     const outcomes = await createSets(sbx, ids);
     const running = http;
     return {
-      sbx, server: running.server, ids, outcomes, lastDue,
+      sbx,
+      server: running.server,
+      ids,
+      outcomes,
+      lastDue,
       async close() {
         await running.close();
         await sbx.close();
@@ -55,11 +66,17 @@ export async function startDaemonStack(): Promise<DaemonStack> {
 
 async function createSets(sbx: SandboxRuntime, ids: Record<string, string>): Promise<CreateOutcome[]> {
   const outcomes: CreateOutcome[] = [];
-  outcomes.push(...await createSnapshots(sbx.rt, { instances: [ids['web-1']!, ids['db-1']!], label: 'suite' }));
-  outcomes.push(...await createSnapshots(sbx.rt, { instances: [ids['web-1']!], label: 'suite-2' }));
-  const rule = sbx.sandbox.ctx.faults.add({ service: 'array', key: 'createStorageSnapshot', errorCode: 530, errorText: 'Failed to create snapshot due to timeout.', times: 1 });
+  outcomes.push(...(await createSnapshots(sbx.rt, { instances: [ids['web-1']!, ids['db-1']!], label: 'suite' })));
+  outcomes.push(...(await createSnapshots(sbx.rt, { instances: [ids['web-1']!], label: 'suite-2' })));
+  const rule = sbx.sandbox.ctx.faults.add({
+    service: 'array',
+    key: 'createStorageSnapshot',
+    errorCode: 530,
+    errorText: 'Failed to create snapshot due to timeout.',
+    times: 1,
+  });
   try {
-    outcomes.push(...await createSnapshots(sbx.rt, { instances: [ids[EVIL_NAME]!], label: 'suite-fail' }));
+    outcomes.push(...(await createSnapshots(sbx.rt, { instances: [ids[EVIL_NAME]!], label: 'suite-fail' })));
   } finally {
     sbx.sandbox.ctx.faults.remove(rule);
   }
@@ -69,15 +86,16 @@ async function createSets(sbx: SandboxRuntime, ids: Record<string, string>): Pro
 function staticPolicies(ids: Record<string, string>, lastDue: Date): PolicySource {
   const hour = 3_600_000;
   const policy = (name: string, schedule: string, timezone: string, instances: string[]): PolicyDescriptor => ({
-    name, schedule, timezone,
-    previousOccurrence: lastDue.toISOString(), nextOccurrence: new Date(lastDue.getTime() + hour).toISOString(), lastDueOccurrence: lastDue.toISOString(),
+    name,
+    schedule,
+    timezone,
+    previousOccurrence: lastDue.toISOString(),
+    nextOccurrence: new Date(lastDue.getTime() + hour).toISOString(),
+    lastDueOccurrence: lastDue.toISOString(),
     lastRun: { occurrence: `${name}@${lastDue.toISOString()}`, scheduledAt: lastDue.toISOString(), state: 'done', finishedAt: null, reason: null },
     instances: instances.map((n) => ({ id: ids[n]!, name: n })),
   });
-  const policies = [
-    policy('hourly-web', '0 * * * *', 'Europe/Berlin', ['web-1', EVIL_NAME, 'stopped-1']),
-    policy('nightly-db', '30 2 * * *', 'UTC', ['db-1']),
-  ];
+  const policies = [policy('hourly-web', '0 * * * *', 'Europe/Berlin', ['web-1', EVIL_NAME, 'stopped-1']), policy('nightly-db', '30 2 * * *', 'UTC', ['db-1'])];
   return {
     list: async () => policies,
     trigger: async (name) => (policies.some((p) => p.name === name) ? { runId: `${name}@manual`, policy: name } : undefined),

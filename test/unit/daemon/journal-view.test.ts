@@ -10,23 +10,58 @@ let journal: Journal;
 afterEach(() => journal?.close());
 
 /** A create operation for `instance`, and its set created at `at`: complete (frozen `frozenMs`) or failed with `code`. */
-function record(j: Journal, n: number, instance: string, at: string, outcome: { frozenMs?: number; code?: CcsnapErrorCode; thawedBy?: string }): void {
+function record(
+  j: Journal,
+  n: number,
+  instance: string,
+  at: string,
+  outcome: { frozenMs?: number; code?: CcsnapErrorCode; thawedBy?: string; policy?: string | null },
+): void {
+  const policy = outcome.policy === undefined ? 'hourly' : outcome.policy;
   j.insertOperation({ id: `op${n}`, kind: 'create', instanceId: instance, instanceName: `name-${instance}`, plan: {} });
-  j.insertSet({ id: `set${n}`, instanceId: instance, instanceName: `name-${instance}`, label: null, createdAt: at, opId: `op${n}`, members: [{ volumeId: 'v', arrayName: 'ec1', fsId: 'f', snapshotName: `s${n}` }] });
+  j.insertSet({
+    id: `set${n}`,
+    instanceId: instance,
+    instanceName: `name-${instance}`,
+    label: null,
+    createdAt: at,
+    opId: `op${n}`,
+    members: [{ volumeId: 'v', arrayName: 'ec1', fsId: 'f', snapshotName: `s${n}` }],
+    ...(policy !== null ? { policy, occurrence: `${policy}@${at}` } : {}),
+  });
   if (outcome.code) {
     j.finishSet(`set${n}`, { state: 'failed', reason: 'boom' });
     j.finishOperation(`op${n}`, { state: 'failed', errorCode: outcome.code, errorMessage: `failed ${n}` });
   } else {
-    j.finishSet(`set${n}`, { state: 'complete', consistency: 'filesystem-consistent', frozenMs: outcome.frozenMs ?? null, thawedBy: outcome.thawedBy ?? 'ccsnap' });
+    j.finishSet(`set${n}`, {
+      state: 'complete',
+      consistency: 'filesystem-consistent',
+      frozenMs: outcome.frozenMs ?? null,
+      thawedBy: outcome.thawedBy ?? 'ccsnap',
+    });
     j.finishOperation(`op${n}`, { state: 'done' });
   }
 }
 
 const HOURLY: PolicyDescriptor = {
-  name: 'hourly', schedule: '0 * * * *', timezone: 'UTC',
-  previousOccurrence: '2026-11-27T10:00:00.000Z', nextOccurrence: '2026-11-27T11:00:00.000Z', lastDueOccurrence: '2026-11-27T10:00:00.000Z',
-  lastRun: { occurrence: 'hourly@2026-11-27T10:00:00Z', scheduledAt: '2026-11-27T10:00:00.000Z', state: 'done', finishedAt: '2026-11-27T10:02:00.000Z', reason: null },
-  instances: [{ id: 'i1', name: 'web-1' }, { id: 'i2', name: 'db-1' }, { id: 'i3', name: 'app-1' }],
+  name: 'hourly',
+  schedule: '0 * * * *',
+  timezone: 'UTC',
+  previousOccurrence: '2026-11-27T10:00:00.000Z',
+  nextOccurrence: '2026-11-27T11:00:00.000Z',
+  lastDueOccurrence: '2026-11-27T10:00:00.000Z',
+  lastRun: {
+    occurrence: 'hourly@2026-11-27T10:00:00Z',
+    scheduledAt: '2026-11-27T10:00:00.000Z',
+    state: 'done',
+    finishedAt: '2026-11-27T10:02:00.000Z',
+    reason: null,
+  },
+  instances: [
+    { id: 'i1', name: 'web-1' },
+    { id: 'i2', name: 'db-1' },
+    { id: 'i3', name: 'app-1' },
+  ],
 };
 
 describe('the journal-backed view', () => {
@@ -63,12 +98,46 @@ describe('the journal-backed view', () => {
     expect((await view.sets({ limit: 1 }, call())).map((s) => s.setId)).toEqual(['set4']);
     expect((await view.sets({ instance: 'i1', limit: 10 }, call())).map((s) => s.setId)).toEqual(['set2', 'set1']);
     expect((await view.sets({ instance: 'name-i2', limit: 10 }, call())).map((s) => s.setId)).toEqual(['set4', 'set3']);
-    expect(await view.sets({ policy: 'hourly', limit: 10 }, call())).toEqual([]);
+    expect((await view.sets({ policy: 'hourly', limit: 10 }, call())).map((s) => [s.setId, s.policy])).toEqual([
+      ['set4', 'hourly'],
+      ['set3', 'hourly'],
+      ['set2', 'hourly'],
+      ['set1', 'hourly'],
+    ]);
+    expect(await view.sets({ policy: 'nightly', limit: 10 }, call())).toEqual([]);
     const windows = await view.freezeWindows('2026-11-27T00:00:00.000Z', call());
-    expect(windows.map((w) => [w.setId, w.frozenMs, w.thawedBy])).toEqual([['set2', 12_000, 'watchdog'], ['set3', 40, 'ccsnap']]);
+    expect(windows.map((w) => [w.setId, w.frozenMs, w.thawedBy])).toEqual([
+      ['set2', 12_000, 'watchdog'],
+      ['set3', 40, 'ccsnap'],
+    ]);
     expect((await view.failures({ limit: 5 }, call())).map((f) => [f.instanceId, f.errorCode])).toEqual([['i2', 'CCSNAP_FREEZE_FAILED']]);
     expect(await view.guestsFrozen(call())).toBe(1);
     journal.markThawConfirmed('op9', 'ccsnap');
     expect(await view.guestsFrozen(call())).toBe(0);
+  });
+
+  it("with attribution 'policy', counts only the sets a policy made: a manual set or another policy's does not make an instance on time", async () => {
+    journal = openJournal(':memory:');
+    record(journal, 1, 'i1', '2026-11-27T10:00:05.000Z', { frozenMs: 20, policy: null });
+    record(journal, 2, 'i2', '2026-11-27T10:00:05.000Z', { frozenMs: 20, policy: 'nightly' });
+    record(journal, 3, 'i3', '2026-11-27T09:00:05.000Z', { frozenMs: 20 });
+    record(journal, 4, 'i3', '2026-11-27T10:10:00.000Z', { frozenMs: 20, policy: null });
+    const source = { list: async () => [HOURLY], trigger: async () => undefined };
+    const strict = createJournalView({ journal, policies: source, attribution: 'policy' });
+    const [p] = await strict.policies(call());
+    expect(p!.instances.map((i) => [i.instanceName, i.late, i.newestGoodSet?.setId ?? null])).toEqual([
+      ['web-1', true, null],
+      ['db-1', true, null],
+      ['app-1', true, 'set3'],
+    ]);
+    // By default any complete set of the instance is its recovery point, whoever made it.
+    const [q] = await createJournalView({ journal, policies: source }).policies(call());
+    expect(q!.instances.map((i) => [i.instanceName, i.late, i.newestGoodSet?.setId ?? null])).toEqual([
+      ['web-1', false, 'set1'],
+      ['db-1', false, 'set2'],
+      ['app-1', false, 'set4'],
+    ]);
+    const view = strict;
+    expect((await view.sets({ instance: 'i3', policy: 'hourly', limit: 10 }, call())).map((s) => s.setId)).toEqual(['set3']);
   });
 });

@@ -9,12 +9,21 @@ describe('parseListen', () => {
     expect(parseListen('localhost:80')).toEqual({ host: 'localhost', port: 80 });
   });
 
-  it.each(['9464', ':9464', '127.0.0.1', '127.0.0.1:', '127.0.0.1:65536', '127.0.0.1:-1', 'example.com:80', '::1:9464', '[::1]', '127.0.0.1:9464 ', '127.0.0.1:1e3'])(
-    'refuses %j with CCSNAP_DAEMON_LISTEN',
-    (text) => {
-      expect(() => parseListen(text)).toThrow(expect.objectContaining({ code: 'CCSNAP_DAEMON_LISTEN', exitCode: 2 }));
-    },
-  );
+  it.each([
+    '9464',
+    ':9464',
+    '127.0.0.1',
+    '127.0.0.1:',
+    '127.0.0.1:65536',
+    '127.0.0.1:-1',
+    'example.com:80',
+    '::1:9464',
+    '[::1]',
+    '127.0.0.1:9464 ',
+    '127.0.0.1:1e3',
+  ])('refuses %j with CCSNAP_DAEMON_LISTEN', (text) => {
+    expect(() => parseListen(text)).toThrow(expect.objectContaining({ code: 'CCSNAP_DAEMON_LISTEN', exitCode: 2 }));
+  });
 });
 
 describe('isLoopback', () => {

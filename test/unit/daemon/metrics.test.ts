@@ -21,7 +21,11 @@ describe('the daemon metrics', () => {
     reportCreateResult({ state: 'complete', consistency: 'filesystem-consistent', frozenMs: 12_000, thawedBy: 'watchdog' });
     reportCreateResult({ state: 'failed', consistency: null, frozenMs: null, thawedBy: null });
     await timeArrayCall('ec1', 'createStorageSnapshot', async () => 'ok');
-    await expect(timeArrayCall('ec1', 'listFileSystem', async () => { throw new Error('down'); })).rejects.toThrow('down');
+    await expect(
+      timeArrayCall('ec1', 'listFileSystem', async () => {
+        throw new Error('down');
+      }),
+    ).rejects.toThrow('down');
     m.port.countOccurrence('hourly-web', 'run');
     m.port.countOccurrence('hourly-web', 'missed');
     const text = await m.render(call());
@@ -69,8 +73,21 @@ describe('the daemon metrics', () => {
 
   it('never let a failing port reach the caller', async () => {
     uninstall = installMetrics({
-      observeFreezeWindow: () => { throw new Error('x'); }, observeArrayCall: () => { throw new Error('x'); },
-      countSet: () => { throw new Error('x'); }, countWatchdogThaw: () => { throw new Error('x'); }, countOccurrence: () => { throw new Error('x'); },
+      observeFreezeWindow: () => {
+        throw new Error('x');
+      },
+      observeArrayCall: () => {
+        throw new Error('x');
+      },
+      countSet: () => {
+        throw new Error('x');
+      },
+      countWatchdogThaw: () => {
+        throw new Error('x');
+      },
+      countOccurrence: () => {
+        throw new Error('x');
+      },
     });
     expect(() => reportCreateResult({ state: 'complete', consistency: 'offline', frozenMs: 5, thawedBy: null })).not.toThrow();
     await expect(timeArrayCall('ec1', 'x', async () => 7)).resolves.toBe(7);

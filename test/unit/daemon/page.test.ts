@@ -2,11 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { esc } from '../../../src/daemon/page/escape.js';
 import { formatAge } from '../../../src/daemon/page/format.js';
 import { renderStatusPage, type StatusPageData } from '../../../src/daemon/page/render.js';
-import { EVIL, sampleFailure, samplePolicies, sampleWindows } from './fake-view.js';
+import { sampleFailure, samplePolicies, sampleWindows } from './fake-view.js';
 
 const NOW = new Date('2026-11-27T10:30:00.000Z');
 const data = (over: Partial<StatusPageData> = {}): StatusPageData => ({
-  version: '0.1.0', now: NOW, policies: samplePolicies(), failures: [sampleFailure()], freezeWindows: sampleWindows(), guestsFrozen: 0, chartHours: 24, ...over,
+  version: '0.1.0',
+  now: NOW,
+  policies: samplePolicies(),
+  failures: [sampleFailure()],
+  freezeWindows: sampleWindows(),
+  guestsFrozen: 0,
+  chartHours: 24,
+  ...over,
 });
 
 describe('the status page', () => {
@@ -77,11 +84,16 @@ describe('the status page with many instances', () => {
   it('lists late instances first and folds on-time ones past the first 25 into a details element', () => {
     const [p] = samplePolicies();
     const instances = Array.from({ length: 60 }, (_, i) => ({
-      instanceId: `i${i}`, instanceName: `vm-${String(i).padStart(2, '0')}`, newestGoodSet: null, ageSeconds: i * 60, late: i % 20 === 7, recentFailures: [],
+      instanceId: `i${i}`,
+      instanceName: `vm-${String(i).padStart(2, '0')}`,
+      newestGoodSet: null,
+      ageSeconds: i * 60,
+      late: i % 20 === 7,
+      recentFailures: [],
     }));
     const html = renderStatusPage(data({ policies: [{ ...p!, instances }] }));
     const [open, folded] = html.split('<details>');
-    const names = (part: string): string[] => [...part!.matchAll(/<th scope="row">(vm-\d+)/g)].map((m) => m[1]!);
+    const names = (part: string): string[] => [...part.matchAll(/<th scope="row">(vm-\d+)/g)].map((m) => m[1]!);
     expect(names(open!).slice(0, 3)).toEqual(['vm-47', 'vm-27', 'vm-07']);
     expect(names(open!)).toHaveLength(3 + 25);
     expect(names(open!)[3]).toBe('vm-59');

@@ -22,11 +22,19 @@ describe('journal.listOperations', () => {
       journal.finishOperation('op4', { state: 'failed', errorCode: 'CCSNAP_ARRAY_TIMEOUT', errorMessage: 'slow' });
 
       const failed = journal.listOperations({ kinds: ['create'], states: ['failed'] });
-      expect(failed.map((o) => [o.id, o.errorCode])).toEqual([['op4', 'CCSNAP_ARRAY_TIMEOUT'], ['op1', 'CCSNAP_FREEZE_FAILED']]);
+      expect(failed.map((o) => [o.id, o.errorCode])).toEqual([
+        ['op4', 'CCSNAP_ARRAY_TIMEOUT'],
+        ['op1', 'CCSNAP_FREEZE_FAILED'],
+      ]);
       expect(journal.listOperations({ instanceId: 'i1' }).map((o) => o.id)).toEqual(['op4', 'op3', 'op1']);
       expect(journal.listOperations({ instanceId: 'i1', limit: 1 }).map((o) => o.id)).toEqual(['op4']);
       expect(journal.listOperations({ kinds: ['delete'] }).map((o) => o.id)).toEqual(['op3']);
-      expect(journal.listOperations().map((o) => o.id).sort()).toEqual(['op1', 'op2', 'op3', 'op4']);
+      expect(
+        journal
+          .listOperations()
+          .map((o) => o.id)
+          .sort(),
+      ).toEqual(['op1', 'op2', 'op3', 'op4']);
       expect(journal.listOperations({ since: '2999-01-01T00:00:00.000Z' })).toEqual([]);
     } finally {
       journal.close();
