@@ -1,13 +1,13 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { FaultRule } from '../../sandbox/faults.js';
+import type { FaultRule } from '../../sandbox/fault-rule.js';
 import type { RunningSandbox } from '../../sandbox/index.js';
 import { ccsnapConfigText, cloudsYamlText, sandboxEnv, SANDBOX_CLOUD_NAME } from '../sandbox-config.js';
 import { parseFaultOption, parsePort } from '../sandbox-options.js';
 import { readLockHolder, waitForLock, type StateLock } from '../sandbox-lock.js';
 import { defaultStatePath, readServerInfo, removeServerInfo, writeServerInfo } from '../sandbox-paths.js';
 import type { CommandContext, CommandSpec } from '../types.js';
-import { CcsnapError } from '../../errors.js';
+import { CcsnapError, toCcsnapError } from '../../errors.js';
 
 export const command: CommandSpec = {
   name: 'sandbox serve',
@@ -34,7 +34,7 @@ export const command: CommandSpec = {
       });
     } catch (err) {
       lock.release();
-      throw err;
+      throw toCcsnapError(err).code === 'CCSNAP_SANDBOX_PORT' ? new CcsnapError('CCSNAP_SANDBOX_PORT', `${(err as Error).message}; choose another --port, or 0 for any free port`, { cause: err }) : err;
     }
     writeServerInfo({ url: sandbox.url, pid: process.pid, statePath });
     try {
