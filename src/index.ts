@@ -4,8 +4,7 @@
  *   const rt = new Runtime({ cloud: resolveCloud({ cloud: 'production' }), settings, journalPath });
  *   const [outcome] = await createSnapshots(rt, { instances: ['web-1'], label: 'nightly' });
  */
-export { CcsnapError, UsageError, isCcsnapError } from './errors.js';
-export { ERROR_CODES, isErrorCode, type CcsnapErrorCode, type ErrorCodeInfo } from './error-codes/index.js';
+export * from './core.js';
 export { Runtime, type RuntimeOptions } from './runtime.js';
 export { loadSettings, findConfigFile, type CcsnapSettings } from './config.js';
 export { createSnapshots, type CreateRequest, type CreateOutcome } from './ops/create.js';
@@ -17,6 +16,10 @@ export { deleteSnapshots, type DeleteRequest } from './ops/delete.js';
 export { recoverOperations, type RecoverReport } from './ops/recover.js';
 export { gatherInventory, type Inventory } from './ops/inventory.js';
 export { planCreate, type CreatePlan, type FreezePolicy } from './engine/plan-create.js';
+export type { CreateResult } from './engine/apply-create.js';
+export type { DeleteResult } from './engine/apply-delete.js';
+export type { RollbackResult } from './engine/apply-rollback.js';
+export type { CloudOverrides } from './openstack/config-types.js';
 export { planRollback, type RollbackPlan } from './engine/plan-rollback.js';
 export { planDelete, type DeletePlan } from './engine/plan-delete.js';
 export { formatSnapshotName, parseSnapshotName } from './engine/names.js';

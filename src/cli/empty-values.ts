@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core.js';
 
 /** Options whose value may legitimately be empty (a fault that answers an empty body or error text). */
 const MAY_BE_EMPTY = new Set(['nonJson', 'errorText']);

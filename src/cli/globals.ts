@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { parseTimeoutSeconds } from './parse-values.js';
-import type { CloudOverrides } from '../openstack/config-types.js';
+import type { CloudOverrides } from '../index.js';
 import type { GlobalOptions } from './types.js';
 
 /** Long names of global options that take a value (the argv pre-scan must skip their values). */

@@ -1,7 +1,7 @@
 import { selectColumns, sortRows } from './format/select.js';
 import { readFileSync } from 'node:fs';
 import { CommanderError, type Command } from 'commander';
-import { CcsnapError, isAbortError } from '../errors.js';
+import { CcsnapError, isAbortError } from '../core.js';
 import { scanArgv } from './argv.js';
 import { formatResult } from './format/index.js';
 import { resolveGlobals } from './globals.js';

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { parseAge } from '../util/time.js';
+import { parseAge } from '../core.js';
 
 /**
  * Option value parsers for commander: a bad value is a one-line usage error (exit 2) before anything runs.

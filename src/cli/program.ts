@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { CcsnapError } from '../errors.js';
+import { CcsnapError } from '../core.js';
 import { rejectEmptyValues } from './empty-values.js';
 import { addGlobalOptions } from './globals.js';
 import { addOutputOptions } from './output-options.js';

@@ -1,4 +1,4 @@
-import { CcsnapError } from '../errors.js';
+import { CcsnapError } from '../core.js';
 import type { CommandSpec } from './types.js';
 
 export interface CommandEntry {

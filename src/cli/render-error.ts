@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { toCcsnapError, UsageError } from '../errors.js';
+import { toCcsnapError, UsageError } from '../core.js';
 import { redact } from './redact.js';
 
 /**

@@ -3,6 +3,10 @@ import { createElastiCenterClient } from '../../src/array/client.js';
 import type { ElastiCenterClient } from '../../src/array/types.js';
 import { CcsnapError } from '../../src/errors.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
+import { rejectionOf } from '../helpers/rejection.js';
+
+/** Every failure here must keep the array's API key out of its message and details. */
+const failure = (p: Promise<unknown>): Promise<CcsnapError> => rejectionOf(p, { secrets: [sandbox.ctx.state.array.apiKey] });
 
 /** A create whose answer is lost is reconciled by listing, never re-sent. */
 let sandbox: RunningSandbox;
@@ -14,17 +18,6 @@ function fsId(index: number): string {
 
 function sent(command: string, since: number): number {
   return sandbox.ctx.transcript.list(since).filter((e) => e.service === 'array' && e.command === command).length;
-}
-
-async function failure(p: Promise<unknown>): Promise<CcsnapError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(CcsnapError);
-    expect((err as Error).message).not.toContain(sandbox.ctx.state.array.apiKey);
-    return err as CcsnapError;
-  }
-  throw new Error('expected a rejection');
 }
 
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CREATE_COLUMNS } from '../../src/cli/commands/shared/views.js';
+import { CREATE_COLUMNS } from '../../src/cli/views/create.js';
 import { cliError, startSandboxCli, type SandboxCli } from '../helpers/sandbox-cli.js';
 
 const GOLDEN = new URL('../fixtures/golden/create/', import.meta.url).pathname;

@@ -1,10 +1,10 @@
 import { Option, type Command } from 'commander';
-import { UsageError } from '../../errors.js';
-import type { CreateOutcome } from '../../ops/create.js';
-import { parseDuration } from '../../util/time.js';
+import { UsageError, parseDuration } from '../../core.js';
+import type { CreateOutcome } from '../../index.js';
 import { countParser } from '../parse-values.js';
 import type { CommandContext, CommandResult, CommandSpec } from '../types.js';
-import { CREATE_COLUMNS, createRow, outcomeError } from './shared/views.js';
+import { listResult } from '../views/field-table.js';
+import { CREATE_COLUMNS, CREATE_VIEW, outcomeError } from '../views/create.js';
 import { withRuntime } from './shared/with-runtime.js';
 
 export const command: CommandSpec = {
@@ -29,7 +29,7 @@ export const command: CommandSpec = {
     if (args.length > 0 && opts.all) throw new UsageError('give instances or --all, not both');
     const multi = isMulti(args, opts);
     const outcomes = await withRuntime(ctx, { recover: true }, async (rt) => {
-      const { createSnapshots } = await import('../../ops/create.js');
+      const { createSnapshots } = await import('../../index.js');
       return createSnapshots(rt, {
         instances: args,
         all: Boolean(opts.all),
@@ -57,7 +57,7 @@ function present(outcomes: CreateOutcome[], multi: boolean, ctx: CommandContext,
   for (const { o, error } of errors) ctx.stderr.write(`ccsnap: error: ${multi ? `${o.instance}: ` : ''}${error!.message} [${error!.code}]\n`);
   const exitCode = errors.length > 0 ? 1 : 0;
   if (!multi && exitCode !== 0 && typeof opts.format !== 'string') return { kind: 'none', exitCode };
-  return { kind: 'list', columns: CREATE_COLUMNS, rows: outcomes.map(createRow), exitCode };
+  return listResult(CREATE_VIEW, outcomes, exitCode);
 }
 
 function progress(ctx: CommandContext, e: { instance: string; phase: string; done: number; total: number }): void {

@@ -1,19 +1,19 @@
 import type { Command } from 'commander';
-import { UsageError } from '../../errors.js';
-import type { DeletePlan } from '../../engine/plan-delete.js';
+import { UsageError } from '../../core.js';
+import type { DeletePlan } from '../../index.js';
 import { countParser, parseAgeOption } from '../parse-values.js';
 import type { CommandSpec } from '../types.js';
 import { terminalConfirm } from './shared/prompt.js';
+import { columnsOf, listResult } from '../views/field-table.js';
+import { DELETE_VIEW, deletionsOf } from '../views/snapshots.js';
 import { withRuntime } from './shared/with-runtime.js';
-
-const COLUMNS = ['Set ID', 'Volume ID', 'Snapshot', 'Path', 'Outcome', 'Error'];
 
 /** Seed Task 4: delete snapshot sets of one instance, by name or by pruning policy. Idempotent. */
 export const command: CommandSpec = {
   name: 'delete',
   summary: 'Delete snapshot sets of an instance (or prune them)',
   output: 'list',
-  columns: () => COLUMNS,
+  columns: () => columnsOf(DELETE_VIEW),
   configure(cmd: Command) {
     cmd
       .argument('<instance>', 'instance id or name')
@@ -29,7 +29,7 @@ export const command: CommandSpec = {
       throw new UsageError('name the sets to delete, or prune with --keep-last and/or --older-than');
     }
     const out = await withRuntime(ctx, { recover: true }, async (rt) => {
-      const { deleteSnapshots } = await import('../../ops/delete.js');
+      const { deleteSnapshots } = await import('../../index.js');
       const ask = terminalConfirm(ctx);
       return deleteSnapshots(rt, {
         instance: instance!, refs,
@@ -40,16 +40,8 @@ export const command: CommandSpec = {
       });
     });
     if (opts.dryRun && out.plan.cutoff) ctx.stderr.write(`Dry run: sets of ${out.plan.instance.name} created before ${out.plan.cutoff} (cut-off) are selected${opts.keepLast !== undefined ? `, keeping the newest ${String(opts.keepLast)}` : ''}.\n`);
-    if (!out.result) {
-      return { kind: 'list', columns: COLUMNS, rows: out.plan.deletions.map((d) => ({ 'Set ID': d.setId, 'Volume ID': d.volumeId, Snapshot: d.name, Path: d.path, Outcome: opts.dryRun ? 'would delete' : 'nothing to do', Error: null })) };
-    }
-    const failed = out.result.deletions.some((d) => d.outcome === 'failed');
-    return {
-      kind: 'list',
-      columns: COLUMNS,
-      rows: out.result.deletions.map((d) => ({ 'Set ID': d.setId, 'Volume ID': d.volumeId, Snapshot: d.name, Path: d.path, Outcome: d.outcome, Error: d.error ?? null })),
-      exitCode: failed ? 1 : 0,
-    };
+    const failed = out.result?.deletions.some((d) => d.outcome === 'failed') ?? false;
+    return listResult(DELETE_VIEW, deletionsOf(out.plan, out.result, Boolean(opts.dryRun)), out.result ? (failed ? 1 : 0) : undefined);
   },
 };
 

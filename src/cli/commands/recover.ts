@@ -1,25 +1,20 @@
 import type { CommandSpec } from '../types.js';
+import { columnsOf, listResult } from '../views/field-table.js';
+import { RECOVER_VIEW } from '../views/snapshots.js';
 import { withRuntime } from './shared/with-runtime.js';
-
-const COLUMNS = ['Operation', 'Kind', 'Instance', 'Started', 'Action', 'Outcome', 'Detail'];
 
 /** Finishes or undoes what a dead ccsnap left: thaw guests, clean or complete sets, finish rollbacks. */
 export const command: CommandSpec = {
   name: 'recover',
   summary: 'Finish or undo operations interrupted by a crash',
   output: 'list',
-  columns: () => COLUMNS,
+  columns: () => columnsOf(RECOVER_VIEW),
   configure() {},
   async run(ctx) {
     const reports = await withRuntime(ctx, { recover: false }, async (rt) => {
-      const { recoverOperations } = await import('../../ops/recover.js');
+      const { recoverOperations } = await import('../../index.js');
       return recoverOperations(rt, { auto: false, signal: ctx.signal });
     });
-    return {
-      kind: 'list',
-      columns: COLUMNS,
-      rows: reports.map((r) => ({ Operation: r.opId, Kind: r.kind, Instance: r.instanceName, Started: r.startedAt, Action: r.action, Outcome: r.outcome, Detail: r.detail })),
-      exitCode: reports.some((r) => r.outcome === 'failed') ? 1 : 0,
-    };
+    return listResult(RECOVER_VIEW, reports, reports.some((r) => r.outcome === 'failed') ? 1 : 0);
   },
 };

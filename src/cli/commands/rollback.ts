@@ -1,17 +1,17 @@
 import type { Command } from 'commander';
-import type { RollbackPlan } from '../../engine/plan-rollback.js';
+import type { RollbackPlan } from '../../index.js';
 import type { CommandContext, CommandSpec } from '../types.js';
+import { columnsOf, listResult } from '../views/field-table.js';
+import { ROLLBACK_VIEW, rollbackVolumesOf } from '../views/snapshots.js';
 import { terminalConfirm } from './shared/prompt.js';
 import { withRuntime } from './shared/with-runtime.js';
-
-const COLUMNS = ['Volume ID', 'Target', 'State', 'Discarded', 'Error'];
 
 /** Seed Task 3: roll every array volume of an instance back to one set, destroying nothing unnamed. */
 export const command: CommandSpec = {
   name: 'rollback',
   summary: 'Roll an instance back to a snapshot set',
   output: 'list',
-  columns: () => COLUMNS,
+  columns: () => columnsOf(ROLLBACK_VIEW),
   configure(cmd: Command) {
     cmd
       .argument('<instance>', 'instance id or name')
@@ -25,7 +25,7 @@ export const command: CommandSpec = {
   },
   async run(ctx, args, opts) {
     const out = await withRuntime(ctx, { recover: true }, async (rt) => {
-      const { rollbackInstance } = await import('../../ops/rollback.js');
+      const { rollbackInstance } = await import('../../index.js');
       const ask = terminalConfirm(ctx);
       return rollbackInstance(rt, {
         instance: args[0]!, set: args[1]!,
@@ -36,18 +36,11 @@ export const command: CommandSpec = {
         ...(ask ? { confirm: () => ask('Proceed with this rollback?') } : {}),
       });
     });
-    if (!out.result) {
-      return { kind: 'list', columns: COLUMNS, rows: out.plan.volumes.map((v) => ({ 'Volume ID': v.volumeId, Target: v.target.path, State: 'planned', Discarded: v.discard.map((d) => d.path), Error: null })) };
-    }
+    if (!out.result) return listResult(ROLLBACK_VIEW, rollbackVolumesOf(out.plan, undefined));
     const r = out.result;
     if (r.error) ctx.stderr.write(`ccsnap: error: ${r.error.message} [${r.error.code}]\n`);
     if (r.safetySet) ctx.log.info(`safety set ${r.safetySet.setId} taken before the rollback`);
-    return {
-      kind: 'list',
-      columns: COLUMNS,
-      rows: r.volumes.map((v) => ({ 'Volume ID': v.volumeId, Target: v.target, State: v.state, Discarded: v.discarded, Error: v.error ?? null })),
-      exitCode: r.state === 'done' ? 0 : 1,
-    };
+    return listResult(ROLLBACK_VIEW, rollbackVolumesOf(out.plan, r), r.state === 'done' ? 0 : 1);
   },
 };
 

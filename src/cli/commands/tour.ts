@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CcsnapError } from '../../errors.js';
+import { CcsnapError } from '../../core.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { readServerInfo, removeServerInfo, sandboxDir, writeServerInfo } from '../sandbox-paths.js';
 

@@ -1,4 +1,4 @@
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../core.js';
 import type { OutputOptions } from '../output-options.js';
 import type { CommandResult } from '../types.js';
 import { formatCsv } from './csv.js';

@@ -1,4 +1,4 @@
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../core.js';
 
 /** Applies -c: the requested columns in the order given (duplicates dropped), or all. */
 export function selectColumns(available: string[], requested: string[]): string[] {

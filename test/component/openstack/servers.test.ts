@@ -3,7 +3,7 @@ import { createSession, type Session } from '../../../src/openstack/session.js';
 import { getServer, listServers, startServer, stopServer } from '../../../src/openstack/servers.js';
 import { waitForServerStatus } from '../../../src/openstack/server-wait.js';
 import { PASSWORD, startFakeOpenStack, type FakeOpenStack, type FakeServer } from './helpers/fake-openstack.js';
-import { assertNoSecrets, catchCcsnap, cloudFor } from './helpers/cloud.js';
+import { assertNoSecrets, rejectionOf, cloudFor } from './helpers/cloud.js';
 
 let fake: FakeOpenStack | undefined;
 let session: Session | undefined;
@@ -47,7 +47,7 @@ describe('servers', () => {
 
   it('ambiguous name → CCSNAP_INSTANCE_AMBIGUOUS listing the candidate ids', async () => {
     const { session } = await open([{ id: 'd1', name: 'dup', status: 'ACTIVE' }, { id: 'd2', name: 'dup', status: 'SHUTOFF' }]);
-    const err = await catchCcsnap(getServer(session, 'dup'));
+    const err = await rejectionOf(getServer(session, 'dup'));
     expect(err.code).toBe('CCSNAP_INSTANCE_AMBIGUOUS');
     expect(err.message).toContain('d1');
     expect(err.message).toContain('d2');
@@ -55,7 +55,7 @@ describe('servers', () => {
 
   it('unknown instance → CCSNAP_INSTANCE_NOT_FOUND', async () => {
     const { session } = await open(five());
-    const err = await catchCcsnap(getServer(session, 'ghost'));
+    const err = await rejectionOf(getServer(session, 'ghost'));
     expect(err.code).toBe('CCSNAP_INSTANCE_NOT_FOUND');
     expect(err.details.instance).toBe('ghost');
     assertNoSecrets(err, [PASSWORD, 'tok-1-']);
@@ -66,7 +66,7 @@ describe('servers', () => {
     fake.state.failures.push({ method: 'GET', prefix: '/compute/v2.1/servers/detail', status: 503, times: 1 });
     expect(await listServers(session)).toHaveLength(5);
     fake.state.failures.push({ method: 'POST', prefix: '/compute/v2.1/servers/s1/action', status: 503, times: 1 });
-    const err = await catchCcsnap(stopServer(session, 's1'));
+    const err = await rejectionOf(stopServer(session, 's1'));
     expect(err.details.status).toBe(503);
     const posts = fake.server.requests.filter((r) => r.method === 'POST' && r.url.includes('/action'));
     expect(posts).toHaveLength(1);
@@ -90,14 +90,14 @@ describe('servers', () => {
 
   it('waitForServerStatus fails fast on ERROR with the fault', async () => {
     const { session } = await open([{ id: 'e1', name: 'e', status: 'ERROR', fault: 'disk stuck' }]);
-    const err = await catchCcsnap(waitForServerStatus(session, 'e1', 'SHUTOFF', { deadlineMs: 60_000, intervalMs: 1 }));
+    const err = await rejectionOf(waitForServerStatus(session, 'e1', 'SHUTOFF', { deadlineMs: 60_000, intervalMs: 1 }));
     expect(err.code).toBe('CCSNAP_INSTANCE_ERROR');
     expect(err.message).toContain('disk stuck');
   });
 
   it('waitForServerStatus → CCSNAP_WAIT_TIMEOUT at the deadline and CCSNAP_ABORTED on abort', async () => {
     const { session, fake: f } = await open([{ id: 't1', name: 't', status: 'ACTIVE' }]);
-    const err = await catchCcsnap(waitForServerStatus(session, 't1', 'SHUTOFF', { deadlineMs: 50, intervalMs: 5 }));
+    const err = await rejectionOf(waitForServerStatus(session, 't1', 'SHUTOFF', { deadlineMs: 50, intervalMs: 5 }));
     expect(err.code).toBe('CCSNAP_WAIT_TIMEOUT');
     expect(err.details.lastStatus).toBe('ACTIVE');
     const ctrl = new AbortController();
@@ -106,6 +106,6 @@ describe('servers', () => {
     const p = waitForServerStatus(session, 't1', 'SHUTOFF', { deadlineMs: 60_000, intervalMs: 5, signal: ctrl.signal });
     while (f.server.requests.length === polled) await new Promise((r) => setImmediate(r));
     ctrl.abort();
-    expect((await catchCcsnap(p)).code).toBe('CCSNAP_ABORTED');
+    expect((await rejectionOf(p)).code).toBe('CCSNAP_ABORTED');
   });
 });

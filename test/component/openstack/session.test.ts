@@ -4,7 +4,7 @@ import { listServers } from '../../../src/openstack/servers.js';
 import type { RequestLogEntry } from '../../../src/openstack/http-types.js';
 import { PASSWORD, startFakeOpenStack, type FakeOpenStack } from './helpers/fake-openstack.js';
 import { findClosedPort, generateSelfSignedCert } from './helpers/test-server.js';
-import { assertNoSecrets, catchCcsnap, cloudFor } from './helpers/cloud.js';
+import { assertNoSecrets, rejectionOf, cloudFor } from './helpers/cloud.js';
 
 let fake: FakeOpenStack | undefined;
 let session: Session | undefined;
@@ -28,7 +28,7 @@ describe('session', () => {
   it('wrong password → CCSNAP_AUTH_FAILED naming user and URL, never the password', async () => {
     fake = await startFakeOpenStack();
     const cloud = cloudFor(fake.authUrl, { OS_PASSWORD: 'wrong-Pass-123' });
-    const err = await catchCcsnap(createSession(cloud));
+    const err = await rejectionOf(createSession(cloud));
     expect(err.code).toBe('CCSNAP_AUTH_FAILED');
     expect(err.message).toContain('user admin');
     expect(err.message).toContain(fake.authUrl);
@@ -49,7 +49,7 @@ describe('session', () => {
     fake = await startFakeOpenStack({ servers: SERVERS });
     session = await createSession(cloudFor(fake.authUrl));
     fake.state.rejectAll = true;
-    const err = await catchCcsnap(listServers(session));
+    const err = await rejectionOf(listServers(session));
     expect(err.code).toBe('CCSNAP_HTTP_STATUS');
     expect(err.details.status).toBe(401);
     expect(fake.state.issued).toBe(2);
@@ -59,7 +59,7 @@ describe('session', () => {
   it('unknown region → CCSNAP_CATALOG_NO_ENDPOINT listing what exists', async () => {
     fake = await startFakeOpenStack();
     session = await createSession(cloudFor(fake.authUrl, { OS_REGION_NAME: 'Nowhere' }));
-    const err = await catchCcsnap(listServers(session));
+    const err = await rejectionOf(listServers(session));
     expect(err.code).toBe('CCSNAP_CATALOG_NO_ENDPOINT');
     expect(err.message).toContain('compute public RegionOne');
     expect(err.details.region).toBe('Nowhere');
@@ -67,7 +67,7 @@ describe('session', () => {
 
   it('unreachable Keystone (closed port) → CCSNAP_HTTP_UNREACHABLE', async () => {
     const port = await findClosedPort();
-    const err = await catchCcsnap(createSession(cloudFor(`http://127.0.0.1:${port}/v3`), { retries: 1, retryDelayMs: 1 }));
+    const err = await rejectionOf(createSession(cloudFor(`http://127.0.0.1:${port}/v3`), { retries: 1, retryDelayMs: 1 }));
     expect(err.code).toBe('CCSNAP_HTTP_UNREACHABLE');
     expect(err.message).toContain(`127.0.0.1:${port}`);
     assertNoSecrets(err, [PASSWORD]);
@@ -105,12 +105,12 @@ describe('session', () => {
     let onArrival: (() => void) | undefined;
     const hang = await import('./helpers/test-server.js').then((m) => m.startTestServer(() => onArrival?.()));
     try {
-      const t = await catchCcsnap(session.request('compute', 'GET', `${hang.url}/slow`, { timeoutMs: 80 }));
+      const t = await rejectionOf(session.request('compute', 'GET', `${hang.url}/slow`, { timeoutMs: 80 }));
       expect(t.code).toBe('CCSNAP_HTTP_TIMEOUT');
       const ctrl = new AbortController();
       onArrival = () => ctrl.abort(); // abort once the request has reached the server
       const p = session.request('compute', 'GET', `${hang.url}/slow`, { signal: ctrl.signal });
-      expect((await catchCcsnap(p)).code).toBe('CCSNAP_ABORTED');
+      expect((await rejectionOf(p)).code).toBe('CCSNAP_ABORTED');
     } finally {
       await hang.close();
     }
@@ -121,7 +121,7 @@ describe('session', () => {
     onTestFinished(() => tls.dispose());
     fake = await startFakeOpenStack({ servers: SERVERS }, tls);
     expect(fake.authUrl.startsWith('https://127.0.0.1:')).toBe(true);
-    const err = await catchCcsnap(createSession(cloudFor(fake.authUrl), { retries: 0 }));
+    const err = await rejectionOf(createSession(cloudFor(fake.authUrl), { retries: 0 }));
     expect(err.code).toBe('CCSNAP_HTTP_TLS');
     expect(err.message).toContain('--os-cacert');
     assertNoSecrets(err, [PASSWORD]);

@@ -3,7 +3,7 @@ import { createSession, type Session } from '../../../src/openstack/session.js';
 import { getVolume, listVolumes } from '../../../src/openstack/volumes.js';
 import { listVolumeTypes } from '../../../src/openstack/volume-types.js';
 import { startFakeOpenStack, type FakeOpenStack } from './helpers/fake-openstack.js';
-import { catchCcsnap, cloudFor } from './helpers/cloud.js';
+import { rejectionOf, cloudFor } from './helpers/cloud.js';
 
 let fake: FakeOpenStack | undefined;
 let session: Session | undefined;
@@ -31,7 +31,7 @@ describe('volumes', () => {
   it('getVolume: not found by id or name → CCSNAP_VOLUME_NOT_FOUND', async () => {
     fake = await startFakeOpenStack({ volumes: VOLUMES });
     session = await createSession(cloudFor(fake.authUrl));
-    const err = await catchCcsnap(getVolume(session, 'nothing-like-this'));
+    const err = await rejectionOf(getVolume(session, 'nothing-like-this'));
     expect(err.code).toBe('CCSNAP_VOLUME_NOT_FOUND');
   });
 

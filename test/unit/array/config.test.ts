@@ -4,6 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadArrayConfigs } from '../../../src/array/config.js';
 import { CcsnapError } from '../../../src/errors.js';
+import { rejectionOf } from '../../helpers/rejection.js';
+
+/** The code of a rejection that keeps the key out of its message and details. */
+const codeOfRejection = async (p: Promise<unknown>): Promise<string> => (await rejectionOf(p, { secrets: [KEY] })).code;
 
 const KEY = 'gaxFrefF7h_-SUxVPODDYsvGxZwtn0jnMChUeElNcIcZzP1XNw8YGKhcvC';
 let dir: string;
@@ -13,17 +17,6 @@ async function secretFile(name: string, text: string, mode = 0o600): Promise<str
   await writeFile(path, text);
   await chmod(path, mode);
   return path;
-}
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(CcsnapError);
-    expect((err as Error).message).not.toContain(KEY);
-    return (err as CcsnapError).code;
-  }
-  throw new Error('expected a rejection');
 }
 
 beforeAll(async () => {
@@ -42,7 +35,7 @@ describe('loadArrayConfigs', () => {
   });
 
   it('fails with CCSNAP_ARRAY_CONFIG_KEY_FILE when the key file is missing', async () => {
-    expect(await codeOf(loadArrayConfigs([{ name: 'ec1', url: 'https://20.10.43.1/client/api', api_key_file: join(dir, 'nope.key') }]))).toBe('CCSNAP_ARRAY_CONFIG_KEY_FILE');
+    expect(await codeOfRejection(loadArrayConfigs([{ name: 'ec1', url: 'https://20.10.43.1/client/api', api_key_file: join(dir, 'nope.key') }]))).toBe('CCSNAP_ARRAY_CONFIG_KEY_FILE');
   });
 
   it('warns (without printing) when the key file is readable by group/other', async () => {
@@ -58,7 +51,7 @@ describe('loadArrayConfigs', () => {
   it('rejects bad URLs with CCSNAP_ARRAY_CONFIG_URL', async () => {
     const keyFile = await secretFile('k2.key', KEY);
     for (const url of ['not a url', 'ftp://20.10.43.1/client/api', `https://20.10.43.1/client/api?apiKey=${KEY}`, 'https://user:pw@20.10.43.1/client/api']) {
-      expect(await codeOf(loadArrayConfigs([{ name: 'ec1', url, api_key_file: keyFile }]))).toBe('CCSNAP_ARRAY_CONFIG_URL');
+      expect(await codeOfRejection(loadArrayConfigs([{ name: 'ec1', url, api_key_file: keyFile }]))).toBe('CCSNAP_ARRAY_CONFIG_URL');
     }
   });
 
@@ -70,13 +63,13 @@ describe('loadArrayConfigs', () => {
   it('reads the key from api_key_env, and fails with CCSNAP_ARRAY_CONFIG_KEY_ENV when unset', async () => {
     const { arrays } = await loadArrayConfigs([{ name: 'ec1', url: 'https://20.10.43.1/client/api', api_key_env: 'EC1_API_KEY', timeout: '45s' }], { env: { EC1_API_KEY: ` ${KEY}\n` } });
     expect(arrays[0]).toMatchObject({ apiKey: KEY, timeoutMs: 45_000 });
-    expect(await codeOf(loadArrayConfigs([{ name: 'ec1', url: 'https://20.10.43.1/client/api', api_key_env: 'EC1_API_KEY' }], { env: {} }))).toBe('CCSNAP_ARRAY_CONFIG_KEY_ENV');
+    expect(await codeOfRejection(loadArrayConfigs([{ name: 'ec1', url: 'https://20.10.43.1/client/api', api_key_env: 'EC1_API_KEY' }], { env: {} }))).toBe('CCSNAP_ARRAY_CONFIG_KEY_ENV');
   });
 
   it('refuses inline keys and missing or doubled key sources', async () => {
-    expect(await codeOf(loadArrayConfigs([{ name: 'ec1', url: 'https://h/client/api', api_key: KEY }]))).toBe('CCSNAP_ARRAY_CONFIG_KEY');
-    expect(await codeOf(loadArrayConfigs([{ name: 'ec1', url: 'https://h/client/api' }]))).toBe('CCSNAP_ARRAY_CONFIG_KEY');
-    expect(await codeOf(loadArrayConfigs([{ name: 'ec1', url: 'https://h/client/api', api_key_env: 'A', api_key_file: '/x' }]))).toBe('CCSNAP_ARRAY_CONFIG_KEY');
+    expect(await codeOfRejection(loadArrayConfigs([{ name: 'ec1', url: 'https://h/client/api', api_key: KEY }]))).toBe('CCSNAP_ARRAY_CONFIG_KEY');
+    expect(await codeOfRejection(loadArrayConfigs([{ name: 'ec1', url: 'https://h/client/api' }]))).toBe('CCSNAP_ARRAY_CONFIG_KEY');
+    expect(await codeOfRejection(loadArrayConfigs([{ name: 'ec1', url: 'https://h/client/api', api_key_env: 'A', api_key_file: '/x' }]))).toBe('CCSNAP_ARRAY_CONFIG_KEY');
   });
 
   it("accepts the seed's own curl files (ec<host> and eckey<host>)", async () => {
@@ -90,7 +83,7 @@ describe('loadArrayConfigs', () => {
   it('fails when a curl key file has no apiKey parameter', async () => {
     const cfg = await secretFile('ec-x', 'url = "https://20.10.43.1/client/api"\n');
     const keyFile = await secretFile('eckey-x', 'response=json\n');
-    expect(await codeOf(loadArrayConfigs([{ name: 'legacy', curl_config: cfg, curl_key_file: keyFile }]))).toBe('CCSNAP_ARRAY_CONFIG_KEY_FILE');
+    expect(await codeOfRejection(loadArrayConfigs([{ name: 'legacy', curl_config: cfg, curl_key_file: keyFile }]))).toBe('CCSNAP_ARRAY_CONFIG_KEY_FILE');
   });
 
   it('warns on insecure: true', async () => {
@@ -103,13 +96,13 @@ describe('loadArrayConfigs', () => {
     const ca = await secretFile('ca.pem', '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n', 0o644);
     const { arrays } = await loadArrayConfigs([{ name: 'ec1', url: 'https://h/client/api', api_key_env: 'K', cacert: ca, volume_rule: { backend_host: 'cinder@cloudbyte' } }], { env: { K: KEY } });
     expect(arrays[0]).toMatchObject({ cacert: ca, volumeRule: { backendHost: 'cinder@cloudbyte' } });
-    expect(await codeOf(loadArrayConfigs([{ name: 'ec1', url: 'https://h/client/api', api_key_env: 'K', cacert: join(dir, 'none.pem') }], { env: { K: KEY } }))).toBe('CCSNAP_ARRAY_CONFIG_CACERT');
-    expect(await codeOf(loadArrayConfigs([{ name: 'ec1', url: 'https://h/client/api', api_key_env: 'K', volume_rule: { colour: 'red' } }], { env: { K: KEY } }))).toBe('CCSNAP_ARRAY_CONFIG_VOLUME_RULE');
+    expect(await codeOfRejection(loadArrayConfigs([{ name: 'ec1', url: 'https://h/client/api', api_key_env: 'K', cacert: join(dir, 'none.pem') }], { env: { K: KEY } }))).toBe('CCSNAP_ARRAY_CONFIG_CACERT');
+    expect(await codeOfRejection(loadArrayConfigs([{ name: 'ec1', url: 'https://h/client/api', api_key_env: 'K', volume_rule: { colour: 'red' } }], { env: { K: KEY } }))).toBe('CCSNAP_ARRAY_CONFIG_VOLUME_RULE');
   });
 
   it('rejects a bad timeout and duplicate names', async () => {
-    expect(await codeOf(loadArrayConfigs([{ name: 'ec1', url: 'https://h/client/api', api_key_env: 'K', timeout: 'soon' }], { env: { K: KEY } }))).toBe('CCSNAP_ARRAY_CONFIG');
+    expect(await codeOfRejection(loadArrayConfigs([{ name: 'ec1', url: 'https://h/client/api', api_key_env: 'K', timeout: 'soon' }], { env: { K: KEY } }))).toBe('CCSNAP_ARRAY_CONFIG');
     const entry = { name: 'ec1', url: 'https://h/client/api', api_key_env: 'K' };
-    expect(await codeOf(loadArrayConfigs([entry, entry], { env: { K: KEY } }))).toBe('CCSNAP_ARRAY_CONFIG');
+    expect(await codeOfRejection(loadArrayConfigs([entry, entry], { env: { K: KEY } }))).toBe('CCSNAP_ARRAY_CONFIG');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CREATE_COLUMNS, createRow } from '../../../src/cli/commands/shared/views.js';
+import { CREATE_COLUMNS, createRow } from '../../../src/cli/views/create.js';
 import { formatList } from '../../../src/cli/format/index.js';
 import { readOutputOptions, type OutputOptions } from '../../../src/cli/output-options.js';
 import type { CreateOutcome } from '../../../src/ops/create.js';

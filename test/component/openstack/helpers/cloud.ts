@@ -13,16 +13,7 @@ export function cloudFor(authUrl: string, extraEnv: Record<string, string> = {})
   });
 }
 
-/** Awaits a rejection and returns it as a CcsnapError. */
-export async function catchCcsnap(p: Promise<unknown>): Promise<CcsnapError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof CcsnapError) return err;
-    throw err;
-  }
-  throw new Error('expected a rejection');
-}
+export { rejectionOf } from '../../../helpers/rejection.js';
 
 /** Fails if a secret appears anywhere in the error's message or details. */
 export function assertNoSecrets(err: CcsnapError, secrets: string[]): void {

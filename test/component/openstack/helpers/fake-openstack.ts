@@ -1,3 +1,12 @@
+/**
+ * A scripted OpenStack peer for the protocol tests of src/openstack/ (session, servers, volumes), kept beside
+ * the sandbox on purpose. These tests need per-request control the sandbox does not model and should not:
+ * a given status for the next N requests of one path (503 → retry of idempotent GETs only, never of a POST),
+ * a scripted sequence of server statuses for the poller, tokens revoked for good (401 → one re-auth, then an
+ * error), the exact request log. The sandbox is a faithful emulator of the services (its faults act on
+ * operations, e.g. a hung freeze or a lost snapshot job); this file is a wire-level test double, and the
+ * client's behaviour against the real services is checked by the sandbox suites and the realstack suite.
+ */
 import type { ServerResponse } from 'node:http';
 import { sendJson, startTestServer, type RecordedRequest, type TestServer } from './test-server.js';
 
