@@ -41,7 +41,7 @@ describe('the import scan (self-check)', () => {
 
   it('resolves relative specifiers to the .ts sources', () => {
     const edges = importsOf(join(SRC, 'index.ts'));
-    expect(edges.find((e) => e.specifier === './errors.js')?.target).toBe(join(SRC, 'errors.ts'));
+    expect(edges.find((e) => e.specifier === './runtime.js')?.target).toBe(join(SRC, 'runtime.ts'));
     expect(edges.find((e) => e.specifier === './openstack/index.js')?.target).toBe(join(SRC, 'openstack', 'index.ts'));
   });
 
