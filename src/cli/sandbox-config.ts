@@ -10,4 +10,3 @@ export async function ccsnapConfigText(url: string): Promise<string> {
   const { stringify } = await import('yaml');
   return stringify({ clouds: { [SANDBOX_CLOUD_NAME]: sandboxCcsnapConfig(url) } });
 }
-export { SANDBOX_CLOUD_NAME, SANDBOX_REGION, SANDBOX_API_KEY_ENV, sandboxCloudEntry, sandboxCcsnapConfig, sandboxEnv } from '../sandbox-link/cloud.js';

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { FaultRule } from '../../sandbox/fault-rule.js';
-import type { RunningSandbox } from '../../sandbox/index.js';
-import { ccsnapConfigText, cloudsYamlText, sandboxEnv, SANDBOX_CLOUD_NAME } from '../sandbox-config.js';
+import type { FaultRule, RunningSandbox } from '../../sandbox/index.js';
+import { SANDBOX_CLOUD_NAME, sandboxEnv } from '../../sandbox-link/cloud.js';
+import { ccsnapConfigText, cloudsYamlText } from '../sandbox-config.js';
 import { parseFaultOption, parsePort } from '../sandbox-options.js';
 import { readLockHolder, waitForLock, type StateLock } from '../sandbox-lock.js';
 import { defaultStatePath, readServerInfo, removeServerInfo, writeServerInfo } from '../sandbox-paths.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { findCycles, importGraph, importsOf, importsOfText, listSources } from './import-graph.js';
+import { findCycles, importGraph, importsOf, importsOfText, listSources, reachable } from './import-graph.js';
 
 const SRC = fileURLToPath(new URL('../../../src/', import.meta.url));
 const FILES = listSources(SRC);
@@ -70,10 +70,24 @@ describe('the layers of src/', () => {
     expect(leaks).toEqual([]);
   });
 
+  it('the library entry (src/index.ts) loads no sandbox and no CLI module', () => {
+    const loaded = reachable(importGraph(FILES, (e) => !e.typeOnly), [join(SRC, 'index.ts')]);
+    const bad = [...loaded].filter((f) => under('sandbox/')(f) || under('sandbox-link/')(f) || f === join(SRC, 'sandbox-entry.ts') || under('cli/')(f));
+    expect(bad.map(rel)).toEqual([]);
+    expect(loaded.has(join(SRC, 'compose.ts'))).toBe(true);
+  });
+
   it('only the CLI imports the CLI', () => {
     const leaks = FILES.filter((f) => !under('cli/')(f)).flatMap((f) => importsOf(f)
       .filter((e) => e.target !== undefined && under('cli/')(e.target))
       .map((e) => `${rel(f)} imports ${e.specifier}`));
     expect(leaks).toEqual([]);
+  });
+
+  it('the CLI reaches sandbox code only through dynamic imports (a real-cloud command loads none)', () => {
+    const cli = FILES.filter(under('cli/')).filter((f) => !/\/cli\/(sandbox-[a-z-]+|commands\/(sandbox-[a-z-]+|tour))\.ts$/.test(f));
+    const eager = reachable(importGraph(FILES, (e) => e.kind === 'static' && !e.typeOnly), cli);
+    const bad = [...eager].filter((f) => under('sandbox/')(f) || under('sandbox-link/')(f) || f === join(SRC, 'sandbox-entry.ts') || /\/cli\/sandbox-[a-z-]+\.ts$/.test(f));
+    expect(bad.map(rel)).toEqual([]);
   });
 });
