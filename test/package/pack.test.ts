@@ -86,4 +86,12 @@ describe('npm pack from a clean clone', () => {
     expect(list.code, list.stderr).toBe(0);
     expect(JSON.parse(list.stdout)).toEqual([]);
   });
+
+  it('the installed package exports its public entries: ccsnap and ccsnap/core', async () => {
+    // Resolved as a user's program would, from a directory whose node_modules holds the installed package.
+    const script = "const core = await import('ccsnap/core'); const api = await import('ccsnap'); console.log(JSON.stringify([typeof core.parseAge, typeof api.createSnapshots, api.UsageError === core.UsageError, 'CCSNAP_USAGE' in core.ERROR_CODES]));";
+    const out = await run(process.execPath, ['--input-type=module', '-e', script], join(dir, 'prefix', 'lib'), { PATH: process.env.PATH, HOME: dir });
+    expect(out.code, out.stderr).toBe(0);
+    expect(JSON.parse(out.stdout)).toEqual(['function', 'function', true, true]);
+  });
 });
