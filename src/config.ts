@@ -8,6 +8,7 @@ import type { RollbackSemantics } from './engine/ports.js';
 import type { FreezePolicy } from './engine/plan-create.js';
 import { parseDuration } from './util/time.js';
 import { DEFAULT_THAW_GUARD_MS } from './engine/watchdog-protocol.js';
+import type { Policy } from './policy/types.js';
 
 /**
  * ccsnap's own settings for one cloud, from a YAML file:
@@ -18,6 +19,7 @@ import { DEFAULT_THAW_GUARD_MS } from './engine/watchdog-protocol.js';
  *       hypervisor: { uri: "qemu+ssh://{host}/system", session: persistent, agent_timeout: 5s, command_timeout: 15s }
  *       journal: /var/lib/ccsnap/journal.db
  *       create: { max_freeze: 10s, freeze: required, concurrency: 8, per_host: 2, thaw_guard: 10m }
+ *       policies: [ ... ]           # snapshot policies, see src/policy/types.ts
  *   defaults: { ... }               # for clouds without their own section
  *
  * A file with none of `clouds`/`defaults` is taken as `defaults`.
@@ -31,6 +33,8 @@ export interface CcsnapSettings {
   hypervisor: HypervisorConfig;
   journalPath: string | null;
   create: { maxFreezeMs: number; freeze: FreezePolicy; concurrency: number; perHost: number; thawGuardMs: number };
+  /** Snapshot policies of this cloud (empty when none is configured). */
+  policies: Policy[];
   warnings: ArrayConfigWarning[];
 }
 
@@ -91,6 +95,7 @@ async function parseSection(section: Dict, ctx: { source: string | null; cloudNa
     : rawArrays;
   const { arrays, warnings } = await loadArrayConfigs(stripped, { env: ctx.env });
   for (const a of arrays) if (!rollbackSemantics.has(a.name)) rollbackSemantics.set(a.name, 'newest-only');
+  const create = parseCreate(section.create);
   return {
     source: ctx.source,
     cloudName: ctx.cloudName,
@@ -98,9 +103,17 @@ async function parseSection(section: Dict, ctx: { source: string | null; cloudNa
     rollbackSemantics,
     hypervisor: parseHypervisorConfig(section.hypervisor ?? {}),
     journalPath: typeof section.journal === 'string' ? section.journal : null,
-    create: parseCreate(section.create),
+    create,
+    policies: await parsePolicySection(section.policies, create),
     warnings,
   };
+}
+
+/** The policy parser (and its cron library) is loaded only when the section has policies. */
+async function parsePolicySection(value: unknown, create: CcsnapSettings['create']): Promise<Policy[]> {
+  if (value === undefined || value === null) return [];
+  const { parsePolicies } = await import('./policy/parse.js');
+  return parsePolicies(value, create);
 }
 
 function parseSemantics(value: unknown, array: string): RollbackSemantics {

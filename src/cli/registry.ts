@@ -22,6 +22,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'rollback', summary: 'Roll an instance back to a snapshot set', file: 'rollback' },
   { name: 'delete', summary: 'Delete snapshot sets of an instance (or prune them)', file: 'delete' },
   { name: 'recover', summary: 'Finish or undo operations interrupted by a crash', file: 'recover' },
+  { name: 'policy list', summary: 'List the snapshot policies of the cloud', file: 'policy-list' },
+  { name: 'policy show', summary: 'Show a snapshot policy: matched instances, occurrences, what retention keeps and prunes', file: 'policy-show' },
   { name: 'completion', summary: 'Print a shell completion script (bash or zsh)', file: 'completion' },
   { name: 'tour', summary: 'Guided tour of ccsnap against the built-in sandbox (re-seeds it, and leaves it to explore)', file: 'tour' },
   { name: 'sandbox serve', summary: 'Run the sandbox cloud (OpenStack, array, hypervisor) on 127.0.0.1', file: 'sandbox-serve' },
@@ -35,6 +37,7 @@ export const COMMANDS: readonly CommandEntry[] = [
 
 /** Summaries of command groups (intermediate words). */
 export const GROUPS: Readonly<Record<string, string>> = {
+  policy: 'Snapshot policies: schedules and retention',
   sandbox: 'Run and control the built-in sandbox cloud',
   'sandbox faults': 'Inject faults into a running sandbox',
 };

@@ -38,4 +38,8 @@ export const CONFIG_CODES = {
     'chmod 600 the file.'),
   CCSNAP_HV_CONFIG: error('The hypervisor section of the ccsnap config is invalid (unknown key, bad uri template, duration or session).',
     'Fix the key the message names.'),
+  CCSNAP_POLICY_CONFIG: error('A `policies:` entry of the ccsnap config is invalid (unknown key, bad cron expression or time zone, duration without a unit, count out of range, repeated name).',
+    'Fix the field of the policy the message names.'),
+  CCSNAP_POLICY_NOT_FOUND: error('No snapshot policy of that name is configured for the selected cloud.',
+    'List the policies with `ccsnap policy list`.'),
 } as const;

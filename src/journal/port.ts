@@ -1,5 +1,5 @@
 import type {
-  Consistency, MemberState, OperationKind, OperationRecord, OperationState, SetRecord, SetState, StepTiming,
+  Consistency, MemberState, OccurrenceRecord, OccurrenceState, OperationKind, OperationRecord, OperationState, SetRecord, SetState, StepTiming,
 } from './types.js';
 
 /**
@@ -55,7 +55,43 @@ export interface Journal {
   releaseLocksOf(opId: string): void;
   readLock(instanceId: string): LockHolder | undefined;
 
+  // ---- policy occurrences (each recorded once per policy) ----
+  /**
+   * Records an occurrence as `due` (or `missed`, with its reason) unless it is already recorded, in any
+   * state: true when this call recorded it. Atomic, so two runners never both record one occurrence.
+   */
+  recordOccurrence(o: NewOccurrence): boolean;
+  /** due → running, owned by this process: true when this call took it (false: not due, or unknown). */
+  startOccurrence(policy: string, occurrence: string): boolean;
+  /** Transfers a running occurrence to this process (its owner died; the caller checked). */
+  adoptOccurrence(policy: string, occurrence: string): void;
+  finishOccurrence(policy: string, occurrence: string, outcome: OccurrenceOutcome): void;
+  getOccurrence(policy: string, occurrence: string): OccurrenceRecord | undefined;
+  /** Newest scheduled first. The newest of a policy, in any state, is the last one a runner has handled. */
+  listOccurrences(filter?: OccurrenceFilter): OccurrenceRecord[];
+
   close(): void;
+}
+
+export interface NewOccurrence {
+  policy: string;
+  /** The occurrence id, `<policy>@<UTC instant>`. */
+  occurrence: string;
+  scheduledAt: string;
+  state: 'due' | 'missed';
+  reason?: string | null;
+}
+
+export interface OccurrenceOutcome {
+  state: 'done' | 'missed';
+  reason?: string | null;
+  result?: unknown;
+}
+
+export interface OccurrenceFilter {
+  policy?: string;
+  states?: OccurrenceState[];
+  limit?: number;
 }
 
 export interface NewOperation {
@@ -90,6 +126,9 @@ export interface NewSet {
   createdAt: string;
   opId: string;
   members: Array<{ volumeId: string; arrayName: string; fsId: string; snapshotName: string }>;
+  /** For a set made by a snapshot policy: the policy and the occurrence id it serves (both or neither). */
+  policy?: string | null;
+  occurrence?: string | null;
 }
 
 export interface MemberChange {
@@ -110,6 +149,8 @@ export interface SetOutcome {
 export interface SetFilter {
   instanceId?: string;
   states?: SetState[];
+  policy?: string;
+  occurrence?: string;
 }
 
 export interface LockHolder {

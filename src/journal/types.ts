@@ -52,6 +52,9 @@ export interface SetRecord {
   opId: string;
   steps: StepTiming[] | null;
   members: MemberRecord[];
+  /** The snapshot policy that made the set, and the occurrence it served (both null for a manual set). */
+  policy: string | null;
+  occurrence: string | null;
 }
 
 export type MemberState = 'pending' | 'created' | 'failed' | 'deleted' | 'delete-failed';
@@ -73,4 +76,28 @@ export interface StepTiming {
   startedAt: string;
   durationMs: number;
   detail?: Record<string, unknown>;
+}
+
+/**
+ * One scheduled occurrence of a snapshot policy, recorded once: due → running → done | missed (or
+ * recorded missed at once). `occurrence` is the id `<policy>@<UTC instant>` (src/policy/occurrence.ts).
+ */
+export type OccurrenceState = 'due' | 'running' | 'done' | 'missed';
+
+export interface OccurrenceRecord {
+  policy: string;
+  occurrence: string;
+  /** The scheduled instant (ISO 8601, UTC). */
+  scheduledAt: string;
+  state: OccurrenceState;
+  /** Why it was missed, or what went wrong in a done one (null: nothing to say). */
+  reason: string | null;
+  /** The process that runs (or ran) it; null while due or when recorded missed at once. */
+  pid: number | null;
+  hostname: string | null;
+  recordedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** Per-instance outcomes, as the runner wrote them. */
+  result: unknown;
 }

@@ -15,6 +15,8 @@ export interface Server {
   taskState?: string | null;
   /** fault.message when the server is in ERROR. */
   fault?: string;
+  /** Nova server metadata (string values only), when the body has it. */
+  metadata?: Record<string, string>;
 }
 
 function str(value: unknown): string | undefined {
@@ -37,5 +39,14 @@ export function normalizeServer(raw: Record<string, unknown>): Server {
   if ('OS-EXT-STS:task_state' in raw) server.taskState = str(raw['OS-EXT-STS:task_state']) ?? null;
   const fault = (raw.fault as { message?: unknown } | undefined)?.message;
   if (typeof fault === 'string') server.fault = fault;
+  const metadata = stringValues(raw.metadata);
+  if (metadata) server.metadata = metadata;
   return server;
+}
+
+function stringValues(value: unknown): Record<string, string> | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
+  return out;
 }

@@ -1,6 +1,10 @@
-import type { Journal, LockHolder, MemberChange, NewOperation, NewSet, OperationError, OperationOutcome, SetFilter, SetOutcome } from '../port.js';
-import type { OperationRecord, OperationState, SetRecord, StepTiming } from '../types.js';
+import type {
+  Journal, LockHolder, MemberChange, NewOccurrence, NewOperation, NewSet, OccurrenceFilter, OccurrenceOutcome, OperationError, OperationOutcome,
+  SetFilter, SetOutcome,
+} from '../port.js';
+import type { OccurrenceRecord, OperationRecord, OperationState, SetRecord, StepTiming } from '../types.js';
 import { acquireLock, readLock, releaseLock, releaseLocksOf } from './locks.js';
+import { adoptOccurrence, finishOccurrence, getOccurrence, listOccurrences, recordOccurrence, startOccurrence } from './occurrences.js';
 import { openDatabase, type Db } from './open.js';
 import {
   adoptOperation, finishOperation, insertOperation, listSteps, listThawPending, listUnfinishedOperations, markFreezeSent,
@@ -42,6 +46,13 @@ export class SqliteJournal implements Journal {
   releaseLock(instanceId: string, opId: string): void { releaseLock(this.db, instanceId, opId); }
   releaseLocksOf(opId: string): void { releaseLocksOf(this.db, opId); }
   readLock(instanceId: string): LockHolder | undefined { return readLock(this.db, instanceId); }
+
+  recordOccurrence(o: NewOccurrence): boolean { return recordOccurrence(this.db, o); }
+  startOccurrence(policy: string, occurrence: string): boolean { return startOccurrence(this.db, policy, occurrence); }
+  adoptOccurrence(policy: string, occurrence: string): void { adoptOccurrence(this.db, policy, occurrence); }
+  finishOccurrence(policy: string, occurrence: string, outcome: OccurrenceOutcome): void { finishOccurrence(this.db, policy, occurrence, outcome); }
+  getOccurrence(policy: string, occurrence: string): OccurrenceRecord | undefined { return getOccurrence(this.db, policy, occurrence); }
+  listOccurrences(filter?: OccurrenceFilter): OccurrenceRecord[] { return listOccurrences(this.db, filter); }
 
   /**
    * SQLite only, not part of the port: runs `fn` (which calls this journal's methods) as one transaction.

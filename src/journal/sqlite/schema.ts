@@ -72,4 +72,26 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE sets ADD COLUMN thawed_by TEXT;
   CREATE INDEX operations_thaw_pending ON operations(freeze_sent_at) WHERE freeze_sent_at IS NOT NULL AND thaw_confirmed_at IS NULL;
   `,
+  `
+  -- Snapshot policies (issue 15): a set made by a policy records the policy and the occurrence it
+  -- served (both NULL for a manual set); each occurrence of a policy is recorded once.
+  ALTER TABLE sets ADD COLUMN policy TEXT;
+  ALTER TABLE sets ADD COLUMN occurrence TEXT;               -- <policy>@<UTC instant>
+  CREATE INDEX sets_policy ON sets(policy, occurrence) WHERE policy IS NOT NULL;
+  CREATE TABLE occurrences (
+    policy       TEXT NOT NULL,
+    occurrence   TEXT NOT NULL,                             -- <policy>@<UTC instant>
+    scheduled_at TEXT NOT NULL,
+    state        TEXT NOT NULL,                             -- due | running | done | missed
+    reason       TEXT,
+    pid          INTEGER,                                   -- the process that runs it
+    hostname     TEXT,
+    recorded_at  TEXT NOT NULL,
+    started_at   TEXT,
+    finished_at  TEXT,
+    result_json  TEXT,
+    PRIMARY KEY (policy, occurrence)
+  );
+  CREATE INDEX occurrences_newest ON occurrences(policy, scheduled_at);
+  `,
 ];

@@ -1,10 +1,12 @@
 import type { MemberChange, NewSet, SetFilter, SetOutcome } from '../port.js';
 import type { Consistency, MemberRecord, MemberState, SetRecord, SetState, StepTiming } from '../types.js';
+import { CcsnapError } from '../../errors.js';
 import type { Db } from './open.js';
 
 interface SetRow {
   id: string; instance_id: string; instance_name: string; label: string | null; created_at: string; state: string;
   consistency: string | null; reason: string | null; frozen_ms: number | null; thawed_by: string | null; op_id: string; steps_json: string | null;
+  policy: string | null; occurrence: string | null;
 }
 interface MemberRow {
   set_id: string; volume_id: string; array_name: string; fs_id: string; snapshot_name: string; path: string | null; state: string; error: string | null;
@@ -12,9 +14,14 @@ interface MemberRow {
 
 /** Records a set and its members as pending, before anything is created on the array. */
 export function insertSet(db: Db, set: NewSet): void {
+  const policy = set.policy ?? null;
+  const occurrence = set.occurrence ?? null;
+  if ((policy === null) !== (occurrence === null)) {
+    throw new CcsnapError('CCSNAP_INTERNAL', `set ${set.id}: a policy set records both its policy and its occurrence`);
+  }
   db.transaction(() => {
-    db.prepare(`INSERT INTO sets (id, instance_id, instance_name, label, created_at, state, op_id) VALUES (?, ?, ?, ?, ?, 'creating', ?)`)
-      .run(set.id, set.instanceId, set.instanceName, set.label, set.createdAt, set.opId);
+    db.prepare(`INSERT INTO sets (id, instance_id, instance_name, label, created_at, state, op_id, policy, occurrence) VALUES (?, ?, ?, ?, ?, 'creating', ?, ?, ?)`)
+      .run(set.id, set.instanceId, set.instanceName, set.label, set.createdAt, set.opId, policy, occurrence);
     const insert = db.prepare(`INSERT INTO members (set_id, volume_id, array_name, fs_id, snapshot_name, state) VALUES (?, ?, ?, ?, ?, 'pending')`);
     for (const m of set.members) insert.run(set.id, m.volumeId, m.arrayName, m.fsId, m.snapshotName);
   })();
@@ -42,6 +49,8 @@ export function listSets(db: Db, filter: SetFilter = {}): SetRecord[] {
   const args: unknown[] = [];
   if (filter.instanceId) { where.push('instance_id = ?'); args.push(filter.instanceId); }
   if (filter.states?.length) { where.push(`state IN (${filter.states.map(() => '?').join(',')})`); args.push(...filter.states); }
+  if (filter.policy) { where.push('policy = ?'); args.push(filter.policy); }
+  if (filter.occurrence) { where.push('occurrence = ?'); args.push(filter.occurrence); }
   const sql = `SELECT * FROM sets ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id`;
   const rows = db.prepare(sql).all(...args) as SetRow[];
   const members = db.prepare('SELECT * FROM members').all() as MemberRow[];
@@ -75,6 +84,7 @@ function toSet(row: SetRow, members: MemberRecord[]): SetRecord {
     id: row.id, instanceId: row.instance_id, instanceName: row.instance_name, label: row.label, createdAt: row.created_at,
     state: row.state as SetState, consistency: row.consistency as Consistency | null, reason: row.reason,
     frozenMs: row.frozen_ms, thawedBy: row.thawed_by, opId: row.op_id, steps: row.steps_json ? (JSON.parse(row.steps_json) as StepTiming[]) : null, members,
+    policy: row.policy, occurrence: row.occurrence,
   };
 }
 

@@ -1,0 +1,136 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openJournal } from '../../../src/journal/index.js';
+import { MIGRATIONS } from '../../../src/journal/sqlite/schema.js';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function tempPath() {
+  const dir = mkdtempSync(join(tmpdir(), 'ccsnap-occ-'));
+  dirs.push(dir);
+  return join(dir, 'j.db');
+}
+
+const MEMBERS = [{ volumeId: 'v1', arrayName: 'ec1', fsId: 'f1', snapshotName: 's1' }];
+const OCC = 'hourly@2026-05-01T10:00:00Z';
+
+describe('journal migration 3 (policies)', () => {
+  it('upgrades a journal of schema 2 in place: old sets read as manual ones', () => {
+    const path = tempPath();
+    const raw = new Database(path);
+    for (const m of MIGRATIONS.slice(0, 2)) raw.exec(m);
+    raw.pragma('user_version = 2');
+    raw.prepare(`INSERT INTO sets (id, instance_id, instance_name, label, created_at, state, op_id) VALUES ('old', 'i1', 'web-1', 'x', '2026-01-01T00:00:00Z', 'complete', 'op0')`).run();
+    raw.close();
+    const journal = openJournal(path);
+    expect(journal.getSet('old')).toMatchObject({ id: 'old', state: 'complete', policy: null, occurrence: null });
+    expect(journal.listOccurrences()).toEqual([]);
+    journal.close();
+    const check = new Database(path);
+    expect(check.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    check.close();
+  });
+});
+
+describe('policy sets', () => {
+  it('record the policy and the occurrence they served, and list by either', () => {
+    const journal = openJournal(tempPath());
+    journal.insertSet({ id: 'p1', instanceId: 'i1', instanceName: 'web-1', label: 'hourly', createdAt: '2026-05-01T10:00:05Z', opId: 'op1', members: MEMBERS, policy: 'hourly', occurrence: OCC });
+    journal.insertSet({ id: 'm1', instanceId: 'i1', instanceName: 'web-1', label: null, createdAt: '2026-05-01T10:30:00Z', opId: 'op2', members: [{ ...MEMBERS[0]!, snapshotName: 's2' }] });
+    expect(journal.getSet('p1')).toMatchObject({ policy: 'hourly', occurrence: OCC });
+    expect(journal.getSet('m1')).toMatchObject({ policy: null, occurrence: null });
+    expect(journal.listSets({ policy: 'hourly' }).map((s) => s.id)).toEqual(['p1']);
+    expect(journal.listSets({ occurrence: OCC }).map((s) => s.id)).toEqual(['p1']);
+    expect(journal.listSets({ policy: 'daily' })).toEqual([]);
+    expect(journal.listSets().map((s) => s.id)).toEqual(['m1', 'p1']);
+  });
+
+  it('refuse a policy without its occurrence (and the reverse), writing nothing', () => {
+    const journal = openJournal(tempPath());
+    const base = { instanceId: 'i1', instanceName: 'web-1', label: null, createdAt: '2026-05-01T10:00:00Z', opId: 'op1', members: MEMBERS };
+    expect(() => journal.insertSet({ ...base, id: 'a', policy: 'hourly' })).toThrow(expect.objectContaining({ code: 'CCSNAP_INTERNAL' }));
+    expect(() => journal.insertSet({ ...base, id: 'b', occurrence: OCC })).toThrow(expect.objectContaining({ code: 'CCSNAP_INTERNAL' }));
+    expect(journal.listSets()).toEqual([]);
+  });
+});
+
+describe('occurrences', () => {
+  it('are recorded once: the second record of the same (policy, occurrence) changes nothing', () => {
+    const journal = openJournal(tempPath());
+    expect(journal.recordOccurrence({ policy: 'hourly', occurrence: OCC, scheduledAt: '2026-05-01T10:00:00Z', state: 'due' })).toBe(true);
+    expect(journal.recordOccurrence({ policy: 'hourly', occurrence: OCC, scheduledAt: '2026-05-01T10:00:00Z', state: 'missed', reason: 'x' })).toBe(false);
+    expect(journal.getOccurrence('hourly', OCC)).toMatchObject({ state: 'due', reason: null, pid: null, startedAt: null, finishedAt: null });
+    // The same instant of another policy is another occurrence.
+    expect(journal.recordOccurrence({ policy: 'daily', occurrence: 'daily@2026-05-01T10:00:00Z', scheduledAt: '2026-05-01T10:00:00Z', state: 'due' })).toBe(true);
+  });
+
+  it('start once: due → running for exactly one runner, even on two connections to the file', () => {
+    const path = tempPath();
+    const a = openJournal(path);
+    const b = openJournal(path);
+    a.recordOccurrence({ policy: 'hourly', occurrence: OCC, scheduledAt: '2026-05-01T10:00:00Z', state: 'due' });
+    expect(b.recordOccurrence({ policy: 'hourly', occurrence: OCC, scheduledAt: '2026-05-01T10:00:00Z', state: 'due' })).toBe(false);
+    expect(a.startOccurrence('hourly', OCC)).toBe(true);
+    expect(b.startOccurrence('hourly', OCC)).toBe(false);
+    expect(b.getOccurrence('hourly', OCC)).toMatchObject({ state: 'running', pid: process.pid, hostname: hostname(), startedAt: expect.any(String) });
+    expect(a.startOccurrence('hourly', 'hourly@2026-05-01T11:00:00Z')).toBe(false); // unknown
+    a.close();
+    b.close();
+  });
+
+  it('a running occurrence whose owner died is adopted, then finished with its result', () => {
+    const path = tempPath();
+    const journal = openJournal(path);
+    journal.recordOccurrence({ policy: 'hourly', occurrence: OCC, scheduledAt: '2026-05-01T10:00:00Z', state: 'due' });
+    journal.startOccurrence('hourly', OCC);
+    const raw = new Database(path);
+    raw.prepare("UPDATE occurrences SET pid = 2147483646, hostname = 'elsewhere'").run();
+    raw.close();
+    expect(journal.getOccurrence('hourly', OCC)).toMatchObject({ pid: 2147483646, hostname: 'elsewhere' });
+    journal.adoptOccurrence('hourly', OCC);
+    expect(journal.getOccurrence('hourly', OCC)).toMatchObject({ state: 'running', pid: process.pid, hostname: hostname() });
+    journal.finishOccurrence('hourly', OCC, { state: 'done', result: { instances: [{ id: 'i1', setId: 'p1' }, { id: 'i2', missed: 'locked' }] } });
+    expect(journal.getOccurrence('hourly', OCC)).toMatchObject({
+      state: 'done', finishedAt: expect.any(String), result: { instances: [{ id: 'i1', setId: 'p1' }, { id: 'i2', missed: 'locked' }] },
+    });
+    expect(journal.startOccurrence('hourly', OCC)).toBe(false);
+  });
+
+  it('adopting touches only a running occurrence', () => {
+    const path = tempPath();
+    const journal = openJournal(path);
+    journal.recordOccurrence({ policy: 'hourly', occurrence: OCC, scheduledAt: '2026-05-01T10:00:00Z', state: 'due' });
+    journal.adoptOccurrence('hourly', OCC);
+    expect(journal.getOccurrence('hourly', OCC)).toMatchObject({ state: 'due', pid: null });
+  });
+
+  it('can be recorded missed at once, with the reason', () => {
+    const journal = openJournal(tempPath());
+    journal.recordOccurrence({ policy: 'hourly', occurrence: 'hourly@2026-05-01T07:00:00Z', scheduledAt: '2026-05-01T07:00:00Z', state: 'missed', reason: 'its window passed while no ccsnap ran' });
+    expect(journal.getOccurrence('hourly', 'hourly@2026-05-01T07:00:00Z')).toMatchObject({ state: 'missed', reason: 'its window passed while no ccsnap ran', finishedAt: expect.any(String), pid: null });
+    expect(journal.startOccurrence('hourly', 'hourly@2026-05-01T07:00:00Z')).toBe(false);
+  });
+
+  it('list newest scheduled first, by policy, state and limit', () => {
+    const journal = openJournal(tempPath());
+    const rec = (policy: string, iso: string, state: 'due' | 'missed') =>
+      journal.recordOccurrence({ policy, occurrence: `${policy}@${iso}`, scheduledAt: iso, state });
+    rec('hourly', '2026-05-01T09:00:00Z', 'missed');
+    rec('hourly', '2026-05-01T11:00:00Z', 'due');
+    rec('hourly', '2026-05-01T10:00:00Z', 'due');
+    rec('daily', '2026-05-01T00:00:00Z', 'due');
+    expect(journal.listOccurrences().map((o) => o.occurrence)).toEqual([
+      'hourly@2026-05-01T11:00:00Z', 'hourly@2026-05-01T10:00:00Z', 'hourly@2026-05-01T09:00:00Z', 'daily@2026-05-01T00:00:00Z',
+    ]);
+    expect(journal.listOccurrences({ policy: 'hourly', limit: 1 }).map((o) => o.occurrence)).toEqual(['hourly@2026-05-01T11:00:00Z']);
+    expect(journal.listOccurrences({ policy: 'hourly', states: ['missed'] }).map((o) => o.occurrence)).toEqual(['hourly@2026-05-01T09:00:00Z']);
+    expect(journal.listOccurrences({ policy: 'daily', states: ['done'] })).toEqual([]);
+  });
+});
