@@ -7,6 +7,7 @@ import { parseHypervisorConfig, type HypervisorConfig } from './hypervisor/index
 import type { RollbackSemantics } from './engine/ports.js';
 import type { FreezePolicy } from './engine/plan-create.js';
 import { parseDuration } from './util/time.js';
+import type * as Yaml from 'yaml';
 import { DEFAULT_THAW_GUARD_MS } from './engine/watchdog-protocol.js';
 import type { Policy } from './policy/types.js';
 
@@ -72,7 +73,7 @@ function readYaml(file: string): Dict {
   }
 }
 
-let YAML: typeof import('yaml') | undefined;
+let YAML: typeof Yaml | undefined;
 
 function pickSection(doc: Dict, cloudName: string): Dict {
   if (!('clouds' in doc) && !('defaults' in doc)) return doc;

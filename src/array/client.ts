@@ -5,7 +5,7 @@ import { listOf, unwrapAnswer } from './envelope.js';
 import { assertSnapshotName } from './names.js';
 import { toAccount, toArraySnapshot, toFileSystem, toJobResult, toTsm } from './parse.js';
 import { createTransport, type Transport } from './transport.js';
-import type { CreatedSnapshot, ElastiCenterClient, ElastiCenterClientOptions } from './types.js';
+import type { ArraySnapshot, CreatedSnapshot, ElastiCenterClient, ElastiCenterClientOptions } from './types.js';
 
 type Json = Record<string, unknown>;
 
@@ -78,7 +78,7 @@ async function withReadRetries<T>(fn: () => Promise<T>, signal?: AbortSignal): P
 interface CreateDeps {
   transport: Transport;
   call: (command: string, params: Record<string, string>, signal?: AbortSignal) => Promise<Json>;
-  listSnapshots: (fsId: string, signal?: AbortSignal) => Promise<import('./types.js').ArraySnapshot[]>;
+  listSnapshots: (fsId: string, signal?: AbortSignal) => Promise<ArraySnapshot[]>;
   arrayName: string;
 }
 

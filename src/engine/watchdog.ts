@@ -112,9 +112,9 @@ export class Watchdog {
     this.child = child;
     child.on('error', () => this.markDead('watchdog process failed to start'));
     // A watchdog that died must never crash ccsnap (an EPIPE on write would, unhandled, mid-window).
-    child.stdin!.on('error', () => this.markDead('watchdog pipe closed'));
+    child.stdin.on('error', () => this.markDead('watchdog pipe closed'));
     child.on('exit', (code, signal) => this.markDead(`watchdog process exited (${signal ?? code})`));
-    createInterface({ input: child.stdout! }).on('line', (line) => this.onLine(line));
+    createInterface({ input: child.stdout }).on('line', (line) => this.onLine(line));
     const ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new CcsnapError('CCSNAP_WATCHDOG_START', 'the thaw watchdog did not start in time; refusing to freeze without it')), this.options.startTimeoutMs ?? 5000);
       this.waiters.set('ready', (reply) => {

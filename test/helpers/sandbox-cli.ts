@@ -180,7 +180,7 @@ export async function startSandboxCli(options: StartSandboxCliOptions = {}): Pro
     snapshotsOf: (name) => Object.fromEntries(cli.volumes(name).map((v) => [v.volumeId, cli.snapshotNames(v.fsId)])),
     async arrayCall(command, params = {}) {
       const query = new URLSearchParams({ command, ...params, apiKey: arrayState().apiKey, response: 'json' });
-      const res = await fetch(`${sandbox.url}/client/api?${query}`);
+      const res = await fetch(`${sandbox.url}/client/api?${query.toString()}`);
       const body = (await res.json()) as Record<string, unknown>;
       if (!res.ok) throw new Error(`array ${command}: HTTP ${res.status} ${JSON.stringify(body)}`);
       return body;

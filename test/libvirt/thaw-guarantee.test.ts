@@ -125,8 +125,8 @@ describe.skipIf(!vm)('thaw guarantee on a real QEMU guest (built CLI)', () => {
     const child = spawn(process.execPath, [BIN, '--os-cloud', SANDBOX_CLOUD_NAME, '--config', config, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const done = new Promise<Awaited<CliRun['done']>>((resolve) => child.on('exit', (code, signal) => setImmediate(() => resolve({ code, signal, stdout, stderr }))));
     return { child, done };
   }

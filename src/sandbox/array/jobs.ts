@@ -17,7 +17,7 @@ const jobsByContext = new WeakMap<SandboxContext, Map<string, ArrayJob>>();
 
 function jobsOf(ctx: SandboxContext): Map<string, ArrayJob> {
   let jobs = jobsByContext.get(ctx);
-  if (!jobs) jobsByContext.set(ctx, (jobs = new Map()));
+  if (!jobs) jobsByContext.set(ctx, (jobs = new Map<string, ArrayJob>()));
   return jobs;
 }
 
