@@ -1,4 +1,4 @@
-import { SANDBOX_CLOUD_NAME, sandboxCcsnapConfig, sandboxCloudEntry } from '../sandbox-link/cloud.js';
+import { SANDBOX_CLOUD_NAME, sandboxCcsnapConfig, sandboxCloudEntry } from '../sandbox-entry.js';
 
 /** YAML text of a clouds.yaml file containing only the sandbox entry. */
 export async function cloudsYamlText(url: string): Promise<string> {

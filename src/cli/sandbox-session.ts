@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { composeSandboxRuntime } from '../sandbox-link/runtime.js';
+import { composeSandboxRuntime, startSandbox } from '../sandbox-entry.js';
 import { waitForLock } from './sandbox-lock.js';
 import { defaultStatePath, readServerInfo } from './sandbox-paths.js';
 import { withJournalHint, type OpenedRuntime } from './commands/shared/runtime-hints.js';
@@ -68,7 +68,6 @@ export async function openSandboxSession(ctx: CommandContext, options: { statePa
     return session(got.url, false, async () => {}, await fetchRollbackPolicy(got.url, (ctx.globals.timeout ?? 5) * 1000));
   }
   try {
-    const { startSandbox } = await import('../sandbox/index.js');
     const sandbox = await startSandbox({ host: '127.0.0.1', port: 0, statePath });
     ctx.log.debug('started an in-process sandbox', { url: sandbox.url, statePath });
     return session(sandbox.url, true, async () => {

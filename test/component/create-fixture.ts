@@ -14,7 +14,8 @@ export interface CreateFixture {
 
 /** An in-process sandbox and a Runtime wired to it exactly as the CLI's built-in sandbox cloud is (virsh calls bounded at 3 s). */
 export async function openCreateFixture(): Promise<CreateFixture> {
-  const { sandbox, rt, dir, close } = await startSandboxRuntime({ hypervisor: { command_timeout: '3s' } });
+  const env = await startSandboxRuntime({ hypervisor: { command_timeout: '3s' } });
+  const { sandbox, rt, dir } = env;
   return {
     sandbox,
     rt,
@@ -22,7 +23,7 @@ export async function openCreateFixture(): Promise<CreateFixture> {
     create: (req) => createSnapshots(rt, { maxFreezeMs: 2000, ...req }),
     windows: async (domain) => frozenWindows(await readDomainEvents(sandbox.url, domain)),
     transcriptSince: (seq) => sandbox.ctx.transcript.list(seq),
-    close,
+    close: () => env.close(),
   };
 }
 
