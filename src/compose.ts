@@ -65,7 +65,13 @@ function resolveNamedCloud(options: ComposeOptions, env: NodeJS.ProcessEnv): Clo
   const name = typeof options.cloud === 'string' ? options.cloud : undefined;
   const overrides = options.overrides ?? {};
   if (!cloudConfigured(name, overrides, env)) {
-    throw new CcsnapError('CCSNAP_CONFIG_NO_CLOUD', 'no cloud is configured (no cloud name, OS_CLOUD, OS_AUTH_URL or OS_CLIENT_CONFIG_FILE, and no clouds.yaml found)');
+    throw new CcsnapError(
+      'CCSNAP_CONFIG_NO_CLOUD',
+      'no cloud is configured (no cloud name, OS_CLOUD, OS_AUTH_URL or OS_CLIENT_CONFIG_FILE, and no clouds.yaml found)',
+      {
+        details: typeof options.config === 'string' ? { config: options.config } : {},
+      },
+    );
   }
   return resolveCloud({ env, ...(name !== undefined ? { cloud: name } : {}), overrides });
 }

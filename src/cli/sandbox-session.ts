@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { composeSandboxRuntime, startSandbox } from '../sandbox-entry.js';
 import { waitForLock } from './sandbox-lock.js';
 import { defaultStatePath, readServerInfo } from './sandbox-paths.js';
-import { withJournalHint, type OpenedRuntime } from './commands/shared/runtime-hints.js';
+import type { OpenedRuntime } from './commands/shared/opened-runtime.js';
 import type { CommandContext } from './types.js';
 import { withDeadline } from '../util/deadline.js';
 
@@ -18,13 +18,13 @@ export async function openSandboxRuntime(ctx: CommandContext): Promise<OpenedRun
     ? `using the built-in sandbox cloud (in-process at ${session.url}, state ${statePath}); configure clouds.yaml or OS_* to use a real cloud`
     : `using the running sandbox at ${session.url}`);
   try {
-    const rt = await withJournalHint(composeSandboxRuntime(session.url, {
+    const rt = await composeSandboxRuntime(session.url, {
       env: ctx.env,
       stateDir: dirname(statePath),
       ...(session.rollbackPolicy ? { rollback: session.rollbackPolicy } : {}),
       ...(ctx.globals.journal ? { journalPath: ctx.globals.journal } : {}),
       ...(ctx.globals.timeout !== undefined ? { timeoutMs: ctx.globals.timeout * 1000 } : {}),
-    }));
+    });
     return {
       rt,
       sandboxUrl: session.url,

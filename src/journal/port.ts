@@ -1,3 +1,4 @@
+import type { CcsnapErrorCode } from '../error-codes/index.js';
 import type {
   Consistency, MemberState, OccurrenceRecord, OccurrenceState, OperationKind, OperationRecord, OperationState, SetRecord, SetState, StepTiming,
 } from './types.js';
@@ -106,7 +107,7 @@ export interface NewOperation {
 }
 
 export interface OperationError {
-  errorCode: string;
+  errorCode: CcsnapErrorCode;
   errorMessage: string;
   result?: unknown;
 }
@@ -114,7 +115,7 @@ export interface OperationError {
 export interface OperationOutcome {
   state: 'done' | 'failed';
   result?: unknown;
-  errorCode?: string;
+  errorCode?: CcsnapErrorCode;
   errorMessage?: string;
 }
 

@@ -48,7 +48,7 @@ export async function rollbackInstance(rt: Runtime, req: RollbackRequest): Promi
   req.onPlan?.(plan);
   if (req.dryRun) return { plan };
   if (!req.yes) {
-    if (!req.confirm) throw new CcsnapError('CCSNAP_CONFIRM_REQUIRED', `rolling back ${entry.instance.name} needs --yes (or a terminal to confirm)`, { exitCode: 2 });
+    if (!req.confirm) throw new CcsnapError('CCSNAP_CONFIRM_REQUIRED', `rolling back ${entry.instance.name} needs a confirmation, and none was given`, { exitCode: 2 });
     if (!(await req.confirm(plan))) throw new CcsnapError('CCSNAP_DECLINED', 'cancelled; nothing was changed');
   }
   const result = await applyRollback(plan, {

@@ -35,7 +35,14 @@ export function sandboxCloud(url: string): CloudConfig {
   return {
     name: SANDBOX_CLOUD_NAME,
     authType: 'password',
-    auth: { authUrl: `${url}/identity/v3`, username: SANDBOX_USER, password: SANDBOX_PASSWORD, projectName: SANDBOX_PROJECT, userDomainName: 'Default', projectDomainName: 'Default' },
+    auth: {
+      authUrl: `${url}/identity/v3`,
+      username: SANDBOX_USER,
+      password: SANDBOX_PASSWORD,
+      projectName: SANDBOX_PROJECT,
+      userDomainName: 'Default',
+      projectDomainName: 'Default',
+    },
     regionName: SANDBOX_REGION,
     interface: 'public',
     insecure: false,
@@ -63,7 +70,13 @@ export function sandboxCcsnapConfig(url: string, rollbackPolicy = 'newest-only')
   const hv = sandboxHypervisorConfig(url);
   return {
     arrays: [{ name: 'sandbox', url: `${url}/client/api`, api_key_env: SANDBOX_API_KEY_ENV, volume_rule: { type_prefix: 'cb-' }, rollback: rollbackPolicy }],
-    hypervisor: { uri: hv.uriTemplate, virsh: hv.virsh, session: hv.session, agent_timeout: `${hv.agentTimeoutSec}s`, command_timeout: `${hv.commandTimeoutMs}ms` },
+    hypervisor: {
+      uri: hv.uriTemplate,
+      virsh: hv.virsh,
+      session: hv.session,
+      agent_timeout: `${hv.agentTimeoutSec}s`,
+      command_timeout: `${hv.commandTimeoutMs}ms`,
+    },
   };
 }
 

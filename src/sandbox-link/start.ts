@@ -61,7 +61,11 @@ export async function startSandboxRuntime(options: StartSandboxRuntimeOptions = 
   try {
     const rt = await open();
     return {
-      sandbox, rt, dir, journalPath, open,
+      sandbox,
+      rt,
+      dir,
+      journalPath,
+      open,
       async close() {
         await Promise.allSettled(runtimes.map((r) => r.close()));
         await sandbox.close();

@@ -30,12 +30,21 @@ function runLogged(args: string[], env: NodeJS.ProcessEnv, dir: string): Promise
   const log = join(dir, `modules-${Math.random().toString(16).slice(2)}.log`);
   writeFileSync(log, '');
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--import', REGISTER, ...args], { cwd: ROOT, env: { ...env, CCSNAP_MODULE_LOG: log }, timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
-      if (err && code === null) return reject(new Error(`node ${args.join(' ')}: ${err.message}\n${stderr}`));
-      const dist = readFileSync(log, 'utf8').split('\n').filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u)).filter((p) => p.startsWith(`${DIST}/`));
-      resolve({ code, stdout, stderr, dist: [...new Set(dist)] });
-    });
+    execFile(
+      process.execPath,
+      ['--import', REGISTER, ...args],
+      { cwd: ROOT, env: { ...env, CCSNAP_MODULE_LOG: log }, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
+        if (err && code === null) return reject(new Error(`node ${args.join(' ')}: ${err.message}\n${stderr}`));
+        const dist = readFileSync(log, 'utf8')
+          .split('\n')
+          .filter((u) => u.startsWith('file:'))
+          .map((u) => fileURLToPath(u))
+          .filter((p) => p.startsWith(`${DIST}/`));
+        resolve({ code, stdout, stderr, dist: [...new Set(dist)] });
+      },
+    );
   });
 }
 
@@ -53,8 +62,15 @@ describe('what loads: no sandbox module for the library or a real-cloud command 
     const base: NodeJS.ProcessEnv = {};
     for (const [k, v] of Object.entries(process.env)) if (!/^(OS_|CCSNAP_)/.test(k)) base[k] = v;
     env = {
-      ...base, ...sandboxEnv(), HOME: dir, XDG_CONFIG_HOME: join(dir, 'config'), XDG_STATE_HOME: join(dir, 'state'), CCSNAP_SANDBOX_DIR: join(dir, 'sandbox'),
-      OS_CLIENT_CONFIG_FILE: join(dir, 'clouds.yaml'), CCSNAP_CONFIG: join(dir, 'ccsnap.yaml'), NO_COLOR: '1',
+      ...base,
+      ...sandboxEnv(),
+      HOME: dir,
+      XDG_CONFIG_HOME: join(dir, 'config'),
+      XDG_STATE_HOME: join(dir, 'state'),
+      CCSNAP_SANDBOX_DIR: join(dir, 'sandbox'),
+      OS_CLIENT_CONFIG_FILE: join(dir, 'clouds.yaml'),
+      CCSNAP_CONFIG: join(dir, 'ccsnap.yaml'),
+      NO_COLOR: '1',
     };
   });
   afterAll(async () => {
@@ -63,13 +79,21 @@ describe('what loads: no sandbox module for the library or a real-cloud command 
   });
 
   it("import('ccsnap') loads the library and no sandbox module; import('ccsnap/sandbox') loads them", async () => {
-    const lib = await runLogged(['--input-type=module', '-e', "const m = await import('ccsnap'); if (typeof m.composeRuntime !== 'function' || 'startSandbox' in m) process.exit(3);"], env, dir);
+    const lib = await runLogged(
+      ['--input-type=module', '-e', "const m = await import('ccsnap'); if (typeof m.composeRuntime !== 'function' || 'startSandbox' in m) process.exit(3);"],
+      env,
+      dir,
+    );
     expect(lib.code, lib.stderr).toBe(0);
     expect(lib.dist).toContain(join(DIST, 'index.js'));
     expect(lib.dist).toContain(join(DIST, 'compose.js'));
     expect(lib.dist.filter(isSandboxModule)).toEqual([]);
 
-    const sb = await runLogged(['--input-type=module', '-e', "const m = await import('ccsnap/sandbox'); if (typeof m.startSandboxRuntime !== 'function') process.exit(3);"], env, dir);
+    const sb = await runLogged(
+      ['--input-type=module', '-e', "const m = await import('ccsnap/sandbox'); if (typeof m.startSandboxRuntime !== 'function') process.exit(3);"],
+      env,
+      dir,
+    );
     expect(sb.code, sb.stderr).toBe(0);
     expect(sb.dist).toContain(join(DIST, 'sandbox-entry.js'));
     expect(sb.dist).toContain(join(DIST, 'sandbox', 'server.js'));

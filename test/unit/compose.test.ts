@@ -10,7 +10,14 @@ import { run } from './cli/helpers.js';
 const ROOT = mkdtempSync(join(tmpdir(), 'ccsnap-compose-'));
 afterAll(() => rmSync(ROOT, { recursive: true, force: true }));
 
-const AUTH = { auth_url: 'http://127.0.0.1:9/identity/v3', username: 'u', password: 'p', project_name: 'x', user_domain_name: 'Default', project_domain_name: 'Default' };
+const AUTH = {
+  auth_url: 'http://127.0.0.1:9/identity/v3',
+  username: 'u',
+  password: 'p',
+  project_name: 'x',
+  user_domain_name: 'Default',
+  project_domain_name: 'Default',
+};
 const ARRAY = { name: 'a1', url: 'http://127.0.0.1:9/client/api', api_key_env: 'K' };
 
 /** A HOME with nothing in it, plus the files given (relative path -> YAML object). */
@@ -58,7 +65,11 @@ describe('composeRuntime: settings in, a Runtime out', () => {
     const { env } = home('journal', { 'clouds.yaml': { clouds: { prod: { auth: AUTH } } } });
     const cloudEnv = { ...env, OS_CLIENT_CONFIG_FILE: join(ROOT, 'journal', 'clouds.yaml') };
     const missing = join(ROOT, 'journal', 'nope', 'journal.db');
-    for (const opts of [{ journalPath: missing, env: cloudEnv }, { env: { ...cloudEnv, CCSNAP_JOURNAL: missing } }, { env: cloudEnv, config: { inline: { journal: missing } } }]) {
+    for (const opts of [
+      { journalPath: missing, env: cloudEnv },
+      { env: { ...cloudEnv, CCSNAP_JOURNAL: missing } },
+      { env: cloudEnv, config: { inline: { journal: missing } } },
+    ]) {
       const err = await rejectionOf(composeRuntime(opts));
       expect(err.code).toBe('CCSNAP_JOURNAL_DIR');
       expect(err.message).toBe(`the journal's directory ${join(ROOT, 'journal', 'nope')} does not exist (journal ${missing})`);
@@ -68,7 +79,9 @@ describe('composeRuntime: settings in, a Runtime out', () => {
   it('a resolved cloud and a state directory: no lookup, journal and log in that directory', async () => {
     const { dir, env } = home('resolved');
     const rt = await composeRuntime({
-      env, stateDir: join(dir, 'sb'), config: { inline: { arrays: [ARRAY] } },
+      env,
+      stateDir: join(dir, 'sb'),
+      config: { inline: { arrays: [ARRAY] } },
       cloud: { name: 'given', authType: 'password', auth: { authUrl: AUTH.auth_url }, interface: 'public', insecure: false, raw: {} },
     });
     expect(rt.options.cloud.name).toBe('given');
@@ -77,13 +90,21 @@ describe('composeRuntime: settings in, a Runtime out', () => {
   });
 });
 
-describe('the CLI adds the hint to the composition root\'s facts', () => {
+describe("the CLI adds the hint to the composition root's facts", () => {
   it('--journal in a missing directory names the flag, the variable and the setting', async () => {
     const { env } = home('cli');
     const r = await run(['--journal', join(ROOT, 'cli', 'nope', 'j.db'), 'list'], {
-      ...env, OS_AUTH_URL: AUTH.auth_url, OS_USERNAME: 'u', OS_PASSWORD: 'p', OS_PROJECT_NAME: 'x', OS_USER_DOMAIN_NAME: 'Default', OS_PROJECT_DOMAIN_NAME: 'Default',
+      ...env,
+      OS_AUTH_URL: AUTH.auth_url,
+      OS_USERNAME: 'u',
+      OS_PASSWORD: 'p',
+      OS_PROJECT_NAME: 'x',
+      OS_USER_DOMAIN_NAME: 'Default',
+      OS_PROJECT_DOMAIN_NAME: 'Default',
     });
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`ccsnap: error: the journal's directory ${join(ROOT, 'cli', 'nope')} does not exist (journal ${join(ROOT, 'cli', 'nope', 'j.db')}); create it, or fix --journal / $CCSNAP_JOURNAL / the config's journal: [CCSNAP_JOURNAL_DIR]\n`);
+    expect(r.stderr).toBe(
+      `ccsnap: error: the journal's directory ${join(ROOT, 'cli', 'nope')} does not exist (journal ${join(ROOT, 'cli', 'nope', 'j.db')}); create it, or fix --journal / $CCSNAP_JOURNAL / the config's journal: [CCSNAP_JOURNAL_DIR]\n`,
+    );
   });
 });

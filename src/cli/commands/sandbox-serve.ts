@@ -6,7 +6,7 @@ import { parseFaultOption, parsePort } from '../sandbox-options.js';
 import { readLockHolder, waitForLock, type StateLock } from '../sandbox-lock.js';
 import { defaultStatePath, readServerInfo, removeServerInfo, writeServerInfo } from '../sandbox-paths.js';
 import type { CommandContext, CommandSpec } from '../types.js';
-import { CcsnapError, toCcsnapError } from '../../core.js';
+import { CcsnapError } from '../../core.js';
 
 export const command: CommandSpec = {
   name: 'sandbox serve',
@@ -32,7 +32,7 @@ export const command: CommandSpec = {
       });
     } catch (err) {
       lock.release();
-      throw toCcsnapError(err).code === 'CCSNAP_SANDBOX_PORT' ? new CcsnapError('CCSNAP_SANDBOX_PORT', `${(err as Error).message}; choose another --port, or 0 for any free port`, { cause: err }) : err;
+      throw err;
     }
     writeServerInfo({ url: sandbox.url, pid: process.pid, statePath });
     try {

@@ -64,7 +64,9 @@ export function importGraph(files: string[], keep: (edge: ImportEdge) => boolean
   const known = new Set(files);
   const graph = new Map<string, string[]>();
   for (const file of files) {
-    const targets = importsOf(file).filter(keep).map((e) => e.target);
+    const targets = importsOf(file)
+      .filter(keep)
+      .map((e) => e.target);
     graph.set(file, [...new Set(targets.filter((t): t is string => t !== undefined && known.has(t)))]);
   }
   return graph;

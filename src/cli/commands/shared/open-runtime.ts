@@ -1,8 +1,8 @@
 import type { CommandContext } from '../../types.js';
 import { cloudOverrides } from '../../globals.js';
-import { withCloudHint, withJournalHint, type OpenedRuntime } from './runtime-hints.js';
+import type { OpenedRuntime } from './opened-runtime.js';
 
-export type { OpenedRuntime } from './runtime-hints.js';
+export type { OpenedRuntime } from './opened-runtime.js';
 
 /**
  * Builds the Runtime for a command through the composition root (src/compose.ts) from the global flags.
@@ -17,14 +17,14 @@ export async function openRuntime(ctx: CommandContext): Promise<OpenedRuntime> {
   }
   const { globals, env } = ctx;
   const { composeRuntime } = await import('../../../index.js');
-  const rt = await withJournalHint(withCloudHint(ctx, composeRuntime({
+  const rt = await composeRuntime({
     env,
     overrides: cloudOverrides(globals),
     ...(globals.osCloud ? { cloud: globals.osCloud } : {}),
     ...(globals.config ? { config: globals.config } : {}),
     ...(globals.journal ? { journalPath: globals.journal } : {}),
     ...(globals.timeout !== undefined ? { timeoutMs: globals.timeout * 1000 } : {}),
-  })));
+  });
   for (const w of rt.settings.warnings) ctx.log.warn(w.message);
   return { rt, close: () => rt.close() };
 }
