@@ -15,6 +15,10 @@ const HINTS: Partial<Record<CcsnapErrorCode, Hint>> = {
   // Only when no cloud is selected at all (a selected cloud that lacks a credential names what it lacks).
   CCSNAP_CONFIG_MISSING_AUTH: (d) => (d.missing === undefined ? 'use --os-cloud / OS_CLOUD or set OS_AUTH_URL and credentials' : undefined),
   CCSNAP_HTTP_TLS: 'pass the CA bundle with --os-cacert',
+  CCSNAP_CONFIG_NO_CLOUD: (d) =>
+    `${typeof d.config === 'string' ? `--config ${d.config} is ccsnap's own config and names no cloud; ` : ''}set OS_CLOUD or pass --os-cloud NAME with the cloud in clouds.yaml (or set OS_AUTH_URL and the other OS_* variables); to try ccsnap without a cloud, add --sandbox or run 'ccsnap tour'`,
+  CCSNAP_JOURNAL_DIR: "create it, or fix --journal / $CCSNAP_JOURNAL / the config's journal:",
+  CCSNAP_SANDBOX_PORT: 'choose another --port, or 0 for any free port',
 };
 
 /** The CLI's hint for an error of this code, if it has one (a code outside the catalogue has none). */

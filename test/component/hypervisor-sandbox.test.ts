@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import { createHypervisorPool, freezeMayHaveTakenEffect, type HypervisorConfig, type HypervisorPool } from '../../src/hypervisor/index.js';
-import { fetchSandboxDomain, frozenWindows, patchSandboxDomain, readDomainEvents, sandboxHypervisorConfig } from '../../src/sandbox/hypervisor/index.js';
+import { fetchSandboxDomain, frozenWindows, patchSandboxDomain, readDomainEvents, sandboxHypervisorConfig } from '../../src/sandbox-entry.js';
 import { rejectionOf as codeOf } from '../helpers/rejection.js';
 
 // demo inventory: web-1 = instance-00000001 (compute-1, 2 disks), noagent-1 = instance-00000005 (compute-2),

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import { createHypervisorPool, type HypervisorPool } from '../../src/hypervisor/index.js';
-import { fetchSandboxDomain, patchSandboxDomain, readDomainEvents, sandboxHypervisorConfig } from '../../src/sandbox/hypervisor/index.js';
+import { fetchSandboxDomain, patchSandboxDomain, readDomainEvents, sandboxHypervisorConfig } from '../../src/sandbox-entry.js';
 import { rejectionOf } from '../helpers/rejection.js';
 
 // demo inventory: web-1 = instance-00000001 (compute-1, 2 filesystems)

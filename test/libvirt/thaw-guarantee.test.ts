@@ -3,8 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { sandboxCcsnapConfig, sandboxCloudEntry, SANDBOX_API_KEY_ENV, SANDBOX_CLOUD_NAME } from '../../src/cli/sandbox-config.js';
-import { emptyState, seedDemoState, startSandbox, SANDBOX_API_KEY, type RunningSandbox } from '../../src/sandbox/index.js';
+import {
+  emptyState, seedDemoState, startSandbox, sandboxCcsnapConfig, sandboxCloudEntry, SANDBOX_API_KEY, SANDBOX_API_KEY_ENV, SANDBOX_CLOUD_NAME, type RunningSandbox,
+} from '../../src/sandbox-entry.js';
 import { describeWindow, guestTimes, type FreezeWindow } from './guest-times.js';
 import { consoleText, guestExec, realvm, sh, skipReason, waitFor, type RealVm } from './realvm.js';
 

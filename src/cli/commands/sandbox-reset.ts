@@ -33,7 +33,7 @@ export const command: CommandSpec = {
     });
     if (!('release' in got)) throw refuse(got.pid, got.url);
     try {
-      const [{ emptyState, seedDemoState }, { saveState }, { addScaledServers }] = await Promise.all([import('../../sandbox/index.js'), import('../../sandbox/store.js'), import('../../sandbox/scale.js')]);
+      const { emptyState, seedDemoState, saveState, addScaledServers } = await import('../../sandbox-entry.js');
       const removed = removeJournalAndLogs(dirname(statePath));
       const state = seedDemoState(emptyState());
       if (typeof opts.addInstances === 'number' && opts.addInstances > 0) addScaledServers(state, { instances: opts.addInstances, volumesPerInstance: 2, snapshotsPerVolume: 0, hosts: 2 });

@@ -1,5 +1,5 @@
 import { newUuid } from '../ids.js';
-import type { SandboxContext } from '../server.js';
+import type { SandboxContext } from '../context.js';
 import { invalidParameter, type Params } from './protocol.js';
 
 /** An async job as queryAsyncJobResult reports it. Jobs live in memory only (not in the state file). */

@@ -1,5 +1,5 @@
 import type { Router } from '../router.js';
-import type { SandboxContext, SandboxPlugin } from '../server.js';
+import type { SandboxContext, SandboxPlugin } from '../context.js';
 import type { SandboxDomain } from '../state.js';
 import { runVirshCommand } from './commands.js';
 import { agentChanged, runtimeOf, settle } from './model.js';

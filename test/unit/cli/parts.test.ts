@@ -6,7 +6,7 @@ import { redact, redactUrl } from '../../../src/cli/redact.js';
 import { renderError } from '../../../src/cli/render-error.js';
 import { checkLoopbackUrl } from '../../../src/cli/sandbox-control.js';
 import { defaultStatePath } from '../../../src/cli/sandbox-paths.js';
-import { sandboxCloudEntry } from '../../../src/cli/sandbox-config.js';
+import { sandboxCloudEntry } from '../../../src/sandbox-entry.js';
 import { headerText } from '../../../src/cli/http-debug.js';
 import { CcsnapError, UsageError } from '../../../src/errors.js';
 import { Capture } from './helpers.js';
