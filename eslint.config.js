@@ -12,11 +12,9 @@ const CLI = 'src/cli';
 // The ports and adapters below the engine: they know nothing of what orchestrates them.
 const ABOVE_ADAPTERS = ['src/engine', 'src/ops', 'src/journal', CLI, 'src/sandbox'];
 
-// The public entries src/cli/ may import once it is a client of the public API (issue 14): src/index (ccsnap),
-// src/core (ccsnap/core) and src/sandbox-entry (ccsnap/sandbox, h-root's). Off until the CLI has moved:
-// `CCSNAP_LINT_CLI_PUBLIC=1 npm run lint` shows what still reaches past them.
+// The CLI is a client of the public API: src/cli/ imports only the package's public entries, src/index
+// (ccsnap), src/core (ccsnap/core) and src/sandbox-entry (ccsnap/sandbox).
 const PUBLIC_ENTRIES = ['src/index', 'src/core', 'src/sandbox-entry'];
-const CLI_PUBLIC_ONLY = process.env.CCSNAP_LINT_CLI_PUBLIC === '1';
 
 /** One config block per layer: the `local/layer-boundaries` options for the files of `dirs`. */
 function layer(dirs, options) {
@@ -56,7 +54,7 @@ export default tseslint.config(
   layer(['src/journal'], { forbid: ['src/engine', 'src/ops', CLI, 'src/sandbox'] }),
   // The emulator is an independent oracle: it imports nothing of the product.
   layer(['src/sandbox'], { only: ['src/sandbox'] }),
-  ...(CLI_PUBLIC_ONLY ? [layer([CLI], { only: [CLI, ...PUBLIC_ENTRIES] })] : []),
+  layer([CLI], { only: [CLI, ...PUBLIC_ENTRIES] }),
   {
     files: ['test/**/*.ts', '*.config.ts'],
     rules: {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../core.js';
 import type { FaultRule } from '../../sandbox-entry.js';
 import { countParser } from '../parse-values.js';
 import { callControl, resolveSandboxUrl } from '../sandbox-control.js';

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { CcsnapError } from '../../errors.js';
+import { CcsnapError } from '../../core.js';
 import { countParser } from '../parse-values.js';
 import { waitForLock } from '../sandbox-lock.js';
 import { defaultStatePath, readServerInfo } from '../sandbox-paths.js';

@@ -1,5 +1,4 @@
-import { recoverOperations } from '../../../ops/recover.js';
-import type { Runtime } from '../../../runtime.js';
+import type { Runtime } from '../../../index.js';
 import { withHint } from '../../hints.js';
 import type { CommandContext } from '../../types.js';
 
@@ -9,6 +8,7 @@ import type { CommandContext } from '../../types.js';
  */
 export async function autoRecover(ctx: CommandContext, rt: Runtime): Promise<void> {
   try {
+    const { recoverOperations } = await import('../../../index.js');
     for (const r of await recoverOperations(rt, { auto: true, signal: ctx.signal })) {
       if (r.outcome === 'recovered') ctx.log.warn(`recovered interrupted ${r.kind} ${r.opId} of ${r.instanceName}: ${r.detail}`);
       else if (r.outcome === 'failed') ctx.log.warn(`could not recover ${r.kind} ${r.opId} of ${r.instanceName}: ${r.detail}`);
