@@ -10,6 +10,7 @@ import { parseDuration } from './util/time.js';
 import type * as Yaml from 'yaml';
 import { DEFAULT_THAW_GUARD_MS } from './engine/watchdog-protocol.js';
 import type { Policy } from './policy/types.js';
+import { parseTimeouts, type OperationTimeouts } from './config-timeouts.js';
 
 /**
  * ccsnap's own settings for one cloud, from a YAML file:
@@ -34,6 +35,8 @@ export interface CcsnapSettings {
   hypervisor: HypervisorConfig;
   journalPath: string | null;
   create: { maxFreezeMs: number; freeze: FreezePolicy; concurrency: number; perHost: number; thawGuardMs: number };
+  /** Bounds of the calls outside the freeze window (the config's `timeouts:`). */
+  timeouts: OperationTimeouts;
   /** Snapshot policies of this cloud (empty when none is configured). */
   policies: Policy[];
   warnings: ArrayConfigWarning[];
@@ -105,6 +108,7 @@ async function parseSection(section: Dict, ctx: { source: string | null; cloudNa
     hypervisor: parseHypervisorConfig(section.hypervisor ?? {}),
     journalPath: typeof section.journal === 'string' ? section.journal : null,
     create,
+    timeouts: parseTimeouts(section.timeouts),
     policies: await parsePolicySection(section.policies, create),
     warnings,
   };

@@ -118,7 +118,7 @@ function applyPlan(rt: Runtime, hv: HypervisorPort, plan: CreatePlan, req: Creat
       hypervisorConfig: watchdogHypervisorConfig(rt, plan.instance.host),
       watchdog: rt.watchdog(),
       ...(req.signal ? { signal: req.signal } : {}),
-      timeouts: { thawMs: cfg.commandTimeoutMs, guardMs: cfg.commandTimeoutMs, watchdogGuardMs: rt.settings.create.thawGuardMs, arrayMs: 60_000, cleanupMs: 60_000 },
+      timeouts: { thawMs: cfg.commandTimeoutMs, guardMs: cfg.commandTimeoutMs, watchdogGuardMs: rt.settings.create.thawGuardMs, arrayMs: rt.settings.timeouts.arrayMs, cleanupMs: rt.settings.timeouts.cleanupMs },
     }, opId);
 }
 

@@ -41,6 +41,6 @@ export async function deleteSnapshots(rt: Runtime, req: DeleteRequest): Promise<
     if (!req.confirm) throw new CcsnapError('CCSNAP_CONFIRM_REQUIRED', `deleting ${plan.deletions.length} snapshot(s) of ${entry.instance.name} needs a confirmation, and none was given`, { exitCode: 2 });
     if (!(await req.confirm(plan))) throw new CcsnapError('CCSNAP_DECLINED', 'cancelled; nothing was deleted');
   }
-  const result = await applyDelete(plan, { journal: rt.journal(), array: (n) => rt.array(n), timeouts: { arrayMs: 60_000 } });
+  const result = await applyDelete(plan, { journal: rt.journal(), array: (n) => rt.array(n), timeouts: { arrayMs: rt.settings.timeouts.arrayMs } });
   return { plan, result };
 }

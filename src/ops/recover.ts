@@ -8,7 +8,6 @@ import type { Runtime } from '../runtime.js';
 export type { RecoverReport } from '../engine/apply-recover.js';
 
 /** Bounds of what recover does itself: a resumed rollback's power and array calls, the clean-up of a set. */
-const RECOVER_TIMEOUTS = { powerMs: 300_000, arrayMs: 120_000, cleanupMs: 60_000 };
 
 /**
  * Finds operations a dead ccsnap left unfinished and repairs them: thaws their guests, completes
@@ -22,7 +21,7 @@ export async function recoverOperations(rt: Runtime, opts: { auto: boolean; sign
   });
   return applyRecover(decisions, {
     journal: rt.journal(), hypervisorFor: (host) => rt.hypervisorFor(host), array: (n) => rt.array(n),
-    compute: (signal) => rt.compute(signal), timeouts: RECOVER_TIMEOUTS, ...(opts.signal ? { signal: opts.signal } : {}),
+    compute: (signal) => rt.compute(signal), timeouts: { powerMs: rt.settings.timeouts.powerMs, arrayMs: rt.settings.timeouts.rollbackArrayMs, cleanupMs: rt.settings.timeouts.cleanupMs }, ...(opts.signal ? { signal: opts.signal } : {}),
   });
 }
 

@@ -58,7 +58,7 @@ export async function rollbackInstance(rt: Runtime, req: RollbackRequest): Promi
     hypervisor: rt.hypervisorFor(entry.instance.host),
     safetyMembers: entry.volumes.filter((v) => v.array).map((v) => ({ volumeId: v.id, arrayName: v.array!.name, fsId: v.array!.fsId })),
     ...sig,
-    timeouts: { powerMs: req.powerTimeoutMs ?? 300_000, arrayMs: 120_000 },
+    timeouts: { powerMs: req.powerTimeoutMs ?? rt.settings.timeouts.powerMs, arrayMs: rt.settings.timeouts.rollbackArrayMs },
   });
   return { plan, result };
 }
