@@ -18,6 +18,7 @@ const HINTS: Partial<Record<CcsnapErrorCode, Hint>> = {
   CCSNAP_CONFIG_NO_CLOUD: (d) =>
     `${typeof d.config === 'string' ? `--config ${d.config} is ccsnap's own config and names no cloud; ` : ''}set OS_CLOUD or pass --os-cloud NAME with the cloud in clouds.yaml (or set OS_AUTH_URL and the other OS_* variables); to try ccsnap without a cloud, add --sandbox or run 'ccsnap tour'`,
   CCSNAP_JOURNAL_DIR: "create it, or fix --journal / $CCSNAP_JOURNAL / the config's journal:",
+  CCSNAP_CONFIG_NO_ARRAY: 'add the cloud\'s arrays: to the ccsnap config ("ccsnap sandbox serve" prints an example)',
   CCSNAP_SANDBOX_PORT: 'choose another --port, or 0 for any free port',
 };
 
