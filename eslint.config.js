@@ -10,11 +10,11 @@ import layers from './eslint-rules/layer-boundaries.js';
 // Every layer below the CLI: none of them imports src/cli/ (the library never imports the CLI).
 const CLI = 'src/cli';
 // The ports and adapters below the engine: they know nothing of what orchestrates them.
-const ABOVE_ADAPTERS = ['src/engine', 'src/ops', 'src/journal', CLI, 'src/sandbox'];
+const ABOVE_ADAPTERS = ['src/engine', 'src/ops', 'src/journal', 'src/daemon', CLI, 'src/sandbox'];
 
 // The CLI is a client of the public API: src/cli/ imports only the package's public entries, src/index
 // (ccsnap), src/core (ccsnap/core) and src/sandbox-entry (ccsnap/sandbox).
-const PUBLIC_ENTRIES = ['src/index', 'src/core', 'src/sandbox-entry'];
+const PUBLIC_ENTRIES = ['src/index', 'src/core', 'src/sandbox-entry', 'src/daemon-entry'];
 
 /** One config block per layer: the `local/layer-boundaries` options for the files of `dirs`. */
 function layer(dirs, options) {
@@ -50,8 +50,11 @@ export default tseslint.config(
   // for the same file, so each block lists everything its layer must not import.
   { files: ['src/**/*.ts'], ignores: [`${CLI}/**`], rules: { 'local/layer-boundaries': ['error', { forbid: [CLI] }] } },
   layer(['src/openstack', 'src/array', 'src/hypervisor', 'src/util', 'src/error-codes'], { forbid: ABOVE_ADAPTERS }),
-  layer(['src/engine'], { forbid: ['src/ops', CLI, 'src/sandbox'] }),
-  layer(['src/journal'], { forbid: ['src/engine', 'src/ops', CLI, 'src/sandbox'] }),
+  layer(['src/engine'], { forbid: ['src/ops', 'src/daemon', CLI, 'src/sandbox'] }),
+  layer(['src/ops', 'src/policy', 'src/notify', 'src/metrics'], { forbid: ['src/daemon', CLI, 'src/sandbox'] }),
+  // The daemon sits beside the CLI: it may use the whole library, never the CLI or the emulator.
+  layer(['src/daemon'], { forbid: [CLI, 'src/sandbox'] }),
+  layer(['src/journal'], { forbid: ['src/engine', 'src/ops', 'src/daemon', CLI, 'src/sandbox'] }),
   // The emulator is an independent oracle: it imports nothing of the product.
   layer(['src/sandbox'], { only: ['src/sandbox'] }),
   layer([CLI], { only: [CLI, ...PUBLIC_ENTRIES] }),
