@@ -7,8 +7,10 @@ import { parseHypervisorConfig, type HypervisorConfig } from './hypervisor/index
 import type { RollbackSemantics } from './engine/ports.js';
 import type { FreezePolicy } from './engine/plan-create.js';
 import { parseDuration } from './util/time.js';
+import type * as Yaml from 'yaml';
 import { DEFAULT_THAW_GUARD_MS } from './engine/watchdog-protocol.js';
 import type { Policy } from './policy/types.js';
+import { parseTimeouts, type OperationTimeouts } from './config-timeouts.js';
 
 /**
  * ccsnap's own settings for one cloud, from a YAML file:
@@ -33,6 +35,8 @@ export interface CcsnapSettings {
   hypervisor: HypervisorConfig;
   journalPath: string | null;
   create: { maxFreezeMs: number; freeze: FreezePolicy; concurrency: number; perHost: number; thawGuardMs: number };
+  /** Bounds of the calls outside the freeze window (the config's `timeouts:`). */
+  timeouts: OperationTimeouts;
   /** Snapshot policies of this cloud (empty when none is configured). */
   policies: Policy[];
   warnings: ArrayConfigWarning[];
@@ -72,7 +76,7 @@ function readYaml(file: string): Dict {
   }
 }
 
-let YAML: typeof import('yaml') | undefined;
+let YAML: typeof Yaml | undefined;
 
 function pickSection(doc: Dict, cloudName: string): Dict {
   if (!('clouds' in doc) && !('defaults' in doc)) return doc;
@@ -104,6 +108,7 @@ async function parseSection(section: Dict, ctx: { source: string | null; cloudNa
     hypervisor: parseHypervisorConfig(section.hypervisor ?? {}),
     journalPath: typeof section.journal === 'string' ? section.journal : null,
     create,
+    timeouts: parseTimeouts(section.timeouts),
     policies: await parsePolicySection(section.policies, create),
     warnings,
   };

@@ -7,3 +7,6 @@ export { CcsnapError, UsageError, isCcsnapError, isAbortError, toCcsnapError, ty
 export { ERROR_CODES, isErrorCode, exitStatusOf, type CcsnapErrorCode, type ErrorCodeInfo } from './error-codes/index.js';
 export { parseDuration, parseAge } from './util/time.js';
 export { sleep } from './util/abort.js';
+export { startDeadline, withDeadline, deadlineAt, isDeadlineReason, type Deadline } from './util/deadline.js';
+export { isProcessAlive } from './util/process-alive.js';
+export { ensurePrivateDir, ensurePrivateFile } from './util/private-files.js';

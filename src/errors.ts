@@ -3,7 +3,7 @@
  * a one-line message fit for an operator, and the facts a user needs in `details`.
  * Messages and details must never contain secrets (passwords, tokens, API keys).
  */
-import { exitStatusOf, type CcsnapErrorCode } from './error-codes/index.js';
+import { exitStatusOf, isErrorCode, type CcsnapErrorCode } from './error-codes/index.js';
 
 export type { CcsnapErrorCode } from './error-codes/index.js';
 export type ErrorDetails = Record<string, unknown>;
@@ -47,10 +47,23 @@ export function isAbortError(err: unknown): boolean {
   return err.name === 'AbortError' || err.name === 'TimeoutError' || (err as { code?: string }).code === 'ABORT_ERR';
 }
 
-/** Wraps an unknown thrown value into a CcsnapError, keeping existing ones untouched. */
+/**
+ * Wraps an unknown thrown value into a CcsnapError, keeping existing ones untouched. An error of another
+ * component that carries a catalogued `code` (the sandbox's SandboxError, which cannot import this class)
+ * keeps its code, message and details.
+ */
 export function toCcsnapError(err: unknown, code: CcsnapErrorCode = 'CCSNAP_INTERNAL'): CcsnapError {
   if (err instanceof CcsnapError) return err;
   if (isAbortError(err)) return new CcsnapError('CCSNAP_ABORTED', 'operation aborted', { cause: err });
+  const own = err instanceof Error ? (err as { code?: unknown }).code : undefined;
+  if (typeof own === 'string' && isErrorCode(own)) {
+    const details = (err as { details?: unknown }).details;
+    return new CcsnapError(own, (err as Error).message, { cause: err, ...(isDetails(details) ? { details } : {}) });
+  }
   const message = err instanceof Error ? err.message : String(err);
   return new CcsnapError(code, message, { cause: err });
+}
+
+function isDetails(value: unknown): value is ErrorDetails {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,10 +1,16 @@
 /**
- * ccsnap library entry point. The library never imports the CLI.
+ * ccsnap library entry point. The library never imports the CLI, and never loads the sandbox (its own
+ * entry, `ccsnap/sandbox`, is src/sandbox-entry.ts).
  *
- *   const rt = new Runtime({ cloud: resolveCloud({ cloud: 'production' }), settings, journalPath });
- *   const [outcome] = await createSnapshots(rt, { instances: ['web-1'], label: 'nightly' });
+ *   const rt = await composeRuntime({ cloud: 'production' });   // clouds.yaml + ccsnap config, as the CLI
+ *   try {
+ *     const [outcome] = await createSnapshots(rt, { instances: ['web-1'], label: 'nightly' });
+ *   } finally {
+ *     await rt.close();
+ *   }
  */
 export * from './core.js';
+export { composeRuntime, type ComposeOptions } from './compose.js';
 export { Runtime, type RuntimeOptions } from './runtime.js';
 export { loadSettings, findConfigFile, type CcsnapSettings } from './config.js';
 export { createSnapshots, type CreateRequest, type CreateOutcome } from './ops/create.js';
@@ -40,4 +46,3 @@ export type { WebhookPayload, WebhookInstance } from './notify/payload.js';
 export * as openstack from './openstack/index.js';
 export * as array from './array/index.js';
 export * as hypervisor from './hypervisor/index.js';
-export { startSandbox, type RunningSandbox, type SandboxOptions } from './sandbox/index.js';

@@ -55,7 +55,7 @@ export class Runtime {
   /** Arrays are required for every snapshot command; say so plainly when none is configured. */
   requireArrays(): ArrayConfig[] {
     if (this.settings.arrays.length === 0) {
-      throw new CcsnapError('CCSNAP_CONFIG_NO_ARRAY', `no array is configured for cloud ${this.settings.cloudName}${this.settings.source ? ` in ${this.settings.source}` : ' (no ccsnap config file found)'}; see "ccsnap sandbox serve" for an example config`);
+      throw new CcsnapError('CCSNAP_CONFIG_NO_ARRAY', `no array is configured for cloud ${this.settings.cloudName}${this.settings.source ? ` in ${this.settings.source}` : ' (no ccsnap config file found)'}`);
     }
     return this.settings.arrays;
   }

@@ -1,6 +1,6 @@
 import { parseSnapshotName } from '../../dist/engine/names.js';
 import { SqliteJournal } from '../../dist/journal/sqlite/journal.js';
-import { buildScaledState } from '../../dist/sandbox/scale.js';
+import { buildScaledState } from '../../dist/sandbox-entry.js';
 
 /**
  * A journal that knows every ccsnap-named snapshot of a scaled state as a complete set, as it would after

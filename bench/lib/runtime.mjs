@@ -1,25 +1,23 @@
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadSettings } from '../../dist/config.js';
-import { Runtime } from '../../dist/runtime.js';
-import { sandboxCloud } from '../../dist/cli/commands/shared/open-runtime.js';
-import { SANDBOX_CLOUD_NAME, sandboxCcsnapConfig, sandboxEnv } from '../../dist/cli/sandbox-config.js';
+import { composeSandboxRuntime } from '../../dist/sandbox-entry.js';
 
 /**
- * A ccsnap Runtime for the sandbox at `url`, built exactly as `ccsnap --sandbox` builds it
- * (src/cli/commands/shared/open-runtime.ts): the sandbox cloud, the sandbox ccsnap config (persistent
- * virsh session through bin/sandbox-virsh.js), and a journal in a fresh temporary directory (a copy of
- * `journalFrom` when given).
+ * A ccsnap Runtime for the sandbox at `url`, composed exactly as `ccsnap --sandbox` composes it
+ * (composeSandboxRuntime of the sandbox entry, through the composition root): the sandbox cloud, the
+ * sandbox ccsnap config (persistent virsh session through bin/sandbox-virsh.js), and a journal in a fresh
+ * temporary directory (a copy of `journalFrom` when given).
  */
 export async function openBenchRuntime(url, { hypervisor, create, journalFrom } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'ccsnap-bench-'));
   if (journalFrom) copyFileSync(journalFrom, join(dir, 'journal.db'));
-  const config = sandboxCcsnapConfig(url);
-  if (hypervisor) config.hypervisor = { ...config.hypervisor, ...hypervisor };
-  if (create) config.create = create;
-  const settings = await loadSettings({ file: null, cloudName: SANDBOX_CLOUD_NAME, inline: config, env: { ...process.env, ...sandboxEnv() } });
-  const rt = new Runtime({ cloud: sandboxCloud(url), settings, journalPath: join(dir, 'journal.db'), watchdogLogPath: join(dir, 'watchdog.log') });
+  const rt = await composeSandboxRuntime(url, {
+    journalPath: join(dir, 'journal.db'),
+    stateDir: dir,
+    ...(hypervisor ? { hypervisor } : {}),
+    ...(create ? { create } : {}),
+  });
   return {
     rt,
     dir,

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-export { frozenWindows } from '../../dist/sandbox/hypervisor/helpers.js';
+export { frozenWindows } from '../../dist/sandbox-entry.js';
 
 const SERVER = fileURLToPath(new URL('./sandbox-server.mjs', import.meta.url));
 

@@ -5,9 +5,8 @@
 // later groups are added to it. Prints one JSON line {url, pid, buildMs, counts} and serves on 127.0.0.1
 // until its stdin closes. With "novaPaging": true (the bench's default) the Nova/Cinder lists send a next
 // link on a full default page, as real Nova does (see sandbox-shims.mjs).
-import { startSandbox } from '../../dist/sandbox/index.js';
+import { addScaledServers, buildScaledState, startSandbox } from '../../dist/sandbox-entry.js';
 import { pluginsWithNovaPaging } from './sandbox-shims.mjs';
-import { addScaledServers, buildScaledState } from '../../dist/sandbox/scale.js';
 
 const spec = JSON.parse(process.argv[2] ?? '{}');
 const groups = spec.groups ?? [];

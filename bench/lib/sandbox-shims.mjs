@@ -1,4 +1,4 @@
-import { defaultPlugins } from '../../dist/sandbox/index.js';
+import { defaultPlugins } from '../../dist/sandbox-entry.js';
 
 /** The sandbox's page size when the client sends no `limit` (src/sandbox/openstack/nova-list.ts paginate). */
 const DEFAULT_MAX_LIMIT = 1000;

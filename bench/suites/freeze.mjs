@@ -1,7 +1,6 @@
 import { createSnapshots } from '../../dist/ops/create.js';
 import { gatherInventory } from '../../dist/ops/inventory.js';
-import { sandboxUriTemplate } from '../../dist/sandbox/hypervisor/helpers.js';
-import { SANDBOX_API_KEY } from '../../dist/sandbox/seed.js';
+import { sandboxUriTemplate, SANDBOX_API_KEY } from '../../dist/sandbox-entry.js';
 import { openBenchRuntime } from '../lib/runtime.mjs';
 import { frozenWindows, spawnSandbox } from '../lib/sandbox-proc.mjs';
 import { haveSeedTools, prepareSeed } from '../lib/seed-pipeline.mjs';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeServerInfo } from '../../dist/cli/sandbox-paths.js';
-import { buildScaledState } from '../../dist/sandbox/scale.js';
+import { buildScaledState } from '../../dist/sandbox-entry.js';
 import { spawnSandbox } from '../lib/sandbox-proc.mjs';
 import { summarize } from '../lib/stats.mjs';
 

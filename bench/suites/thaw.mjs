@@ -1,5 +1,5 @@
 import { measureThawLatency } from '../../dist/hypervisor/measure.js';
-import { sandboxHypervisorConfig } from '../../dist/sandbox/hypervisor/helpers.js';
+import { sandboxHypervisorConfig } from '../../dist/sandbox-entry.js';
 import { spawnSandbox } from '../lib/sandbox-proc.mjs';
 import { summarize } from '../lib/stats.mjs';
 

@@ -1,11 +1,12 @@
 import { CcsnapError } from '../errors.js';
+import { timeArrayCall } from '../metrics/port.js';
 import { sleep } from '../util/abort.js';
 import { ARRAY_ERROR_CODES } from './errors.js';
 import { listOf, unwrapAnswer } from './envelope.js';
 import { assertSnapshotName } from './names.js';
 import { toAccount, toArraySnapshot, toFileSystem, toJobResult, toTsm } from './parse.js';
 import { createTransport, type Transport } from './transport.js';
-import type { CreatedSnapshot, ElastiCenterClient, ElastiCenterClientOptions } from './types.js';
+import type { ArraySnapshot, CreatedSnapshot, ElastiCenterClient, ElastiCenterClientOptions } from './types.js';
 
 type Json = Record<string, unknown>;
 
@@ -18,10 +19,10 @@ export function createElastiCenterClient(opts: ElastiCenterClientOptions): Elast
   const name = opts.name ?? hostOf(opts.url);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_ARRAY_TIMEOUT_MS;
   const transport = createTransport({ url: opts.url, apiKey: opts.apiKey, timeoutMs, name, ...(opts.cacert !== undefined ? { cacert: opts.cacert } : {}), ...(opts.insecure !== undefined ? { insecure: opts.insecure } : {}) });
-  const call = async (command: string, params: Record<string, string>, signal?: AbortSignal): Promise<Json> => {
+  const call = (command: string, params: Record<string, string>, signal?: AbortSignal): Promise<Json> => timeArrayCall(name, command, async () => {
     const answer = await transport.send(command, params, signal);
     return unwrapAnswer(answer, command, name, transport.redact);
-  };
+  });
   const read = (command: string, params: Record<string, string>, signal?: AbortSignal): Promise<Json> => withReadRetries(() => call(command, params, signal), signal);
   const listSnapshots = async (fsId: string, signal?: AbortSignal) => listOf(await read('listStorageSnapshots', { id: fsId }, signal), 'snapshot').map((s) => toArraySnapshot(s, fsId));
 
@@ -78,7 +79,7 @@ async function withReadRetries<T>(fn: () => Promise<T>, signal?: AbortSignal): P
 interface CreateDeps {
   transport: Transport;
   call: (command: string, params: Record<string, string>, signal?: AbortSignal) => Promise<Json>;
-  listSnapshots: (fsId: string, signal?: AbortSignal) => Promise<import('./types.js').ArraySnapshot[]>;
+  listSnapshots: (fsId: string, signal?: AbortSignal) => Promise<ArraySnapshot[]>;
   arrayName: string;
 }
 

@@ -23,7 +23,7 @@ export function unwrapAnswer(answer: RawAnswer, command: string, array: string, 
     });
   }
   const key = pickKey(parsed, command);
-  const inner = key !== undefined && isObject(parsed[key]) ? (parsed[key] as Json) : undefined;
+  const inner = key !== undefined && isObject(parsed[key]) ? parsed[key] : undefined;
   const errorcode = inner ? toNumber(inner.errorcode) : undefined;
   if (failed || (errorcode !== undefined && errorcode !== 0)) {
     const text = typeof inner?.errortext === 'string' ? inner.errortext : (answer.description ?? excerpt(answer.text));

@@ -1,5 +1,6 @@
 import type { Account, ArraySnapshot, AsyncJobResult, FileSystem, Tsm } from './types.js';
 import { isObject } from './envelope.js';
+import { dropUndefined } from '../util/optional.js';
 
 type Json = Record<string, unknown>;
 
@@ -15,13 +16,9 @@ function num(value: unknown): number | undefined {
   return undefined;
 }
 
-function defined<T extends object>(obj: T): T {
-  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
-}
-
 /** `listFileSystem` item. The TSM id key is `Tsmid` here (capital T), `tsmid` elsewhere. */
 export function toFileSystem(item: Json): FileSystem {
-  return defined({
+  return dropUndefined({
     id: str(item.id) ?? '',
     name: str(item.name) ?? '',
     path: str(item.path),
@@ -39,7 +36,7 @@ export function toFileSystem(item: Json): FileSystem {
 }
 
 export function toArraySnapshot(item: Json, fsId: string): ArraySnapshot {
-  return defined({
+  return dropUndefined({
     name: str(item.name) ?? '',
     path: str(item.path) ?? '',
     clones: num(item.clones) ?? 0,
@@ -52,7 +49,7 @@ export function toArraySnapshot(item: Json, fsId: string): ArraySnapshot {
 }
 
 export function toTsm(item: Json): Tsm {
-  return defined({
+  return dropUndefined({
     id: str(item.id) ?? '',
     name: str(item.name) ?? '',
     datasetId: str(item.datasetid),
@@ -69,8 +66,8 @@ export function toAccount(item: Json): Account {
 export function toJobResult(inner: Json, jobId: string): AsyncJobResult {
   const jobStatus = num(inner.jobstatus) ?? 0;
   const result = isObject(inner.jobresult) ? inner.jobresult : {};
-  const state = jobStatus === 1 ? 'succeeded' : jobStatus === 2 ? 'failed' : 'pending';
-  return defined({
+  const state: AsyncJobResult['state'] = jobStatus === 1 ? 'succeeded' : jobStatus === 2 ? 'failed' : 'pending';
+  return dropUndefined({
     jobId: str(inner.jobid) ?? jobId,
     jobStatus,
     state,
@@ -79,5 +76,5 @@ export function toJobResult(inner: Json, jobId: string): AsyncJobResult {
     resultCode: num(inner.jobresultcode),
     result,
     error: state === 'failed' ? { code: num(result.errorcode), text: str(result.errortext) } : undefined,
-  }) as AsyncJobResult;
+  });
 }

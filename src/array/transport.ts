@@ -25,7 +25,8 @@ export interface RawAnswer {
 
 export interface Transport {
   send(command: string, params: Record<string, string>, signal: AbortSignal | undefined, timeoutMs?: number): Promise<RawAnswer>;
-  redact(text: string): string;
+  /** A plain function (the client passes it on unbound). */
+  redact: (text: string) => string;
   close(): Promise<void>;
 }
 

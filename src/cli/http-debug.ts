@@ -64,34 +64,3 @@ export function headerText(headers: UndiciRequest['headers']): string {
     .map(([k, v]) => `${k}: ${v}`)
     .join('; ');
 }
-
-/** The shape of the OpenStack client's `onRequest` entries (src/openstack/http-types.ts); already redacted. */
-export interface RequestBodyLogEntry {
-  method: string;
-  url: string;
-  attempt: number;
-  requestBody?: unknown;
-  status?: number;
-  responseBody?: unknown;
-  requestId?: string;
-  durationMs: number;
-  errorCode?: string;
-}
-
-/**
- * An `onRequest` hook for HttpClientOptions that logs request and response bodies at debug level.
- * Request/response lines already come from enableHttpDebug; pass this hook when the user asked for
- * bodies too (`--debug -v`).
- */
-export function createRequestBodyLogger(log: Logger): (entry: RequestBodyLogEntry) => void {
-  return (entry) => {
-    log.debug(`HTTP body ${entry.method} ${redactUrl(entry.url)}`, {
-      attempt: entry.attempt,
-      status: entry.status,
-      requestId: entry.requestId,
-      errorCode: entry.errorCode,
-      request: entry.requestBody,
-      response: entry.responseBody,
-    });
-  };
-}

@@ -75,6 +75,7 @@ async function runCommand(spec: CommandSpec, args: string[], opts: Record<string
     isTTY: io.isTTY,
     env: io.env,
     criticalSection: (label, fn) => guard.criticalSection(label, fn),
+    signals: io.signals,
   };
   let code: number;
   try {
@@ -83,7 +84,7 @@ async function runCommand(spec: CommandSpec, args: string[], opts: Record<string
     io.stdout.write(await formatResult(result, readOutputOptions(opts, io.env, terminalWidth(io))));
     code = result.exitCode ?? 0;
   } catch (err) {
-    const interrupted = guard.received !== undefined && (isAbortError(err) || (err as CcsnapError).code === 'CCSNAP_ABORTED');
+    const interrupted = guard.received !== undefined && !spec.service && (isAbortError(err) || (err as CcsnapError).code === 'CCSNAP_ABORTED');
     const shown = interrupted ? new CcsnapError('CCSNAP_INTERRUPTED', `interrupted by ${guard.received}`) : err;
     const { text, exitCode } = renderError(shown, globals.debug);
     io.stderr.write(text);
@@ -92,7 +93,7 @@ async function runCommand(spec: CommandSpec, args: string[], opts: Record<string
     uninstall();
     stopHttpDebug?.();
   }
-  return guard.received ? SIGNAL_EXIT_CODES[guard.received] : code;
+  return guard.received && !spec.service ? SIGNAL_EXIT_CODES[guard.received] : code;
 }
 
 /** Rejects an unknown -c / --sort-column before the command does anything. */

@@ -1,14 +1,15 @@
 import { CommanderError } from 'commander';
 import { toCcsnapError, UsageError } from '../core.js';
+import { withHint } from './hints.js';
 import { redact } from './redact.js';
 
 /**
- * The error line the CLI prints: "ccsnap: error: <message> [<CODE>]". With `debug`, the details (as JSON,
+ * The error line the CLI prints: "ccsnap: error: <message>[; <hint>] [<CODE>]" (the hint: see hints.ts). With `debug`, the details (as JSON,
  * secrets redacted) and the stack of the error and of its causes follow on further lines.
  */
 export function renderError(err: unknown, debug: boolean): { text: string; exitCode: number } {
   const e = err instanceof CommanderError ? new UsageError(err.message.replace(/^error:\s*/i, '')) : toCcsnapError(err);
-  const message = e.message.replace(/\s*\r?\n\s*/g, ' ').trim();
+  const message = withHint(e).replace(/\s*\r?\n\s*/g, ' ').trim();
   const lines = [`ccsnap: error: ${message} [${e.code}]`];
   if (debug) {
     if (Object.keys(e.details).length > 0) lines.push(`details: ${JSON.stringify(redact(e.details))}`);

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { linkSync, readFileSync, rmSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { CcsnapError } from '../errors.js';
-import { ensurePrivateDir } from '../util/private-files.js';
-import { isProcessAlive } from '../util/process-alive.js';
+import { CcsnapError } from '../core.js';
+import { ensurePrivateDir } from '../core.js';
+import { isProcessAlive } from '../core.js';
 
 /**
  * One process at a time owns a sandbox state file: an in-process `--sandbox` command (for its whole run),

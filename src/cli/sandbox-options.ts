@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import type { FaultRule } from '../sandbox/faults.js';
+import type { FaultRule } from '../sandbox-entry.js';
 
 /** Parses one --fault JSON value (repeatable option). */
 export function parseFaultOption(value: string, previous: FaultRule[] = []): FaultRule[] {

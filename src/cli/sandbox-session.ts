@@ -1,20 +1,49 @@
-import { resolve } from 'node:path';
-import { SANDBOX_CLOUD_NAME, sandboxCcsnapConfig, sandboxCloudEntry, sandboxEnv } from './sandbox-config.js';
+import { dirname, resolve } from 'node:path';
+import { composeSandboxRuntime, startSandbox } from '../sandbox-entry.js';
 import { waitForLock } from './sandbox-lock.js';
 import { defaultStatePath, readServerInfo } from './sandbox-paths.js';
+import type { OpenedRuntime } from './commands/shared/opened-runtime.js';
 import type { CommandContext } from './types.js';
-import { withDeadline } from '../util/deadline.js';
+import { withDeadline } from '../core.js';
 
-/** The cloud a `--sandbox` command talks to. */
+/**
+ * The Runtime of a `--sandbox` command (open-runtime.ts loads this module with a dynamic import, only with
+ * --sandbox): the sandbox of openSandboxSession, composed by the composition root with the sandbox cloud and
+ * config; the journal (unless --journal) and the watchdog log next to the state file.
+ */
+export async function openSandboxRuntime(ctx: CommandContext): Promise<OpenedRuntime> {
+  const statePath = defaultStatePath(ctx.env);
+  const session = await openSandboxSession(ctx, { statePath });
+  ctx.log.info(session.inProcess
+    ? `using the built-in sandbox cloud (in-process at ${session.url}, state ${statePath}); configure clouds.yaml or OS_* to use a real cloud`
+    : `using the running sandbox at ${session.url}`);
+  try {
+    const rt = await composeSandboxRuntime(session.url, {
+      env: ctx.env,
+      stateDir: dirname(statePath),
+      ...(session.rollbackPolicy ? { rollback: session.rollbackPolicy } : {}),
+      ...(ctx.globals.journal ? { journalPath: ctx.globals.journal } : {}),
+      ...(ctx.globals.timeout !== undefined ? { timeoutMs: ctx.globals.timeout * 1000 } : {}),
+    });
+    return {
+      rt,
+      sandboxUrl: session.url,
+      close: async () => {
+        await rt.close();
+        await session.close();
+      },
+    };
+  } catch (err) {
+    await session.close();
+    throw err;
+  }
+}
+
+/** The sandbox a `--sandbox` command talks to. */
 export interface SandboxSession {
   url: string;
-  /** Name and clouds.yaml entry (auth_url, username, password, project, domains, region). */
-  cloudName: string;
-  cloud: Record<string, unknown>;
-  /** ccsnap config for this sandbox (see sandboxCcsnapConfig). */
-  ccsnapConfig: Record<string, unknown>;
-  /** Environment the config refers to (e.g. the array API key variable). */
-  env: Record<string, string>;
+  /** The sandbox array's rollback semantics, when known (ccsnap's config then declares the same). */
+  rollbackPolicy?: string;
   /** True when this process started the sandbox (it stops on close()). */
   inProcess: boolean;
   close(): Promise<void>;
@@ -39,7 +68,6 @@ export async function openSandboxSession(ctx: CommandContext, options: { statePa
     return session(got.url, false, async () => {}, await fetchRollbackPolicy(got.url, (ctx.globals.timeout ?? 5) * 1000));
   }
   try {
-    const { startSandbox } = await import('../sandbox/index.js');
     const sandbox = await startSandbox({ host: '127.0.0.1', port: 0, statePath });
     ctx.log.debug('started an in-process sandbox', { url: sandbox.url, statePath });
     return session(sandbox.url, true, async () => {
@@ -68,13 +96,5 @@ async function fetchRollbackPolicy(url: string, timeoutMs: number): Promise<stri
 }
 
 function session(url: string, inProcess: boolean, close: () => Promise<void>, rollbackPolicy?: string): SandboxSession {
-  return {
-    url,
-    cloudName: SANDBOX_CLOUD_NAME,
-    cloud: sandboxCloudEntry(url),
-    ccsnapConfig: sandboxCcsnapConfig(url, rollbackPolicy),
-    env: sandboxEnv(),
-    inProcess,
-    close,
-  };
+  return { url, inProcess, close, ...(rollbackPolicy ? { rollbackPolicy } : {}) };
 }

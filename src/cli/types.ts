@@ -71,6 +71,8 @@ export interface CommandContext {
    * thaw; give that work its own deadline). Outside critical sections a second signal exits at once.
    */
   criticalSection<T>(label: string, fn: () => Promise<T>): Promise<T>;
+  /** The process's signals, for a service command that also listens to SIGHUP (reload). */
+  signals: NodeJS.EventEmitter;
 }
 
 export interface CommandSpec {
@@ -84,6 +86,12 @@ export interface CommandSpec {
    * `-c` and `--sort-column` are checked BEFORE `run`, so a typo never follows an action that changed something.
    */
   columns?(args: string[], opts: Record<string, unknown>): string[];
+  /**
+   * A long-running service (`ccsnap daemon`): SIGTERM/SIGINT are its normal stop. The first one still aborts
+   * `ctx.signal`; the command finishes what it started and its own exit status stands (0 for a clean stop)
+   * instead of 143/130.
+   */
+  service?: boolean;
   /** Declares arguments and options on the commander Command. */
   configure(cmd: Command): void;
   /** `args` are the operands; `opts` are the command's options (camelCase keys). */

@@ -1,5 +1,6 @@
 import { CcsnapError, isAbortError, toCcsnapError, type CodedError } from '../errors.js';
 import type { Consistency, Journal, StepTiming } from '../journal/index.js';
+import { reportCreateResult } from '../metrics/port.js';
 import { deadlineAt, startDeadline, withDeadline, type Deadline } from '../util/deadline.js';
 import { nowMs } from '../util/time.js';
 import type { CreatePlan, PlannedMember } from './plan-create.js';
@@ -8,6 +9,7 @@ import { StepClock, round } from './steps.js';
 import { guardThaw, type ThawedBy, type ThawOutcome } from './thaw.js';
 import { cleanupMembers, findPaths, type MemberOutcome } from './members.js';
 import { freezeMayHaveTakenEffect } from '../hypervisor/errors.js';
+import type { HypervisorConfig } from '../hypervisor/types.js';
 import { WATCHDOG_LAG_MS, type ArmMessage, type WatchdogThaw } from './watchdog-protocol.js';
 
 export interface WatchdogPort {
@@ -25,7 +27,7 @@ export interface CreateDeps {
   array(name: string): ArrayPort;
   hypervisor: HypervisorPort;
   /** Handed to the watchdog so it can reach the same hypervisor. */
-  hypervisorConfig: unknown;
+  hypervisorConfig: HypervisorConfig;
   watchdog: WatchdogPort;
   /** The user's signal (SIGINT/SIGTERM). Never used for the thaw. */
   signal?: AbortSignal;
@@ -71,7 +73,9 @@ export async function applyCreate(plan: CreatePlan, deps: CreateDeps, opId: stri
     id: plan.setId, instanceId: plan.instance.id, instanceName: plan.instance.name, label: plan.label,
     createdAt: plan.createdAt, opId, members: plan.members, policy: plan.policy?.name ?? null, occurrence: plan.policy?.occurrence ?? null,
   });
-  return runCreate(plan, deps, opId);
+  const result = await runCreate(plan, deps, opId);
+  reportCreateResult(result);
+  return result;
 }
 
 /** What happened between the freeze request and the end of the thaw guard. */
@@ -285,15 +289,17 @@ function describeUnconfirmed(plan: CreatePlan, thaw: ThawOutcome, outcome: strin
 
 function describeFailure(plan: CreatePlan, failures: Array<{ member: PlannedMember; err: unknown }>, thaw: ThawOutcome | undefined, interrupted = false): CodedError {
   const first = failures[0]!;
-  const base: CodedError = interrupted
-    ? { code: 'CCSNAP_INTERRUPTED', message: 'interrupted inside the freeze window; guest thawed, set discarded' }
+  // What failed; then whether the guest is known to be thawed.
+  const failed: CodedError = interrupted
+    ? { code: 'CCSNAP_INTERRUPTED', message: 'interrupted inside the freeze window' }
     : isAbortError(first.err) || (first.err as { code?: string }).code === 'CCSNAP_ABORTED' || (first.err as { code?: string }).code === 'CCSNAP_ARRAY_TIMEOUT'
-      ? { code: 'CCSNAP_FREEZE_WINDOW_EXCEEDED', message: `array did not answer within the ${plan.maxFreezeMs / 1000} s freeze window; guest thawed, set discarded` }
+      ? { code: 'CCSNAP_FREEZE_WINDOW_EXCEEDED', message: `array did not answer within the ${plan.maxFreezeMs / 1000} s freeze window` }
       : (() => {
           const cause = toCcsnapError(first.err);
-          return { code: cause.code, message: `snapshot of volume ${first.member.volumeId} failed: ${cause.message}; guest thawed, set discarded` };
+          return { code: cause.code, message: `snapshot of volume ${first.member.volumeId} failed: ${cause.message}` };
         })();
-  return thaw && !thaw.verified ? describeUnconfirmed(plan, thaw, base.message.replace(/; guest thawed/, '')) : base;
+  if (thaw && !thaw.verified) return describeUnconfirmed(plan, thaw, `${failed.message}, set discarded`);
+  return { code: failed.code, message: `${failed.message}; guest thawed, set discarded` };
 }
 
 function memberOutcome(m: PlannedMember, state: MemberOutcome['state'], path: string | null, error: string | null): MemberOutcome {

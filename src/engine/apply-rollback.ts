@@ -99,7 +99,7 @@ async function runRollback(plan: RollbackPlan, deps: RollbackDeps, opId: string,
     const anyRolled = [...states.values()].some((s) => s.state === 'rolled-back');
     const error: CodedError = {
       code: anyRolled || [...states.values()].some((s) => s.state === 'failed') ? 'CCSNAP_ROLLBACK_INCOMPLETE' : cause.code,
-      message: `rollback of ${plan.instance.name} to set ${plan.setId} stopped: ${cause.message}; the instance is left stopped, run "ccsnap recover" to finish`,
+      message: `rollback of ${plan.instance.name} to set ${plan.setId} stopped: ${cause.message}; the instance is left stopped`,
     };
     const touched = [...states.values()].some((s) => s.state !== 'pending');
     if (!touched) {

@@ -71,7 +71,7 @@ export function planRollback(facts: RollbackFacts, options: RollbackOptions): Ro
   const covered = new Set(facts.members.map((m) => m.volumeId));
   const notCovered = facts.volumes.filter((v) => v.array && !covered.has(v.id)).map((v) => v.id);
   if (notCovered.length && !options.partial) {
-    throw new CcsnapError('CCSNAP_ROLLBACK_PARTIAL_SET', `set ${facts.setId} does not cover all array volumes of ${instance.name} (missing ${notCovered.join(', ')}); add --partial to roll back only the covered ones`, { details: { notCovered } });
+    throw new CcsnapError('CCSNAP_ROLLBACK_PARTIAL_SET', `set ${facts.setId} does not cover all array volumes of ${instance.name} (missing ${notCovered.join(', ')}); nothing was changed`, { details: { notCovered } });
   }
   const volumes = facts.members.map((m) => planVolume(facts, m));
   checkDiscards(facts, volumes, options);
@@ -126,7 +126,8 @@ function planVolume(facts: RollbackFacts, m: SetMemberRef): RollbackVolumeStep {
 function checkDiscards(facts: RollbackFacts, volumes: RollbackVolumeStep[], options: RollbackOptions): void {
   const doomed = volumes.flatMap((v) => v.discard.map((d) => d.path));
   if (doomed.length && !options.discardNewer) {
-    throw new CcsnapError('CCSNAP_NEWER_SNAPSHOTS', `rolling ${facts.instance.name} back to set ${facts.setId} would destroy ${doomed.length} newer snapshot(s): ${doomed.length <= 6 ? doomed.join(', ') : `${summarize(volumes)} (--debug lists every path)`}; nothing was changed (add --discard-newer to accept)`, { details: { newer: doomed } });
+    const listed = doomed.length <= 6;
+    throw new CcsnapError('CCSNAP_NEWER_SNAPSHOTS', `rolling ${facts.instance.name} back to set ${facts.setId} would destroy ${doomed.length} newer snapshot(s): ${listed ? doomed.join(', ') : summarize(volumes)}; nothing was changed`, { details: { newer: doomed, listed } });
   }
   const cloned = volumes.flatMap((v) => v.discard.filter((d) => d.clones > 0).map((d) => d.path));
   if (cloned.length) {

@@ -1,4 +1,4 @@
-import { toCcsnapError, type CodedError } from '../errors.js';
+import { toCcsnapError, type CcsnapErrorCode, type CodedError } from '../errors.js';
 import { sleep } from '../util/abort.js';
 import { withDeadline } from '../util/deadline.js';
 import type { HypervisorPort } from './ports.js';
@@ -14,7 +14,7 @@ export interface ThawOutcome {
    */
   verified: boolean;
   /** Set when the domain cannot hold a freeze (not running, no such domain, no agent channel): the error code. */
-  unfreezable?: string;
+  unfreezable?: CcsnapErrorCode;
   attempts: number;
   /** Epoch ms when the first thaw call was sent and when it returned (successfully or not). */
   firstThawSentAt: number;
@@ -43,8 +43,11 @@ export interface GuardOptions {
   onThawed?: (sentAt: number, doneAt: number, filesystems: number) => void;
 }
 
+/** Pause after a failed round of a long guard (the watchdog's, recover's); ccsnap's own short guard uses the default. */
+export const LONG_GUARD_RETRY_DELAY_MS = 250;
+
 /** Codes meaning the domain cannot be frozen now or later: a pending freeze dies with it. */
-const UNFREEZABLE = new Set(['CCSNAP_HV_DOMAIN_NOT_RUNNING', 'CCSNAP_HV_DOMAIN_NOT_FOUND', 'CCSNAP_HV_AGENT_NOT_CONFIGURED']);
+const UNFREEZABLE: ReadonlySet<CcsnapErrorCode> = new Set(['CCSNAP_HV_DOMAIN_NOT_RUNNING', 'CCSNAP_HV_DOMAIN_NOT_FOUND', 'CCSNAP_HV_AGENT_NOT_CONFIGURED']);
 
 /**
  * Thaws the guest and keeps it thawed until no freeze we sent can still land: thaw, then ask
@@ -56,7 +59,7 @@ export async function guardThaw(hv: HypervisorPort, domain: string, options: Gua
   const log = options.onStep ?? ((): void => undefined);
   const until = Date.now() + options.guardMs;
   const out: ThawOutcome = { verified: false, attempts: 0, firstThawSentAt: 0, firstThawDoneAt: 0, thawedAt: null, thawSentAt: null, thawedFilesystems: 0, errors: [] };
-  const fail = (what: string, err: unknown): string | undefined => {
+  const fail = (what: string, err: unknown): CcsnapErrorCode | undefined => {
     const e = toCcsnapError(err);
     out.errors.push({ code: e.code, message: `${what}: ${e.message}` });
     log(`${what} ${domain} attempt ${out.attempts} failed after its ${options.callTimeoutMs} ms bound or earlier: ${e.message} [${e.code}]`);
@@ -66,7 +69,7 @@ export async function guardThaw(hv: HypervisorPort, domain: string, options: Gua
     out.attempts++;
     const sentAt = Date.now();
     if (out.attempts === 1) out.firstThawSentAt = sentAt;
-    let unfreezable: string | undefined;
+    let unfreezable: CcsnapErrorCode | undefined;
     try {
       const r = await withDeadline(options.callTimeoutMs, undefined, (signal) => hv.thaw(domain, { signal }), `thaw ${domain}`);
       if (r.filesystems > 0 && out.thawedAt === null) {

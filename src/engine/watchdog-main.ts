@@ -8,7 +8,8 @@ import { appendFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createHypervisorPool } from '../hypervisor/pool.js';
 import type { HypervisorConfig, HypervisorLease, HypervisorPool } from '../hypervisor/types.js';
-import { guardThaw } from './thaw.js';
+import { guardThaw, LONG_GUARD_RETRY_DELAY_MS } from './thaw.js';
+import { parseWatchdogRequest } from './watchdog-parse.js';
 import type { ArmMessage, PrepareMessage, WatchdogReply, WatchdogRequest, WatchdogThaw } from './watchdog-protocol.js';
 
 interface Entry {
@@ -67,7 +68,7 @@ const preparedKey = (poolKey: string, host: string, domain: string): string => `
  * a live session (domstate is harmless).
  */
 function prepare(message: PrepareMessage): void {
-  const { key: poolKey, pool } = poolFor(message.hypervisor as HypervisorConfig);
+  const { key: poolKey, pool } = poolFor(message.hypervisor);
   const key = preparedKey(poolKey, message.host, message.domain);
   if (prepared.has(key)) return;
   const lease = pool.lease(message.host);
@@ -90,7 +91,7 @@ function warmUp(lease: HypervisorLease, domain: string): Promise<void> {
  * opened while the guest is frozen.
  */
 function arm(message: ArmMessage): void {
-  const { key: poolKey, pool } = poolFor(message.hypervisor as HypervisorConfig);
+  const { key: poolKey, pool } = poolFor(message.hypervisor);
   const key = preparedKey(poolKey, message.host, message.domain);
   const ready = prepared.get(key);
   prepared.delete(key);
@@ -127,7 +128,7 @@ function fire(id: string, why: string): void {
   const firedAt = Date.now();
   log(`firing for ${message.domain} (${why})`);
   const done = guardThaw(entry.lease.hypervisor, message.domain, {
-    callTimeoutMs: message.callTimeoutMs, guardMs: message.guardMs, retryDelayMs: 250, stop: stop.signal,
+    callTimeoutMs: message.callTimeoutMs, guardMs: message.guardMs, retryDelayMs: LONG_GUARD_RETRY_DELAY_MS, stop: stop.signal,
     onStep: (line) => log(line),
     onThawed: (sentAt, doneAt, filesystems) => {
       entry.thaw = { why, firedAt, thawSentAt: sentAt, thawedAt: doneAt, thawedFilesystems: filesystems, verified: false };
@@ -136,7 +137,7 @@ function fire(id: string, why: string): void {
     entry.thaw = { why, firedAt, thawSentAt: outcome.thawSentAt, thawedAt: outcome.thawedAt, thawedFilesystems: outcome.thawedFilesystems, verified: outcome.verified };
     if (outcome.verified) log(`${message.domain} is thawed and no freeze can land any more (${outcome.attempts} round(s)${outcome.unfreezable ? `; ${outcome.unfreezable}` : ''})`);
     else if (stop.signal.aborted) log(`guard of ${message.domain} ended: ccsnap verified the thaw`);
-    else log(`ALARM: gave up on ${message.domain} after the ${message.guardMs} ms guard; the guest may be frozen. "ccsnap recover" checks it again`);
+    else log(`ALARM: gave up on ${message.domain} after the ${message.guardMs} ms guard; the guest may be frozen. The operation stays thaw-pending in the journal: recover checks it again`);
   }, (err: unknown) => log(`guard of ${message.domain} failed: ${(err as Error).message}`)).finally(() => {
     delete entry.guard;
     maybeExit();
@@ -202,6 +203,24 @@ function handle(request: WatchdogRequest): void {
   }
 }
 
+/**
+ * One line from ccsnap. A line it cannot read is logged (never its text: it may carry the hypervisor's env) and
+ * ignored; if it named a request id, that request is answered with an error, so ccsnap does not wait for it.
+ */
+function onLine(line: string): void {
+  const parsed = parseWatchdogRequest(line);
+  if (!parsed.ok) {
+    log(`ignored a request it cannot read (${parsed.problem})`);
+    if (parsed.id !== undefined) reply({ op: 'error', id: parsed.id, message: `bad request: ${parsed.problem}` });
+    return;
+  }
+  try {
+    handle(parsed.message);
+  } catch (err) {
+    log(`request ${parsed.message.op} failed: ${(err as Error).message}`);
+  }
+}
+
 /** ccsnap is gone: every guest not disarmed is guarded again, even one guarded before (a freeze may have followed). */
 function onParentGone(): void {
   parentGone = true;
@@ -221,13 +240,7 @@ function main(): void {
     parentGone = true;
   });
   const lines = createInterface({ input: process.stdin });
-  lines.on('line', (line) => {
-    try {
-      handle(JSON.parse(line) as WatchdogRequest);
-    } catch (err) {
-      reply({ op: 'error', message: `bad request: ${(err as Error).message}` });
-    }
-  });
+  lines.on('line', onLine);
   lines.on('close', onParentGone);
   reply({ op: 'ready', pid: process.pid });
 }

@@ -5,15 +5,18 @@
  * the agent answered "thawed" after the freeze. The watchdog guards an armed guest (thaws and
  * re-checks until the agent answers "thawed", for up to the guard time) when its deadline passes,
  * when ccsnap hands it over (`guard`), or at once when ccsnap vanishes (its stdin pipe reaches EOF,
- * which happens even on kill -9). Messages are JSON lines: ccsnap → watchdog on stdin, replies on stdout.
+ * which happens even on kill -9). Messages are JSON lines: ccsnap → watchdog on stdin, replies on stdout;
+ * each side checks every line it reads (watchdog-parse.ts) and ignores one it cannot read.
  */
+import type { HypervisorConfig } from '../hypervisor/types.js';
+
 export interface ArmMessage {
   op: 'arm';
   id: string;
   domain: string;
   host: string;
-  /** A HypervisorConfig (see src/hypervisor) the watchdog uses to reach the domain. */
-  hypervisor: unknown;
+  /** How the watchdog reaches the domain (ccsnap's config, the URI resolved for the host). */
+  hypervisor: HypervisorConfig;
   /** How long the watchdog keeps thawing and re-checking once it fires. */
   guardMs: number;
   /** Bound of each thaw or status call it makes. */
@@ -37,17 +40,38 @@ export interface PrepareMessage {
   op: 'prepare';
   domain: string;
   host: string;
-  hypervisor: unknown;
+  hypervisor: HypervisorConfig;
 }
 
-export type WatchdogRequest =
-  | ArmMessage
-  | PrepareMessage
-  | { op: 'freezing'; id: string; deadline: number }
-  | { op: 'guard'; id: string }
-  | { op: 'disarm'; id: string }
-  | { op: 'exit' }
-  | { op: 'ping' };
+/** The freeze request is leaving now: fire at `deadline` (epoch ms) unless disarmed. */
+export interface FreezingMessage {
+  op: 'freezing';
+  id: string;
+  deadline: number;
+}
+
+/** ccsnap could not confirm the thaw: guard the guest now, for the whole guard time. */
+export interface GuardMessage {
+  op: 'guard';
+  id: string;
+}
+
+/** The agent answered "thawed" after the freeze: stop watching (reply: what the watchdog did, if it fired). */
+export interface DisarmMessage {
+  op: 'disarm';
+  id: string;
+}
+
+/** ccsnap is done: exit once nothing is armed or guarded. */
+export interface ExitMessage {
+  op: 'exit';
+}
+
+export interface PingMessage {
+  op: 'ping';
+}
+
+export type WatchdogRequest = ArmMessage | PrepareMessage | FreezingMessage | GuardMessage | DisarmMessage | ExitMessage | PingMessage;
 
 export type WatchdogReply =
   | { op: 'ready'; pid: number }

@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { CcsnapError } from '../errors.js';
 import { childEnv } from '../util/child-env.js';
+import { parseWatchdogReply } from './watchdog-parse.js';
 import type { ArmMessage, PrepareMessage, WatchdogReply, WatchdogRequest, WatchdogThaw } from './watchdog-protocol.js';
 
 export interface WatchdogOptions {
@@ -112,9 +113,9 @@ export class Watchdog {
     this.child = child;
     child.on('error', () => this.markDead('watchdog process failed to start'));
     // A watchdog that died must never crash ccsnap (an EPIPE on write would, unhandled, mid-window).
-    child.stdin!.on('error', () => this.markDead('watchdog pipe closed'));
+    child.stdin.on('error', () => this.markDead('watchdog pipe closed'));
     child.on('exit', (code, signal) => this.markDead(`watchdog process exited (${signal ?? code})`));
-    createInterface({ input: child.stdout! }).on('line', (line) => this.onLine(line));
+    createInterface({ input: child.stdout }).on('line', (line) => this.onLine(line));
     const ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new CcsnapError('CCSNAP_WATCHDOG_START', 'the thaw watchdog did not start in time; refusing to freeze without it')), this.options.startTimeoutMs ?? 5000);
       this.waiters.set('ready', (reply) => {
@@ -154,13 +155,11 @@ export class Watchdog {
     stdin.write(`${JSON.stringify(message)}\n`);
   }
 
+  /** One reply of the watchdog; a line it cannot read is ignored (the request it answered then times out). */
   private onLine(line: string): void {
-    let reply: WatchdogReply;
-    try {
-      reply = JSON.parse(line) as WatchdogReply;
-    } catch {
-      return;
-    }
+    const parsed = parseWatchdogReply(line);
+    if (!parsed.ok) return;
+    const reply = parsed.message;
     const key = reply.op === 'ready' ? 'ready' : 'id' in reply && reply.id ? `${reply.op === 'error' ? this.errorKey(reply.id) : `${reply.op}:${reply.id}`}` : reply.op;
     const waiter = this.waiters.get(key);
     if (waiter) {

@@ -1,5 +1,6 @@
 import { ARRAY_CODES } from './array.js';
 import { CONFIG_CODES } from './config.js';
+import { DAEMON_CODES } from './daemon.js';
 import { GENERAL_CODES } from './general.js';
 import { HYPERVISOR_CODES } from './hypervisor.js';
 import { OPENSTACK_CODES } from './openstack.js';
@@ -34,6 +35,7 @@ export const ERROR_CODE_GROUPS = [
   },
   { title: 'Snapshot policies (run-due, policy run, notifications)', codes: POLICY_CODES },
   { title: 'Sandbox', codes: SANDBOX_CODES },
+  { title: 'Daemon (HTTP)', codes: DAEMON_CODES },
 ] as const satisfies readonly ErrorCodeGroup[];
 
 /** Every CCSNAP_* code ccsnap raises, with its meaning, exit status class and typical fix. */
@@ -46,6 +48,7 @@ export const ERROR_CODES = {
   ...OPERATION_CODES,
   ...POLICY_CODES,
   ...SANDBOX_CODES,
+  ...DAEMON_CODES,
 } as const;
 
 export type CcsnapErrorCode = keyof typeof ERROR_CODES;

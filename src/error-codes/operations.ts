@@ -1,4 +1,4 @@
-import { error } from './types.js';
+import { error, warning } from './types.js';
 
 /** create, rollback, delete and recover: the engine, the thaw watchdog and the journal. */
 export const OPERATION_CODES = {
@@ -40,6 +40,12 @@ export const OPERATION_CODES = {
     'Wait until the domain has stopped, then roll back again.'),
   CCSNAP_SAFETY_SET_FAILED: error('The safety set taken before a rollback failed; nothing was rolled back.',
     'Fix the cause in the message, or roll back without it (--no-safety).'),
+  CCSNAP_RECOVER_STILL_RUNNING: warning("recover left an unfinished operation alone: its ccsnap process is still running.",
+    'Nothing to do; run recover again once that process has ended, if it leaves anything.'),
+  CCSNAP_RECOVER_ORPHANED_LOCK: warning('recover released an instance lock that a dead ccsnap had taken before it journaled any operation (nothing was frozen or snapshotted).',
+    'Nothing to fix: the instance can be snapshotted again.'),
+  CCSNAP_RECOVER_OTHER_HOST: warning('recover left an operation alone: it was started on another machine (only that machine can tell whether its process is alive).',
+    'Run `ccsnap recover` on that machine.'),
   CCSNAP_DELETE_INCOMPLETE: error('Some snapshots could not be deleted (the others were).',
     'Read each failed row; run the delete again.'),
   CCSNAP_JOURNAL_OPEN: error('The journal database cannot be opened.',

@@ -40,6 +40,41 @@ export function parseHypervisorConfig(raw: unknown): HypervisorConfig {
   return config;
 }
 
+/**
+ * Checks a HypervisorConfig that crossed a process boundary (the watchdog gets ccsnap's as JSON): every field of
+ * its type, nothing else kept. Throws CCSNAP_HV_CONFIG naming the first field that is wrong.
+ */
+export function readHypervisorConfig(value: unknown): HypervisorConfig {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw configError('the hypervisor config must be an object');
+  const v = value as Record<string, unknown>;
+  const text = (key: string): string => {
+    if (typeof v[key] !== 'string' || v[key] === '') throw configError(`hypervisor config: ${key} must be a non-empty string`);
+    return v[key];
+  };
+  const count = (key: string, min: number): number => {
+    const n = v[key];
+    if (typeof n !== 'number' || !Number.isFinite(n) || n < min) throw configError(`hypervisor config: ${key} must be a number of at least ${min}`);
+    return n;
+  };
+  if (v.session !== 'persistent' && v.session !== 'oneshot') throw configError('hypervisor config: session must be "persistent" or "oneshot"');
+  const config: HypervisorConfig = {
+    uriTemplate: text('uriTemplate'), virsh: text('virsh'), agentTimeoutSec: count('agentTimeoutSec', 0), commandTimeoutMs: count('commandTimeoutMs', 1), session: v.session,
+  };
+  if (v.env !== undefined) config.env = readEnv(v.env);
+  return config;
+}
+
+function readEnv(value: unknown): Record<string, string> {
+  const bad = (): CcsnapError => configError('hypervisor config: env must map names to strings');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad();
+  const env: Record<string, string> = {};
+  for (const [name, text] of Object.entries(value)) {
+    if (typeof text !== 'string') throw bad();
+    env[name] = text;
+  }
+  return env;
+}
+
 function str(v: unknown, key: string): string {
   if (typeof v !== 'string' || v.trim() === '') throw configError(`hypervisor.${key} must be a non-empty string`);
   return v;

@@ -12,7 +12,7 @@ export function lockedError(instanceId: string, holder: LockHolder): CcsnapError
   return new CcsnapError(
     'CCSNAP_LOCKED',
     stale
-      ? `instance ${instanceId} is held by an unfinished operation ${holder.opId} of a dead ccsnap process (pid ${holder.pid}); run "ccsnap recover"`
+      ? `instance ${instanceId} is held by an unfinished operation ${holder.opId} of a dead ccsnap process (pid ${holder.pid})`
       : `instance ${instanceId} is busy: operation ${holder.opId} (pid ${holder.pid} on ${holder.hostname}) holds it`,
     { details: { ...holder, stale } },
   );

@@ -1,3 +1,4 @@
+import type { CcsnapErrorCode } from '../error-codes/index.js';
 import type {
   Consistency, MemberState, OccurrenceRecord, OccurrenceState, OperationKind, OperationRecord, OperationState, SetRecord, SetState, StepTiming,
 } from './types.js';
@@ -26,6 +27,8 @@ export interface Journal {
   listUnfinishedOperations(): OperationRecord[];
   /** Operations that sent a freeze (failed ones included) whose thaw nobody confirmed yet. */
   listThawPending(): OperationRecord[];
+  /** Operations matching `filter`, newest started first (e.g. recent failed creates for the daemon's status page). */
+  listOperations(filter?: OperationFilter): OperationRecord[];
 
   // ---- steps ----
   /** Appends a step to an operation (steps keep the order they were recorded in). */
@@ -116,8 +119,17 @@ export interface NewOperation {
   plan: unknown;
 }
 
+export interface OperationFilter {
+  kinds?: OperationKind[];
+  states?: OperationState[];
+  instanceId?: string;
+  /** Started at or after this instant (ISO 8601). */
+  since?: string;
+  limit?: number;
+}
+
 export interface OperationError {
-  errorCode: string;
+  errorCode: CcsnapErrorCode;
   errorMessage: string;
   result?: unknown;
 }
@@ -125,7 +137,7 @@ export interface OperationError {
 export interface OperationOutcome {
   state: 'done' | 'failed';
   result?: unknown;
-  errorCode?: string;
+  errorCode?: CcsnapErrorCode;
   errorMessage?: string;
 }
 

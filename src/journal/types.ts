@@ -25,6 +25,7 @@ export interface OperationRecord {
   finishedAt: string | null;
   plan: unknown;
   result: unknown;
+  /** A catalogue code when this ccsnap wrote it; an older journal may hold a code since retired (so: a string). */
   errorCode: string | null;
   errorMessage: string | null;
   /** When the freeze request was sent (null: never). */

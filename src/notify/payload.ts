@@ -103,7 +103,13 @@ export function missedPayload(policy: string, missed: MissedRecord[], ctx: Paylo
 
 function toWebhookInstance(i: InstanceRunResult): WebhookInstance {
   return {
-    instance_id: i.instanceId, instance_name: i.instanceName, outcome: i.outcome, set_id: i.setId, consistency: i.consistency,
-    attempts: i.attempts, error_code: i.errorCode, message: i.message,
+    instance_id: i.instanceId,
+    instance_name: i.instanceName,
+    outcome: i.outcome,
+    set_id: i.setId,
+    consistency: i.consistency,
+    attempts: i.attempts,
+    error_code: i.errorCode,
+    message: i.message,
   };
 }

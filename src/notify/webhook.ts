@@ -45,8 +45,10 @@ export const WEBHOOK_DEFAULTS = { totalMs: 120_000, attemptTimeoutMs: 10_000, fi
 
 export async function deliverWebhook(url: string, payload: WebhookPayload, opts: DeliveryOptions): Promise<DeliveryResult> {
   const o = {
-    totalMs: opts.totalMs ?? WEBHOOK_DEFAULTS.totalMs, attemptTimeoutMs: opts.attemptTimeoutMs ?? WEBHOOK_DEFAULTS.attemptTimeoutMs,
-    firstDelayMs: opts.firstDelayMs ?? WEBHOOK_DEFAULTS.firstDelayMs, maxDelayMs: opts.maxDelayMs ?? WEBHOOK_DEFAULTS.maxDelayMs,
+    totalMs: opts.totalMs ?? WEBHOOK_DEFAULTS.totalMs,
+    attemptTimeoutMs: opts.attemptTimeoutMs ?? WEBHOOK_DEFAULTS.attemptTimeoutMs,
+    firstDelayMs: opts.firstDelayMs ?? WEBHOOK_DEFAULTS.firstDelayMs,
+    maxDelayMs: opts.maxDelayMs ?? WEBHOOK_DEFAULTS.maxDelayMs,
   };
   const clock = opts.clock;
   const post = opts.post ?? postJson;
@@ -102,16 +104,23 @@ function describeError(err: unknown): string {
 }
 
 /** One POST over a fresh connection (no keep-alive: a one-shot run must not be held open by an idle socket). */
-export const postJson: PostJson = (url, body, headers, signal) => new Promise((resolve, reject) => {
-  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  const req = send(url, {
-    method: 'POST', signal, agent: false,
-    headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close' },
-  }, (res) => {
-    res.resume();
-    res.on('error', () => undefined);
-    resolve({ status: res.statusCode ?? 0 });
+export const postJson: PostJson = (url, body, headers, signal) =>
+  new Promise((resolve, reject) => {
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = send(
+      url,
+      {
+        method: 'POST',
+        signal,
+        agent: false,
+        headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close' },
+      },
+      (res) => {
+        res.resume();
+        res.on('error', () => undefined);
+        resolve({ status: res.statusCode ?? 0 });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
   });
-  req.on('error', reject);
-  req.end(body);
-});

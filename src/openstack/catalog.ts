@@ -48,7 +48,7 @@ export function normalizeCatalog(raw: unknown): Catalog {
     const endpoints: CatalogEndpoint[] = [];
     for (const ep of entry.endpoints as Array<Record<string, unknown>>) {
       if (typeof ep?.url !== 'string' || typeof ep.interface !== 'string') continue;
-      const region = (ep.region_id ?? ep.region) as unknown;
+      const region = ep.region_id ?? ep.region;
       endpoints.push({
         url: ep.url,
         interface: ep.interface,

@@ -15,6 +15,11 @@ export function defaultSearchPath(env: NodeJS.ProcessEnv): string[] {
   return [process.cwd(), join(xdg, 'openstack'), '/etc/openstack'];
 }
 
+/** The clouds.yaml the resolver would read ($OS_CLIENT_CONFIG_FILE, else the first in the search path), if any. */
+export function findCloudsFile(env: NodeJS.ProcessEnv, dirs: string[] = defaultSearchPath(env)): string | undefined {
+  return findConfigFile(dirs, CLOUD_FILES, env.OS_CLIENT_CONFIG_FILE);
+}
+
 /** First existing candidate file in the search path, or the explicit override when given. */
 export function findConfigFile(dirs: string[], names: string[], override: string | undefined): string | undefined {
   if (override) return override;

@@ -47,7 +47,7 @@ export function transportError(err: unknown, ctx: TransportContext): CcsnapError
   const url = redactUrl(ctx.url);
   const details = { method: ctx.method, url, errno: code, attempts: ctx.attempts };
   if (isTlsCode(code)) {
-    return new CcsnapError('CCSNAP_HTTP_TLS', `TLS verification failed for ${url} (${code}); pass the CA bundle with --os-cacert (or OS_CACERT / cacert in clouds.yaml)`, { details, cause: err });
+    return new CcsnapError('CCSNAP_HTTP_TLS', `TLS verification failed for ${url} (${code}): no trusted CA signed the server's certificate (a CA bundle is given by OS_CACERT or cacert in clouds.yaml)`, { details, cause: err });
   }
   if (isUnreachableCode(code)) {
     return new CcsnapError('CCSNAP_HTTP_UNREACHABLE', `cannot reach ${url} (${code})`, { details, cause: err });

@@ -2,6 +2,7 @@ import { request as undiciRequest, type Agent } from 'undici';
 import { CcsnapError, isAbortError } from '../errors.js';
 import { sleep } from '../util/abort.js';
 import { startDeadline } from '../util/deadline.js';
+import { dropUndefined } from '../util/optional.js';
 import { createAgent } from './http-agent.js';
 import { abortedError, findErrorCode, isUnreachableCode, statusError, timeoutError, transportError, type TransportContext } from './http-errors.js';
 import { redactBody, redactHeaders, redactUrl, scrubText } from './http-redact.js';
@@ -75,7 +76,7 @@ async function sendOnce<T>(agent: Agent, opts: HttpClientOptions, req: HttpReque
   };
   let response: HttpResponse<T>;
   try {
-    const res = await undiciRequest(url, { method: req.method, headers, body: payload, dispatcher: agent, signal });
+    const res = await undiciRequest(url, { method: req.method, headers, body: payload ?? null, dispatcher: agent, signal });
     const text = await res.body.text();
     const resHeaders = flattenHeaders(res.headers);
     const requestId = resHeaders['x-openstack-request-id'] ?? resHeaders['x-compute-request-id'];
@@ -88,9 +89,9 @@ async function sendOnce<T>(agent: Agent, opts: HttpClientOptions, req: HttpReque
   } finally {
     deadline.clear();
   }
-  log(() => ({ status: response.status, responseHeaders: redactHeaders(response.headers), responseBody: redactBody(response.body), requestId: response.requestId }));
+  log(() => dropUndefined({ status: response.status, responseHeaders: redactHeaders(response.headers), responseBody: redactBody(response.body), requestId: response.requestId }));
   const ok = (response.status >= 200 && response.status < 300) || (req.acceptStatus?.includes(response.status) ?? false);
-  if (!ok) throw statusError({ method: req.method, url, status: response.status, requestId: response.requestId, body: response.body });
+  if (!ok) throw statusError({ method: req.method, url, status: response.status, body: response.body, ...dropUndefined({ requestId: response.requestId }) });
   return response;
 }
 

@@ -23,7 +23,7 @@ export interface TokenInfo {
 type Named = { id?: string; name?: string; domain?: { id?: string } };
 
 function readNamed(value: unknown): Named | undefined {
-  return typeof value === 'object' && value !== null ? (value as Named) : undefined;
+  return typeof value === 'object' && value !== null ? value : undefined;
 }
 
 function toDate(value: unknown): Date | undefined {
@@ -34,7 +34,7 @@ function toDate(value: unknown): Date | undefined {
 
 /** Normalizes a `POST /v3/auth/tokens` response body plus its X-Subject-Token. */
 export function parseTokenResponse(token: string, body: unknown): TokenInfo {
-  const t = ((body as { token?: Record<string, unknown> } | null)?.token ?? {}) as Record<string, unknown>;
+  const t = (body as { token?: Record<string, unknown> } | null)?.token ?? {};
   const user = readNamed(t.user);
   const project = readNamed(t.project);
   const domain = readNamed(t.domain);

@@ -3,6 +3,7 @@ import { isHttpStatus } from './http-errors.js';
 import { listAllPages } from './pagination.js';
 import { normalizeServer, type Server } from './server-model.js';
 import type { Session } from './session.js';
+import { pickSignal } from '../util/optional.js';
 
 export type { Server } from './server-model.js';
 
@@ -15,10 +16,6 @@ export const serverActionPath = (id: string): string => `${serverPath(id)}/actio
 /** Nova filters `name` by regular expression; anchor and escape it for an exact match. */
 export function exactNameRegex(name: string): string {
   return `^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
-}
-
-function pickSignal(signal: AbortSignal | undefined): Signal {
-  return signal ? { signal } : {};
 }
 
 /** GET /servers/detail (every page), optionally across all projects. */

@@ -5,6 +5,7 @@ import { isHttpStatus } from './http-errors.js';
 import type { HttpClient, HttpMethod, HttpResponse, Query, RequestLogHook } from './http-types.js';
 import { discoverIdentityV3, issueToken, type TokenInfo } from './keystone.js';
 import { defaultMicroversion, microversionHeaders } from './microversion.js';
+import { pickSignal } from '../util/optional.js';
 
 export interface SessionOptions {
   signal?: AbortSignal;
@@ -68,10 +69,6 @@ export async function createSession(cloud: CloudConfig, opts: SessionOptions = {
 export function joinUrl(base: string, path: string): string {
   if (path === '') return base;
   return `${base}${path.startsWith('/') ? '' : '/'}${path}`;
-}
-
-function pickSignal(signal: AbortSignal | undefined): { signal?: AbortSignal } {
-  return signal ? { signal } : {};
 }
 
 function buildSession(cloud: CloudConfig, http: HttpClient, identityUrl: string, first: TokenInfo, onToken: (t: TokenInfo) => void): Session {

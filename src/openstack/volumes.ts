@@ -3,6 +3,7 @@ import { isHttpStatus } from './http-errors.js';
 import { listAllPages } from './pagination.js';
 import type { Session } from './session.js';
 import { normalizeVolume, type Volume } from './volume-model.js';
+import { pickSignal } from '../util/optional.js';
 
 export type { Volume, VolumeAttachment } from './volume-model.js';
 
@@ -10,10 +11,6 @@ type Signal = { signal?: AbortSignal };
 
 export const volumesDetailPath = (): string => '/volumes/detail';
 export const volumePath = (id: string): string => `/volumes/${encodeURIComponent(id)}`;
-
-function pickSignal(signal: AbortSignal | undefined): Signal {
-  return signal ? { signal } : {};
-}
 
 /** GET /volumes/detail (every page), optionally across all projects. */
 export async function listVolumes(session: Session, opts: { allTenants?: boolean; limit?: number } & Signal = {}): Promise<Volume[]> {

@@ -3,6 +3,7 @@ import type { InstanceSnapshots } from '../engine/catalog.js';
 import { newSetId } from '../engine/names.js';
 import { planCreate, type CreateFacts, type CreatePlan, type FreezePolicy, type PolicyOccurrenceRef } from '../engine/plan-create.js';
 import { toCcsnapError, type CodedError } from '../errors.js';
+import type { HypervisorConfig } from '../hypervisor/types.js';
 import { withInstanceLock } from '../journal/index.js';
 import type { Runtime } from '../runtime.js';
 import type { HypervisorPort } from '../engine/ports.js';
@@ -130,12 +131,12 @@ function applyPlan(rt: Runtime, hv: HypervisorPort, plan: CreatePlan, req: Creat
       hypervisorConfig: watchdogHypervisorConfig(rt, plan.instance.host),
       watchdog: rt.watchdog(),
       ...(req.signal ? { signal: req.signal } : {}),
-      timeouts: { thawMs: cfg.commandTimeoutMs, guardMs: cfg.commandTimeoutMs, watchdogGuardMs: rt.settings.create.thawGuardMs, arrayMs: 60_000, cleanupMs: 60_000 },
+      timeouts: { thawMs: cfg.commandTimeoutMs, guardMs: cfg.commandTimeoutMs, watchdogGuardMs: rt.settings.create.thawGuardMs, arrayMs: rt.settings.timeouts.arrayMs, cleanupMs: rt.settings.timeouts.cleanupMs },
     }, opId);
 }
 
 /** The hypervisor config the watchdog uses for a guest: ours, with the URI resolved for its host. */
-function watchdogHypervisorConfig(rt: Runtime, host: string | null): unknown {
+function watchdogHypervisorConfig(rt: Runtime, host: string | null): HypervisorConfig {
   return { ...rt.hypervisorConfig, uriTemplate: rt.hypervisors().uriFor(host ?? '') };
 }
 

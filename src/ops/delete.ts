@@ -38,9 +38,9 @@ export async function deleteSnapshots(rt: Runtime, req: DeleteRequest): Promise<
   if (req.dryRun || plan.deletions.length === 0) return { plan };
   // Deleting only what is already gone changes nothing on the array: no confirmation needed.
   if (!req.yes && plan.deletions.some((d) => d.onArray)) {
-    if (!req.confirm) throw new CcsnapError('CCSNAP_CONFIRM_REQUIRED', `deleting ${plan.deletions.length} snapshot(s) of ${entry.instance.name} needs --yes (or a terminal to confirm)`, { exitCode: 2 });
+    if (!req.confirm) throw new CcsnapError('CCSNAP_CONFIRM_REQUIRED', `deleting ${plan.deletions.length} snapshot(s) of ${entry.instance.name} needs a confirmation, and none was given`, { exitCode: 2 });
     if (!(await req.confirm(plan))) throw new CcsnapError('CCSNAP_DECLINED', 'cancelled; nothing was deleted');
   }
-  const result = await applyDelete(plan, { journal: rt.journal(), array: (n) => rt.array(n), timeouts: { arrayMs: 60_000 } });
+  const result = await applyDelete(plan, { journal: rt.journal(), array: (n) => rt.array(n), timeouts: { arrayMs: rt.settings.timeouts.arrayMs } });
   return { plan, result };
 }

@@ -1,5 +1,5 @@
 import { matchesVolume, resolveFilesystems } from '../array/index.js';
-import { CcsnapError } from '../errors.js';
+import type { CcsnapError } from '../errors.js';
 import type { InstanceInfo, VolumeInfo } from '../engine/ports.js';
 import type { InstanceSnapshots } from '../engine/catalog.js';
 import { getServer, listServers, listVolumes, type Server, type Volume } from '../openstack/index.js';

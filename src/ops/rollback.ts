@@ -48,7 +48,7 @@ export async function rollbackInstance(rt: Runtime, req: RollbackRequest): Promi
   req.onPlan?.(plan);
   if (req.dryRun) return { plan };
   if (!req.yes) {
-    if (!req.confirm) throw new CcsnapError('CCSNAP_CONFIRM_REQUIRED', `rolling back ${entry.instance.name} needs --yes (or a terminal to confirm)`, { exitCode: 2 });
+    if (!req.confirm) throw new CcsnapError('CCSNAP_CONFIRM_REQUIRED', `rolling back ${entry.instance.name} needs a confirmation, and none was given`, { exitCode: 2 });
     if (!(await req.confirm(plan))) throw new CcsnapError('CCSNAP_DECLINED', 'cancelled; nothing was changed');
   }
   const result = await applyRollback(plan, {
@@ -58,7 +58,7 @@ export async function rollbackInstance(rt: Runtime, req: RollbackRequest): Promi
     hypervisor: rt.hypervisorFor(entry.instance.host),
     safetyMembers: entry.volumes.filter((v) => v.array).map((v) => ({ volumeId: v.id, arrayName: v.array!.name, fsId: v.array!.fsId })),
     ...sig,
-    timeouts: { powerMs: req.powerTimeoutMs ?? 300_000, arrayMs: 120_000 },
+    timeouts: { powerMs: req.powerTimeoutMs ?? rt.settings.timeouts.powerMs, arrayMs: rt.settings.timeouts.rollbackArrayMs },
   });
   return { plan, result };
 }

@@ -1,6 +1,6 @@
 import type { FreezePolicy } from '../engine/plan-create.js';
 import {
-  child, formatMs, isDict, policyError, readBoolean, readChoice, readDict, readDuration, readString, readStringList, readWholeNumber,
+  child, formatMs, policyError, readBoolean, readChoice, readDict, readDuration, readString, readStringList, readWholeNumber,
   refuseUnknownKeys, type FieldPath,
 } from './fields.js';
 import { globToRegExp } from './match.js';

@@ -1,6 +1,6 @@
 import type { Router } from './router.js';
-import type { SandboxContext } from './server.js';
-import type { FaultRule } from './faults.js';
+import type { SandboxContext } from './context.js';
+import type { FaultRule } from './fault-rule.js';
 
 /**
  * The sandbox's own control API (not part of any emulated service):

@@ -1,30 +1,4 @@
-/**
- * Fault injection for tests and benchmarks. A rule matches a service ("array", "hypervisor", "agent",
- * "nova", "cinder", "keystone") and optionally a key (the array command, the virsh command, the guest
- * agent's command — freeze, thaw, status, ping, fsinfo —, or a path prefix), and says what to do: add
- * latency, answer an error, hang, or send a non-JSON body. An agent rule acts inside the guest: the
- * domain's agent is busy for its latency (a hang lasts until the rule is removed), libvirt's timeouts apply.
- * Rules are set at start (options) or at run time (POST /_sandbox/faults).
- */
-export interface FaultRule {
-  service: string;
-  /** Array command (e.g. "createStorageSnapshot"), virsh command (e.g. "domfsfreeze"), or path prefix. */
-  key?: string;
-  /** Optional finer match, e.g. a filesystem id or a domain name. */
-  target?: string;
-  latencyMs?: number;
-  /** Error code to answer with (for the array: HTTP status = errorcode). */
-  errorCode?: number;
-  errorText?: string;
-  /** Never answer (until the client gives up). */
-  hang?: boolean;
-  /** Answer 200 with this raw, non-JSON body. */
-  nonJson?: string;
-  /** How many matching requests this rule applies to; absent = all. */
-  times?: number;
-  /** Skip this many matching requests before applying. */
-  after?: number;
-}
+import type { FaultRule } from './fault-rule.js';
 
 interface ActiveRule extends FaultRule {
   id: number;
@@ -32,6 +6,12 @@ interface ActiveRule extends FaultRule {
   applied: number;
 }
 
+/**
+ * Fault injection for tests and benchmarks: the registry of active rules (see fault-rule.ts for what a rule
+ * matches and does). An agent rule acts inside the guest: the domain's agent is busy for its latency (a hang
+ * lasts until the rule is removed), libvirt's timeouts apply. Rules are set at start (options) or at run
+ * time (POST /_sandbox/faults).
+ */
 export class FaultRegistry {
   private rules: ActiveRule[] = [];
   private nextId = 1;

@@ -1,4 +1,5 @@
-import { startSandbox as startWith, type RunningSandbox, type SandboxOptions, type SandboxPlugin } from './server.js';
+import type { SandboxPlugin } from './context.js';
+import { startSandbox as startWith, type RunningSandbox, type SandboxOptions } from './server.js';
 import { openstackPlugins } from './openstack/plugin.js';
 import { arrayPlugins } from './array/plugin.js';
 import { hypervisorPlugins } from './hypervisor/plugin.js';
@@ -12,8 +13,10 @@ export function startSandbox(options: SandboxOptions = {}): Promise<RunningSandb
   return startWith(options, defaultPlugins());
 }
 
-export type { RunningSandbox, SandboxOptions, SandboxPlugin, SandboxContext } from './server.js';
-export type { FaultRule } from './faults.js';
+export type { RunningSandbox, SandboxOptions } from './server.js';
+export type { SandboxContext, SandboxPlugin } from './context.js';
+export type { FaultRule } from './fault-rule.js';
+export { SandboxError, type SandboxErrorCode } from './errors.js';
 export type * from './state.js';
 export { seedDemoState, addServer, DEMO_SERVERS, SANDBOX_API_KEY, SANDBOX_PASSWORD, SANDBOX_USER, SANDBOX_PROJECT } from './seed.js';
 export { emptyState } from './state.js';

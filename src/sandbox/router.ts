@@ -40,7 +40,6 @@ export class Router {
 
   get(pattern: string, handler: Handler): void { this.add('GET', pattern, handler); }
   post(pattern: string, handler: Handler): void { this.add('POST', pattern, handler); }
-  put(pattern: string, handler: Handler): void { this.add('PUT', pattern, handler); }
   delete(pattern: string, handler: Handler): void { this.add('DELETE', pattern, handler); }
 
   /** Finds the handler for a request; `methodMismatch` is true when the path matched with another method. */

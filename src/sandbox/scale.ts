@@ -1,4 +1,3 @@
-import { formatSnapshotName } from '../engine/names.js';
 import { addServer, seedDemoState } from './seed.js';
 import { emptyState, type ArrayFilesystem, type ArraySnapshotRecord, type SandboxServer, type SandboxState } from './state.js';
 
@@ -105,10 +104,20 @@ function addSnapshots(state: SandboxState, fsIds: string[], spec: ScaleSpec, fir
     fsIds.forEach((fsId, k) => {
       const name = spec.snapshotNames === 'foreign'
         ? `snap-${seq}`
-        : formatSnapshotName(setSeq.toString(16).padStart(12, '0'), new Date(createdAt), k + 1, fsIds.length);
+        : ccsnapStyleName(setSeq.toString(16).padStart(12, '0'), createdAt, k + 1, fsIds.length);
       state.array.snapshots.push(snapshotRecord(seq++, fsId, name, createdAt));
     });
   }
+}
+
+/**
+ * The name ccsnap gives member k of n of a set: `ccs_<setId>_<YYYYMMDDhhmmss>_<k>of<n>` (no label). Written
+ * here, not imported from ccsnap: the emulator is an independent oracle, and test/unit/scale.test.ts checks
+ * that ccsnap's parser reads these names.
+ */
+function ccsnapStyleName(setId: string, createdAtMs: number, k: number, n: number): string {
+  const stamp = new Date(createdAtMs).toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  return `ccs_${setId}_${stamp}_${k}of${n}`;
 }
 
 function snapshotRecord(seq: number, fsId: string, name: string, createdAt: number): ArraySnapshotRecord {

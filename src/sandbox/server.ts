@@ -1,33 +1,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CcsnapError } from '../errors.js';
+import type { SandboxContext, SandboxPlugin } from './context.js';
+import { SandboxError } from './errors.js';
 import { Router, type SandboxRequest, type SandboxResponse } from './router.js';
 import { Transcript } from './transcript.js';
-import { FaultRegistry, type FaultRule } from './faults.js';
+import { FaultRegistry } from './faults.js';
+import type { FaultRule } from './fault-rule.js';
 import type { SandboxState } from './state.js';
 import { loadState, saveState } from './store.js';
 import { registerControl } from './control.js';
 import { warnSandbox } from './warn.js';
-
-/** What every emulated service gets: the shared state, the transcript, the faults. */
-export interface SandboxContext {
-  state: SandboxState;
-  transcript: Transcript;
-  faults: FaultRegistry;
-  /** e.g. "http://127.0.0.1:40123" (no trailing slash). Known once listening. */
-  baseUrl: string;
-  /** Persists the state file (no-op for in-memory sandboxes). */
-  save(): void;
-  /** Directory for file-backed array images (undefined = not file-backed). */
-  dataDir?: string;
-}
-
-export interface SandboxPlugin {
-  name: string;
-  /** Path prefix this plugin serves, e.g. "/compute"; used to name transcript entries. */
-  prefixes: string[];
-  register(router: Router, ctx: SandboxContext): void;
-}
 
 export interface SandboxOptions {
   host?: string;
@@ -84,7 +66,7 @@ export async function startSandbox(options: SandboxOptions = {}, defaultPlugins:
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE'
-      ? new CcsnapError('CCSNAP_SANDBOX_PORT', `port ${port} on ${host} is already in use; choose another --port, or 0 for any free port`, { cause: err })
+      ? new SandboxError('CCSNAP_SANDBOX_PORT', `port ${port} on ${host} is already in use`, { cause: err, details: { host, port } })
       : err));
     server.listen(port, host, () => {
       server.off('error', reject);

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { CcsnapError } from '../errors.js';
+import { SandboxError } from './errors.js';
 import { emptyState, type SandboxState } from './state.js';
 import { seedDemoState } from './seed.js';
 
@@ -12,7 +12,7 @@ export async function loadState(path: string | undefined): Promise<SandboxState>
       if (parsed.version !== 1) throw new Error(`unsupported version ${String(parsed.version)}`);
       return parsed;
     } catch (err) {
-      throw new CcsnapError('CCSNAP_SANDBOX_STATE', `sandbox state file ${path} is unreadable: ${(err as Error).message}`, { cause: err });
+      throw new SandboxError('CCSNAP_SANDBOX_STATE', `sandbox state file ${path} is unreadable: ${(err as Error).message}`, { cause: err, details: { path } });
     }
   }
   const state = seedDemoState(emptyState());

@@ -46,8 +46,4 @@ export class Transcript {
   lastSeq(): number {
     return this.seq;
   }
-
-  clear(): void {
-    this.entries = [];
-  }
 }

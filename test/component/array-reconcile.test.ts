@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createElastiCenterClient } from '../../src/array/client.js';
 import type { ElastiCenterClient } from '../../src/array/types.js';
-import { CcsnapError } from '../../src/errors.js';
+import type { CcsnapError } from '../../src/errors.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import { rejectionOf } from '../helpers/rejection.js';
 

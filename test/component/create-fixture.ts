@@ -1,14 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadSettings } from '../../src/config.js';
 import { createSnapshots, type CreateOutcome, type CreateRequest } from '../../src/ops/create.js';
-import { Runtime } from '../../src/runtime.js';
-import { startSandbox, SANDBOX_API_KEY, type RunningSandbox } from '../../src/sandbox/index.js';
-import { frozenWindows, readDomainEvents } from '../../src/sandbox/hypervisor/helpers.js';
-import { sandboxCloud } from '../../src/cli/commands/shared/open-runtime.js';
-import { sandboxCcsnapConfig } from '../../src/cli/sandbox-config.js';
-import type { TranscriptEntry } from '../../src/sandbox/transcript.js';
+import type { Runtime } from '../../src/runtime.js';
+import { frozenWindows, readDomainEvents, startSandboxRuntime, type RunningSandbox, type TranscriptEntry } from '../../src/sandbox-entry.js';
 
 export interface CreateFixture {
   sandbox: RunningSandbox;
@@ -20,13 +12,10 @@ export interface CreateFixture {
   close(): Promise<void>;
 }
 
-/** An in-process sandbox and a Runtime wired to it exactly as the CLI's built-in sandbox cloud is. */
+/** An in-process sandbox and a Runtime wired to it exactly as the CLI's built-in sandbox cloud is (virsh calls bounded at 3 s). */
 export async function openCreateFixture(): Promise<CreateFixture> {
-  const dir = mkdtempSync(join(tmpdir(), 'ccsnap-create-'));
-  const sandbox = await startSandbox({ statePath: join(dir, 'state.json') });
-  const settings = await loadSettings({ file: null, cloudName: 'ccsnap-sandbox', inline: sandboxCcsnapConfig(sandbox.url), env: { CCSNAP_ARRAY_API_KEY: SANDBOX_API_KEY } });
-  settings.hypervisor = { ...settings.hypervisor, commandTimeoutMs: 3000 };
-  const rt = new Runtime({ cloud: sandboxCloud(sandbox.url), settings, journalPath: join(dir, 'journal.db'), watchdogLogPath: join(dir, 'watchdog.log') });
+  const env = await startSandboxRuntime({ hypervisor: { command_timeout: '3s' } });
+  const { sandbox, rt, dir } = env;
   return {
     sandbox,
     rt,
@@ -34,11 +23,7 @@ export async function openCreateFixture(): Promise<CreateFixture> {
     create: (req) => createSnapshots(rt, { maxFreezeMs: 2000, ...req }),
     windows: async (domain) => frozenWindows(await readDomainEvents(sandbox.url, domain)),
     transcriptSince: (seq) => sandbox.ctx.transcript.list(seq),
-    close: async () => {
-      await rt.close();
-      await sandbox.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    close: () => env.close(),
   };
 }
 

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { VirshSession } from '../../src/hypervisor/virsh-session.js';
 import { createVirshHypervisor } from '../../src/hypervisor/virsh-driver.js';
 import { createHypervisorPool, type HypervisorPool } from '../../src/hypervisor/index.js';
-import { CcsnapError } from '../../src/errors.js';
+import type { CcsnapError } from '../../src/errors.js';
 import { skipWithout } from '../helpers/software.js';
 
 function hasVirsh(): boolean {

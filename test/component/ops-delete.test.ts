@@ -14,7 +14,7 @@ const fsOf = (name: string, i = 0): string => {
 const namesOn = (fsId: string): string[] => env.sandbox.ctx.state.array.snapshots.filter((s) => s.fsId === fsId).map((s) => s.name);
 async function arrayCall(command: string, params: Record<string, string>): Promise<void> {
   const q = new URLSearchParams({ command, ...params, apiKey: env.sandbox.ctx.state.array.apiKey, response: 'json' });
-  const res = await fetch(`${env.sandbox.url}/client/api?${q}`);
+  const res = await fetch(`${env.sandbox.url}/client/api?${q.toString()}`);
   if (!res.ok) throw new Error(`${command}: HTTP ${res.status}`);
 }
 async function takeSet(instance: string): Promise<string> {

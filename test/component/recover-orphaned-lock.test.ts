@@ -7,7 +7,7 @@ import { startSandboxRuntime, type SandboxRuntime } from '../helpers/sandbox-run
 
 /** The pid of a process that has exited (so it is dead on this machine). */
 function deadPid(): number {
-  return spawnSync(process.execPath, ['-e', '0']).pid!;
+  return spawnSync(process.execPath, ['-e', '0']).pid;
 }
 
 /**
@@ -37,13 +37,15 @@ describe('recover and locks a dead ccsnap left without an operation', () => {
     expect(refused).toMatchObject({ kind: 'error', error: { code: 'CCSNAP_LOCKED' } });
 
     const reports = await recoverOperations(f.rt, { auto: true });
-    expect(reports).toEqual([expect.objectContaining({ opId: 'op-killed-in-pre-checks', kind: 'lock', instanceId: id('web-1'), action: 'release lock', outcome: 'recovered' })]);
+    expect(reports).toEqual([
+      expect.objectContaining({ opId: 'op-killed-in-pre-checks', kind: 'lock', instanceId: id('web-1'), action: 'release lock', outcome: 'recovered' }),
+    ]);
     expect(journal.readLock(id('web-1'))).toBeUndefined();
     const [made] = await createSnapshots(f.rt, { instances: ['web-1'] });
     expect(made!.kind === 'result' && made!.result.state).toBe('complete');
   });
 
-  it('keeps a live process\'s lock and the lock of an unfinished operation recover leaves for later', async () => {
+  it("keeps a live process's lock and the lock of an unfinished operation recover leaves for later", async () => {
     const journal = f.rt.journal();
     journal.acquireLock(id('app-1'), 'op-of-a-live-process');
     // A half-done rollback of a dead process: the automatic pass leaves it (and its lock) to `ccsnap recover`.

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession, listServers, listVolumes } from '../../src/openstack/index.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import { buildScaledState } from '../../src/sandbox/scale.js';
-import { sandboxCloud } from '../../src/cli/commands/shared/open-runtime.js';
+import { sandboxCloud } from '../../src/sandbox-entry.js';
 
 /** Like real Nova and Cinder (max_limit 1000), a full page carries a next link even without ?limit. */
 describe('sandbox paging past max_limit', () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HypervisorConfig } from '../../src/hypervisor/index.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
-import { sandboxHypervisorConfig } from '../../src/sandbox/hypervisor/index.js';
+import { sandboxHypervisorConfig } from '../../src/sandbox-entry.js';
 import { applyCreate } from '../../src/engine/apply-create.js';
 import { planCreate } from '../../src/engine/plan-create.js';
 import { Watchdog } from '../../src/engine/watchdog.js';

@@ -62,11 +62,15 @@ export function manualClock(start: Date | string, opts: { gate?: () => boolean }
       return new Promise<void>((resolve, reject) => {
         const sleeper: Sleeper = { until: until.getTime(), seq: seq++, gated: !gate(), wake: resolve };
         queue.push(sleeper);
-        signal?.addEventListener('abort', () => {
-          const i = queue.indexOf(sleeper);
-          if (i >= 0) queue.splice(i, 1);
-          reject(new Error('aborted'));
-        }, { once: true });
+        signal?.addEventListener(
+          'abort',
+          () => {
+            const i = queue.indexOf(sleeper);
+            if (i >= 0) queue.splice(i, 1);
+            reject(new Error('aborted'));
+          },
+          { once: true },
+        );
         if (!pumping) void pump();
       });
     },

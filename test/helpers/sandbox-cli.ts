@@ -4,11 +4,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { sandboxCcsnapConfig, sandboxCloudEntry, SANDBOX_API_KEY_ENV, SANDBOX_CLOUD_NAME } from '../../src/cli/sandbox-config.js';
 import { removeServerInfo, writeServerInfo } from '../../src/cli/sandbox-paths.js';
-import { emptyState, seedDemoState, startSandbox, SANDBOX_API_KEY, type FaultRule, type RunningSandbox, type SandboxState } from '../../src/sandbox/index.js';
-import type { DemoServerSpec } from '../../src/sandbox/seed.js';
-import type { TranscriptEntry } from '../../src/sandbox/transcript.js';
+import {
+  emptyState, seedDemoState, startSandbox, sandboxCcsnapConfig, sandboxCloudEntry, SANDBOX_API_KEY, SANDBOX_API_KEY_ENV, SANDBOX_CLOUD_NAME,
+  type DemoServerSpec, type FaultRule, type RunningSandbox, type SandboxRollbackPolicy, type SandboxState, type TranscriptEntry,
+} from '../../src/sandbox-entry.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 export const CCSNAP_BIN = join(ROOT, 'bin', 'ccsnap.js');
@@ -19,7 +19,7 @@ export interface CliResult {
   stderr: string;
 }
 
-export type RollbackPolicy = SandboxState['array']['rollbackPolicy'];
+export type RollbackPolicy = SandboxRollbackPolicy;
 
 export interface StartSandboxCliOptions {
   /** Demo inventory to seed (default: DEMO_SERVERS). */
@@ -180,7 +180,7 @@ export async function startSandboxCli(options: StartSandboxCliOptions = {}): Pro
     snapshotsOf: (name) => Object.fromEntries(cli.volumes(name).map((v) => [v.volumeId, cli.snapshotNames(v.fsId)])),
     async arrayCall(command, params = {}) {
       const query = new URLSearchParams({ command, ...params, apiKey: arrayState().apiKey, response: 'json' });
-      const res = await fetch(`${sandbox.url}/client/api?${query}`);
+      const res = await fetch(`${sandbox.url}/client/api?${query.toString()}`);
       const body = (await res.json()) as Record<string, unknown>;
       if (!res.ok) throw new Error(`array ${command}: HTTP ${res.status} ${JSON.stringify(body)}`);
       return body;

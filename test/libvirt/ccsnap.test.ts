@@ -4,12 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSettings } from '../../src/config.js';
+import { composeRuntime } from '../../src/compose.js';
 import { createSnapshots } from '../../src/ops/create.js';
 import { rollbackInstance } from '../../src/ops/rollback.js';
-import { Runtime } from '../../src/runtime.js';
-import { emptyState, seedDemoState, startSandbox, SANDBOX_API_KEY, type RunningSandbox } from '../../src/sandbox/index.js';
-import { sandboxCloud } from '../../src/cli/commands/shared/open-runtime.js';
+import type { Runtime } from '../../src/runtime.js';
+import { emptyState, seedDemoState, sandboxCloud, startSandbox, SANDBOX_API_KEY, type RunningSandbox } from '../../src/sandbox-entry.js';
 import { guestExec, guestSpawn, realvm, skipReason, waitForAgent, type RealVm } from './realvm.js';
 
 const sh = promisify(execFile);
@@ -43,14 +42,15 @@ describe.skipIf(!vm)('ccsnap on a real QEMU guest', () => {
     const volume = state.cinder.volumes.find((x) => x.attachments.some((a) => a.serverId === server.id))!;
     state.array.filesystems.find((f) => f.name === volume.id.replace(/-/g, ''))!.imagePath = v.disk;
     sandbox = await startSandbox({ state, dataDir: dir });
-    const settings = await loadSettings({
-      file: null, cloudName: 'realvm', env: { CCSNAP_ARRAY_API_KEY: SANDBOX_API_KEY },
-      inline: {
-        arrays: [{ name: 'sandbox', url: `${sandbox.url}/client/api`, api_key_env: 'CCSNAP_ARRAY_API_KEY', rollback: 'newest-only' }],
-        hypervisor: { uri: v.uri, virsh: 'virsh', session: 'persistent', agent_timeout: '5s', command_timeout: '20s' },
+    rt = await composeRuntime({
+      cloud: sandboxCloud(sandbox.url), env: { CCSNAP_ARRAY_API_KEY: SANDBOX_API_KEY }, journalPath: join(dir, 'journal.db'),
+      config: {
+        inline: {
+          arrays: [{ name: 'sandbox', url: `${sandbox.url}/client/api`, api_key_env: 'CCSNAP_ARRAY_API_KEY', rollback: 'newest-only' }],
+          hypervisor: { uri: v.uri, virsh: 'virsh', session: 'persistent', agent_timeout: '5s', command_timeout: '20s' },
+        },
       },
     });
-    rt = new Runtime({ cloud: sandboxCloud(sandbox.url), settings, journalPath: join(dir, 'journal.db'), watchdogLogPath: join(dir, 'watchdog.log') });
   });
 
   afterAll(async () => {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createHypervisorPool, freezeMayHaveTakenEffect, type HypervisorConfig, type HypervisorPool } from '../../src/hypervisor/index.js';
-import { CcsnapError } from '../../src/errors.js';
+import type { CcsnapError } from '../../src/errors.js';
 import { consoleText, guestSpawn, realvm, skipReason, waitFor, waitForAgent } from './realvm.js';
 import { rejectionOf as failure } from '../helpers/rejection.js';
 

@@ -3,8 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { sandboxCcsnapConfig, sandboxCloudEntry, SANDBOX_API_KEY_ENV, SANDBOX_CLOUD_NAME } from '../../src/cli/sandbox-config.js';
-import { emptyState, seedDemoState, startSandbox, SANDBOX_API_KEY, type RunningSandbox } from '../../src/sandbox/index.js';
+import {
+  emptyState, seedDemoState, startSandbox, sandboxCcsnapConfig, sandboxCloudEntry, SANDBOX_API_KEY, SANDBOX_API_KEY_ENV, SANDBOX_CLOUD_NAME, type RunningSandbox,
+} from '../../src/sandbox-entry.js';
 import { describeWindow, guestTimes, type FreezeWindow } from './guest-times.js';
 import { consoleText, guestExec, realvm, sh, skipReason, waitFor, type RealVm } from './realvm.js';
 
@@ -124,8 +125,8 @@ describe.skipIf(!vm)('thaw guarantee on a real QEMU guest (built CLI)', () => {
     const child = spawn(process.execPath, [BIN, '--os-cloud', SANDBOX_CLOUD_NAME, '--config', config, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const done = new Promise<Awaited<CliRun['done']>>((resolve) => child.on('exit', (code, signal) => setImmediate(() => resolve({ code, signal, stdout, stderr }))));
     return { child, done };
   }

@@ -87,11 +87,11 @@ describe('npm pack from a clean clone', () => {
     expect(JSON.parse(list.stdout)).toEqual([]);
   });
 
-  it('the installed package exports its public entries: ccsnap and ccsnap/core', async () => {
+  it('the installed package exports its public entries: ccsnap, ccsnap/core and ccsnap/sandbox', async () => {
     // Resolved as a user's program would, from a directory whose node_modules holds the installed package.
-    const script = "const core = await import('ccsnap/core'); const api = await import('ccsnap'); console.log(JSON.stringify([typeof core.parseAge, typeof api.createSnapshots, api.UsageError === core.UsageError, 'CCSNAP_USAGE' in core.ERROR_CODES]));";
+    const script = "const core = await import('ccsnap/core'); const api = await import('ccsnap'); const sb = await import('ccsnap/sandbox'); console.log(JSON.stringify([typeof core.parseAge, typeof api.createSnapshots, api.UsageError === core.UsageError, 'CCSNAP_USAGE' in core.ERROR_CODES, typeof sb.startSandboxRuntime, 'startSandbox' in api]));";
     const out = await run(process.execPath, ['--input-type=module', '-e', script], join(dir, 'prefix', 'lib'), { PATH: process.env.PATH, HOME: dir });
     expect(out.code, out.stderr).toBe(0);
-    expect(JSON.parse(out.stdout)).toEqual(['function', 'function', true, true]);
+    expect(JSON.parse(out.stdout)).toEqual(['function', 'function', true, true, 'function', false]);
   });
 });

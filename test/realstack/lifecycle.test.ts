@@ -19,7 +19,7 @@ describe.skipIf(!stack)('real stack: instances, create, list, show, rollback, de
   const rs = stack as RealStack;
   let setId = '';
   let members: Member[] = [];
-  let copies: string[] = [];
+  const copies: string[] = [];
   // unique per run: the stack (and the disks) may be reused across runs (REALSTACK_KEEP=1)
   const tok = Date.now().toString(36);
 

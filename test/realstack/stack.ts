@@ -78,8 +78,8 @@ export function spawnCcsnap(rs: RealStack, args: string[]): { child: ChildProces
   const child = spawn(process.execPath, [CCSNAP_BIN, '--os-cloud', rs.cloud, '--config', rs.config, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const timer = setTimeout(() => {
     stderr += `\n[test] ccsnap ${args.join(' ')} still running after ${CLI_TIMEOUT_MS} ms: sent SIGTERM\n`;
     child.kill('SIGTERM');

@@ -140,7 +140,7 @@ describe('ccsnap list output formats', () => {
   it('-f value: the values of each row, space separated', async () => {
     const r = await cli.run(['list', 'web-1', '-f', 'value', '-c', 'Snapshot', '-c', 'Status', '-c', 'Label']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(rows.map((x) => `${x.Snapshot} ${x.Status} ${cell(x.Label)}\n`).join(''));
+    expect(r.stdout).toBe(rows.map((x) => `${String(x.Snapshot)} ${String(x.Status)} ${cell(x.Label)}\n`).join(''));
   });
 
   it('-f csv: quoted header, one line per snapshot, numbers unquoted', async () => {

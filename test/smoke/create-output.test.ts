@@ -1,20 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CREATE_COLUMNS } from '../../src/cli/views/create.js';
 import { cliError, startSandboxCli, type SandboxCli } from '../helpers/sandbox-cli.js';
 
-const GOLDEN = new URL('../fixtures/golden/create/', import.meta.url).pathname;
-
-/** Compares with the golden file; UPDATE_GOLDEN=1 rewrites it. The demo inventory has stable ids. */
-function golden(name: string, actual: string): void {
-  const file = join(GOLDEN, name);
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) {
-    mkdirSync(GOLDEN, { recursive: true });
-    writeFileSync(file, actual);
-  }
-  expect(actual).toBe(readFileSync(file, 'utf8'));
-}
+/** Golden files, compared like the unit tests' (`toMatchFileSnapshot`: a missing or different file fails in CI; `vitest -u` rewrites). */
+const GOLDEN = '../fixtures/golden/create';
 
 /** The columns whose values the demo inventory fixes (set ids, names and timings change every run). */
 const STABLE = ['-c', 'Instance ID', '-c', 'Instance Name', '-c', 'Label', '-c', 'State', '-c', 'Consistency', '-c', 'Error'];
@@ -30,12 +19,12 @@ describe('ccsnap create: one output shape for one and for several instances', ()
     it(`-f ${format} with one and with two instances (golden)`, async () => {
       const one = await cli.run(['create', 'web-1', '--name', 'golden', '-f', format, ...STABLE]);
       expect(one.code, one.stderr).toBe(0);
-      golden(`cli-one.${format}`, one.stdout);
+      await expect(one.stdout).toMatchFileSnapshot(`${GOLDEN}/cli-one.${format}`);
       // noagent-1 has no guest agent: refused, and its row still names its Instance ID.
       const two = await cli.run(['create', 'web-1', 'noagent-1', '--name', 'golden', '-f', format, ...STABLE]);
       expect(two.code).toBe(1);
       expect(two.stderr).toMatch(/^ccsnap: error: noagent-1: .*\[CCSNAP_HV_AGENT_NOT_CONFIGURED\]$/m);
-      golden(`cli-two.${format}`, two.stdout);
+      await expect(two.stdout).toMatchFileSnapshot(`${GOLDEN}/cli-two.${format}`);
     });
   }
 

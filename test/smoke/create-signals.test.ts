@@ -31,8 +31,8 @@ function ccsnap(args: string[], opts: { ownGroup?: boolean } = {}): { child: Chi
   const child = spawn(process.execPath, [BIN, '--sandbox', ...args], { env: { ...process.env, CCSNAP_SANDBOX_DIR: dir }, stdio: ['ignore', 'pipe', 'pipe'], detached: opts.ownGroup ?? false });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const done = new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>((resolve) =>
     child.on('exit', (code, signal) => setImmediate(() => resolve({ code, signal, stdout, stderr }))));
   return { child, done };

@@ -1,19 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandboxCli, type SandboxCli } from '../helpers/sandbox-cli.js';
 
-const GOLDEN = new URL('../fixtures/golden/instances/', import.meta.url).pathname;
-
-/** Compares with the golden file; UPDATE_GOLDEN=1 rewrites it. The demo inventory has stable ids. */
-function golden(name: string, actual: string): void {
-  const file = join(GOLDEN, name);
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) {
-    mkdirSync(GOLDEN, { recursive: true });
-    writeFileSync(file, actual);
-  }
-  expect(actual).toBe(readFileSync(file, 'utf8'));
-}
+/** Golden files, compared like the unit tests' (`toMatchFileSnapshot`: a missing or different file fails in CI; `vitest -u` rewrites). */
+const GOLDEN = '../fixtures/golden/instances';
 
 describe('ccsnap instances against the sandbox (golden files)', () => {
   let cli: SandboxCli;
@@ -34,14 +23,14 @@ describe('ccsnap instances against the sandbox (golden files)', () => {
     expect(web.Host).toBe('compute-1');
     expect(web.Volumes.map((v) => [v.type, v.array])).toEqual([['cb-ssd', 'sandbox'], ['cb-hdd', 'sandbox']]);
     expect(rows.find((x) => x.Name === 'legacy-1')!.Volumes[0]!.array).toBeNull();
-    golden('instances.json', r.stdout);
+    await expect(r.stdout).toMatchFileSnapshot(`${GOLDEN}/instances.json`);
   });
 
   for (const format of ['table', 'yaml', 'value', 'csv']) {
     it(`-f ${format}`, async () => {
       const r = await cli.run(['instances', '-f', format]);
       expect(r.code).toBe(0);
-      golden(`instances.${format}`, r.stdout);
+      await expect(r.stdout).toMatchFileSnapshot(`${GOLDEN}/instances.${format}`);
     });
   }
 
@@ -49,7 +38,7 @@ describe('ccsnap instances against the sandbox (golden files)', () => {
     const r = await cli.run(['instances', '-f', 'csv', '-c', 'Name', '-c', 'Snapshot Capable', '-c', 'Host']);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe('"Name","Snapshot Capable","Host"');
-    golden('instances-columns.csv', r.stdout);
+    await expect(r.stdout).toMatchFileSnapshot(`${GOLDEN}/instances-columns.csv`);
   });
 
   it('one instance by name; an unknown column is a usage error (exit 2)', async () => {

@@ -3,12 +3,11 @@ import { cliError, startSandboxCli, type CreatedSet, type SandboxCli } from '../
 
 /** Issue 12 items 2, 6 and 7: durations with units, counts in range, empty names, duplicate targets, other instance's set. */
 let cli: SandboxCli;
-let webSet: CreatedSet;
 let dbSet: CreatedSet;
 
 beforeAll(async () => {
   cli = await startSandboxCli();
-  webSet = await cli.createSet('web-1');
+  await cli.createSet('web-1');
   dbSet = await cli.createSet('db-1');
 });
 afterAll(async () => cli?.close());

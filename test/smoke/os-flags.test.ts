@@ -3,8 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { SANDBOX_API_KEY_ENV, sandboxCcsnapConfig } from '../../src/cli/sandbox-config.js';
-import { SANDBOX_API_KEY } from '../../src/sandbox/index.js';
+import { SANDBOX_API_KEY, SANDBOX_API_KEY_ENV, sandboxCcsnapConfig } from '../../src/sandbox-entry.js';
 import { CCSNAP_BIN, cliError, startSandboxCli, type CliResult, type SandboxCli } from '../helpers/sandbox-cli.js';
 
 /** openstackclient's --os-* flags reach Keystone, and win over OS_* variables (no clouds.yaml at all). */

@@ -5,9 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { SANDBOX_API_KEY_ENV, SANDBOX_CLOUD_NAME } from '../../src/cli/sandbox-config.js';
-import { SANDBOX_API_KEY } from '../../src/sandbox/index.js';
-import { addScaledServers } from '../../src/sandbox/scale.js';
+import { addScaledServers, SANDBOX_API_KEY, SANDBOX_API_KEY_ENV, SANDBOX_CLOUD_NAME } from '../../src/sandbox-entry.js';
 import { CCSNAP_BIN, startSandboxCli, type SandboxCli } from '../helpers/sandbox-cli.js';
 
 const INSTANCES = Array.from({ length: 6 }, (_, i) => `vm-${String(i + 1).padStart(5, '0')}`);
@@ -42,29 +40,49 @@ describe('kill -9 during run-due', () => {
   }
 
   beforeAll(async () => {
-    cli = await startSandboxCli({ mode: 'configured', prepare: (s) => void addScaledServers(s, { instances: INSTANCES.length, volumesPerInstance: 2, snapshotsPerVolume: 0, hosts: 2 }) });
+    cli = await startSandboxCli({
+      mode: 'configured',
+      prepare: (s) => void addScaledServers(s, { instances: INSTANCES.length, volumesPerInstance: 2, snapshotsPerVolume: 0, hosts: 2 }),
+    });
     const path = join(cli.dir, 'ccsnap.yaml');
     const doc = parse(await readFile(path, 'utf8')) as { clouds: Record<string, Record<string, unknown>> };
     const now = new Date();
     // Daily at the current UTC minute: due now, and for the 15 minutes of its window.
-    doc.clouds[SANDBOX_CLOUD_NAME]!.policies = [{
-      name: 'nightly', instances: { names: ['vm-*'] }, schedule: `${now.getUTCMinutes()} ${now.getUTCHours()} * * *`,
-      retention: { keep_last: 7 }, create: { concurrency: 1, per_host: 1, max_freeze: '20s' },
-    }];
+    const nightly = {
+      name: 'nightly',
+      instances: { names: ['vm-*'] },
+      schedule: `${now.getUTCMinutes()} ${now.getUTCHours()} * * *`,
+      retention: { keep_last: 7 },
+      create: { concurrency: 1, per_host: 1, max_freeze: '20s' },
+    };
+    for (const cloud of Object.values(doc.clouds)) cloud.policies = [nightly];
     await writeFile(path, stringify(doc));
   });
   afterAll(async () => cli?.close());
 
-  it('the next run-due finishes the killed run\'s occurrence without a duplicate set', async () => {
+  it("the next run-due finishes the killed run's occurrence without a duplicate set", async () => {
     // Every snapshot answers only after 300 ms, inside the freeze window: the kill likely lands in one.
     const slow = cli.sandbox.ctx.faults.add({ service: 'array', key: 'createStorageSnapshot', latencyMs: 300 });
-    const child = spawn(process.execPath, [CCSNAP_BIN, '--os-cloud', SANDBOX_CLOUD_NAME, '--config', join(cli.dir, 'ccsnap.yaml'), '--journal', cli.journalPath, 'run-due'], {
-      env: { ...process.env, HOME: cli.dir, XDG_CONFIG_HOME: join(cli.dir, 'config'), XDG_STATE_HOME: join(cli.dir, 'xdg-state'), OS_CLIENT_CONFIG_FILE: join(cli.dir, 'clouds.yaml'), [SANDBOX_API_KEY_ENV]: SANDBOX_API_KEY },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [CCSNAP_BIN, '--os-cloud', SANDBOX_CLOUD_NAME, '--config', join(cli.dir, 'ccsnap.yaml'), '--journal', cli.journalPath, 'run-due'],
+      {
+        env: {
+          ...process.env,
+          HOME: cli.dir,
+          XDG_CONFIG_HOME: join(cli.dir, 'config'),
+          XDG_STATE_HOME: join(cli.dir, 'xdg-state'),
+          OS_CLIENT_CONFIG_FILE: join(cli.dir, 'clouds.yaml'),
+          [SANDBOX_API_KEY_ENV]: SANDBOX_API_KEY,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal })),
+    );
     // Wait for the records and the state, not for a time: the occurrence running, at least one set
     // complete, and the next guest frozen (the kill lands inside a freeze window).
     const domains = new Set(INSTANCES.map((n) => cli.server(n).instanceName));
@@ -105,9 +123,15 @@ describe('kill -9 during run-due', () => {
     expect(read<{ state: string }>('SELECT state FROM occurrences WHERE occurrence = ?', occurrence)).toEqual([{ state: 'done' }]);
     expect(read('SELECT * FROM operations WHERE finished_at IS NULL')).toEqual([]);
     // The array holds exactly the complete sets' snapshots: whatever the killed run had half made is gone.
-    const members = read<{ snapshot_name: string }>("SELECT m.snapshot_name FROM members m JOIN sets s ON s.id = m.set_id WHERE s.occurrence = ? AND s.state = 'complete'", occurrence);
+    const members = read<{ snapshot_name: string }>(
+      "SELECT m.snapshot_name FROM members m JOIN sets s ON s.id = m.set_id WHERE s.occurrence = ? AND s.state = 'complete'",
+      occurrence,
+    );
     const fsIds = new Set(INSTANCES.flatMap((n) => cli.volumes(n).map((v) => v.fsId)));
-    const onArray = cli.sandbox.ctx.state.array.snapshots.filter((s) => fsIds.has(s.fsId)).map((s) => s.name).sort();
+    const onArray = cli.sandbox.ctx.state.array.snapshots
+      .filter((s) => fsIds.has(s.fsId))
+      .map((s) => s.name)
+      .sort();
     expect(onArray).toEqual(members.map((m) => m.snapshot_name).sort());
     expect(cli.sandbox.ctx.state.hypervisor.domains.filter((d) => d.frozen).map((d) => d.name)).toEqual([]);
 

@@ -42,8 +42,17 @@ describe('ccsnap run-due | policy run', () => {
     const r = await cli.run(['run-due', '--dry-run', '-f', 'json']);
     expect(r.code, r.stderr).toBe(0);
     const rows = JSON.parse(r.stdout) as Array<Record<string, string | null>>;
-    expect(rows.map((x) => [x.Policy, x.Step, x.Result])).toEqual([['nightly', 'on-time', 'planned'], ['nightly', 'create', 'planned'], ['nightly', 'create', 'planned']]);
-    expect(rows.slice(1).map((x) => x.Instance).sort()).toEqual(['app-1', 'web-1']);
+    expect(rows.map((x) => [x.Policy, x.Step, x.Result])).toEqual([
+      ['nightly', 'on-time', 'planned'],
+      ['nightly', 'create', 'planned'],
+      ['nightly', 'create', 'planned'],
+    ]);
+    expect(
+      rows
+        .slice(1)
+        .map((x) => x.Instance)
+        .sort(),
+    ).toEqual(['app-1', 'web-1']);
     expect(rows[1]!.Detail).toMatch(/^starts at \d{4}-/);
     expect(cli.since(before).filter((e) => e.command === 'createStorageSnapshot' || e.command === 'domfsfreeze')).toEqual([]);
     expect(occurrences()).toEqual([]);
@@ -55,7 +64,15 @@ describe('ccsnap run-due | policy run', () => {
     const rows = JSON.parse(first.stdout) as Array<Record<string, string | null>>;
     const occurrence = rows[0]!.Occurrence!;
     expect(occurrence).toMatch(/^nightly@\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:00Z$/);
-    expect(rows.filter((x) => x.Step === 'create').map((x) => [x.Instance, x.Result]).sort()).toEqual([['app-1', 'created'], ['web-1', 'created']]);
+    expect(
+      rows
+        .filter((x) => x.Step === 'create')
+        .map((x) => [x.Instance, x.Result])
+        .sort(),
+    ).toEqual([
+      ['app-1', 'created'],
+      ['web-1', 'created'],
+    ]);
     expect(occurrences()).toEqual([{ occurrence, state: 'done' }]);
     const listed = await cli.json(['list', 'web-1']);
     expect(listed.filter((s) => s.Status === 'ok')).toHaveLength(2);
@@ -76,7 +93,10 @@ describe('ccsnap run-due | policy run', () => {
     try {
       const r = await cli.run(['run-due', '-f', 'json']);
       expect(r.code).toBe(1);
-      const errors = r.stderr.trim().split('\n').filter((l) => l.startsWith('ccsnap: error:'));
+      const errors = r.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('ccsnap: error:'));
       expect(errors).toEqual([expect.stringMatching(/^ccsnap: error: blind: .* \[CCSNAP_[A-Z_]+\]$/)]);
       expect((JSON.parse(r.stdout) as Array<Record<string, string>>).map((x) => [x.Policy, x.Step, x.Result])).toEqual([['blind', 'error', 'failed']]);
     } finally {
@@ -84,17 +104,31 @@ describe('ccsnap run-due | policy run', () => {
     }
     // It was started before the inventory failed: the next run adopts and serves it.
     const next = await cli.json(['run-due']);
-    expect(next.map((x) => [x.Step, x.Instance, x.Result])).toEqual([['adopted', null, 'done'], ['create', 'app-1', 'created']]);
+    expect(next.map((x) => [x.Step, x.Instance, x.Result])).toEqual([
+      ['adopted', null, 'done'],
+      ['create', 'app-1', 'created'],
+    ]);
   });
 
   it('a failed instance is one coded stderr line and exit 1; the others are served', async () => {
     await setPolicies([{ name: 'withagentless', instances: { names: ['app-1', 'noagent-1'] }, schedule: dueNowSchedule(), retention: { keep_last: 5 } }]);
     const r = await cli.run(['run-due', '-f', 'json']);
     expect(r.code).toBe(1);
-    expect(r.stderr.trim().split('\n').filter((l) => l.startsWith('ccsnap: error:'))).toEqual([
-      expect.stringMatching(/^ccsnap: error: withagentless: noagent-1: .* \[CCSNAP_HV_AGENT_[A-Z_]+\]$/),
-    ]);
+    expect(
+      r.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('ccsnap: error:')),
+    ).toEqual([expect.stringMatching(/^ccsnap: error: withagentless: noagent-1: .* \[CCSNAP_HV_AGENT_[A-Z_]+\]$/)]);
     const rows = JSON.parse(r.stdout) as Array<Record<string, string | null>>;
-    expect(rows.filter((x) => x.Step === 'create').map((x) => [x.Instance, x.Result]).sort()).toEqual([['app-1', 'created'], ['noagent-1', 'failed']]);
+    expect(
+      rows
+        .filter((x) => x.Step === 'create')
+        .map((x) => [x.Instance, x.Result])
+        .sort(),
+    ).toEqual([
+      ['app-1', 'created'],
+      ['noagent-1', 'failed'],
+    ]);
   });
 });

@@ -16,7 +16,7 @@ function runFixture(ci: boolean): Promise<{ code: number; report: Report }> {
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--config', 'test/fixtures/ci-skip/vitest.config.ts', '--reporter=json'], { cwd: ROOT, env }, (err, stdout) => {
       const code = err ? (err as { code?: number }).code : 0;
-      if (typeof code !== 'number') return reject(err);
+      if (typeof code !== 'number') return reject(err ?? new Error('vitest ended without an exit code'));
       try {
         resolve({ code, report: JSON.parse(stdout.slice(stdout.indexOf('{'))) as Report });
       } catch (e) {

@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { UsageError, parseDuration } from '../../core.js';
 import type { CreateOutcome } from '../../index.js';
+import { withHint } from '../hints.js';
 import { countParser } from '../parse-values.js';
 import type { CommandContext, CommandResult, CommandSpec } from '../types.js';
 import { listResult } from '../views/field-table.js';
@@ -54,7 +55,7 @@ export const command: CommandSpec = {
  */
 function present(outcomes: CreateOutcome[], multi: boolean, ctx: CommandContext, opts: Record<string, unknown>): CommandResult {
   const errors = outcomes.map((o) => ({ o, error: outcomeError(o) })).filter((x) => x.error !== undefined);
-  for (const { o, error } of errors) ctx.stderr.write(`ccsnap: error: ${multi ? `${o.instance}: ` : ''}${error!.message} [${error!.code}]\n`);
+  for (const { o, error } of errors) ctx.stderr.write(`ccsnap: error: ${multi ? `${o.instance}: ` : ''}${withHint(error!)} [${error!.code}]\n`);
   const exitCode = errors.length > 0 ? 1 : 0;
   if (!multi && exitCode !== 0 && typeof opts.format !== 'string') return { kind: 'none', exitCode };
   return listResult(CREATE_VIEW, outcomes, exitCode);

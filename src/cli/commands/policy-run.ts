@@ -17,7 +17,11 @@ export const command: CommandSpec = {
   async run(ctx, args, opts) {
     return withRuntime(ctx, { recover: !opts.dryRun }, async (rt) => {
       const { runPolicy } = await import('../../index.js');
-      const report = await runPolicy(rt, args[0]!, { dryRun: Boolean(opts.dryRun), signal: ctx.signal, log: { info: (m) => ctx.log.info(m), warn: (m) => ctx.log.warn(m) } });
+      const report = await runPolicy(rt, args[0]!, {
+        dryRun: Boolean(opts.dryRun),
+        signal: ctx.signal,
+        log: { info: (m) => ctx.log.info(m), warn: (m) => ctx.log.warn(m) },
+      });
       return presentRun(ctx, report, false);
     });
   },

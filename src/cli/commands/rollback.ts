@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { RollbackPlan } from '../../index.js';
+import { withHint } from '../hints.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { columnsOf, listResult } from '../views/field-table.js';
 import { ROLLBACK_VIEW, rollbackVolumesOf } from '../views/snapshots.js';
@@ -38,7 +39,7 @@ export const command: CommandSpec = {
     });
     if (!out.result) return listResult(ROLLBACK_VIEW, rollbackVolumesOf(out.plan, undefined));
     const r = out.result;
-    if (r.error) ctx.stderr.write(`ccsnap: error: ${r.error.message} [${r.error.code}]\n`);
+    if (r.error) ctx.stderr.write(`ccsnap: error: ${withHint(r.error)} [${r.error.code}]\n`);
     if (r.safetySet) ctx.log.info(`safety set ${r.safetySet.setId} taken before the rollback`);
     return listResult(ROLLBACK_VIEW, rollbackVolumesOf(out.plan, r), r.state === 'done' ? 0 : 1);
   },

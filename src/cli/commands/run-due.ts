@@ -17,7 +17,11 @@ export const command: CommandSpec = {
   async run(ctx, _args, opts) {
     return withRuntime(ctx, { recover: !opts.dryRun }, async (rt) => {
       const { runDue, nothingHappened } = await import('../../index.js');
-      const report = await runDue(rt, { dryRun: Boolean(opts.dryRun), signal: ctx.signal, log: { info: (m) => ctx.log.info(m), warn: (m) => ctx.log.warn(m) } });
+      const report = await runDue(rt, {
+        dryRun: Boolean(opts.dryRun),
+        signal: ctx.signal,
+        log: { info: (m) => ctx.log.info(m), warn: (m) => ctx.log.warn(m) },
+      });
       return presentRun(ctx, report, nothingHappened(report));
     });
   },

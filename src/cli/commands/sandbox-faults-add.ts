@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { UsageError } from '../../errors.js';
-import type { FaultRule } from '../../sandbox/faults.js';
+import { UsageError } from '../../core.js';
+import type { FaultRule } from '../../sandbox-entry.js';
 import { countParser } from '../parse-values.js';
 import { callControl, resolveSandboxUrl } from '../sandbox-control.js';
 import { parseFaultRule } from '../sandbox-options.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { FaultRule } from '../../sandbox/faults.js';
+import type { FaultRule } from '../../sandbox-entry.js';
 import { callControl, resolveSandboxUrl } from '../sandbox-control.js';
 import type { CommandSpec } from '../types.js';
 

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { CcsnapError } from '../../errors.js';
+import { CcsnapError } from '../../core.js';
 import { countParser } from '../parse-values.js';
 import { waitForLock } from '../sandbox-lock.js';
 import { defaultStatePath, readServerInfo } from '../sandbox-paths.js';
@@ -33,7 +33,7 @@ export const command: CommandSpec = {
     });
     if (!('release' in got)) throw refuse(got.pid, got.url);
     try {
-      const [{ emptyState, seedDemoState }, { saveState }, { addScaledServers }] = await Promise.all([import('../../sandbox/index.js'), import('../../sandbox/store.js'), import('../../sandbox/scale.js')]);
+      const { emptyState, seedDemoState, saveState, addScaledServers } = await import('../../sandbox-entry.js');
       const removed = removeJournalAndLogs(dirname(statePath));
       const state = seedDemoState(emptyState());
       if (typeof opts.addInstances === 'number' && opts.addInstances > 0) addScaledServers(state, { instances: opts.addInstances, volumesPerInstance: 2, snapshotsPerVolume: 0, hosts: 2 });

@@ -1,13 +1,12 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { FaultRule } from '../../sandbox/faults.js';
-import type { RunningSandbox } from '../../sandbox/index.js';
-import { ccsnapConfigText, cloudsYamlText, sandboxEnv, SANDBOX_CLOUD_NAME } from '../sandbox-config.js';
+import { SANDBOX_CLOUD_NAME, sandboxEnv, startSandbox, type FaultRule, type RunningSandbox } from '../../sandbox-entry.js';
+import { ccsnapConfigText, cloudsYamlText } from '../sandbox-config.js';
 import { parseFaultOption, parsePort } from '../sandbox-options.js';
 import { readLockHolder, waitForLock, type StateLock } from '../sandbox-lock.js';
 import { defaultStatePath, readServerInfo, removeServerInfo, writeServerInfo } from '../sandbox-paths.js';
 import type { CommandContext, CommandSpec } from '../types.js';
-import { CcsnapError } from '../../errors.js';
+import { CcsnapError } from '../../core.js';
 
 export const command: CommandSpec = {
   name: 'sandbox serve',
@@ -24,7 +23,6 @@ export const command: CommandSpec = {
     const lock = await lockForServing(ctx, statePath);
     let sandbox: RunningSandbox;
     try {
-      const { startSandbox } = await import('../../sandbox/index.js');
       sandbox = await startSandbox({
         host: '127.0.0.1',
         port: typeof opts.port === 'number' ? opts.port : 0,

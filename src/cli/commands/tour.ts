@@ -24,7 +24,7 @@ export const command: CommandSpec = {
     if (running) {
       throw new CcsnapError('CCSNAP_SANDBOX_BUSY', `a sandbox (pid ${running.pid}) is serving ${dir} at ${running.url}; stop it first (the tour re-seeds that sandbox), or run the tour with CCSNAP_SANDBOX_DIR set to another directory`);
     }
-    const { emptyState, seedDemoState, startSandbox } = await import('../../sandbox/index.js');
+    const { emptyState, seedDemoState, startSandbox } = await import('../../sandbox-entry.js');
     // A fresh sandbox: the demo inventory, and no journal left from an earlier state.
     mkdirSync(dir, { recursive: true });
     for (const f of ['journal.db', 'journal.db-wal', 'journal.db-shm']) rmSync(join(dir, f), { force: true });

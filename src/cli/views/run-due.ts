@@ -35,8 +35,10 @@ export function runRows(report: RunReport): RunRow[] {
 function policyRows(p: PolicyRun, dryRun: boolean): RunRow[] {
   const rows: RunRow[] = [];
   const row = (r: Omit<RunRow, 'policy'>): void => void rows.push({ policy: p.policy, ...r });
-  for (const m of p.missed) row({ occurrence: m.occurrence, step: 'missed', instance: null, setId: null, result: dryRun ? 'would record missed' : 'missed', detail: m.reason });
-  if (p.missedTruncated) row({ occurrence: null, step: 'missed', instance: null, setId: null, result: 'missed', detail: 'more occurrences were missed than are listed' });
+  for (const m of p.missed)
+    row({ occurrence: m.occurrence, step: 'missed', instance: null, setId: null, result: dryRun ? 'would record missed' : 'missed', detail: m.reason });
+  if (p.missedTruncated)
+    row({ occurrence: null, step: 'missed', instance: null, setId: null, result: 'missed', detail: 'more occurrences were missed than are listed' });
   for (const o of p.occurrences) rows.push(...occurrenceRows(o));
   for (const d of p.retention?.decisions ?? []) if (dryRun || d.action === 'prune') row(retentionRow(d));
   if (p.error) row({ occurrence: null, step: 'error', instance: null, setId: null, result: 'failed', detail: `${p.error.message} [${p.error.code}]` });
@@ -45,13 +47,28 @@ function policyRows(p: PolicyRun, dryRun: boolean): RunRow[] {
 
 function occurrenceRows(o: OccurrenceRun): RunRow[] {
   const head: RunRow = { policy: o.policy, occurrence: o.occurrence, step: o.how, instance: null, setId: null, result: o.state, detail: o.reason };
-  return [head, ...o.instances.map((i): RunRow => ({
-    policy: o.policy, occurrence: o.occurrence, step: 'create', instance: i.instanceName, setId: i.setId, result: i.outcome,
-    detail: i.message ? `${i.message}${i.errorCode ? ` [${i.errorCode}]` : ''}` : i.outcome === 'planned' ? `starts at ${i.startAt}` : i.consistency,
-  }))];
+  return [
+    head,
+    ...o.instances.map((i): RunRow => ({
+      policy: o.policy,
+      occurrence: o.occurrence,
+      step: 'create',
+      instance: i.instanceName,
+      setId: i.setId,
+      result: i.outcome,
+      detail: i.message ? `${i.message}${i.errorCode ? ` [${i.errorCode}]` : ''}` : i.outcome === 'planned' ? `starts at ${i.startAt}` : i.consistency,
+    })),
+  ];
 }
 
 function retentionRow(d: RetentionRunDecision): Omit<RunRow, 'policy'> {
   const result = { kept: 'keep', deleted: 'pruned', planned: 'would prune', failed: 'prune failed' }[d.outcome];
-  return { occurrence: null, step: 'retention', instance: d.instanceName, setId: d.setId, result, detail: d.error ?? (d.keptBy.join('; ') || 'kept by no rule') };
+  return {
+    occurrence: null,
+    step: 'retention',
+    instance: d.instanceName,
+    setId: d.setId,
+    result,
+    detail: d.error ?? (d.keptBy.join('; ') || 'kept by no rule'),
+  };
 }

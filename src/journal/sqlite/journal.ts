@@ -1,13 +1,13 @@
 import type {
-  Journal, LockHolder, MemberChange, NewOccurrence, NewOperation, NewSet, OccurrenceFilter, OccurrenceOutcome, OccurrenceOwner, OperationError, OperationOutcome,
-  SetFilter, SetOutcome,
+  Journal, LockHolder, MemberChange, NewOccurrence, NewOperation, NewSet, OccurrenceFilter, OccurrenceOutcome, OccurrenceOwner, OperationError,
+  OperationFilter, OperationOutcome, SetFilter, SetOutcome,
 } from '../port.js';
 import type { OccurrenceRecord, OperationRecord, OperationState, SetRecord, StepTiming } from '../types.js';
 import { acquireLock, listLocks, readLock, releaseLock, releaseLocksOf } from './locks.js';
 import { adoptOccurrence, finishOccurrence, getOccurrence, listOccurrences, recordOccurrence, startOccurrence } from './occurrences.js';
 import { openDatabase, type Db } from './open.js';
 import {
-  adoptOperation, finishOperation, insertOperation, listSteps, listThawPending, listUnfinishedOperations, markFreezeSent,
+  adoptOperation, finishOperation, insertOperation, listOperations, listSteps, listThawPending, listUnfinishedOperations, markFreezeSent,
   markThawConfirmed, recordOperationError, recordStep, setOperationState,
 } from './operations.js';
 import { finishSet, getSet, insertSet, listSets, listSetsOfOperation, markSnapshotGone, updateMember } from './sets.js';
@@ -30,6 +30,7 @@ export class SqliteJournal implements Journal {
   adoptOperation(id: string): void { adoptOperation(this.db, id); }
   listUnfinishedOperations(): OperationRecord[] { return listUnfinishedOperations(this.db); }
   listThawPending(): OperationRecord[] { return listThawPending(this.db); }
+  listOperations(filter?: OperationFilter): OperationRecord[] { return listOperations(this.db, filter); }
 
   recordStep(opId: string, step: StepTiming): void { recordStep(this.db, opId, step); }
   listSteps(opId: string): StepTiming[] { return listSteps(this.db, opId); }

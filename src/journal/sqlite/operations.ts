@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { NewOperation, OperationError, OperationOutcome } from '../port.js';
+import type { NewOperation, OperationError, OperationFilter, OperationOutcome } from '../port.js';
 import type { OperationKind, OperationRecord, OperationState, StepTiming } from '../types.js';
 import type { Db } from './open.js';
 
@@ -69,6 +69,24 @@ export function recordStep(db: Db, opId: string, step: StepTiming): void {
 export function listUnfinishedOperations(db: Db): OperationRecord[] {
   const rows = db.prepare('SELECT * FROM operations WHERE finished_at IS NULL ORDER BY started_at').all() as OperationRow[];
   return rows.map(toOperation);
+}
+
+/** Operations matching `filter`, newest started first. */
+export function listOperations(db: Db, filter: OperationFilter = {}): OperationRecord[] {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  const oneOf = (column: string, values: string[] | undefined): void => {
+    if (!values?.length) return;
+    where.push(`${column} IN (${values.map(() => '?').join(',')})`);
+    args.push(...values);
+  };
+  oneOf('kind', filter.kinds);
+  oneOf('state', filter.states);
+  if (filter.instanceId) { where.push('instance_id = ?'); args.push(filter.instanceId); }
+  if (filter.since) { where.push('started_at >= ?'); args.push(filter.since); }
+  const sql = `SELECT * FROM operations ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, rowid DESC LIMIT ?`;
+  args.push(filter.limit !== undefined ? Math.max(0, Math.floor(filter.limit)) : -1);
+  return (db.prepare(sql).all(...args) as OperationRow[]).map(toOperation);
 }
 
 export function listSteps(db: Db, opId: string): StepTiming[] {

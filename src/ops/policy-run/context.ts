@@ -46,9 +46,15 @@ const SILENT: RunLog = { info: () => undefined, warn: () => undefined };
 export function createRunContext(rt: Runtime, opts: RunOptions): RunContext {
   const clock = opts.clock ?? systemClock;
   return {
-    rt, clock, signal: opts.signal, dryRun: opts.dryRun ?? false, log: opts.log ?? SILENT,
+    rt,
+    clock,
+    signal: opts.signal,
+    dryRun: opts.dryRun ?? false,
+    log: opts.log ?? SILENT,
     inventory: createInventoryCache(rt, { clock, maxAgeMs: opts.inventoryMaxAgeMs ?? 60_000, ...(opts.signal ? { signal: opts.signal } : {}) }),
-    deliver: opts.deliver, deliveries: [], recovered: false,
+    deliver: opts.deliver,
+    deliveries: [],
+    recovered: false,
   };
 }
 

@@ -67,7 +67,15 @@ async function runAdhoc(ctx: RunContext, policy: Policy, occurrence: string, now
   const entries = await ctx.inventory.matched(policy);
   const occ = await serveOccurrence(ctx, { policy, occurrence, scheduledAt: now, how: 'ad-hoc', timing: adhocTiming(schedule, now) }, entries);
   const retention = occ.state === 'running' ? null : await applyRetention(ctx, policy, await ctx.inventory.matched(policy));
-  return { policy: policy.name, missed: [], missedTruncated: false, occurrences: [occ], retention, next: schedule.next(ctx.clock.now())?.toISOString() ?? null, error: null };
+  return {
+    policy: policy.name,
+    missed: [],
+    missedTruncated: false,
+    occurrences: [occ],
+    retention,
+    next: schedule.next(ctx.clock.now())?.toISOString() ?? null,
+    error: null,
+  };
 }
 
 async function report(ctx: RunContext, startedAt: Date, policies: PolicyRun[]): Promise<RunReport> {
@@ -77,6 +85,8 @@ async function report(ctx: RunContext, startedAt: Date, policies: PolicyRun[]): 
 
 /** True when a run did nothing: no occurrence served, none recorded missed, nothing pruned, no policy error. */
 export function nothingHappened(r: RunReport): boolean {
-  return r.policies.every((p) => p.occurrences.length === 0 && p.missed.length === 0 && p.error === null && !(p.retention?.decisions.some((d) => d.action === 'prune') ?? false));
+  return r.policies.every(
+    (p) => p.occurrences.length === 0 && p.missed.length === 0 && p.error === null && !(p.retention?.decisions.some((d) => d.action === 'prune') ?? false),
+  );
 }
 export { policySchedules, scheduleStatus, policyInstances, type PolicyScheduleStatus } from './status.js';

@@ -46,7 +46,11 @@ export async function runInstance(ctx: RunContext, job: InstanceJob, limit: (hos
     if (result.errorCode !== 'CCSNAP_LOCKED' || result.outcome !== 'failed') return result;
     const next = nextBusyAttempt(attempts, ctx.clock.now(), job.retryUntil);
     if (!next) {
-      return { ...result, outcome: 'missed', message: `busy until its window closed at ${job.retryUntil.toISOString()} (${attempts} attempt(s)): ${result.message}` };
+      return {
+        ...result,
+        outcome: 'missed',
+        message: `busy until its window closed at ${job.retryUntil.toISOString()} (${attempts} attempt(s)): ${result.message}`,
+      };
     }
     ctx.log.info(`${job.policy.name}: ${job.instance.name} is busy (${result.message}); trying again at ${next.toISOString()}`);
     if (!(await waitUntil(ctx, next))) return { ...interrupted(base), attempts };
@@ -55,8 +59,11 @@ export async function runInstance(ctx: RunContext, job: InstanceJob, limit: (hos
 
 function createRequest(ctx: RunContext, job: InstanceJob): CreateRequest {
   return {
-    instances: [job.instance.id], ...createRequestOf(job.policy), policy: { name: job.policy.name, occurrence: job.occurrence },
-    now: () => ctx.clock.now(), ...(ctx.signal ? { signal: ctx.signal } : {}),
+    instances: [job.instance.id],
+    ...createRequestOf(job.policy),
+    policy: { name: job.policy.name, occurrence: job.occurrence },
+    now: () => ctx.clock.now(),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
   };
 }
 
@@ -82,7 +89,9 @@ function servedBy(ctx: RunContext, job: InstanceJob): Partial<InstanceRunResult>
   const creating = sets.find((s) => s.state === 'creating');
   if (creating) {
     return {
-      outcome: 'missed', setId: creating.id, errorCode: 'CCSNAP_LOCKED',
+      outcome: 'missed',
+      setId: creating.id,
+      errorCode: 'CCSNAP_LOCKED',
       message: `set ${creating.id} for this occurrence is still being created (operation ${creating.opId}); if its ccsnap died, run "ccsnap recover"`,
     };
   }
@@ -102,8 +111,15 @@ function resultOf(outcome: CreateOutcome): Partial<InstanceRunResult> {
 
 function baseResult(job: InstanceJob): InstanceRunResult {
   return {
-    instanceId: job.instance.id, instanceName: job.instance.name, outcome: 'planned', setId: null, consistency: null,
-    startAt: job.startAt.toISOString(), attempts: 0, errorCode: null, message: null,
+    instanceId: job.instance.id,
+    instanceName: job.instance.name,
+    outcome: 'planned',
+    setId: null,
+    consistency: null,
+    startAt: job.startAt.toISOString(),
+    attempts: 0,
+    errorCode: null,
+    message: null,
   };
 }
 

@@ -48,7 +48,10 @@ export function createInventoryCache(rt: Runtime, opts: { clock: RunClock; maxAg
     return gathering;
   };
   const projectNames = (): Promise<Map<string, string>> => {
-    projects ??= rt.session(opts.signal).then((s) => listProjects(s, sig)).then((list) => new Map(list.map((p) => [p.id, p.name])));
+    projects ??= rt
+      .session(opts.signal)
+      .then((s) => listProjects(s, sig))
+      .then((list) => new Map(list.map((p) => [p.id, p.name])));
     projects.catch(() => (projects = undefined));
     return projects;
   };
@@ -57,9 +60,15 @@ export function createInventoryCache(rt: Runtime, opts: { clock: RunClock; maxAg
       const g = await fresh();
       const names = policy.instances.projects ? await projectNames() : new Map<string, string>();
       const servers: MatchableServer[] = [...g.inventory.servers.values()].map((s) => ({
-        id: s.id, name: s.name, projectId: s.projectId, projectName: names.get(s.projectId) ?? null, metadata: s.metadata ?? {},
+        id: s.id,
+        name: s.name,
+        projectId: s.projectId,
+        projectName: names.get(s.projectId) ?? null,
+        metadata: s.metadata ?? {},
       }));
-      return matchInstances(policy, servers).map((s) => g.byId.get(s.id)).filter((e): e is InstanceSnapshots => e !== undefined);
+      return matchInstances(policy, servers)
+        .map((s) => g.byId.get(s.id))
+        .filter((e): e is InstanceSnapshots => e !== undefined);
     },
     async entry(instanceId) {
       return (await fresh()).byId.get(instanceId);

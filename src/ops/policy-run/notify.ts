@@ -18,7 +18,10 @@ const HISTORY = 50;
  */
 export function notifyOccurrence(ctx: RunContext, policy: Policy, occ: OccurrenceRun): void {
   if (!policy.notify || ctx.dryRun) return;
-  const earlier = ctx.rt.journal().listOccurrences({ policy: policy.name, limit: HISTORY + 1 }).filter((r) => r.occurrence !== occ.occurrence);
+  const earlier = ctx.rt
+    .journal()
+    .listOccurrences({ policy: policy.name, limit: HISTORY + 1 })
+    .filter((r) => r.occurrence !== occ.occurrence);
   const events = occurrenceEvents(occ.instances, previousOutcomes(earlier));
   const raised: Array<[NotifyEvent, WebhookPayload]> = [];
   const payload = payloadContext(ctx);
@@ -43,12 +46,24 @@ function send(ctx: RunContext, policy: Policy, body: WebhookPayload): void {
   const url = policy.notify!.webhook;
   const deliver = ctx.deliver ?? ((u: string, p: WebhookPayload) => deliverWebhook(u, p, { clock: ctx.clock, ...(ctx.signal ? { signal: ctx.signal } : {}) }));
   const delivery = deliver(url, body)
-    .catch((err: unknown): DeliveryResult => ({ delivered: false, attempts: 0, status: null, error: { code: 'CCSNAP_NOTIFY_FAILED', message: `notify.webhook: ${(err as Error).message}` } }))
+    .catch((err: unknown): DeliveryResult => ({
+      delivered: false,
+      attempts: 0,
+      status: null,
+      error: { code: 'CCSNAP_NOTIFY_FAILED', message: `notify.webhook: ${(err as Error).message}` },
+    }))
     .then((r): NotificationReport => {
-      if (!r.delivered) ctx.log.warn(`${policy.name}: the ${body.event} notification was not delivered: ${r.error?.message ?? 'unknown'} [CCSNAP_NOTIFY_FAILED]`);
+      if (!r.delivered)
+        ctx.log.warn(`${policy.name}: the ${body.event} notification was not delivered: ${r.error?.message ?? 'unknown'} [CCSNAP_NOTIFY_FAILED]`);
       return {
-        policy: policy.name, event: body.event, eventId: body.event_id, occurrence: body.occurrence,
-        delivered: r.delivered, attempts: r.attempts, status: r.status, error: r.error,
+        policy: policy.name,
+        event: body.event,
+        eventId: body.event_id,
+        occurrence: body.occurrence,
+        delivered: r.delivered,
+        attempts: r.attempts,
+        status: r.status,
+        error: r.error,
       };
     });
   ctx.deliveries.push(delivery);

@@ -32,7 +32,11 @@ export async function serveOccurrence(ctx: RunContext, spec: OccurrenceSpec, ent
   // reported in the inventory's order.
   const byStart = [...jobs].sort((a, b) => a.startAt.getTime() - b.startAt.getTime());
   const done = new Map(await Promise.all(byStart.map(async (job) => [job, await runInstance(ctx, job, limit)] as const)));
-  return finish(ctx, spec, jobs.map((job) => done.get(job)!));
+  return finish(
+    ctx,
+    spec,
+    jobs.map((job) => done.get(job)!),
+  );
 }
 
 /**
@@ -41,11 +45,20 @@ export async function serveOccurrence(ctx: RunContext, spec: OccurrenceSpec, ent
  */
 export function closeOccurrence(ctx: RunContext, spec: OccurrenceSpec, entries: InstanceSnapshots[], why: string): OccurrenceRun {
   const instances = entries.map((e): InstanceRunResult => {
-    const set = ctx.rt.journal().listSets({ instanceId: e.instance.id, policy: spec.policy.name, occurrence: spec.occurrence }).find((s) => s.state === 'complete');
+    const set = ctx.rt
+      .journal()
+      .listSets({ instanceId: e.instance.id, policy: spec.policy.name, occurrence: spec.occurrence })
+      .find((s) => s.state === 'complete');
     return {
-      instanceId: e.instance.id, instanceName: e.instance.name, outcome: set ? 'already-done' : 'missed',
-      setId: set?.id ?? null, consistency: set?.consistency ?? null, startAt: spec.timing.base.toISOString(), attempts: 0,
-      errorCode: null, message: set ? null : why,
+      instanceId: e.instance.id,
+      instanceName: e.instance.name,
+      outcome: set ? 'already-done' : 'missed',
+      setId: set?.id ?? null,
+      consistency: set?.consistency ?? null,
+      startAt: spec.timing.base.toISOString(),
+      attempts: 0,
+      errorCode: null,
+      message: set ? null : why,
     };
   });
   return finish(ctx, spec, instances, why);

@@ -25,7 +25,11 @@ export async function applyRetention(ctx: RunContext, policy: Policy, entries: I
   const journalSets = entries.flatMap((e) => ctx.rt.journal().listSets({ instanceId: e.instance.id }));
   const catalog = await catalogFor(ctx.rt, entries, ctx.signal, journalSets);
   const decisions = planRetention({
-    policy: policy.name, rules: policy.retention, timezone: policy.timezone, now: ctx.clock.now(), sets: retentionSetsFromCatalog(journalSets, catalog),
+    policy: policy.name,
+    rules: policy.retention,
+    timezone: policy.timezone,
+    now: ctx.clock.now(),
+    sets: retentionSetsFromCatalog(journalSets, catalog),
   });
   const names = new Map(entries.map((e) => [e.instance.id, e.instance.name]));
   const out = decisions.map((d) => toRunDecision(d, names.get(d.instanceId) ?? '', ctx.dryRun));
@@ -45,7 +49,7 @@ export async function applyRetention(ctx: RunContext, policy: Policy, entries: I
   });
   for (const d of out) {
     if (d.action !== 'prune') continue;
-    const o = outcomes.get(d.setId) ?? { ok: false, error: 'not this policy\'s set in the journal; left alone' };
+    const o = outcomes.get(d.setId) ?? { ok: false, error: "not this policy's set in the journal; left alone" };
     d.outcome = o.ok ? 'deleted' : 'failed';
     d.error = o.error;
   }
@@ -54,15 +58,30 @@ export async function applyRetention(ctx: RunContext, policy: Policy, entries: I
 }
 
 /** Deletes the sets of one instance through the delete engine; per set: deleted, or why not. */
-async function pruneInstance(ctx: RunContext, entry: InstanceSnapshots, setIds: string[], catalog: ListedSnapshot[]): Promise<Map<string, { ok: boolean; error: string | null }>> {
+async function pruneInstance(
+  ctx: RunContext,
+  entry: InstanceSnapshots,
+  setIds: string[],
+  catalog: ListedSnapshot[],
+): Promise<Map<string, { ok: boolean; error: string | null }>> {
   const out = new Map<string, { ok: boolean; error: string | null }>();
   try {
     // As `delete`: a volume whose filesystem is ambiguous has no known snapshots, so a set would go only in part.
     assertMapped(entry.instance, entry.volumes, 'nothing was pruned', (v) => v.arrayProblem?.code === 'CCSNAP_ARRAY_FS_AMBIGUOUS');
-    const plan = planDelete(entry.instance, catalog.filter((e) => e.instance.id === entry.instance.id), {
-      refs: setIds, now: ctx.clock.now(), journalSets: ctx.rt.journal().listSets({ instanceId: entry.instance.id }),
+    const plan = planDelete(
+      entry.instance,
+      catalog.filter((e) => e.instance.id === entry.instance.id),
+      {
+        refs: setIds,
+        now: ctx.clock.now(),
+        journalSets: ctx.rt.journal().listSets({ instanceId: entry.instance.id }),
+      },
+    );
+    const result = await applyDelete(plan, {
+      journal: ctx.rt.journal(),
+      array: (n) => ctx.rt.array(n),
+      timeouts: { arrayMs: ctx.rt.settings.timeouts.arrayMs },
     });
-    const result = await applyDelete(plan, { journal: ctx.rt.journal(), array: (n) => ctx.rt.array(n), timeouts: { arrayMs: 60_000 } });
     for (const id of setIds) {
       const failed = result.deletions.filter((d) => d.setId === id && d.outcome === 'failed');
       out.set(id, failed.length === 0 ? { ok: true, error: null } : { ok: false, error: failed.map((f) => f.error).join('; ') });
@@ -76,7 +95,13 @@ async function pruneInstance(ctx: RunContext, entry: InstanceSnapshots, setIds: 
 
 function toRunDecision(d: RetentionDecision, instanceName: string, dryRun: boolean): RetentionRunDecision {
   return {
-    setId: d.setId, instanceId: d.instanceId, instanceName, createdAt: d.createdAt, action: d.action, keptBy: d.reasons.map(describeReason),
-    outcome: d.action === 'keep' ? 'kept' : dryRun ? 'planned' : 'failed', error: null,
+    setId: d.setId,
+    instanceId: d.instanceId,
+    instanceName,
+    createdAt: d.createdAt,
+    action: d.action,
+    keptBy: d.reasons.map(describeReason),
+    outcome: d.action === 'keep' ? 'kept' : dryRun ? 'planned' : 'failed',
+    error: null,
   };
 }

@@ -39,7 +39,10 @@ export async function runScheduledPolicy(ctx: RunContext, policy: Policy): Promi
 }
 
 async function resumeRecorded(ctx: RunContext, policy: Policy, schedule: Schedule, run: PolicyRun): Promise<void> {
-  const open = ctx.rt.journal().listOccurrences({ policy: policy.name, states: ['due', 'running'] }).reverse();
+  const open = ctx.rt
+    .journal()
+    .listOccurrences({ policy: policy.name, states: ['due', 'running'] })
+    .reverse();
   for (const record of open) {
     const now = ctx.clock.now();
     const { action, reason } = decideResume({ record, latest: schedule.latest(now), ownerGone: ownerGone(record) });
@@ -48,11 +51,26 @@ async function resumeRecorded(ctx: RunContext, policy: Policy, schedule: Schedul
   }
 }
 
-async function resumeOne(ctx: RunContext, policy: Policy, schedule: Schedule, record: OccurrenceRecord, action: ResumeAction, reason: string): Promise<OccurrenceRun | undefined> {
+async function resumeOne(
+  ctx: RunContext,
+  policy: Policy,
+  schedule: Schedule,
+  record: OccurrenceRecord,
+  action: ResumeAction,
+  reason: string,
+): Promise<OccurrenceRun | undefined> {
   const at = new Date(record.scheduledAt);
   const base = { policy, occurrence: record.occurrence, scheduledAt: at };
   if (action === 'leave') {
-    return { policy: policy.name, occurrence: record.occurrence, scheduledAt: record.scheduledAt, how: 'left', state: 'running', reason: `${reason} (pid ${record.pid} on ${record.hostname})`, instances: [] };
+    return {
+      policy: policy.name,
+      occurrence: record.occurrence,
+      scheduledAt: record.scheduledAt,
+      how: 'left',
+      state: 'running',
+      reason: `${reason} (pid ${record.pid} on ${record.hostname})`,
+      instances: [],
+    };
   }
   if (!ctx.dryRun && !take(ctx, record)) return undefined;
   return whileServing(policy.name, record.occurrence, async () => {
@@ -104,11 +122,15 @@ async function runDueNow(ctx: RunContext, policy: Policy, schedule: Schedule, ru
   const missed: MissedRecord[] = [];
   for (const m of due.missed) {
     const record = { occurrence: m.id, scheduledAt: m.at.toISOString(), reason: m.reason };
-    if (ctx.dryRun || journal.recordOccurrence({ policy: policy.name, occurrence: m.id, scheduledAt: record.scheduledAt, state: 'missed', reason: m.reason })) missed.push(record);
+    if (ctx.dryRun || journal.recordOccurrence({ policy: policy.name, occurrence: m.id, scheduledAt: record.scheduledAt, state: 'missed', reason: m.reason }))
+      missed.push(record);
   }
   run.missed = missed;
   run.missedTruncated = due.missedTruncated;
-  if (missed.length > 0) ctx.log.warn(`${policy.name}: ${missed.length}${due.missedTruncated ? '+' : ''} occurrence(s) missed, the latest ${missed.at(-1)!.occurrence}: ${missed.at(-1)!.reason}`);
+  if (missed.length > 0)
+    ctx.log.warn(
+      `${policy.name}: ${missed.length}${due.missedTruncated ? '+' : ''} occurrence(s) missed, the latest ${missed.at(-1)!.occurrence}: ${missed.at(-1)!.reason}`,
+    );
   notifyMissed(ctx, policy, missed);
   for (const d of due.due) {
     const occ = await startDue(ctx, policy, schedule, d);

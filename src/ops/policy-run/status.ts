@@ -45,7 +45,9 @@ export function scheduleStatus(policy: Policy, records: OccurrenceRecord[], now:
   }
   if (lastDue && (!first || lastDue.getTime() < Date.parse(first.scheduledAt))) lastDue = null;
   return {
-    name: policy.name, schedule: policy.schedule, timezone: policy.timezone,
+    name: policy.name,
+    schedule: policy.schedule,
+    timezone: policy.timezone,
     previousOccurrence: previous?.toISOString() ?? null,
     nextOccurrence: schedule.next(now)?.toISOString() ?? null,
     lastDueOccurrence: lastDue?.toISOString() ?? null,
@@ -60,6 +62,10 @@ export function scheduleStatus(policy: Policy, records: OccurrenceRecord[], now:
 export async function policyInstances(rt: Runtime, opts: { signal?: AbortSignal } = {}): Promise<Map<string, Array<{ id: string; name: string }>>> {
   const cache = createInventoryCache(rt, { clock: systemClock, maxAgeMs: Infinity, ...(opts.signal ? { signal: opts.signal } : {}) });
   const out = new Map<string, Array<{ id: string; name: string }>>();
-  for (const p of rt.settings.policies) out.set(p.name, (await cache.matched(p)).map((e) => ({ id: e.instance.id, name: e.instance.name })));
+  for (const p of rt.settings.policies)
+    out.set(
+      p.name,
+      (await cache.matched(p)).map((e) => ({ id: e.instance.id, name: e.instance.name })),
+    );
   return out;
 }

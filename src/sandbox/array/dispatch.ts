@@ -1,6 +1,6 @@
 import type { SandboxRequest, SandboxResponse } from '../router.js';
-import type { SandboxContext } from '../server.js';
-import type { FaultRule } from '../faults.js';
+import type { SandboxContext } from '../context.js';
+import type { FaultRule } from '../fault-rule.js';
 import { cloneDatasetSnapshot, deleteFileSystem, listAccount, listFileSystem, listTsm } from './filesystems.js';
 import { queryAsyncJobResult } from './jobs.js';
 import { createStorageSnapshot, deleteSnapshot, listStorageSnapshots, rollbackToSnapshot } from './snapshots.js';

@@ -1,6 +1,6 @@
 import { newUuid, stableUuid } from '../ids.js';
 import type { ArrayFilesystem, ArrayState, SandboxVolume } from '../state.js';
-import type { SandboxContext } from '../server.js';
+import type { SandboxContext } from '../context.js';
 import { cloneImage, filesystemImagePath, removeImage } from './images.js';
 import { recordArrayJob } from './jobs.js';
 import { accountName, datasetPrefix, filesystemItem, findFilesystem, snapshotsOf, type SandboxFilesystem } from './model.js';

@@ -1,5 +1,5 @@
 import { newUuid } from '../ids.js';
-import type { SandboxContext } from '../server.js';
+import type { SandboxContext } from '../context.js';
 import { invalidParameter, type Params } from './protocol.js';
 
 /** An async job as queryAsyncJobResult reports it. Jobs live in memory only (not in the state file). */
@@ -17,7 +17,7 @@ const jobsByContext = new WeakMap<SandboxContext, Map<string, ArrayJob>>();
 
 function jobsOf(ctx: SandboxContext): Map<string, ArrayJob> {
   let jobs = jobsByContext.get(ctx);
-  if (!jobs) jobsByContext.set(ctx, (jobs = new Map()));
+  if (!jobs) jobsByContext.set(ctx, (jobs = new Map<string, ArrayJob>()));
   return jobs;
 }
 

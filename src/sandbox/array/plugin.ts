@@ -1,4 +1,4 @@
-import type { SandboxPlugin } from '../server.js';
+import type { SandboxPlugin } from '../context.js';
 import { handleArrayRequest } from './dispatch.js';
 
 /** The CloudByte ElastiCenter emulator: `GET /client/api?command=…&apiKey=…&response=json`. */

@@ -1,6 +1,6 @@
 import { newUuid } from '../ids.js';
 import type { ArraySnapshotRecord } from '../state.js';
-import type { SandboxContext } from '../server.js';
+import type { SandboxContext } from '../context.js';
 import { cloneImage, removeImage, snapshotImagePath } from './images.js';
 import { findFilesystem, snapshotItem, snapshotPath, snapshotsOf, type SandboxFilesystem } from './model.js';
 import { ArrayFault, NOT_FOUND_TEXT, invalidParameter, type Params } from './protocol.js';

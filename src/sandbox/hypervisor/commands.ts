@@ -1,4 +1,4 @@
-import type { SandboxContext } from '../server.js';
+import type { SandboxContext } from '../context.js';
 import type { SandboxDomain } from '../state.js';
 import { parseOptions, type ParsedOptions } from './options.js';
 import { formatTable } from './table.js';

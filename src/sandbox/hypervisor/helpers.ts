@@ -1,5 +1,4 @@
 import { fileURLToPath } from 'node:url';
-import type { HypervisorConfig } from '../../hypervisor/types.js';
 import type { SandboxDomain } from '../state.js';
 import type { DomainPatch } from './plugin.js';
 
@@ -11,18 +10,6 @@ export function sandboxVirshPath(): string {
 /** The libvirt URI template for a sandbox: sandbox+http://127.0.0.1:PORT/{host}. */
 export function sandboxUriTemplate(sandboxUrl: string): string {
   return `sandbox+${sandboxUrl.replace(/\/+$/, '')}/{host}`;
-}
-
-/** A HypervisorConfig that drives the sandbox through the production virsh driver. */
-export function sandboxHypervisorConfig(sandboxUrl: string, overrides: Partial<HypervisorConfig> = {}): HypervisorConfig {
-  return {
-    uriTemplate: sandboxUriTemplate(sandboxUrl),
-    virsh: sandboxVirshPath(),
-    agentTimeoutSec: 2,
-    commandTimeoutMs: 10_000,
-    session: 'persistent',
-    ...overrides,
-  };
 }
 
 export type SandboxDomainView = SandboxDomain & {

@@ -2,7 +2,6 @@ export { hypervisorPlugins, type DomainPatch } from './plugin.js';
 export {
   sandboxVirshPath,
   sandboxUriTemplate,
-  sandboxHypervisorConfig,
   fetchSandboxDomain,
   readDomainEvents,
   frozenWindows,

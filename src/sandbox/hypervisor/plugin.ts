@@ -1,5 +1,5 @@
 import type { Router } from '../router.js';
-import type { SandboxContext, SandboxPlugin } from '../server.js';
+import type { SandboxContext, SandboxPlugin } from '../context.js';
 import type { SandboxDomain } from '../state.js';
 import { runVirshCommand } from './commands.js';
 import { agentChanged, runtimeOf, settle } from './model.js';
@@ -19,7 +19,7 @@ function register(router: Router, ctx: SandboxContext): void {
     const body = req.body as { args?: unknown } | undefined;
     const args = Array.isArray(body?.args) ? body.args.map(String) : [];
     const out = await runVirshCommand(ctx, req.params.host!, req.params.command!, args);
-    return { status: 200, body: out, command: req.params.command };
+    return { status: 200, body: out, command: req.params.command! };
   });
   router.get('/hypervisor/_domains/:name', (req) => {
     const d = findDomain(ctx, req.params.name!);
@@ -30,7 +30,7 @@ function register(router: Router, ctx: SandboxContext): void {
   router.post('/hypervisor/_domains/:name', (req) => {
     const d = findDomain(ctx, req.params.name!);
     if (!d) return notFound(req.params.name!);
-    const error = applyPatch(d, (req.body ?? {}) as DomainPatch);
+    const error = applyPatch(d, req.body ?? {});
     if (error) return { status: 400, body: { error } };
     ctx.save();
     return { status: 200, body: view(d) };

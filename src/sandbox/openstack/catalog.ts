@@ -1,4 +1,4 @@
-import type { SandboxContext } from '../server.js';
+import type { SandboxContext } from '../context.js';
 import { stableHexId } from '../ids.js';
 
 interface CatalogService {

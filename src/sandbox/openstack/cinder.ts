@@ -1,5 +1,5 @@
 import type { Router, SandboxResponse } from '../router.js';
-import type { SandboxContext, SandboxPlugin } from '../server.js';
+import type { SandboxContext, SandboxPlugin } from '../context.js';
 import type { SandboxVolume } from '../state.js';
 import { guard, json, osError, registerFallback, truthyParam, type GuardOptions, type OsCall } from './http.js';
 import { negotiate, versionHeaders, VOLUME_VERSIONS, type Microversion } from './microversion.js';

@@ -1,4 +1,4 @@
-import type { SandboxContext, SandboxPlugin } from '../server.js';
+import type { SandboxContext, SandboxPlugin } from '../context.js';
 import type { SandboxImage } from '../state.js';
 import { guard, json, osError, registerFallback } from './http.js';
 import { isoSeconds } from './http.js';

@@ -1,6 +1,6 @@
 import type { Handler, Router, SandboxRequest, SandboxResponse } from '../router.js';
-import type { SandboxContext } from '../server.js';
-import type { FaultRule } from '../faults.js';
+import type { SandboxContext } from '../context.js';
+import type { FaultRule } from '../fault-rule.js';
 import { findToken, type IssuedToken } from './tokens.js';
 import { warnSandbox } from '../warn.js';
 

@@ -1,4 +1,4 @@
-import type { SandboxContext } from '../server.js';
+import type { SandboxContext } from '../context.js';
 import type { KeystoneState } from '../state.js';
 import { findToken, type IssuedToken } from './tokens.js';
 

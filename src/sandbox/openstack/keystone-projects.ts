@@ -1,5 +1,5 @@
 import type { Router } from '../router.js';
-import type { SandboxContext } from '../server.js';
+import type { SandboxContext } from '../context.js';
 import type { KeystoneState } from '../state.js';
 import { guard, json, osError } from './http.js';
 import { isAdmin } from './nova-list.js';

@@ -1,5 +1,5 @@
 import type { Router } from '../router.js';
-import type { SandboxContext, SandboxPlugin } from '../server.js';
+import type { SandboxContext, SandboxPlugin } from '../context.js';
 import { stableHexId } from '../ids.js';
 import { guard, headerOf, json, osError, registerFallback } from './http.js';
 import { authenticate, AuthFailure } from './keystone-auth.js';

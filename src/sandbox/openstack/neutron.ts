@@ -1,4 +1,4 @@
-import type { SandboxPlugin } from '../server.js';
+import type { SandboxPlugin } from '../context.js';
 import { guard, json, registerFallback } from './http.js';
 
 const PREFIX = '/network';

@@ -1,4 +1,4 @@
-import type { SandboxContext } from '../server.js';
+import type { SandboxContext } from '../context.js';
 import type { SandboxInstanceAction, SandboxServer } from '../state.js';
 import { stableUuid } from '../ids.js';
 import { dbStamp } from './http.js';

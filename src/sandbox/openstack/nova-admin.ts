@@ -1,5 +1,5 @@
 import type { Handler, Router, SandboxResponse } from '../router.js';
-import type { SandboxContext } from '../server.js';
+import type { SandboxContext } from '../context.js';
 import type { SandboxServer } from '../state.js';
 import { json, osError, type OsCall } from './http.js';
 import { atLeast, type Microversion } from './microversion.js';

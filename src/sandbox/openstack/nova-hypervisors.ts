@@ -1,4 +1,4 @@
-import type { SandboxContext } from '../server.js';
+import type { SandboxContext } from '../context.js';
 import { stableUuid } from '../ids.js';
 import { atLeast, type Microversion } from './microversion.js';
 

@@ -1,4 +1,4 @@
-import type { SandboxContext } from '../server.js';
+import type { SandboxContext } from '../context.js';
 import type { SandboxServer } from '../state.js';
 import { truthyParam } from './http.js';
 import type { IssuedToken } from './tokens.js';

@@ -1,4 +1,4 @@
-import type { SandboxContext } from '../server.js';
+import type { SandboxContext } from '../context.js';
 import type { SandboxServer } from '../state.js';
 import { dbStamp } from './http.js';
 import { warnSandbox } from '../warn.js';

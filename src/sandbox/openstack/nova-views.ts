@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { SandboxContext } from '../server.js';
+import type { SandboxContext } from '../context.js';
 import type { NovaState, SandboxServer } from '../state.js';
 import { stableUuid } from '../ids.js';
 import { atLeast, type Microversion } from './microversion.js';

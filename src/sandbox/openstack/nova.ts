@@ -1,5 +1,5 @@
 import type { Router, SandboxRequest, SandboxResponse } from '../router.js';
-import type { SandboxContext, SandboxPlugin } from '../server.js';
+import type { SandboxContext, SandboxPlugin } from '../context.js';
 import { guard, json, notImplemented, osError, registerFallback, type OsCall, type GuardOptions } from './http.js';
 import { COMPUTE_VERSIONS, negotiate, versionHeaders, type Microversion } from './microversion.js';
 import { attachedVolumes, computeUrl, flavorDetail, flavorSummary, serverDetail, serverSummary, volumeAttachmentView } from './nova-views.js';

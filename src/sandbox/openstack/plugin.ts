@@ -1,4 +1,4 @@
-import type { SandboxPlugin } from '../server.js';
+import type { SandboxPlugin } from '../context.js';
 import { keystonePlugin } from './keystone.js';
 import { novaPlugin } from './nova.js';
 import { cinderPlugin } from './cinder.js';

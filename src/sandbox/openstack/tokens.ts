@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { SandboxContext } from '../server.js';
+import type { SandboxContext } from '../context.js';
 
 /** A token Keystone issued; kept in memory only (a restarted sandbox forgets its tokens). */
 export interface IssuedToken {

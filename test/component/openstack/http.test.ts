@@ -137,7 +137,7 @@ describe('http client TLS', () => {
       const s = await server((_req, res) => sendJson(res, 200, { secure: true }), tls);
       const err = await catchError(client({ retries: 0 }).request({ method: 'GET', url: s.url }));
       expect(err.code).toBe('CCSNAP_HTTP_TLS');
-      expect(err.message).toContain('--os-cacert');
+      expect(err.message).toContain('OS_CACERT');
       const ok = await client({ cacert: tls.certFile }).request({ method: 'GET', url: s.url });
       expect(ok.body).toEqual({ secure: true });
       const insecure = await client({ insecure: true }).request({ method: 'GET', url: s.url });

@@ -123,7 +123,7 @@ describe('session', () => {
     expect(fake.authUrl.startsWith('https://127.0.0.1:')).toBe(true);
     const err = await rejectionOf(createSession(cloudFor(fake.authUrl), { retries: 0 }));
     expect(err.code).toBe('CCSNAP_HTTP_TLS');
-    expect(err.message).toContain('--os-cacert');
+    expect(err.message).toContain('OS_CACERT');
     assertNoSecrets(err, [PASSWORD]);
     session = await createSession(cloudFor(fake.authUrl, { OS_CACERT: tls.certFile }));
     expect(await listServers(session)).toHaveLength(1);

@@ -51,7 +51,11 @@ describe('run-due on the sandbox (library, injected clock)', () => {
       expect(Date.parse(s.createdAt)).toBeGreaterThanOrEqual(Date.parse('2026-03-23T05:00:00Z'));
       expect(Date.parse(s.createdAt)).toBeLessThan(Date.parse('2026-03-23T05:00:00Z') + SPREAD_MS);
     }
-    expect(journal().getOccurrence('hourly', 'hourly@2026-03-23T05:00:00Z')).toMatchObject({ state: 'done', pid: process.pid, result: { instances: expect.any(Array) } });
+    expect(journal().getOccurrence('hourly', 'hourly@2026-03-23T05:00:00Z')).toMatchObject({
+      state: 'done',
+      pid: process.pid,
+      result: { instances: expect.any(Array) },
+    });
 
     const mark = sb.sandbox.ctx.transcript.lastSeq();
     const second = await runDue(rt, { clock });
@@ -61,7 +65,7 @@ describe('run-due on the sandbox (library, injected clock)', () => {
     expect(setsOf('hourly@2026-03-23T05:00:00Z')).toHaveLength(3);
   });
 
-  it('a dry run records, creates and deletes nothing; it shows the occurrence, each instance\'s start and what retention decides', async () => {
+  it("a dry run records, creates and deletes nothing; it shows the occurrence, each instance's start and what retention decides", async () => {
     await open([HOURLY], '2026-03-23T05:00:00Z');
     await runDue(rt, { clock });
     clock.set('2026-03-23T06:00:00Z');
@@ -87,7 +91,12 @@ describe('run-due on the sandbox (library, injected clock)', () => {
     expect(once!.occurrences.map((o) => [o.occurrence, o.how, o.state])).toEqual([['hourly@2026-03-23T09:00:00Z', 'late', 'done']]);
     // Late: spread from when it runs.
     expect(once!.occurrences[0]!.instances.every((i) => i.startAt >= '2026-03-23T09:40:00.000Z')).toBe(true);
-    expect(skip!.missed.map((m) => m.occurrence)).toEqual(['skipper@2026-03-23T06:00:00Z', 'skipper@2026-03-23T07:00:00Z', 'skipper@2026-03-23T08:00:00Z', 'skipper@2026-03-23T09:00:00Z']);
+    expect(skip!.missed.map((m) => m.occurrence)).toEqual([
+      'skipper@2026-03-23T06:00:00Z',
+      'skipper@2026-03-23T07:00:00Z',
+      'skipper@2026-03-23T08:00:00Z',
+      'skipper@2026-03-23T09:00:00Z',
+    ]);
     expect(skip!.occurrences).toEqual([]);
     expect(journal().listOccurrences({ policy: 'skipper', states: ['missed'] })).toHaveLength(4);
     expect(journal().listSets({ policy: 'skipper', occurrence: 'skipper@2026-03-23T09:00:00Z' })).toEqual([]);
@@ -115,12 +124,18 @@ describe('run-due on the sandbox (library, injected clock)', () => {
     const occ = r.policies[0]!.occurrences[0]!;
     const db = occ.instances.find((i) => i.instanceName === 'db-1')!;
     expect(db).toMatchObject({ outcome: 'missed', errorCode: 'CCSNAP_LOCKED' });
-    expect(db.message).toMatch(/^busy until its window closed at 2026-03-23T05:25:00.000Z \(\d+ attempt\(s\)\): instance .* is busy: operation held-by-the-test/);
+    expect(db.message).toMatch(
+      /^busy until its window closed at 2026-03-23T05:25:00.000Z \(\d+ attempt\(s\)\): instance .* is busy: operation held-by-the-test/,
+    );
     expect(db.attempts).toBeGreaterThan(3);
     expect(clock.now().getTime()).toBeLessThan(Date.parse('2026-03-23T05:25:00Z'));
     expect(occ).toMatchObject({ state: 'done', reason: '2 of 3 served, 1 missed' });
     expect(journal().getOccurrence('hourly', occ.occurrence)).toMatchObject({ state: 'done', reason: '2 of 3 served, 1 missed' });
-    expect(setsOf(occ.occurrence).map((s) => s.instanceName).sort()).toEqual(['app-1', 'web-1']);
+    expect(
+      setsOf(occ.occurrence)
+        .map((s) => s.instanceName)
+        .sort(),
+    ).toEqual(['app-1', 'web-1']);
   });
 
   it('an interrupted run leaves its occurrence running; the next run adopts it and serves only what is left (no duplicate set)', async () => {
@@ -143,43 +158,74 @@ describe('run-due on the sandbox (library, injected clock)', () => {
     const second = await runDue(rt, { clock });
     const adopted = second.policies[0]!.occurrences[0]!;
     expect(adopted).toMatchObject({ occurrence: 'hourly@2026-03-23T05:00:00Z', how: 'adopted', state: 'done' });
-    expect(adopted.instances.filter((i) => i.outcome === 'already-done').map((i) => i.instanceName).sort()).toEqual([...served].sort());
-    const perInstance = setsOf(adopted.occurrence).filter((s) => s.state === 'complete').map((s) => s.instanceName).sort();
+    expect(
+      adopted.instances
+        .filter((i) => i.outcome === 'already-done')
+        .map((i) => i.instanceName)
+        .sort(),
+    ).toEqual([...served].sort());
+    const perInstance = setsOf(adopted.occurrence)
+      .filter((s) => s.state === 'complete')
+      .map((s) => s.instanceName)
+      .sort();
     expect(perInstance).toEqual([...NAMES].sort());
     expect(nothingHappened(await runDue(rt, { clock }))).toBe(true);
   });
 
-  it('a dead runner\'s occurrence that a newer one superseded is closed: the rest recorded missed, then the newer one runs', async () => {
+  it("a dead runner's occurrence that a newer one superseded is closed: the rest recorded missed, then the newer one runs", async () => {
     await open([HOURLY], '2026-03-23T05:00:00Z');
     // What a runner that died at 05:03 leaves: the occurrence running (owned by no live runner), one set made.
     journal().recordOccurrence({ policy: 'hourly', occurrence: 'hourly@2026-03-23T05:00:00Z', scheduledAt: '2026-03-23T05:00:00.000Z', state: 'due' });
     journal().startOccurrence('hourly', 'hourly@2026-03-23T05:00:00Z');
-    await createSnapshots(rt, { instances: ['web-1'], policy: { name: 'hourly', occurrence: 'hourly@2026-03-23T05:00:00Z' }, now: () => new Date('2026-03-23T05:03:00Z') });
+    await createSnapshots(rt, {
+      instances: ['web-1'],
+      policy: { name: 'hourly', occurrence: 'hourly@2026-03-23T05:00:00Z' },
+      now: () => new Date('2026-03-23T05:03:00Z'),
+    });
     clock.set('2026-03-23T06:01:00Z');
     const r = await runDue(rt, { clock });
     const [closed, next] = r.policies[0]!.occurrences;
     expect(closed).toMatchObject({ occurrence: 'hourly@2026-03-23T05:00:00Z', how: 'closed', state: 'done' });
-    expect(closed!.instances.map((i) => [i.instanceName, i.outcome]).sort()).toEqual([['app-1', 'missed'], ['db-1', 'missed'], ['web-1', 'already-done']]);
+    expect(closed!.instances.map((i) => [i.instanceName, i.outcome]).sort()).toEqual([
+      ['app-1', 'missed'],
+      ['db-1', 'missed'],
+      ['web-1', 'already-done'],
+    ]);
     expect(closed!.reason).toMatch(/its runner died, and a newer occurrence is due/);
     expect(setsOf('hourly@2026-03-23T05:00:00Z')).toHaveLength(1);
     expect(next).toMatchObject({ occurrence: 'hourly@2026-03-23T06:00:00Z', how: 'on-time', state: 'done' });
   });
 
-  it('retention prunes only this policy\'s sets: manual sets, another policy\'s sets and foreign snapshots stay', async () => {
+  it("retention prunes only this policy's sets: manual sets, another policy's sets and foreign snapshots stay", async () => {
     const OTHER = { name: 'other', instances: { names: ['web-1'] }, schedule: '30 * * * *', retention: { keep_last: 10 } };
     await open([{ ...HOURLY, retention: { keep_last: 1 } }, OTHER], '2026-03-23T05:00:00Z');
     const manual = await createSnapshots(rt, { instances: ['web-1'], label: 'manual', now: () => new Date('2026-03-23T04:00:00Z') });
     const manualId = manual[0]!.kind === 'result' ? manual[0]!.result.setId : '';
-    const fs = sb.sandbox.ctx.state.array.filesystems.find((f) => f.name === sb.sandbox.ctx.state.cinder.volumes.find((v) => v.name === 'web-1-boot')!.id.replace(/-/g, ''))!;
-    sb.sandbox.ctx.state.array.snapshots.push({ id: 'f0f0f0f0-0000-5000-8000-000000000001', fsId: fs.id, name: 'nightly-by-another-tool', createdAt: Date.now(), clones: 0 });
+    const fs = sb.sandbox.ctx.state.array.filesystems.find(
+      (f) => f.name === sb.sandbox.ctx.state.cinder.volumes.find((v) => v.name === 'web-1-boot')!.id.replace(/-/g, ''),
+    )!;
+    sb.sandbox.ctx.state.array.snapshots.push({
+      id: 'f0f0f0f0-0000-5000-8000-000000000001',
+      fsId: fs.id,
+      name: 'nightly-by-another-tool',
+      createdAt: Date.now(),
+      clones: 0,
+    });
     for (const t of ['05:00', '05:30', '06:00', '06:30', '07:00']) {
       clock.set(`2026-03-23T${t}:00Z`);
       await runDue(rt, { clock });
     }
     const web = id('web-1');
-    const left = journal().listSets({ instanceId: web }).filter((s) => s.state === 'complete');
+    const left = journal()
+      .listSets({ instanceId: web })
+      .filter((s) => s.state === 'complete');
     expect(left.filter((s) => s.policy === 'hourly').map((s) => s.occurrence)).toEqual(['hourly@2026-03-23T07:00:00Z']);
-    expect(left.filter((s) => s.policy === 'other').map((s) => s.occurrence).sort()).toEqual(['other@2026-03-23T05:30:00Z', 'other@2026-03-23T06:30:00Z']);
+    expect(
+      left
+        .filter((s) => s.policy === 'other')
+        .map((s) => s.occurrence)
+        .sort(),
+    ).toEqual(['other@2026-03-23T05:30:00Z', 'other@2026-03-23T06:30:00Z']);
     expect(left.map((s) => s.id)).toContain(manualId);
     expect(journal().listSets({ policy: 'hourly', states: ['deleted'] })).toHaveLength(2 * 3);
     expect(sb.sandbox.ctx.state.array.snapshots.some((s) => s.name === 'nightly-by-another-tool')).toBe(true);
@@ -191,13 +237,21 @@ describe('run-due on the sandbox (library, injected clock)', () => {
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((r) => closed.close(r));
-    await open([{ ...HOURLY, instances: { names: ['app-1', 'noagent-1'] }, notify: { webhook: `http://127.0.0.1:${port}/hooks/tok3n`, on: ['failure'] } }], '2026-03-23T05:00:00Z');
+    await open(
+      [{ ...HOURLY, instances: { names: ['app-1', 'noagent-1'] }, notify: { webhook: `http://127.0.0.1:${port}/hooks/tok3n`, on: ['failure'] } }],
+      '2026-03-23T05:00:00Z',
+    );
     const warnings: string[] = [];
     const r = await runDue(rt, { clock, log: { info: () => undefined, warn: (m) => warnings.push(m) } });
     const occ = r.policies[0]!.occurrences[0]!;
     expect(occ.state).toBe('done');
-    expect(occ.instances.map((i) => [i.instanceName, i.outcome]).sort()).toEqual([['app-1', 'created'], ['noagent-1', 'failed']]);
-    expect(r.notifications).toEqual([expect.objectContaining({ policy: 'hourly', event: 'failure', delivered: false, error: expect.objectContaining({ code: 'CCSNAP_NOTIFY_FAILED' }) })]);
+    expect(occ.instances.map((i) => [i.instanceName, i.outcome]).sort()).toEqual([
+      ['app-1', 'created'],
+      ['noagent-1', 'failed'],
+    ]);
+    expect(r.notifications).toEqual([
+      expect.objectContaining({ policy: 'hourly', event: 'failure', delivered: false, error: expect.objectContaining({ code: 'CCSNAP_NOTIFY_FAILED' }) }),
+    ]);
     expect(r.notifications[0]!.attempts).toBeGreaterThan(1);
     expect(warnings.filter((w) => w.includes('[CCSNAP_NOTIFY_FAILED]'))).toHaveLength(1);
     expect(JSON.stringify({ r, warnings })).not.toContain('tok3n');
@@ -218,7 +272,7 @@ describe('run-due on the sandbox (library, injected clock)', () => {
     expect(due.policies[0]!.occurrences.map((o) => [o.occurrence, o.state])).toEqual([['hourly@2026-03-23T05:00:00Z', 'done']]);
   });
 
-  it('startPolicyRun (the daemon\'s trigger) records and starts the ad-hoc occurrence before it returns; another run in this process leaves it alone', async () => {
+  it("startPolicyRun (the daemon's trigger) records and starts the ad-hoc occurrence before it returns; another run in this process leaves it alone", async () => {
     await open([HOURLY], '2026-03-23T04:40:00Z');
     const { occurrence, done } = startPolicyRun(rt, 'hourly', { clock });
     expect(journal().getOccurrence('hourly', occurrence)).toMatchObject({ state: 'running', pid: process.pid });
@@ -226,6 +280,10 @@ describe('run-due on the sandbox (library, injected clock)', () => {
     expect(meanwhile.policies[0]!.occurrences).toEqual([expect.objectContaining({ occurrence, how: 'left', state: 'running' })]);
     const r = await done;
     expect(r.policies[0]!.occurrences[0]).toMatchObject({ occurrence, how: 'ad-hoc', state: 'done' });
-    expect(journal().listSets({ policy: 'hourly', occurrence }).filter((s) => s.state === 'complete')).toHaveLength(3);
+    expect(
+      journal()
+        .listSets({ policy: 'hourly', occurrence })
+        .filter((s) => s.state === 'complete'),
+    ).toHaveLength(3);
   });
 });

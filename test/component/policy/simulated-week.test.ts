@@ -34,7 +34,15 @@ const FAIL_AT = '2026-03-26T10:00:00.000Z';
 const TEST_OP = 'held-by-the-simulation';
 
 /** The daily policy's occurrences: 03:00 in Berlin (02:00Z in CET; 01:00Z from 2026-03-29, CEST). */
-const DAILY_AT = ['2026-03-23T02:00:00Z', '2026-03-24T02:00:00Z', '2026-03-25T02:00:00Z', '2026-03-26T02:00:00Z', '2026-03-27T02:00:00Z', '2026-03-28T02:00:00Z', '2026-03-29T01:00:00Z'];
+const DAILY_AT = [
+  '2026-03-23T02:00:00Z',
+  '2026-03-24T02:00:00Z',
+  '2026-03-25T02:00:00Z',
+  '2026-03-26T02:00:00Z',
+  '2026-03-27T02:00:00Z',
+  '2026-03-28T02:00:00Z',
+  '2026-03-29T01:00:00Z',
+];
 
 describe('a simulated week of run-due (hourly + daily policies, 20 instances)', () => {
   let sb: SandboxRuntime;
@@ -74,15 +82,31 @@ describe('a simulated week of run-due (hourly + daily policies, 20 instances)', 
     sb = await startSandboxRuntime({ prepare: (s) => void addScaledServers(s, { instances: 20, volumesPerInstance: 2, snapshotsPerVolume: 0, hosts: 4 }) });
     const ids = names.map((n) => server(n).id);
     // Simulated time stands still while a ccsnap operation holds an instance (the test's own holds excepted).
-    clock = manualClock(START, { gate: () => ids.every((id) => { const l = rt.journal().readLock(id); return !l || l.opId === TEST_OP; }) });
-    rt = withPolicies(sb, [
-      {
-        name: 'hourly', instances: { names: ['vm-*'] }, schedule: '0 * * * *', timezone: 'Europe/Berlin', spread: '10m',
-        retention: { keep_last: 3, hourly: 24, daily: 7 }, create: { concurrency: 8, per_host: 2 },
-        notify: { webhook, on: ['failure', 'recovery', 'missed'] },
-      },
-      { name: 'daily', instances: { names: ['vm-*'] }, schedule: '0 3 * * *', timezone: 'Europe/Berlin', spread: '30m', retention: { keep_last: 3 } },
-    ], clock.now(), journalDir ? { journalPath: join(journalDir, 'journal.db') } : {}).rt;
+    clock = manualClock(START, {
+      gate: () =>
+        ids.every((id) => {
+          const l = rt.journal().readLock(id);
+          return !l || l.opId === TEST_OP;
+        }),
+    });
+    rt = withPolicies(
+      sb,
+      [
+        {
+          name: 'hourly',
+          instances: { names: ['vm-*'] },
+          schedule: '0 * * * *',
+          timezone: 'Europe/Berlin',
+          spread: '10m',
+          retention: { keep_last: 3, hourly: 24, daily: 7 },
+          create: { concurrency: 8, per_host: 2 },
+          notify: { webhook, on: ['failure', 'recovery', 'missed'] },
+        },
+        { name: 'daily', instances: { names: ['vm-*'] }, schedule: '0 3 * * *', timezone: 'Europe/Berlin', spread: '30m', retention: { keep_last: 3 } },
+      ],
+      clock.now(),
+      journalDir ? { journalPath: join(journalDir, 'journal.db') } : {},
+    ).rt;
   }, 120_000);
 
   afterAll(async () => {
@@ -95,14 +119,22 @@ describe('a simulated week of run-due (hourly + daily policies, 20 instances)', 
 
   async function step(at: string): Promise<RunReport> {
     clock.set(at);
-    const report = await runDue(rt, { clock, log: { info: (m) => { if (/is busy .* trying again/.test(m)) retryLines++; }, warn: () => undefined } });
+    const report = await runDue(rt, {
+      clock,
+      log: {
+        info: (m) => {
+          if (/is busy .* trying again/.test(m)) retryLines++;
+        },
+        warn: () => undefined,
+      },
+    });
     reports.push({ at, report });
     return report;
   }
 
   async function makeForeign(name: string, snapshot: string): Promise<void> {
     const query = new URLSearchParams({ command: 'createStorageSnapshot', id: fsOf(name).id, name: snapshot, apiKey: SANDBOX_API_KEY, response: 'json' });
-    const res = await fetch(`${sb.sandbox.url}/client/api?${query}`);
+    const res = await fetch(`${sb.sandbox.url}/client/api?${query.toString()}`);
     expect(res.status).toBe(200);
     foreign.push(snapshot);
   }
@@ -130,7 +162,17 @@ describe('a simulated week of run-due (hourly + daily policies, 20 instances)', 
           if (retryLines >= 2 && rt.journal().readLock(server('vm-00006').id)?.opId === TEST_OP) rt.journal().releaseLock(server('vm-00006').id, TEST_OP);
         };
       }
-      const fault = at === FAIL_AT ? sb.sandbox.ctx.faults.add({ service: 'array', key: 'createStorageSnapshot', target: fsOf('vm-00007').id, errorCode: 530, errorText: 'simulated array failure', times: 1 }) : undefined;
+      const fault =
+        at === FAIL_AT
+          ? sb.sandbox.ctx.faults.add({
+              service: 'array',
+              key: 'createStorageSnapshot',
+              target: fsOf('vm-00007').id,
+              errorCode: 530,
+              errorText: 'simulated array failure',
+              times: 1,
+            })
+          : undefined;
       try {
         await step(at);
       } finally {
@@ -154,7 +196,10 @@ describe('a simulated week of run-due (hourly + daily policies, 20 instances)', 
       const good = sets.filter((s) => s.state === 'complete' || s.state === 'deleted');
       const expected = names.filter((n) => !(r.scheduledAt === BUSY_ALL && n === 'vm-00005') && !(r.scheduledAt === FAIL_AT && n === 'vm-00007'));
       expect(good.map((s) => s.instanceName).sort(), r.occurrence).toEqual(expected);
-      expect(sets.filter((s) => s.state === 'failed').map((s) => s.instanceName), r.occurrence).toEqual(r.scheduledAt === FAIL_AT ? ['vm-00007'] : []);
+      expect(
+        sets.filter((s) => s.state === 'failed').map((s) => s.instanceName),
+        r.occurrence,
+      ).toEqual(r.scheduledAt === FAIL_AT ? ['vm-00007'] : []);
     }
   });
 
@@ -163,7 +208,10 @@ describe('a simulated week of run-due (hourly + daily policies, 20 instances)', 
     expect(records.map((r) => r.occurrence).reverse()).toEqual(DAILY_AT.map((at) => `daily@${at}`));
     expect(records.every((r) => r.state === 'done')).toBe(true);
     for (const r of records) {
-      const good = rt.journal().listSets({ policy: 'daily', occurrence: r.occurrence }).filter((s) => s.state === 'complete' || s.state === 'deleted');
+      const good = rt
+        .journal()
+        .listSets({ policy: 'daily', occurrence: r.occurrence })
+        .filter((s) => s.state === 'complete' || s.state === 'deleted');
       expect(good.map((s) => s.instanceName).sort(), r.occurrence).toEqual(names);
     }
   });
@@ -183,7 +231,13 @@ describe('a simulated week of run-due (hourly + daily policies, 20 instances)', 
   it('notified the failure and then the recovery to the local receiver, with the right payload and no secret', () => {
     const failure = received.filter((p) => p.event === 'failure');
     expect(failure).toHaveLength(1);
-    expect(failure[0]).toMatchObject({ policy: 'hourly', occurrence: 'hourly@2026-03-26T10:00:00Z', state: 'done', affected: [server('vm-00007').id], reason: '19 of 20 served, 1 failed' });
+    expect(failure[0]).toMatchObject({
+      policy: 'hourly',
+      occurrence: 'hourly@2026-03-26T10:00:00Z',
+      state: 'done',
+      affected: [server('vm-00007').id],
+      reason: '19 of 20 served, 1 failed',
+    });
     expect(failure[0]!.instances).toHaveLength(20);
     const failed = failure[0]!.instances.find((i) => i.instance_name === 'vm-00007')!;
     expect(failed).toMatchObject({ outcome: 'failed', set_id: expect.any(String) });
@@ -210,13 +264,25 @@ describe('a simulated week of run-due (hourly + daily policies, 20 instances)', 
       ['hourly', { keepLast: 3, hourly: 24, daily: 7, weekly: 0, monthly: 0, yearly: 0 }, 29],
       ['daily', { keepLast: 3, hourly: 0, daily: 0, weekly: 0, monthly: 0, yearly: 0 }, 3],
     ] as const) {
-      const made = rt.journal().listSets({ policy }).filter((s) => s.state === 'complete' || s.state === 'deleted');
+      const made = rt
+        .journal()
+        .listSets({ policy })
+        .filter((s) => s.state === 'complete' || s.state === 'deleted');
       // Every set the policy ever made, as if all were still there: what the planner keeps of them now.
       const expected = planRetention({
-        policy, rules, timezone: 'Europe/Berlin', now,
+        policy,
+        rules,
+        timezone: 'Europe/Berlin',
+        now,
         sets: made.map((s) => ({ id: s.id, instanceId: s.instanceId, policy, createdAt: s.createdAt, state: 'complete' as const, hasClones: false })),
-      }).filter((d) => d.action === 'keep').map((d) => d.setId).sort();
-      const kept = made.filter((s) => s.state === 'complete').map((s) => s.id).sort();
+      })
+        .filter((d) => d.action === 'keep')
+        .map((d) => d.setId)
+        .sort();
+      const kept = made
+        .filter((s) => s.state === 'complete')
+        .map((s) => s.id)
+        .sort();
       expect(kept, policy).toEqual(expected);
       expect(kept.length, policy).toBe(perInstance * 20);
       // The array agrees: every member of a kept set is there, none of a pruned one.

@@ -11,13 +11,42 @@ import { generateSelfSignedCert } from '../openstack/helpers/test-server.js';
 const SECRET = 'T0KEN-in-the-path';
 
 const OCC: OccurrenceRun = {
-  policy: 'hourly', occurrence: 'hourly@2026-05-01T10:00:00Z', scheduledAt: '2026-05-01T10:00:00.000Z', how: 'on-time', state: 'done', reason: '1 of 2 served, 1 failed',
+  policy: 'hourly',
+  occurrence: 'hourly@2026-05-01T10:00:00Z',
+  scheduledAt: '2026-05-01T10:00:00.000Z',
+  how: 'on-time',
+  state: 'done',
+  reason: '1 of 2 served, 1 failed',
   instances: [
-    { instanceId: 'i-1', instanceName: 'web-1', outcome: 'created', setId: 's1', consistency: 'filesystem-consistent', startAt: '2026-05-01T10:00:00.000Z', attempts: 1, errorCode: null, message: null },
-    { instanceId: 'i-2', instanceName: 'db-1', outcome: 'failed', setId: null, consistency: null, startAt: '2026-05-01T10:00:00.000Z', attempts: 1, errorCode: 'CCSNAP_FREEZE_FAILED', message: 'could not freeze db-1' },
+    {
+      instanceId: 'i-1',
+      instanceName: 'web-1',
+      outcome: 'created',
+      setId: 's1',
+      consistency: 'filesystem-consistent',
+      startAt: '2026-05-01T10:00:00.000Z',
+      attempts: 1,
+      errorCode: null,
+      message: null,
+    },
+    {
+      instanceId: 'i-2',
+      instanceName: 'db-1',
+      outcome: 'failed',
+      setId: null,
+      consistency: null,
+      startAt: '2026-05-01T10:00:00.000Z',
+      attempts: 1,
+      errorCode: 'CCSNAP_FREEZE_FAILED',
+      message: 'could not freeze db-1',
+    },
   ],
 };
-const PAYLOAD: WebhookPayload = occurrencePayload(OCC, 'failure', [OCC.instances[1]!], { host: 'runner-1', version: '0.1.0', raisedAt: new Date('2026-05-01T10:05:00Z') });
+const PAYLOAD: WebhookPayload = occurrencePayload(OCC, 'failure', [OCC.instances[1]!], {
+  host: 'runner-1',
+  version: '0.1.0',
+  raisedAt: new Date('2026-05-01T10:05:00Z'),
+});
 
 interface Received {
   headers: IncomingHttpHeaders;
@@ -72,7 +101,7 @@ describe('webhook delivery', () => {
     expect(r.got.every((g) => JSON.stringify(g.body) === JSON.stringify(PAYLOAD))).toBe(true);
   });
 
-  it('does not retry an answer that will not change (4xx), and says so without the URL\'s path', async () => {
+  it("does not retry an answer that will not change (4xx), and says so without the URL's path", async () => {
     const r = await receiver([404]);
     const result = await deliverWebhook(r.url, PAYLOAD, { clock: manualClock('2026-05-01T10:05:00Z') });
     expect(result.delivered).toBe(false);
@@ -133,12 +162,22 @@ describe('webhook delivery', () => {
 });
 
 describe('the payload', () => {
-  it('carries the policy, the occurrence, every instance\'s outcome, the error codes and the version; its id is stable', () => {
+  it("carries the policy, the occurrence, every instance's outcome, the error codes and the version; its id is stable", () => {
     expect(PAYLOAD).toMatchObject({
-      event: 'failure', policy: 'hourly', occurrence: 'hourly@2026-05-01T10:00:00Z', state: 'done', affected: ['i-2'],
-      error_codes: ['CCSNAP_FREEZE_FAILED'], host: 'runner-1', ccsnap_version: '0.1.0', raised_at: '2026-05-01T10:05:00.000Z',
+      event: 'failure',
+      policy: 'hourly',
+      occurrence: 'hourly@2026-05-01T10:00:00Z',
+      state: 'done',
+      affected: ['i-2'],
+      error_codes: ['CCSNAP_FREEZE_FAILED'],
+      host: 'runner-1',
+      ccsnap_version: '0.1.0',
+      raised_at: '2026-05-01T10:05:00.000Z',
     });
-    expect(PAYLOAD.instances.map((i) => [i.instance_name, i.outcome, i.error_code])).toEqual([['web-1', 'created', null], ['db-1', 'failed', 'CCSNAP_FREEZE_FAILED']]);
+    expect(PAYLOAD.instances.map((i) => [i.instance_name, i.outcome, i.error_code])).toEqual([
+      ['web-1', 'created', null],
+      ['db-1', 'failed', 'CCSNAP_FREEZE_FAILED'],
+    ]);
     const again = occurrencePayload(OCC, 'failure', [OCC.instances[1]!], { host: 'runner-2', version: '0.1.0', raisedAt: new Date() });
     expect(again.event_id).toBe(PAYLOAD.event_id);
     expect(occurrencePayload(OCC, 'recovery', [], { host: 'runner-1', version: '0.1.0', raisedAt: new Date() }).event_id).not.toBe(PAYLOAD.event_id);

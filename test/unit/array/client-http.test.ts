@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createElastiCenterClient } from '../../../src/array/client.js';
 import type { ElastiCenterClient } from '../../../src/array/types.js';
-import { CcsnapError } from '../../../src/errors.js';
+import type { CcsnapError } from '../../../src/errors.js';
 import { skipWithout } from '../../helpers/software.js';
 import { rejectionOf } from '../../helpers/rejection.js';
 

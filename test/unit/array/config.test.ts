@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadArrayConfigs } from '../../../src/array/config.js';
-import { CcsnapError } from '../../../src/errors.js';
 import { rejectionOf } from '../../helpers/rejection.js';
 
 /** The code of a rejection that keeps the key out of its message and details. */

@@ -6,7 +6,7 @@ import { redact, redactUrl } from '../../../src/cli/redact.js';
 import { renderError } from '../../../src/cli/render-error.js';
 import { checkLoopbackUrl } from '../../../src/cli/sandbox-control.js';
 import { defaultStatePath } from '../../../src/cli/sandbox-paths.js';
-import { sandboxCloudEntry } from '../../../src/cli/sandbox-config.js';
+import { sandboxCloudEntry } from '../../../src/sandbox-entry.js';
 import { headerText } from '../../../src/cli/http-debug.js';
 import { CcsnapError, UsageError } from '../../../src/errors.js';
 import { Capture } from './helpers.js';
@@ -79,6 +79,18 @@ describe('renderError', () => {
     expect(renderError(new CcsnapError('CCSNAP_INTERNAL', 'multi\nline'), false)).toEqual({ text: 'ccsnap: error: multi line [CCSNAP_INTERNAL]\n', exitCode: 1 });
     expect(renderError('a string', false)).toEqual({ text: 'ccsnap: error: a string [CCSNAP_INTERNAL]\n', exitCode: 1 });
   });
+  it("adds the CLI's hint for the code (the flag or command that helps) on the same line", () => {
+    const partial = new CcsnapError('CCSNAP_ROLLBACK_PARTIAL_SET', 'set s does not cover all array volumes of web-1 (missing v2); nothing was changed');
+    expect(renderError(partial, false).text).toBe('ccsnap: error: set s does not cover all array volumes of web-1 (missing v2); nothing was changed; add --partial to roll back only the covered ones [CCSNAP_ROLLBACK_PARTIAL_SET]\n');
+    const newer = (listed: boolean) => renderError(new CcsnapError('CCSNAP_NEWER_SNAPSHOTS', 'would destroy', { details: { newer: [], listed } }), false).text;
+    expect(newer(true)).toBe('ccsnap: error: would destroy; add --discard-newer to accept [CCSNAP_NEWER_SNAPSHOTS]\n');
+    expect(newer(false)).toBe('ccsnap: error: would destroy; add --discard-newer to accept (--debug lists every path) [CCSNAP_NEWER_SNAPSHOTS]\n');
+    const noCloud = new CcsnapError('CCSNAP_CONFIG_MISSING_AUTH', 'no cloud selected', { details: { knownClouds: [] } });
+    expect(renderError(noCloud, false).text).toContain('no cloud selected; use --os-cloud');
+    const lacking = new CcsnapError('CCSNAP_CONFIG_MISSING_AUTH', 'cloud "lab" (password) is missing password', { details: { missing: ['password'] } });
+    expect(renderError(lacking, false).text).toBe('ccsnap: error: cloud "lab" (password) is missing password [CCSNAP_CONFIG_MISSING_AUTH]\n');
+  });
+
   it('adds details and stacks of the error and its causes with debug', () => {
     const err = new CcsnapError('CCSNAP_INTERNAL', 'outer', { details: { volume: 'v1' }, cause: new Error('inner') });
     const { text } = renderError(err, true);

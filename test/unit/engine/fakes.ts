@@ -2,6 +2,7 @@ import { openJournal } from '../../../src/journal/index.js';
 import type { ArrayPort, ArraySnapshotInfo, HypervisorPort } from '../../../src/engine/ports.js';
 import type { CreateDeps } from '../../../src/engine/apply-create.js';
 import { CcsnapError } from '../../../src/errors.js';
+import { DEFAULT_HYPERVISOR_CONFIG } from '../../../src/hypervisor/config.js';
 import type { WatchdogThaw } from '../../../src/engine/watchdog-protocol.js';
 
 /** In-memory array and hypervisor that write one shared event log, for order assertions. */
@@ -98,7 +99,7 @@ export function fakeWorld() {
     journal,
     array: () => array,
     hypervisor,
-    hypervisorConfig: {},
+    hypervisorConfig: DEFAULT_HYPERVISOR_CONFIG,
     watchdog,
     timeouts: { thawMs: 1000, guardMs: 300, watchdogGuardMs: 600_000, arrayMs: 1000, cleanupMs: 1000 },
   };

@@ -124,7 +124,8 @@ describe('journal', () => {
       expect.unreachable();
     } catch (err) {
       expect((err as { details: { stale: boolean } }).details.stale).toBe(true);
-      expect((err as Error).message).toMatch(/ccsnap recover/);
+      // A fact, not a command to run: the CLI adds that hint (src/cli/hints.ts).
+      expect((err as Error).message).toMatch(/of a dead ccsnap process \(pid 2147483646\)$/);
     }
   });
 });

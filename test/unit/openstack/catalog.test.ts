@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { findEndpoint, normalizeCatalog } from '../../../src/openstack/catalog.js';
 import { defaultMicroversion, microversionHeaders } from '../../../src/openstack/microversion.js';
 import { volumeRootUrl } from '../../../src/openstack/versions.js';
-import { CcsnapError } from '../../../src/errors.js';
+import type { CcsnapError } from '../../../src/errors.js';
 import type { CloudConfig } from '../../../src/openstack/config-types.js';
 
 const catalog = normalizeCatalog([

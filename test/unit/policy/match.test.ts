@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { globToRegExp, matchesSelector, matchInstances, type MatchableServer } from '../../../src/policy/match.js';
+import { globToRegExp, type matchesSelector, matchInstances, type MatchableServer } from '../../../src/policy/match.js';
 
 const SERVERS: MatchableServer[] = [
   { id: 'id-web-1', name: 'web-1', projectId: 'p-admin', projectName: 'admin', metadata: { 'ccsnap-policy': 'hourly', tier: 'front' } },

@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { OccurrenceRecord } from '../../../src/journal/types.js';
 import {
-  adhocOccurrenceId, adhocTiming, decideResume, isScheduledOccurrence, lastScheduled, nextBusyAttempt, occurrenceEvents, previousOutcomes,
-  runTiming, summarizeOccurrence,
+  adhocOccurrenceId,
+  adhocTiming,
+  decideResume,
+  isScheduledOccurrence,
+  lastScheduled,
+  nextBusyAttempt,
+  occurrenceEvents,
+  previousOutcomes,
+  runTiming,
+  summarizeOccurrence,
 } from '../../../src/policy/run-decide.js';
 import type { InstanceOutcome, InstanceRunResult } from '../../../src/policy/run-types.js';
 import { compileSchedule } from '../../../src/policy/schedule.js';
@@ -13,11 +21,34 @@ const MIN = 60_000;
 
 function record(occurrence: string, state: OccurrenceRecord['state'], result: unknown = null): OccurrenceRecord {
   const scheduledAt = occurrence.includes('@adhoc-') ? '2026-05-01T10:30:00.000Z' : new Date(occurrence.split('@')[1]!).toISOString();
-  return { policy: 'p', occurrence, scheduledAt, state, reason: null, pid: null, hostname: null, recordedAt: scheduledAt, startedAt: null, finishedAt: null, result };
+  return {
+    policy: 'p',
+    occurrence,
+    scheduledAt,
+    state,
+    reason: null,
+    pid: null,
+    hostname: null,
+    recordedAt: scheduledAt,
+    startedAt: null,
+    finishedAt: null,
+    result,
+  };
 }
 
 function result(instanceId: string, outcome: InstanceOutcome, extra: Partial<InstanceRunResult> = {}): InstanceRunResult {
-  return { instanceId, instanceName: instanceId, outcome, setId: null, consistency: null, startAt: '2026-05-01T10:00:00.000Z', attempts: 1, errorCode: null, message: null, ...extra };
+  return {
+    instanceId,
+    instanceName: instanceId,
+    outcome,
+    setId: null,
+    consistency: null,
+    startAt: '2026-05-01T10:00:00.000Z',
+    attempts: 1,
+    errorCode: null,
+    message: null,
+    ...extra,
+  };
 }
 
 describe('ad-hoc occurrences (policy run NAME)', () => {
@@ -29,7 +60,11 @@ describe('ad-hoc occurrences (policy run NAME)', () => {
   });
 
   it('never count as the last handled scheduled occurrence', () => {
-    const newestFirst = [record('p@adhoc-2026-05-01T10:30:00Z-aaaaaa', 'done'), record('p@2026-05-01T09:00:00Z', 'done'), record('p@2026-05-01T08:00:00Z', 'missed')];
+    const newestFirst = [
+      record('p@adhoc-2026-05-01T10:30:00Z-aaaaaa', 'done'),
+      record('p@2026-05-01T09:00:00Z', 'done'),
+      record('p@2026-05-01T08:00:00Z', 'missed'),
+    ];
     expect(lastScheduled(newestFirst)).toEqual(at('2026-05-01T09:00:00Z'));
     expect(lastScheduled([record('p@adhoc-2026-05-01T10:30:00Z-aaaaaa', 'done')])).toBeNull();
   });
@@ -42,7 +77,8 @@ describe('ad-hoc occurrences (policy run NAME)', () => {
 
 describe('resuming what the journal records as due or running', () => {
   const latest = at('2026-05-01T10:00:00Z');
-  const decide = (occurrence: string, state: 'due' | 'running', ownerGone: boolean) => decideResume({ record: record(occurrence, state), latest, ownerGone }).action;
+  const decide = (occurrence: string, state: 'due' | 'running', ownerGone: boolean) =>
+    decideResume({ record: record(occurrence, state), latest, ownerGone }).action;
 
   it('starts a due occurrence that is still the latest; closes one a newer occurrence superseded', () => {
     expect(decide('p@2026-05-01T10:00:00Z', 'due', false)).toBe('start');
@@ -66,13 +102,17 @@ describe('resuming what the journal records as due or running', () => {
 describe('when instances start and until when a busy one is retried', () => {
   it('inside the window: from the occurrence, until the window ends (spread + 15 min grace)', () => {
     expect(runTiming(HOURLY, at('2026-05-01T10:00:00Z'), 10 * MIN, at('2026-05-01T10:03:00Z'))).toEqual({
-      base: at('2026-05-01T10:00:00Z'), retryUntil: at('2026-05-01T10:25:00Z'), late: false,
+      base: at('2026-05-01T10:00:00Z'),
+      retryUntil: at('2026-05-01T10:25:00Z'),
+      late: false,
     });
   });
 
   it('after the window (a late run-once, an adopted occurrence): from now, for spread + grace, never past the next occurrence', () => {
     expect(runTiming(HOURLY, at('2026-05-01T10:00:00Z'), 10 * MIN, at('2026-05-01T10:30:00Z'))).toEqual({
-      base: at('2026-05-01T10:30:00Z'), retryUntil: at('2026-05-01T10:55:00Z'), late: true,
+      base: at('2026-05-01T10:30:00Z'),
+      retryUntil: at('2026-05-01T10:55:00Z'),
+      late: true,
     });
     expect(runTiming(HOURLY, at('2026-05-01T10:00:00Z'), 10 * MIN, at('2026-05-01T10:50:00Z')).retryUntil).toEqual(at('2026-05-01T11:00:00Z'));
   });
@@ -98,11 +138,17 @@ describe('how an occurrence ends', () => {
   });
 
   it('done with the counts when some failed or were missed', () => {
-    expect(summarizeOccurrence([result('a', 'created'), result('b', 'failed'), result('c', 'missed')])).toEqual({ state: 'done', reason: '1 of 3 served, 1 failed, 1 missed' });
+    expect(summarizeOccurrence([result('a', 'created'), result('b', 'failed'), result('c', 'missed')])).toEqual({
+      state: 'done',
+      reason: '1 of 3 served, 1 failed, 1 missed',
+    });
   });
 
   it('missed when nothing was served and every instance was missed', () => {
-    expect(summarizeOccurrence([result('a', 'missed', { message: 'busy until its window closed' })])).toEqual({ state: 'missed', reason: 'every instance was missed (busy until its window closed)' });
+    expect(summarizeOccurrence([result('a', 'missed', { message: 'busy until its window closed' })])).toEqual({
+      state: 'missed',
+      reason: 'every instance was missed (busy until its window closed)',
+    });
   });
 
   it('done, saying so, when the policy matched no instance', () => {
@@ -117,7 +163,13 @@ describe('events', () => {
       record('p@2026-05-01T08:00:00Z', 'done', { instances: [result('a', 'failed'), result('b', 'failed'), result('c', 'failed')] }),
     ];
     const previous = previousOutcomes(earlier);
-    expect(previous).toEqual(new Map([['a', 'failed'], ['b', 'ok'], ['c', 'failed']]));
+    expect(previous).toEqual(
+      new Map([
+        ['a', 'failed'],
+        ['b', 'ok'],
+        ['c', 'failed'],
+      ]),
+    );
     const events = occurrenceEvents([result('a', 'created'), result('b', 'created'), result('c', 'failed')], previous);
     expect(events.failure.map((r) => r.instanceId)).toEqual(['c']);
     expect(events.recovery.map((r) => r.instanceId)).toEqual(['a']);
@@ -128,6 +180,8 @@ describe('events', () => {
   });
 
   it('read only well-formed results (a record written by anything else says nothing)', () => {
-    expect(previousOutcomes([record('p@2026-05-01T09:00:00Z', 'done', { instances: [{ id: 'i1' }] }), record('p@2026-05-01T08:00:00Z', 'missed', null)])).toEqual(new Map());
+    expect(
+      previousOutcomes([record('p@2026-05-01T09:00:00Z', 'done', { instances: [{ id: 'i1' }] }), record('p@2026-05-01T08:00:00Z', 'missed', null)]),
+    ).toEqual(new Map());
   });
 });

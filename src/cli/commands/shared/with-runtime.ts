@@ -1,4 +1,4 @@
-import type { Runtime } from '../../../runtime.js';
+import type { Runtime } from '../../../index.js';
 import type { CommandContext } from '../../types.js';
 import { autoRecover } from './auto-recover.js';
 import { openRuntime } from './open-runtime.js';

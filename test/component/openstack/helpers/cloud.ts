@@ -1,5 +1,5 @@
 import { resolveCloud, type CloudConfig } from '../../../../src/openstack/config.js';
-import { CcsnapError } from '../../../../src/errors.js';
+import type { CcsnapError } from '../../../../src/errors.js';
 import { PASSWORD } from './fake-openstack.js';
 
 /** A password cloud for the fake OpenStack (via OS_* env, as a user would configure it). */

@@ -56,8 +56,8 @@ function volumeBody(v: FakeState['volumes'][number]): Record<string, unknown> {
   return { id: v.id, name: v.name, status: 'available', size: 1, volume_type: 'cb-ssd', bootable: v.bootable ?? 'false', 'os-vol-host-attr:host': 'h@b#p', attachments: [] };
 }
 
-/** One page of `items` by limit/marker, with a rel=next link in `<key>_links` when more remain. */
-function page<T extends { id: string }>(items: T[], url: URL, base: string, key: string): { page: T[]; links?: unknown[] } {
+/** One page of `items` by limit/marker, with a rel=next link (the caller's `<key>_links`) when more remain. */
+function page<T extends { id: string }>(items: T[], url: URL, base: string): { page: T[]; links?: unknown[] } {
   const limit = Number(url.searchParams.get('limit') ?? 1000);
   const marker = url.searchParams.get('marker');
   const start = marker ? items.findIndex((i) => i.id === marker) + 1 : 0;
@@ -105,7 +105,7 @@ function handleCompute(req: RecordedRequest, res: ServerResponse, state: FakeSta
   if (req.method === 'GET' && path === '/servers/detail') {
     const name = url.searchParams.get('name');
     const list = name ? state.servers.filter((s) => new RegExp(name).test(s.name)) : state.servers;
-    const { page: items, links } = page(list, url, base, 'servers');
+    const { page: items, links } = page(list, url, base);
     return sendJson(res, 200, { servers: items.map((s) => serverBody(s, base)), ...(links ? { servers_links: links } : {}) });
   }
   const m = /^\/servers\/([^/]+)(\/action)?$/.exec(path);
@@ -125,7 +125,7 @@ function handleCompute(req: RecordedRequest, res: ServerResponse, state: FakeSta
 function handleVolume(req: RecordedRequest, res: ServerResponse, state: FakeState, base: string, url: URL): void {
   const path = url.pathname.replace(`/volume/v3/${PROJECT_ID}`, '');
   if (path === '/volumes/detail') {
-    const { page: items, links } = page(state.volumes, url, base, 'volumes');
+    const { page: items, links } = page(state.volumes, url, base);
     return sendJson(res, 200, { volumes: items.map(volumeBody), ...(links ? { volumes_links: links } : {}) });
   }
   if (path === '/types') {
