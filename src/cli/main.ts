@@ -1,5 +1,4 @@
 import { selectColumns, sortRows } from './format/select.js';
-import { readFileSync } from 'node:fs';
 import { CommanderError, type Command } from 'commander';
 import { CcsnapError, isAbortError } from '../core.js';
 import { scanArgv } from './argv.js';
@@ -12,6 +11,7 @@ import { buildProgram } from './program.js';
 import { findCommand, loadCommand } from './registry.js';
 import { renderError } from './render-error.js';
 import { SIGNAL_EXIT_CODES, SignalGuard } from './signals.js';
+import { readVersion } from './version.js';
 import type { CommandContext, CommandSpec } from './types.js';
 
 export interface CliIo {
@@ -121,11 +121,6 @@ function rootOf(cmd: Command): Command {
 function commanderExitCode(err: CommanderError): number {
   if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
   return 2;
-}
-
-function readVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
 }
 
 /** The process entry point used by bin/ccsnap.js: runs, flushes stdout/stderr, exits. */

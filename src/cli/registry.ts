@@ -25,6 +25,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'policy list', summary: 'List the snapshot policies of the cloud', file: 'policy-list' },
   { name: 'policy show', summary: 'Show a snapshot policy: matched instances, occurrences, what retention keeps and prunes', file: 'policy-show' },
   { name: 'policy run', summary: 'Run one occurrence of a snapshot policy now, then prune by its retention', file: 'policy-run' },
+  { name: 'daemon', summary: 'Run the policies on their schedules, with metrics, an API and a status page', file: 'daemon' },
   { name: 'run-due', summary: 'Run every snapshot policy occurrence that is due, then prune by retention', file: 'run-due' },
   { name: 'completion', summary: 'Print a shell completion script (bash or zsh)', file: 'completion' },
   { name: 'tour', summary: 'Guided tour of ccsnap against the built-in sandbox (re-seeds it, and leaves it to explore)', file: 'tour' },

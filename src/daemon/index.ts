@@ -21,3 +21,5 @@ export { DEFAULT_LISTEN, parseListen, isLoopback, type ListenAddress } from './l
 export { readTokenFile, isAuthorized, MIN_TOKEN_LENGTH } from './auth.js';
 export { renderStatusPage, type StatusPageData } from './page/render.js';
 export { startDaemonHttp, type DaemonHttpOptions, type RunningDaemonHttp } from './start.js';
+export { createRunnerSource, type RunnerSource, type RunnerSourceOptions } from './runner-source.js';
+export { runScheduler, nextPassInMs, type SchedulerOptions } from './scheduler.js';
