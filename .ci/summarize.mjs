@@ -7,7 +7,9 @@ const dir = process.argv[2] ?? '.ci/results';
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-for (const rcFile of readdirSync(dir).filter((f) => f.endsWith('.rc')).sort()) {
+for (const rcFile of readdirSync(dir)
+  .filter((f) => f.endsWith('.rc'))
+  .sort()) {
   const name = rcFile.slice(0, -3);
   const rc = Number(readFileSync(join(dir, rcFile), 'utf8').trim());
   const report = join(dir, `${name}.json`);

@@ -41,7 +41,19 @@ function suitesFor(opts, log) {
   return {
     freeze: () => benchFreeze({ runs: opts.runs ?? (q ? 5 : 30), warmup: q ? 1 : 2, log }),
     thaw: () => benchThaw({ iterations: q ? 5 : 30, log }),
-    list: () => benchList(q ? { scales: [100, 1000], modesFor: () => [{ mode: 'ccsnap', runs: 1 }, { mode: 'seed', runs: 1 }], log } : { modesFor: (n) => defaultModes(n, { full: opts.full }), log }),
+    list: () =>
+      benchList(
+        q
+          ? {
+              scales: [100, 1000],
+              modesFor: () => [
+                { mode: 'ccsnap', runs: 1 },
+                { mode: 'seed', runs: 1 },
+              ],
+              log,
+            }
+          : { modesFor: (n) => defaultModes(n, { full: opts.full }), log },
+      ),
     fleet: () => benchFleet(q ? { instances: 40, concurrencies: [1, 8], log } : { log }),
     startup: () => benchStartup({ runs: q ? 5 : 20, log }),
   };
@@ -52,7 +64,13 @@ async function main() {
   const started = new Date();
   const t0 = performance.now();
   const log = (msg) => process.stderr.write(`[bench +${Math.round((performance.now() - t0) / 1000)}s] ${msg}\n`);
-  const results = { startedAt: started.toISOString(), options: { only: opts.only, quick: opts.quick, full: opts.full, runs: opts.runs ?? null }, machine: machineFacts(), dist: distFingerprint(), errors: [] };
+  const results = {
+    startedAt: started.toISOString(),
+    options: { only: opts.only, quick: opts.quick, full: opts.full, runs: opts.runs ?? null },
+    machine: machineFacts(),
+    dist: distFingerprint(),
+    errors: [],
+  };
   const suites = suitesFor(opts, log);
   for (const name of opts.only) {
     try {
@@ -66,7 +84,10 @@ async function main() {
   results.machine.loadAverageAtEnd = machineFacts().loadAverage;
   const distAtEnd = distFingerprint();
   if (distAtEnd !== results.dist) {
-    results.errors.push({ suite: 'run', message: `dist/ changed during the run (${results.dist} -> ${distAtEnd}): another build replaced the library under test; the suites after that point measured another build. Run again.` });
+    results.errors.push({
+      suite: 'run',
+      message: `dist/ changed during the run (${results.dist} -> ${distAtEnd}): another build replaced the library under test; the suites after that point measured another build. Run again.`,
+    });
   }
   results.goals = judgeGoals(results);
   const md = renderMarkdown(results);

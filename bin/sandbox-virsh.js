@@ -25,7 +25,10 @@ function parseCli(argv) {
     else if (a === '-r' || a === '--readonly') continue;
     else if (a === '-v' || a === '--version') o.version = true;
     else if (a.startsWith('-') && o.rest.length === 0) return { error: `unsupported option '${a}'` };
-    else { o.rest = argv.slice(i); break; }
+    else {
+      o.rest = argv.slice(i);
+      break;
+    }
   }
   return o;
 }
@@ -35,27 +38,57 @@ function parseUri(uri) {
   const m = /^sandbox\+(http:\/\/([^/]+))\/([^/?#]*)$/.exec(uri ?? '');
   if (!m) return { error: `no connection driver available for ${uri ?? '(no URI)'}` };
   let hostname;
-  try { hostname = new URL(m[1]).hostname; } catch { return { error: `invalid URI ${uri}` }; }
+  try {
+    hostname = new URL(m[1]).hostname;
+  } catch {
+    return { error: `invalid URI ${uri}` };
+  }
   if (!['127.0.0.1', 'localhost', '[::1]'].includes(hostname)) return { error: `sandbox-virsh: only loopback sandboxes are allowed, not ${hostname}` };
   return { base: m[1], host: decodeURIComponent(m[3]) };
 }
 
 /** virsh's vshCommandStringGetArg: blanks and ';' split, '...' literal, "..." and \ escapes, # comment. */
 function parseLine(line) {
-  const cmds = []; let cur = []; let i = 0;
+  const cmds = [];
+  let cur = [];
+  let i = 0;
   while (i < line.length) {
     const c = line[i];
-    if (c === ' ' || c === '\t') { i++; continue; }
-    if (c === ';' || c === '\n') { if (cur.length) cmds.push(cur); cur = []; i++; continue; }
+    if (c === ' ' || c === '\t') {
+      i++;
+      continue;
+    }
+    if (c === ';' || c === '\n') {
+      if (cur.length) cmds.push(cur);
+      cur = [];
+      i++;
+      continue;
+    }
     if (c === '#') break;
-    let tok = ''; let sq = false; let dq = false;
+    let tok = '';
+    let sq = false;
+    let dq = false;
     while (i < line.length) {
       const ch = line[i];
       if (!sq && !dq && (ch === ' ' || ch === '\t' || ch === ';' || ch === '\n')) break;
-      if (!dq && ch === "'") { sq = !sq; i++; continue; }
-      if (!sq && ch === '\\') { i++; if (i >= line.length) throw new Error('dangling \\'); tok += line[i++]; continue; }
-      if (!sq && ch === '"') { dq = !dq; i++; continue; }
-      tok += ch; i++;
+      if (!dq && ch === "'") {
+        sq = !sq;
+        i++;
+        continue;
+      }
+      if (!sq && ch === '\\') {
+        i++;
+        if (i >= line.length) throw new Error('dangling \\');
+        tok += line[i++];
+        continue;
+      }
+      if (!sq && ch === '"') {
+        dq = !dq;
+        i++;
+        continue;
+      }
+      tok += ch;
+      i++;
     }
     if (sq || dq) throw new Error('missing "');
     cur.push(tok);
@@ -67,12 +100,16 @@ function parseLine(line) {
 function request(method, url, body) {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : JSON.stringify(body);
-    const req = http.request(url, { method, agent, headers: data ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } : {} }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      url,
+      { method, agent, headers: data ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } : {} },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(data);
   });
@@ -90,7 +127,10 @@ async function runCommand(conn, argv, state) {
     const text = args.filter((a) => !['--err', '--shell', '--xml', '--split'].includes(a)).join(' ');
     return err ? { stdout: '', stderr: `error: ${text}\n`, exitCode: 0 } : { stdout: `${text}\n`, stderr: '', exitCode: 0 };
   }
-  if (cmd === 'quit' || cmd === 'exit') { state.quit = true; return { stdout: '', stderr: '', exitCode: 0 }; }
+  if (cmd === 'quit' || cmd === 'exit') {
+    state.quit = true;
+    return { stdout: '', stderr: '', exitCode: 0 };
+  }
   if (cmd === 'uri') return { stdout: `${state.uri}\n\n`, stderr: '', exitCode: 0 };
   try {
     const url = `${conn.base}/hypervisor/${encodeURIComponent(conn.host)}/virsh/${encodeURIComponent(cmd)}`;
@@ -117,7 +157,12 @@ async function interactive(conn, opts) {
   for await (const line of rl) {
     process.stdout.write(`${line}\n`);
     let cmds;
-    try { cmds = parseLine(line); } catch (e) { process.stderr.write(`error: ${e.message}\n`); cmds = []; }
+    try {
+      cmds = parseLine(line);
+    } catch (e) {
+      process.stderr.write(`error: ${e.message}\n`);
+      cmds = [];
+    }
     for (const argv of cmds) {
       const r = await runCommand(conn, argv, state);
       process.stdout.write(r.stdout);
@@ -134,13 +179,27 @@ async function interactive(conn, opts) {
 
 async function main() {
   const opts = parseCli(process.argv.slice(2));
-  if (opts.error) { process.stderr.write(`error: ${opts.error}\n`); return 1; }
-  if (opts.version) { process.stdout.write('9.0.0 (sandbox)\n'); return 0; }
+  if (opts.error) {
+    process.stderr.write(`error: ${opts.error}\n`);
+    return 1;
+  }
+  if (opts.version) {
+    process.stdout.write('9.0.0 (sandbox)\n');
+    return 0;
+  }
   const conn = parseUri(opts.uri);
-  if (conn.error) { process.stderr.write(`error: failed to connect to the hypervisor\nerror: ${conn.error}\n`); return 1; }
+  if (conn.error) {
+    process.stderr.write(`error: failed to connect to the hypervisor\nerror: ${conn.error}\n`);
+    return 1;
+  }
   if (opts.rest.length === 0) return interactive(conn, opts);
   let cmds;
-  try { cmds = opts.rest.length === 1 ? parseLine(opts.rest[0]) : [opts.rest]; } catch (e) { process.stderr.write(`error: ${e.message}\n`); return 1; }
+  try {
+    cmds = opts.rest.length === 1 ? parseLine(opts.rest[0]) : [opts.rest];
+  } catch (e) {
+    process.stderr.write(`error: ${e.message}\n`);
+    return 1;
+  }
   const state = { uri: opts.uri, quit: false, oneshot: true };
   let rc = 0;
   for (const argv of cmds) {
@@ -153,4 +212,13 @@ async function main() {
   return rc;
 }
 
-main().then((rc) => { agent.destroy(); process.exitCode = rc; }, (err) => { process.stderr.write(`error: ${err.message}\n`); process.exitCode = 1; });
+main().then(
+  (rc) => {
+    agent.destroy();
+    process.exitCode = rc;
+  },
+  (err) => {
+    process.stderr.write(`error: ${err.message}\n`);
+    process.exitCode = 1;
+  },
+);

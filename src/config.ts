@@ -129,7 +129,8 @@ function parseSemantics(value: unknown, array: string): RollbackSemantics {
 function parseCreate(value: unknown): CcsnapSettings['create'] {
   const c = isDict(value) ? value : {};
   const freeze = c.freeze ?? 'required';
-  if (freeze !== 'required' && freeze !== 'best-effort' && freeze !== 'skip') throw new CcsnapError('CCSNAP_CONFIG_INVALID', 'create.freeze must be required, best-effort or skip');
+  if (freeze !== 'required' && freeze !== 'best-effort' && freeze !== 'skip')
+    throw new CcsnapError('CCSNAP_CONFIG_INVALID', 'create.freeze must be required, best-effort or skip');
   return {
     maxFreezeMs: c.max_freeze === undefined ? 10_000 : parseDuration(String(c.max_freeze)),
     freeze,

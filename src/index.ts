@@ -33,12 +33,30 @@ export { listPolicies, showPolicy, findPolicy } from './ops/policy.js';
 export type { Policy } from './policy/types.js';
 export type { PolicyDetail, PolicySummary } from './policy/view.js';
 export {
-  runDue, runPolicy, startPolicyRun, nothingHappened, policySchedules, policyInstances, createRequestOf,
-  type RunDueOptions, type RunOptions, type RunLog, type PolicyScheduleStatus,
+  runDue,
+  runPolicy,
+  startPolicyRun,
+  nothingHappened,
+  policySchedules,
+  policyInstances,
+  createRequestOf,
+  type RunDueOptions,
+  type RunOptions,
+  type RunLog,
+  type PolicyScheduleStatus,
 } from './ops/policy-run/index.js';
 export type {
-  RunReport, PolicyRun, OccurrenceRun, OccurrenceHow, OccurrenceRunState, InstanceRunResult, InstanceOutcome, MissedRecord, RetentionRun,
-  RetentionRunDecision, NotificationReport,
+  RunReport,
+  PolicyRun,
+  OccurrenceRun,
+  OccurrenceHow,
+  OccurrenceRunState,
+  InstanceRunResult,
+  InstanceOutcome,
+  MissedRecord,
+  RetentionRun,
+  RetentionRunDecision,
+  NotificationReport,
 } from './policy/run-types.js';
 export { systemClock, type RunClock } from './util/clock.js';
 export { deliverWebhook, type DeliveryOptions, type DeliveryResult } from './notify/webhook.js';

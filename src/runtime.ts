@@ -7,8 +7,14 @@ import { createHypervisorPool, type HypervisorConfig, type HypervisorPool } from
 import { openJournal, type Journal } from './journal/index.js';
 import { ensurePrivateFile } from './util/private-files.js';
 import {
-  createSession, getServerById, startServer, stopServer, waitForServerStatus,
-  type CloudConfig, type RequestLogHook, type Session,
+  createSession,
+  getServerById,
+  startServer,
+  stopServer,
+  waitForServerStatus,
+  type CloudConfig,
+  type RequestLogHook,
+  type Session,
 } from './openstack/index.js';
 
 export interface RuntimeOptions {
@@ -55,7 +61,10 @@ export class Runtime {
   /** Arrays are required for every snapshot command; say so plainly when none is configured. */
   requireArrays(): ArrayConfig[] {
     if (this.settings.arrays.length === 0) {
-      throw new CcsnapError('CCSNAP_CONFIG_NO_ARRAY', `no array is configured for cloud ${this.settings.cloudName}${this.settings.source ? ` in ${this.settings.source}` : ' (no ccsnap config file found)'}`);
+      throw new CcsnapError(
+        'CCSNAP_CONFIG_NO_ARRAY',
+        `no array is configured for cloud ${this.settings.cloudName}${this.settings.source ? ` in ${this.settings.source}` : ' (no ccsnap config file found)'}`,
+      );
     }
     return this.settings.arrays;
   }
@@ -66,7 +75,11 @@ export class Runtime {
       const cfg = this.settings.arrays.find((a) => a.name === name);
       if (!cfg) throw new CcsnapError('CCSNAP_CONFIG_NO_ARRAY', `array ${name} is not configured for cloud ${this.settings.cloudName}`);
       client = createElastiCenterClient({
-        name: cfg.name, url: cfg.url, apiKey: cfg.apiKey, insecure: cfg.insecure, timeoutMs: this.options.timeoutMs ?? cfg.timeoutMs,
+        name: cfg.name,
+        url: cfg.url,
+        apiKey: cfg.apiKey,
+        insecure: cfg.insecure,
+        timeoutMs: this.options.timeoutMs ?? cfg.timeoutMs,
         ...(cfg.cacert ? { cacert: cfg.cacert } : {}),
       });
       this.arrayClients.set(name, client);
@@ -118,11 +131,7 @@ export class Runtime {
 
   async close(): Promise<void> {
     this.dog?.close();
-    await Promise.allSettled([
-      this.pool?.close(),
-      ...[...this.arrayClients.values()].map((c) => c.close()),
-      this.sessionPromise?.then((s) => s.close()),
-    ]);
+    await Promise.allSettled([this.pool?.close(), ...[...this.arrayClients.values()].map((c) => c.close()), this.sessionPromise?.then((s) => s.close())]);
     this.openedJournal?.close();
   }
 }

@@ -2,31 +2,64 @@
 export function judgeGoals(r) {
   const goals = [];
   if (r.freeze) {
-    for (const [method, label] of [['ccsnap', 'library, one Runtime'], ['ccsnap-fresh', 'new Runtime per create, like the CLI']]) {
+    for (const [method, label] of [
+      ['ccsnap', 'library, one Runtime'],
+      ['ccsnap-fresh', 'new Runtime per create, like the CLI'],
+    ]) {
       const rows = r.freeze.rows.filter((x) => x.method === method && x.overheadMs.median !== null);
       if (!rows.length) continue;
       const worst = rows.reduce((a, b) => (b.overheadMs.median > a.overheadMs.median ? b : a));
-      goals.push(goal(`Freeze-window overhead, median, worst configuration (${label})`, '≤ 5 ms', `${worst.overheadMs.median} ms (${worst.latencyMs} ms latency, ${worst.volumes} vol); all (0/50/500 ms × 1 vol, then × 4 vol): ${rows.map((x) => x.overheadMs.median).join(', ')} ms`, worst.overheadMs.median <= 5));
+      goals.push(
+        goal(
+          `Freeze-window overhead, median, worst configuration (${label})`,
+          '≤ 5 ms',
+          `${worst.overheadMs.median} ms (${worst.latencyMs} ms latency, ${worst.volumes} vol); all (0/50/500 ms × 1 vol, then × 4 vol): ${rows.map((x) => x.overheadMs.median).join(', ')} ms`,
+          worst.overheadMs.median <= 5,
+        ),
+      );
     }
     const at50 = r.freeze.ratios.filter((x) => x.latencyMs === 50 && x.seedOverCcsnap !== null);
-    if (at50.length) goals.push(goal('Seed window / ccsnap window at 50 ms array latency', '≥ 5', at50.map((x) => `${x.seedOverCcsnap}× (${x.volumes} vol)`).join(', '), at50.every((x) => x.seedOverCcsnap >= 5)));
+    if (at50.length)
+      goals.push(
+        goal(
+          'Seed window / ccsnap window at 50 ms array latency',
+          '≥ 5',
+          at50.map((x) => `${x.seedOverCcsnap}× (${x.volumes} vol)`).join(', '),
+          at50.every((x) => x.seedOverCcsnap >= 5),
+        ),
+      );
   }
   if (r.list) {
     const at1000 = r.list.rows.find((x) => x.instances === 1000 && x.mode === 'ccsnap');
     if (at1000?.wallMs.median != null) {
       const phases = r.list.rows.find((x) => x.instances === 1000 && x.mode === 'phases')?.phases;
-      const note = phases ? `; of which entryStatus ${phases.entryStatus} ms, listStorageSnapshots ${phases.listStorageSnapshots} ms (sandbox busy ${at1000.sandboxBusyMs?.total} ms)` : '';
+      const note = phases
+        ? `; of which entryStatus ${phases.entryStatus} ms, listStorageSnapshots ${phases.listStorageSnapshots} ms (sandbox busy ${at1000.sandboxBusyMs?.total} ms)`
+        : '';
       goals.push(goal('ccsnap list, 1000 instances', '≤ 1 s', `${(at1000.wallMs.median / 1000).toFixed(2)} s${note}`, at1000.wallMs.median <= 1000));
     }
     const ccsnap = r.list.rows.filter((x) => x.mode === 'ccsnap' && x.requests);
     if (ccsnap.length) {
       const paging = ccsnap.every((x) => x.requests.openstack <= 2 + pages(x.instances) + pages(x.instances * r.list.volumesPerInstance));
-      goals.push(goal('OpenStack requests of ccsnap list do not grow beyond paging', 'keystone + pages', ccsnap.map((x) => `${x.instances} inst: ${x.requests.openstack} (array ${x.requests.byService.array ?? 0} = 1 listFileSystem + 1 listStorageSnapshots per volume, by design)`).join('; '), paging));
+      goals.push(
+        goal(
+          'OpenStack requests of ccsnap list do not grow beyond paging',
+          'keystone + pages',
+          ccsnap
+            .map(
+              (x) =>
+                `${x.instances} inst: ${x.requests.openstack} (array ${x.requests.byService.array ?? 0} = 1 listFileSystem + 1 listStorageSnapshots per volume, by design)`,
+            )
+            .join('; '),
+          paging,
+        ),
+      );
     }
   }
   if (r.startup) {
     const help = r.startup.rows.find((x) => x.name === 'ccsnap --help');
-    if (help?.wallMs.median != null) goals.push(goal('ccsnap --help', '≤ 150 ms', `${help.wallMs.median} ms median, ${Math.round(help.maxRssKb / 1024)} MB`, help.wallMs.median <= 150));
+    if (help?.wallMs.median != null)
+      goals.push(goal('ccsnap --help', '≤ 150 ms', `${help.wallMs.median} ms median, ${Math.round(help.maxRssKb / 1024)} MB`, help.wallMs.median <= 150));
   }
   return goals;
 }

@@ -21,10 +21,24 @@ export function writeMatchingJournal(path, spec, arrayName = 'sandbox') {
     if (!parsed || !server) continue;
     let set = sets.get(parsed.setId);
     if (!set) {
-      set = { id: parsed.setId, instanceId: server.id, instanceName: server.name, label: null, createdAt: parsed.createdAt.toISOString(), opId: `bench-${parsed.setId}`, members: [] };
+      set = {
+        id: parsed.setId,
+        instanceId: server.id,
+        instanceName: server.name,
+        label: null,
+        createdAt: parsed.createdAt.toISOString(),
+        opId: `bench-${parsed.setId}`,
+        members: [],
+      };
       sets.set(parsed.setId, set);
     }
-    set.members.push({ volumeId: volume.id, arrayName, fsId: fs.id, snapshotName: snap.name, path: `${fs.pool}/OPENSTACK_ACCOPENSTACK_VSM/${fs.name}@${snap.name}` });
+    set.members.push({
+      volumeId: volume.id,
+      arrayName,
+      fsId: fs.id,
+      snapshotName: snap.name,
+      path: `${fs.pool}/OPENSTACK_ACCOPENSTACK_VSM/${fs.name}@${snap.name}`,
+    });
   }
   // One transaction for the whole fixture (a SQLite-only batch; the journal port itself has none).
   const journal = SqliteJournal.open(path);

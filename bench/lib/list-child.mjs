@@ -35,7 +35,9 @@ try {
 const wallMs = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
 const usage = process.resourceUsage();
-process.stdout.write(`${JSON.stringify({ mode, wallMs, ...result, maxRssKb: usage.maxRSS, heapUsedMb: Math.round(process.memoryUsage().heapUsed / 2 ** 20), opCpuMs: Math.round((cpu.user + cpu.system) / 1000), cpuUserMs: Math.round(usage.userCPUTime / 1000) })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ mode, wallMs, ...result, maxRssKb: usage.maxRSS, heapUsedMb: Math.round(process.memoryUsage().heapUsed / 2 ** 20), opCpuMs: Math.round((cpu.user + cpu.system) / 1000), cpuUserMs: Math.round(usage.userCPUTime / 1000) })}\n`,
+);
 
 /**
  * The seed post's way, made as fast as it can be: `nova list`, then `nova show` per instance

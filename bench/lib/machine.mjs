@@ -19,7 +19,10 @@ export function machineFacts() {
     v8: process.versions.v8,
     commit: git(['rev-parse', '--short', 'HEAD']),
     /** Tracked files with uncommitted changes (bench results excluded): what the commit id does not cover. */
-    dirtyPaths: (git(['status', '--porcelain', '--untracked-files=no']) ?? '').split('\n').map((l) => l.slice(3)).filter((p) => p && !p.startsWith('bench/results/')),
+    dirtyPaths: (git(['status', '--porcelain', '--untracked-files=no']) ?? '')
+      .split('\n')
+      .map((l) => l.slice(3))
+      .filter((p) => p && !p.startsWith('bench/results/')),
   };
 }
 

@@ -18,7 +18,16 @@ export function renderMarkdown(results) {
     'How to reproduce and what each number means: bench/README.md.',
     '',
   ];
-  if (results.goals?.length) out.push('## Goals', '', table(['Goal', 'Target', 'Measured', 'Status'], results.goals.map((g) => [g.goal, g.target, g.measured, g.status])), '');
+  if (results.goals?.length)
+    out.push(
+      '## Goals',
+      '',
+      table(
+        ['Goal', 'Target', 'Measured', 'Status'],
+        results.goals.map((g) => [g.goal, g.target, g.measured, g.status]),
+      ),
+      '',
+    );
   if (results.freeze) out.push(...freezeSection(results.freeze));
   if (results.thaw) out.push(...thawSection(results.thaw));
   if (results.list) out.push(...listSection(results.list));
@@ -29,14 +38,37 @@ export function renderMarkdown(results) {
 }
 
 function freezeSection(f) {
-  const rows = f.rows.map((r) => [r.latencyMs, r.volumes, r.method, r.runs + (r.failures ? ` (+${r.failures} failed)` : ''), fmt(r.frozenMs.median), fmt(r.frozenMs.p95), fmt(r.overheadMs.median), fmt(r.overheadMs.p95), fmt(r.slowestArrayMs.median)]);
+  const rows = f.rows.map((r) => [
+    r.latencyMs,
+    r.volumes,
+    r.method,
+    r.runs + (r.failures ? ` (+${r.failures} failed)` : ''),
+    fmt(r.frozenMs.median),
+    fmt(r.frozenMs.p95),
+    fmt(r.overheadMs.median),
+    fmt(r.overheadMs.p95),
+    fmt(r.slowestArrayMs.median),
+  ]);
   const ratios = f.ratios.map((r) => [r.latencyMs, r.volumes, fmt(r.seedOverCcsnap, '×'), fmt(r.seedOverCcsnapFresh, '×'), fmt(r.sequentialOverCcsnap, '×')]);
   return [
     '## 1. Freeze window (sandbox clock)',
     '',
     `${f.note} ccsnap = library \`createSnapshots\` on one Runtime (warm connections); ccsnap-fresh = a new Runtime per run, as one \`ccsnap create\` process; seed = the blog post's Task 1 Steps 2–4 in bash${f.seedAvailable ? '' : ' (NOT RUN: curl/awk/bash missing)'}; sequential = freeze, one createStorageSnapshot after another, thaw.`,
     '',
-    table(['Array latency (ms)', 'Volumes', 'Method', 'Runs', 'Frozen median (ms)', 'Frozen p95', 'Overhead median (ms)', 'Overhead p95', 'Slowest array call median'], rows),
+    table(
+      [
+        'Array latency (ms)',
+        'Volumes',
+        'Method',
+        'Runs',
+        'Frozen median (ms)',
+        'Frozen p95',
+        'Overhead median (ms)',
+        'Overhead p95',
+        'Slowest array call median',
+      ],
+      rows,
+    ),
     '',
     table(['Array latency (ms)', 'Volumes', 'seed / ccsnap (median frozen)', 'seed / ccsnap-fresh', 'sequential / ccsnap'], ratios),
     '',
@@ -47,18 +79,32 @@ function thawSection(t) {
   const rows = [];
   const add = (where, block) => {
     if (!block.available) return rows.push([where, '–', '–', '–', '–', block.reason]);
-    for (const r of block.rows) rows.push([where, r.session, r.iterations, fmt(r.thawMs.median), fmt(r.thawMs.p95), `freeze median ${fmt(r.freezeMedianMs)} ms`]);
+    for (const r of block.rows)
+      rows.push([where, r.session, r.iterations, fmt(r.thawMs.median), fmt(r.thawMs.p95), `freeze median ${fmt(r.freezeMedianMs)} ms`]);
   };
   add('real QEMU guest', t.real);
   add('sandbox-virsh (emulated)', t.sandbox);
-  return ['## 2. Thaw latency (persistent virsh session vs one-shot)', '', table(['Where', 'Session', 'Iterations', 'Thaw median (ms)', 'Thaw p95 (ms)', 'Note'], rows), ''];
+  return [
+    '## 2. Thaw latency (persistent virsh session vs one-shot)',
+    '',
+    table(['Where', 'Session', 'Iterations', 'Thaw median (ms)', 'Thaw p95 (ms)', 'Note'], rows),
+    '',
+  ];
 }
 
 function listSection(l) {
   const rows = l.rows.map((r) => [
-    r.instances, r.mode, r.runs + (r.failure ? ` (${r.failure})` : ''), fmt(r.wallMs.median), fmt(r.opCpuMs.median), fmt(kbToMb(r.maxRssKb)),
-    r.requests ? r.requests.openstack : '–', r.requests ? `${r.requests.byService.nova ?? 0}/${r.requests.byService.cinder ?? 0}/${r.requests.byService.keystone ?? 0}` : '–',
-    r.requests ? r.requests.byService.array ?? 0 : '–', r.sandboxBusyMs ? r.sandboxBusyMs.total : '–', r.complete ? 'yes' : `no (${fmt(r.instancesSeen)} inst, ${fmt(r.entries)} entries)`,
+    r.instances,
+    r.mode,
+    r.runs + (r.failure ? ` (${r.failure})` : ''),
+    fmt(r.wallMs.median),
+    fmt(r.opCpuMs.median),
+    fmt(kbToMb(r.maxRssKb)),
+    r.requests ? r.requests.openstack : '–',
+    r.requests ? `${r.requests.byService.nova ?? 0}/${r.requests.byService.cinder ?? 0}/${r.requests.byService.keystone ?? 0}` : '–',
+    r.requests ? (r.requests.byService.array ?? 0) : '–',
+    r.sandboxBusyMs ? r.sandboxBusyMs.total : '–',
+    r.complete ? 'yes' : `no (${fmt(r.instancesSeen)} inst, ${fmt(r.entries)} entries)`,
   ]);
   const phases = l.rows.filter((r) => r.phases).map((r) => [r.instances, ...Object.values(r.phases)]);
   const phaseNames = l.rows.find((r) => r.phases) ? Object.keys(l.rows.find((r) => r.phases).phases) : [];
@@ -67,7 +113,22 @@ function listSection(l) {
     '',
     `Each list runs in a fresh child process (wall time of the operation, incl. Keystone auth; peak RSS = that process's maxRSS); the sandbox runs in another process. Bench shim: ${l.sandboxShim}.`,
     '',
-    table(['Instances', 'Method', 'Runs', 'Wall median (ms)', 'List process CPU in op (ms)', 'Peak RSS (MB)', 'OpenStack requests', 'nova/cinder/keystone', 'Array requests', 'Sandbox busy (ms)', 'Complete'], rows),
+    table(
+      [
+        'Instances',
+        'Method',
+        'Runs',
+        'Wall median (ms)',
+        'List process CPU in op (ms)',
+        'Peak RSS (MB)',
+        'OpenStack requests',
+        'nova/cinder/keystone',
+        'Array requests',
+        'Sandbox busy (ms)',
+        'Complete',
+      ],
+      rows,
+    ),
     '',
     ...(phases.length ? ['listSnapshots step by step (ms):', '', table(['Instances', ...phaseNames], phases), ''] : []),
   ];
@@ -75,15 +136,39 @@ function listSection(l) {
 
 function fleetSection(f) {
   const rows = f.rows.map((r) => [
-    r.concurrency, r.perHost, fmt(r.wallMs), fmt(r.instancesPerSecond), `${r.complete}/${r.complete + r.failed}`, r.maxFrozenPerHost, r.maxFrozenFleet,
-    `${r.maxActive} / ${r.meanActive}`, r.idealActive, `${fmt(r.medianFrozenMs)} / ${fmt(r.p95FrozenMs)}`,
+    r.concurrency,
+    r.perHost,
+    fmt(r.wallMs),
+    fmt(r.instancesPerSecond),
+    `${r.complete}/${r.complete + r.failed}`,
+    r.maxFrozenPerHost,
+    r.maxFrozenFleet,
+    `${r.maxActive} / ${r.meanActive}`,
+    r.idealActive,
+    `${fmt(r.medianFrozenMs)} / ${fmt(r.p95FrozenMs)}`,
     `${fmt(r.windowParts?.freezeToFirstCallMs.median)} / ${fmt(r.windowParts?.arrayCallsMs.median)} / ${fmt(r.windowParts?.lastAnswerToThawMs.median)}`,
     `${fmt(r.machineBusyPct)} (ccsnap ${fmt(r.ccsnapCpuPct)}, sandbox ${fmt(r.sandboxCpuPct)})`,
   ]);
   return [
     `## 4. Fleet create (${f.instances} instances × ${f.volumesPerInstance} volumes on ${f.hosts} hosts, array latency ${f.arrayLatencyMs} ms)`,
     '',
-    table(['Concurrency', 'Per host', 'Wall (ms)', 'Instances/s', 'Complete', 'Max frozen per host', 'Max frozen fleet-wide', 'Active tasks max / mean', 'Ideal active', 'Frozen median / p95 (ms)', 'Window: freeze→1st call / calls / last answer→thaw (median ms)', 'Machine busy % (ccsnap, sandbox: % of one core)'], rows),
+    table(
+      [
+        'Concurrency',
+        'Per host',
+        'Wall (ms)',
+        'Instances/s',
+        'Complete',
+        'Max frozen per host',
+        'Max frozen fleet-wide',
+        'Active tasks max / mean',
+        'Ideal active',
+        'Frozen median / p95 (ms)',
+        'Window: freeze→1st call / calls / last answer→thaw (median ms)',
+        'Machine busy % (ccsnap, sandbox: % of one core)',
+      ],
+      rows,
+    ),
     '',
   ];
 }

@@ -37,7 +37,11 @@ export async function spawnSandbox(spec, { startTimeoutMs = 120_000 } = {}) {
       return transcript.filter((e) => e.service !== 'control');
     },
     async addFault(rule) {
-      const res = await fetchRetrying(`${info.url}/_sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rule) });
+      const res = await fetchRetrying(`${info.url}/_sandbox/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(rule),
+      });
       if (res.status !== 201) throw new Error(`sandbox: add fault: HTTP ${res.status}`);
     },
     async clearFaults() {

@@ -15,7 +15,12 @@ const state = buildScaledState(groups[0] ?? { instances: 0, volumesPerInstance: 
 for (const g of groups.slice(1)) addScaledServers(state, g);
 const buildMs = performance.now() - t0;
 const sandbox = await startSandbox({ host: '127.0.0.1', port: 0, state, ...(spec.novaPaging ? { plugins: pluginsWithNovaPaging() } : {}) });
-const counts = { servers: state.nova.servers.length, volumes: state.cinder.volumes.length, filesystems: state.array.filesystems.length, snapshots: state.array.snapshots.length };
+const counts = {
+  servers: state.nova.servers.length,
+  volumes: state.cinder.volumes.length,
+  filesystems: state.array.filesystems.length,
+  snapshots: state.array.snapshots.length,
+};
 process.stdout.write(`${JSON.stringify({ url: sandbox.url, pid: process.pid, buildMs: Math.round(buildMs), counts })}\n`);
 
 let closing = false;

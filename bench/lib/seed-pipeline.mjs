@@ -48,10 +48,15 @@ export function prepareSeed(sandboxUrl, apiKey) {
     /** Runs Task 1 Steps 2-4 for `domain` and its filesystems (names = volume ids without hyphens). */
     run({ uri, domain, fsNames, snapName }) {
       return new Promise((resolvePromise, reject) => {
-        execFile('bash', ['-c', SEED_SCRIPT], { cwd: dir, env: { ...env, URI: uri, DOMAIN: domain, FSNAMES: fsNames.join(' '), SNAPNAME: snapName }, timeout: 60_000 }, (err, stdout, stderr) => {
-          if (err) return reject(new Error(`seed pipeline failed: ${err.message} ${stderr}`));
-          resolvePromise(stdout);
-        });
+        execFile(
+          'bash',
+          ['-c', SEED_SCRIPT],
+          { cwd: dir, env: { ...env, URI: uri, DOMAIN: domain, FSNAMES: fsNames.join(' '), SNAPNAME: snapName }, timeout: 60_000 },
+          (err, stdout, stderr) => {
+            if (err) return reject(new Error(`seed pipeline failed: ${err.message} ${stderr}`));
+            resolvePromise(stdout);
+          },
+        );
       });
     },
     close() {

@@ -67,7 +67,10 @@ async function runOnce(sb, { concurrency, perHost, hosts }) {
     sandboxCpuPct: sandboxCpuMs === null ? null : Math.round((sandboxCpuMs / wallMs) * 100),
     machineBusyPct: machine0 && machine1 ? Math.round(((machine1.busy - machine0.busy) / (machine1.total - machine0.total)) * 100) : null,
     medianFrozenMs: median(all.map((w) => w.ms)),
-    p95FrozenMs: percentile(all.map((w) => w.ms), 0.95),
+    p95FrozenMs: percentile(
+      all.map((w) => w.ms),
+      0.95,
+    ),
     windowParts: windowParts(after.state, windows, creates),
     ...(outcomes.length - complete ? { firstError: describeFailure(outcomes) } : {}),
   };
@@ -117,7 +120,9 @@ function newWindows(before, after) {
   const byHost = new Map();
   for (const [name, d] of after.domains) {
     const skip = frozenWindows(before.domains.get(name)?.events ?? []).length;
-    const fresh = frozenWindows(d.events).slice(skip).map((w) => ({ ...w, domain: name }));
+    const fresh = frozenWindows(d.events)
+      .slice(skip)
+      .map((w) => ({ ...w, domain: name }));
     byHost.set(d.host, [...(byHost.get(d.host) ?? []), ...fresh]);
   }
   return byHost;
@@ -154,5 +159,5 @@ function windowParts(state, windowsByHost, creates) {
 
 function describeFailure(outcomes) {
   const bad = outcomes.find((o) => o.kind === 'error' || o.result?.state !== 'complete');
-  return bad?.kind === 'error' ? bad.error : bad?.result?.error ?? null;
+  return bad?.kind === 'error' ? bad.error : (bad?.result?.error ?? null);
 }

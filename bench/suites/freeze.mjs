@@ -66,7 +66,8 @@ export async function benchFreeze({ runs = 30, runsByLatency = {}, latencies = [
   return { note: NOTE, seedAvailable: Boolean(seed), rows, ratios: ratiosOf(rows) };
 }
 
-const NOTE = 'frozen = thaw event - freeze event on the sandbox clock (1 ms resolution); overhead = frozen - slowest createStorageSnapshot as served by the sandbox array (transcript doneAt - at); array latency is injected on createStorageSnapshot only.';
+const NOTE =
+  'frozen = thaw event - freeze event on the sandbox clock (1 ms resolution); overhead = frozen - slowest createStorageSnapshot as served by the sandbox array (transcript doneAt - at); array latency is injected on createStorageSnapshot only.';
 
 function makeMethods(rt, entry, sandboxUrl, seed) {
   const { instance, volumes } = entry;
@@ -76,7 +77,8 @@ function makeMethods(rt, entry, sandboxUrl, seed) {
       name: 'ccsnap',
       async run() {
         const [out] = await createSnapshots(rt, { instances: [instance.id] });
-        if (out?.kind !== 'result' || out.result.state !== 'complete') throw new Error(`ccsnap create failed: ${JSON.stringify(out?.kind === 'result' ? out.result.error : out?.error)}`);
+        if (out?.kind !== 'result' || out.result.state !== 'complete')
+          throw new Error(`ccsnap create failed: ${JSON.stringify(out?.kind === 'result' ? out.result.error : out?.error)}`);
       },
     },
     {
@@ -87,7 +89,8 @@ function makeMethods(rt, entry, sandboxUrl, seed) {
         const fresh = await openBenchRuntime(sandboxUrl);
         try {
           const [out] = await createSnapshots(fresh.rt, { instances: [instance.id] });
-          if (out?.kind !== 'result' || out.result.state !== 'complete') throw new Error(`ccsnap create failed: ${JSON.stringify(out?.kind === 'result' ? out.result.error : out?.error)}`);
+          if (out?.kind !== 'result' || out.result.state !== 'complete')
+            throw new Error(`ccsnap create failed: ${JSON.stringify(out?.kind === 'result' ? out.result.error : out?.error)}`);
         } finally {
           await fresh.close();
         }
@@ -98,7 +101,8 @@ function makeMethods(rt, entry, sandboxUrl, seed) {
       async run(i) {
         await hv.freeze(instance.domain);
         try {
-          for (const [k, v] of volumes.entries()) await rt.array(v.array.name).createStorageSnapshot({ fsId: v.array.fsId, name: `seq_${process.pid}_${i}_${Date.now()}_${k}` });
+          for (const [k, v] of volumes.entries())
+            await rt.array(v.array.name).createStorageSnapshot({ fsId: v.array.fsId, name: `seq_${process.pid}_${i}_${Date.now()}_${k}` });
         } finally {
           await hv.thaw(instance.domain);
         }
@@ -150,7 +154,13 @@ function ratiosOf(rows) {
     const fresh = other('ccsnap-fresh');
     const seed = other('seed');
     const seedOverFresh = seed && fresh && seed.frozenMs.median && fresh.frozenMs.median ? round(seed.frozenMs.median / fresh.frozenMs.median, 2) : null;
-    out.push({ latencyMs: r.latencyMs, volumes: r.volumes, seedOverCcsnap: ratio(seed), seedOverCcsnapFresh: seedOverFresh, sequentialOverCcsnap: ratio(other('sequential')) });
+    out.push({
+      latencyMs: r.latencyMs,
+      volumes: r.volumes,
+      seedOverCcsnap: ratio(seed),
+      seedOverCcsnapFresh: seedOverFresh,
+      sequentialOverCcsnap: ratio(other('sequential')),
+    });
   }
   return out;
 }

@@ -20,7 +20,16 @@ const CHILD = fileURLToPath(new URL('../lib/list-child.mjs', import.meta.url));
  * journal 'matching' (default): ccsnap's journal knows every snapshot as a complete set, as it would after
  * ccsnap made them; 'empty': a new journal.
  */
-export async function benchList({ scales = [100, 1000, 5000], volumes = 2, snapshots = 10, hosts = 10, journal = 'matching', modesFor = defaultModes, timeoutMs = 600_000, log = () => {} } = {}) {
+export async function benchList({
+  scales = [100, 1000, 5000],
+  volumes = 2,
+  snapshots = 10,
+  hosts = 10,
+  journal = 'matching',
+  modesFor = defaultModes,
+  timeoutMs = 600_000,
+  log = () => {},
+} = {}) {
   const rows = [];
   const dir = mkdtempSync(join(tmpdir(), 'ccsnap-bench-list-'));
   try {
@@ -45,14 +54,36 @@ export async function benchList({ scales = [100, 1000, 5000], volumes = 2, snaps
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return { volumesPerInstance: volumes, snapshotsPerVolume: snapshots, hosts, journal, sandboxShim: 'Nova/Cinder next link on a full default page (bench/lib/sandbox-shims.mjs)', rows };
+  return {
+    volumesPerInstance: volumes,
+    snapshotsPerVolume: snapshots,
+    hosts,
+    journal,
+    sandboxShim: 'Nova/Cinder next link on a full default page (bench/lib/sandbox-shims.mjs)',
+    rows,
+  };
 }
 
 /** Above 1000 instances one ccsnap run only (minutes each against this sandbox); `full` adds the seed-style list. */
 export function defaultModes(instances, { full = false } = {}) {
-  if (instances <= 100) return [{ mode: 'ccsnap', runs: 5 }, { mode: 'seed', runs: 3 }, { mode: 'phases', runs: 1 }];
-  if (instances <= 1000) return [{ mode: 'ccsnap', runs: 3 }, { mode: 'seed', runs: 1 }, { mode: 'phases', runs: 1 }];
-  return full ? [{ mode: 'ccsnap', runs: 1 }, { mode: 'seed', runs: 1 }] : [{ mode: 'ccsnap', runs: 1 }];
+  if (instances <= 100)
+    return [
+      { mode: 'ccsnap', runs: 5 },
+      { mode: 'seed', runs: 3 },
+      { mode: 'phases', runs: 1 },
+    ];
+  if (instances <= 1000)
+    return [
+      { mode: 'ccsnap', runs: 3 },
+      { mode: 'seed', runs: 1 },
+      { mode: 'phases', runs: 1 },
+    ];
+  return full
+    ? [
+        { mode: 'ccsnap', runs: 1 },
+        { mode: 'seed', runs: 1 },
+      ]
+    : [{ mode: 'ccsnap', runs: 1 }];
 }
 
 async function measureMode(sb, { instances, mode, runs, expected, timeoutMs, journalFrom }) {
@@ -93,14 +124,19 @@ async function measureMode(sb, { instances, mode, runs, expected, timeoutMs, jou
 
 function runChild(url, mode, timeoutMs, journalFrom) {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--max-old-space-size=4096', CHILD, url, mode, ...(journalFrom ? [journalFrom] : [])], { timeout: timeoutMs, maxBuffer: 1 << 24, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(err.killed ? `timed out after ${timeoutMs / 1000} s` : `${err.message} ${stderr.slice(0, 500)}`));
-      try {
-        resolve(JSON.parse(stdout.trim().split('\n').at(-1)));
-      } catch {
-        reject(new Error(`list child printed no result: ${stdout.slice(0, 200)} ${stderr.slice(0, 500)}`));
-      }
-    });
+    execFile(
+      process.execPath,
+      ['--max-old-space-size=4096', CHILD, url, mode, ...(journalFrom ? [journalFrom] : [])],
+      { timeout: timeoutMs, maxBuffer: 1 << 24, killSignal: 'SIGKILL' },
+      (err, stdout, stderr) => {
+        if (err) return reject(new Error(err.killed ? `timed out after ${timeoutMs / 1000} s` : `${err.message} ${stderr.slice(0, 500)}`));
+        try {
+          resolve(JSON.parse(stdout.trim().split('\n').at(-1)));
+        } catch {
+          reject(new Error(`list child printed no result: ${stdout.slice(0, 200)} ${stderr.slice(0, 500)}`));
+        }
+      },
+    );
   });
 }
 

@@ -48,7 +48,12 @@ export async function benchStartup({ runs = 20, warmup = 2, log = () => {} } = {
       }
       const rss = [];
       for (let i = 0; i < 3; i++) rss.push(await peakRss(c.argv, c.env, home));
-      rows.push({ name: c.name, wallMs: summarize(wall), maxRssKb: Math.max(...rss.filter(Number.isFinite)), rssMethod: existsSync(TIME) ? '/usr/bin/time -f %M' : 'preload resourceUsage().maxRSS' });
+      rows.push({
+        name: c.name,
+        wallMs: summarize(wall),
+        maxRssKb: Math.max(...rss.filter(Number.isFinite)),
+        rssMethod: existsSync(TIME) ? '/usr/bin/time -f %M' : 'preload resourceUsage().maxRSS',
+      });
     }
     return { runs, rows };
   } finally {
@@ -59,7 +64,15 @@ export async function benchStartup({ runs = 20, warmup = 2, log = () => {} } = {
 
 /** No OS_* and no clouds.yaml, so ccsnap uses its built-in sandbox; state under `sandboxDir`. */
 function cleanEnv(home, sandboxDir) {
-  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.state'), CCSNAP_SANDBOX_DIR: sandboxDir, LANG: 'C.UTF-8', NO_COLOR: '1' };
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_STATE_HOME: join(home, '.state'),
+    CCSNAP_SANDBOX_DIR: sandboxDir,
+    LANG: 'C.UTF-8',
+    NO_COLOR: '1',
+  };
 }
 
 function timed(argv, env, cwd) {

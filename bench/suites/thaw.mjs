@@ -19,7 +19,8 @@ export async function benchThaw({ iterations = 30, log = () => {} } = {}) {
 async function measureReal(iterations, log) {
   const uri = process.env.REALVM_URI;
   const domain = process.env.REALVM_DOMAIN;
-  if (!uri || !domain) return { available: false, reason: 'not available: REALVM_URI/REALVM_DOMAIN not set (run scripts/realvm/setup.sh as root and export its output)' };
+  if (!uri || !domain)
+    return { available: false, reason: 'not available: REALVM_URI/REALVM_DOMAIN not set (run scripts/realvm/setup.sh as root and export its output)' };
   const base = { uriTemplate: uri, virsh: process.env.REALVM_VIRSH ?? 'virsh', agentTimeoutSec: 5, commandTimeoutMs: 15_000 };
   const rows = [];
   for (const session of ['persistent', 'oneshot']) {

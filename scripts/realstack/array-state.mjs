@@ -46,7 +46,14 @@ if (state.array.accounts.length === 0) {
   // What the CloudByte Cinder driver provisions into: one account, one TSM (VSM), one pool.
   const accountId = stableUuid('account:OPENSTACK_ACC');
   state.array.accounts.push({ id: accountId, name: 'OPENSTACK_ACC' });
-  state.array.tsms.push({ id: stableUuid('tsm:OPENSTACK_VSM'), name: 'OPENSTACK_VSM', accountId, datasetId: stableUuid('dataset:OPENSTACK_VSM'), pool: 'POOL1', ipaddress: '127.0.0.1' });
+  state.array.tsms.push({
+    id: stableUuid('tsm:OPENSTACK_VSM'),
+    name: 'OPENSTACK_VSM',
+    accountId,
+    datasetId: stableUuid('dataset:OPENSTACK_VSM'),
+    pool: 'POOL1',
+    ipaddress: '127.0.0.1',
+  });
 }
 state.array.rollbackPolicy = 'newest-only';
 mkdirSync(dirname(keyFile), { recursive: true });

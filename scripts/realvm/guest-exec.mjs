@@ -12,10 +12,16 @@ while (args[0]?.startsWith('-')) {
   const a = args.shift();
   if (a === '-c') uri = args.shift();
   else if (a === '--detach') detach = true;
-  else { console.error(`unknown option ${a}`); process.exit(2); }
+  else {
+    console.error(`unknown option ${a}`);
+    process.exit(2);
+  }
 }
 const [domain, command] = args;
-if (!domain || command === undefined) { console.error("usage: guest-exec.mjs [-c URI] [--detach] DOMAIN 'command'"); process.exit(2); }
+if (!domain || command === undefined) {
+  console.error("usage: guest-exec.mjs [-c URI] [--detach] DOMAIN 'command'");
+  process.exit(2);
+}
 
 const agent = (req) => JSON.parse(execFileSync('virsh', ['-c', uri, 'qemu-agent-command', domain, JSON.stringify(req)], { encoding: 'utf8' })).return;
 const shArgs = detach ? ['-c', 'setsid sh -c "$0" </dev/null >/dev/null 2>&1 &', command] : ['-c', command];
@@ -29,6 +35,9 @@ for (;;) {
     if (st['err-data']) process.stderr.write(Buffer.from(st['err-data'], 'base64'));
     process.exit(st.exitcode ?? (st.signal ? 128 + st.signal : 1));
   }
-  if (Date.now() > deadline) { console.error('guest-exec: timed out'); process.exit(124); }
+  if (Date.now() > deadline) {
+    console.error('guest-exec: timed out');
+    process.exit(124);
+  }
   await new Promise((r) => setTimeout(r, 100));
 }

@@ -18,13 +18,23 @@ const RETRYABLE = new Set<string>([ARRAY_ERROR_CODES.unreachable, ARRAY_ERROR_CO
 export function createElastiCenterClient(opts: ElastiCenterClientOptions): ElastiCenterClient {
   const name = opts.name ?? hostOf(opts.url);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_ARRAY_TIMEOUT_MS;
-  const transport = createTransport({ url: opts.url, apiKey: opts.apiKey, timeoutMs, name, ...(opts.cacert !== undefined ? { cacert: opts.cacert } : {}), ...(opts.insecure !== undefined ? { insecure: opts.insecure } : {}) });
-  const call = (command: string, params: Record<string, string>, signal?: AbortSignal): Promise<Json> => timeArrayCall(name, command, async () => {
-    const answer = await transport.send(command, params, signal);
-    return unwrapAnswer(answer, command, name, transport.redact);
+  const transport = createTransport({
+    url: opts.url,
+    apiKey: opts.apiKey,
+    timeoutMs,
+    name,
+    ...(opts.cacert !== undefined ? { cacert: opts.cacert } : {}),
+    ...(opts.insecure !== undefined ? { insecure: opts.insecure } : {}),
   });
-  const read = (command: string, params: Record<string, string>, signal?: AbortSignal): Promise<Json> => withReadRetries(() => call(command, params, signal), signal);
-  const listSnapshots = async (fsId: string, signal?: AbortSignal) => listOf(await read('listStorageSnapshots', { id: fsId }, signal), 'snapshot').map((s) => toArraySnapshot(s, fsId));
+  const call = (command: string, params: Record<string, string>, signal?: AbortSignal): Promise<Json> =>
+    timeArrayCall(name, command, async () => {
+      const answer = await transport.send(command, params, signal);
+      return unwrapAnswer(answer, command, name, transport.redact);
+    });
+  const read = (command: string, params: Record<string, string>, signal?: AbortSignal): Promise<Json> =>
+    withReadRetries(() => call(command, params, signal), signal);
+  const listSnapshots = async (fsId: string, signal?: AbortSignal) =>
+    listOf(await read('listStorageSnapshots', { id: fsId }, signal), 'snapshot').map((s) => toArraySnapshot(s, fsId));
 
   return {
     name,
@@ -44,7 +54,8 @@ export function createElastiCenterClient(opts: ElastiCenterClientOptions): Elast
         await call('deleteSnapshot', { id: fsId, path }, signal);
         return { outcome: 'deleted' };
       } catch (err) {
-        if (err instanceof CcsnapError && err.code === ARRAY_ERROR_CODES.snapshotNotFound && err.details.command === 'deleteSnapshot') return { outcome: 'already-absent' };
+        if (err instanceof CcsnapError && err.code === ARRAY_ERROR_CODES.snapshotNotFound && err.details.command === 'deleteSnapshot')
+          return { outcome: 'already-absent' };
         throw err;
       }
     },
@@ -107,10 +118,14 @@ async function reconcileCreate(deps: CreateDeps, fsId: string, name: string, ori
   try {
     found = (await deps.listSnapshots(fsId, signal)).find((s) => s.name === name);
   } catch (listErr) {
-    throw new CcsnapError(ARRAY_ERROR_CODES.createUnknown, `array ${deps.arrayName}: snapshot ${name} on filesystem ${fsId} may or may not exist (create: ${original.code}; listing to check failed: ${(listErr as CcsnapError).code ?? 'error'})`, {
-      details: { ...original.details, fsId, name, createError: original.code, listError: (listErr as CcsnapError).code },
-      cause: listErr,
-    });
+    throw new CcsnapError(
+      ARRAY_ERROR_CODES.createUnknown,
+      `array ${deps.arrayName}: snapshot ${name} on filesystem ${fsId} may or may not exist (create: ${original.code}; listing to check failed: ${(listErr as CcsnapError).code ?? 'error'})`,
+      {
+        details: { ...original.details, fsId, name, createError: original.code, listError: (listErr as CcsnapError).code },
+        cause: listErr,
+      },
+    );
   }
   if (found) return { fsId, name, id: null, path: found.path, reconciled: true };
   throw new CcsnapError(original.code, `${original.message}; snapshot ${name} is not on filesystem ${fsId} (checked by listing; create not re-sent)`, {

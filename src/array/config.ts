@@ -49,7 +49,8 @@ async function loadOne(entry: unknown, index: number, env: Record<string, string
   const name = typeof entry.name === 'string' && /^[A-Za-z0-9_.-]+$/.test(entry.name) ? entry.name : undefined;
   if (!name) throw configError('CCSNAP_ARRAY_CONFIG', `arrays[${index}]`, 'name is required (letters, digits, _ . -)');
   const warn = (code: CcsnapErrorCode, message: string): void => void warnings.push({ code, array: name, message });
-  if ('api_key' in entry || 'apiKey' in entry) throw configError('CCSNAP_ARRAY_CONFIG_KEY', name, 'inline API keys are not accepted; use api_key_file or api_key_env');
+  if ('api_key' in entry || 'apiKey' in entry)
+    throw configError('CCSNAP_ARRAY_CONFIG_KEY', name, 'inline API keys are not accepted; use api_key_file or api_key_env');
   for (const key of Object.keys(entry)) if (!KNOWN_KEYS.has(key)) warn('CCSNAP_ARRAY_CONFIG_UNKNOWN_KEY', `array ${name}: unknown setting "${key}" ignored`);
   const url = checkUrl(name, await readUrl(name, entry), warn);
   const apiKey = await readApiKey(name, entry, env, warn);
@@ -89,9 +90,15 @@ function checkUrl(name: string, text: string, warn: (code: CcsnapErrorCode, mess
     throw configError('CCSNAP_ARRAY_CONFIG_URL', name, `url ${JSON.stringify(text)} is not a valid URL`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw configError('CCSNAP_ARRAY_CONFIG_URL', name, `url must be https:// (got ${url.protocol})`);
-  if (url.username || url.password || url.search || url.hash) throw configError('CCSNAP_ARRAY_CONFIG_URL', name, 'url must not carry credentials, a query string or a fragment (the API key goes in api_key_file or api_key_env)');
+  if (url.username || url.password || url.search || url.hash)
+    throw configError(
+      'CCSNAP_ARRAY_CONFIG_URL',
+      name,
+      'url must not carry credentials, a query string or a fragment (the API key goes in api_key_file or api_key_env)',
+    );
   if (url.pathname === '/' || url.pathname === '') url.pathname = '/client/api';
-  if (url.protocol === 'http:' && !isLoopback(url.hostname)) warn('CCSNAP_ARRAY_CONFIG_PLAINTEXT', `array ${name}: url is plain http; the API key would cross the network unencrypted`);
+  if (url.protocol === 'http:' && !isLoopback(url.hostname))
+    warn('CCSNAP_ARRAY_CONFIG_PLAINTEXT', `array ${name}: url is plain http; the API key would cross the network unencrypted`);
   return url.toString();
 }
 
@@ -99,9 +106,19 @@ function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '[::1]' || host.startsWith('127.');
 }
 
-async function readApiKey(name: string, entry: Record<string, unknown>, env: Record<string, string | undefined>, warn: (code: CcsnapErrorCode, message: string) => void): Promise<string> {
+async function readApiKey(
+  name: string,
+  entry: Record<string, unknown>,
+  env: Record<string, string | undefined>,
+  warn: (code: CcsnapErrorCode, message: string) => void,
+): Promise<string> {
   const sources = ['api_key_file', 'api_key_env', 'curl_key_file'].filter((k) => entry[k] !== undefined);
-  if (sources.length !== 1) throw configError('CCSNAP_ARRAY_CONFIG_KEY', name, sources.length === 0 ? 'one of api_key_file, api_key_env, curl_key_file is required' : `give only one of ${sources.join(', ')}`);
+  if (sources.length !== 1)
+    throw configError(
+      'CCSNAP_ARRAY_CONFIG_KEY',
+      name,
+      sources.length === 0 ? 'one of api_key_file, api_key_env, curl_key_file is required' : `give only one of ${sources.join(', ')}`,
+    );
   const source = sources[0]!;
   const value = entry[source];
   if (typeof value !== 'string' || value === '') throw configError('CCSNAP_ARRAY_CONFIG_KEY', name, `${source} must be a non-empty string`);
@@ -114,7 +131,12 @@ async function readApiKey(name: string, entry: Record<string, unknown>, env: Rec
   const { text, exposedMode } = await readSecretFile(value, 'CCSNAP_ARRAY_CONFIG_KEY_FILE', source === 'api_key_file' ? 'API key file' : 'curl key file', name);
   if (exposedMode) warn('CCSNAP_ARRAY_CONFIG_KEY_PERMS', `array ${name}: key file ${value} is readable by group/other (mode ${exposedMode}); chmod 600 it`);
   const key = source === 'api_key_file' ? text.trim() : apiKeyFromCurlData(text);
-  if (!key) throw configError('CCSNAP_ARRAY_CONFIG_KEY_FILE', name, source === 'api_key_file' ? `API key file ${value} is empty` : `curl key file ${value} has no apiKey= parameter`);
+  if (!key)
+    throw configError(
+      'CCSNAP_ARRAY_CONFIG_KEY_FILE',
+      name,
+      source === 'api_key_file' ? `API key file ${value} is empty` : `curl key file ${value} has no apiKey= parameter`,
+    );
   return key;
 }
 

@@ -18,9 +18,13 @@ export function unwrapAnswer(answer: RawAnswer, command: string, array: string, 
       const text = answer.description ?? excerpt(answer.text);
       throw classifyArrayError({ ...base, errortext: hide(text) });
     }
-    throw new CcsnapError(ARRAY_ERROR_CODES.badResponse, `array ${array}: ${command} answered with a non-JSON body: ${hide(excerpt(answer.text)) || '(empty)'}`, {
-      details: { ...base, contentType: answer.contentType, body: hide(excerpt(answer.text)) },
-    });
+    throw new CcsnapError(
+      ARRAY_ERROR_CODES.badResponse,
+      `array ${array}: ${command} answered with a non-JSON body: ${hide(excerpt(answer.text)) || '(empty)'}`,
+      {
+        details: { ...base, contentType: answer.contentType, body: hide(excerpt(answer.text)) },
+      },
+    );
   }
   const key = pickKey(parsed, command);
   const inner = key !== undefined && isObject(parsed[key]) ? parsed[key] : undefined;

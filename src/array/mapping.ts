@@ -29,7 +29,11 @@ export interface FilesystemCandidate {
  * filesystem is never mapped to any of them (CCSNAP_ARRAY_FS_AMBIGUOUS). This is the one mapping
  * path: every command's inventory goes through it.
  */
-export async function resolveFilesystems(client: Pick<ElastiCenterClient, 'listFileSystems' | 'name'>, volumeIds: readonly string[], opts: ResolveOptions = {}): Promise<Map<string, FileSystem>> {
+export async function resolveFilesystems(
+  client: Pick<ElastiCenterClient, 'listFileSystems' | 'name'>,
+  volumeIds: readonly string[],
+  opts: ResolveOptions = {},
+): Promise<Map<string, FileSystem>> {
   const result = new Map<string, FileSystem>();
   if (volumeIds.length === 0) return result;
   const byName = indexByName(await client.listFileSystems(opts.signal ? { signal: opts.signal } : {}));
@@ -61,17 +65,27 @@ function describeCandidate(c: FilesystemCandidate): string {
 
 /** CCSNAP_ARRAY_FS_AMBIGUOUS naming every candidate filesystem (array, id, name). */
 export function ambiguousError(array: string, items: Array<{ volumeId: string; candidates: FileSystem[] }>): CcsnapError {
-  const parts = items.map((i) => `volume ${i.volumeId} matches ${i.candidates.length} filesystems: ${i.candidates.map((f) => describeCandidate(candidateOf(array, f))).join(', ')}`);
+  const parts = items.map(
+    (i) => `volume ${i.volumeId} matches ${i.candidates.length} filesystems: ${i.candidates.map((f) => describeCandidate(candidateOf(array, f))).join(', ')}`,
+  );
   return new CcsnapError(ARRAY_ERROR_CODES.fsAmbiguous, `array ${array}: more than one filesystem has the volume's name; ${parts.join('; ')}`, {
-    details: { array, volumeIds: items.map((i) => i.volumeId), candidates: items.flatMap((i) => i.candidates.map((f) => ({ volumeId: i.volumeId, ...candidateOf(array, f) }))) },
+    details: {
+      array,
+      volumeIds: items.map((i) => i.volumeId),
+      candidates: items.flatMap((i) => i.candidates.map((f) => ({ volumeId: i.volumeId, ...candidateOf(array, f) }))),
+    },
   });
 }
 
 /** CCSNAP_ARRAY_FS_NOT_FOUND naming the array and the filesystem name looked for. */
 export function notFoundError(array: string, volumeIds: string[]): CcsnapError {
-  return new CcsnapError(ARRAY_ERROR_CODES.fsNotFound, `array ${array} has no filesystem for volume(s) ${volumeIds.map((v) => `${v} (looked for ${filesystemNameFor(v)})`).join(', ')}`, {
-    details: { array, volumeIds, filesystemNames: volumeIds.map(filesystemNameFor) },
-  });
+  return new CcsnapError(
+    ARRAY_ERROR_CODES.fsNotFound,
+    `array ${array} has no filesystem for volume(s) ${volumeIds.map((v) => `${v} (looked for ${filesystemNameFor(v)})`).join(', ')}`,
+    {
+      details: { array, volumeIds, filesystemNames: volumeIds.map(filesystemNameFor) },
+    },
+  );
 }
 
 function indexByName(filesystems: FileSystem[]): Map<string, FileSystem[]> {

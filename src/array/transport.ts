@@ -31,9 +31,17 @@ export interface Transport {
 }
 
 const TLS_CODES = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID',
-  'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_SIGNATURE_FAILURE', 'CERT_UNTRUSTED', 'CERT_REJECTED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
 ]);
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'EADDRNOTAVAIL']);
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNABORTED']);
@@ -64,15 +72,29 @@ export function createTransport(opts: TransportOptions): Transport {
       const facts = { command, array: opts.name, url: shownUrl };
       try {
         const dispatcher = await getAgent();
-        const res = await request(`${base}?${buildQuery(command, params, opts.apiKey)}`, { method: 'GET', dispatcher, signal: combined, headers: { accept: 'application/json' } });
+        const res = await request(`${base}?${buildQuery(command, params, opts.apiKey)}`, {
+          method: 'GET',
+          dispatcher,
+          signal: combined,
+          headers: { accept: 'application/json' },
+        });
         const text = await res.body.text();
         const description = header(res.headers['x-description']);
         const contentType = header(res.headers['content-type']);
-        return { status: res.statusCode, text, url: shownUrl, ...(description !== undefined ? { description } : {}), ...(contentType !== undefined ? { contentType } : {}) };
+        return {
+          status: res.statusCode,
+          text,
+          url: shownUrl,
+          ...(description !== undefined ? { description } : {}),
+          ...(contentType !== undefined ? { contentType } : {}),
+        };
       } catch (err) {
         if (err instanceof CcsnapError) throw err;
         if (signal?.aborted) throw new CcsnapError('CCSNAP_ABORTED', `array ${opts.name}: ${command} aborted`, { details: facts, cause: signal.reason });
-        if (combined.aborted) throw new CcsnapError(ARRAY_ERROR_CODES.timeout, `array ${opts.name}: ${command} got no answer within ${timeoutMs} ms`, { details: { ...facts, timeoutMs } });
+        if (combined.aborted)
+          throw new CcsnapError(ARRAY_ERROR_CODES.timeout, `array ${opts.name}: ${command} got no answer within ${timeoutMs} ms`, {
+            details: { ...facts, timeoutMs },
+          });
         throw networkError(err, facts, hide);
       } finally {
         deadline.clear();
@@ -87,7 +109,10 @@ async function makeAgent(opts: TransportOptions): Promise<Agent> {
     try {
       ca = opts.cacert.includes('-----BEGIN') ? opts.cacert : await readFile(opts.cacert, 'utf8');
     } catch (err) {
-      throw new CcsnapError(ARRAY_ERROR_CODES.tls, `array ${opts.name}: cannot read CA file ${opts.cacert}: ${(err as Error).message}`, { details: { array: opts.name, cacert: opts.cacert }, cause: err });
+      throw new CcsnapError(ARRAY_ERROR_CODES.tls, `array ${opts.name}: cannot read CA file ${opts.cacert}: ${(err as Error).message}`, {
+        details: { array: opts.name, cacert: opts.cacert },
+        cause: err,
+      });
     }
   }
   return new Agent({
@@ -109,10 +134,16 @@ export function networkError(err: unknown, facts: { command: string; array: stri
     return new CcsnapError(ARRAY_ERROR_CODES.tls, `array ${facts.array}: TLS verification failed (${codes[0]}): ${reason}`, { details, cause: err });
   }
   if (codes.some((c) => UNREACHABLE_CODES.has(c))) {
-    return new CcsnapError(ARRAY_ERROR_CODES.unreachable, `array ${facts.array} is unreachable (${codes[0]}): ${reason}`, { details: { ...details, sent: false }, cause: err });
+    return new CcsnapError(ARRAY_ERROR_CODES.unreachable, `array ${facts.array} is unreachable (${codes[0]}): ${reason}`, {
+      details: { ...details, sent: false },
+      cause: err,
+    });
   }
   if (codes.some((c) => RESET_CODES.has(c))) {
-    return new CcsnapError(ARRAY_ERROR_CODES.connectionReset, `array ${facts.array}: connection lost during ${facts.command} (${codes[0]})`, { details: { ...details, sent: 'unknown' }, cause: err });
+    return new CcsnapError(ARRAY_ERROR_CODES.connectionReset, `array ${facts.array}: connection lost during ${facts.command} (${codes[0]})`, {
+      details: { ...details, sent: 'unknown' },
+      cause: err,
+    });
   }
   return new CcsnapError(ARRAY_ERROR_CODES.unreachable, `array ${facts.array}: ${facts.command} failed: ${reason}`, { details, cause: err });
 }

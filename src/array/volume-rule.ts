@@ -41,7 +41,8 @@ export function parseVolumeRule(value: unknown, where = 'volume_rule'): VolumeRu
       if (typeof v !== 'string' || v === '') throw bad('backend_host must be a non-empty string');
       return { backendHost: v };
     case 'types':
-      if (!Array.isArray(v) || v.length === 0 || !v.every((t) => typeof t === 'string' && t !== '')) throw bad('types must be a non-empty list of volume type names');
+      if (!Array.isArray(v) || v.length === 0 || !v.every((t) => typeof t === 'string' && t !== ''))
+        throw bad('types must be a non-empty list of volume type names');
       return { types: v as string[] };
     default:
       throw bad(`unknown rule "${keys[0]}"`);

@@ -5,8 +5,19 @@ import type { GlobalOptions } from './types.js';
 
 /** Long names of global options that take a value (the argv pre-scan must skip their values). */
 export const VALUE_GLOBALS: readonly string[] = [
-  '--os-cloud', '--os-auth-url', '--os-username', '--os-password', '--os-project-name', '--os-user-domain-name',
-  '--os-project-domain-name', '--os-region-name', '--os-interface', '--os-cacert', '--config', '--journal', '--timeout',
+  '--os-cloud',
+  '--os-auth-url',
+  '--os-username',
+  '--os-password',
+  '--os-project-name',
+  '--os-user-domain-name',
+  '--os-project-domain-name',
+  '--os-region-name',
+  '--os-interface',
+  '--os-cacert',
+  '--config',
+  '--journal',
+  '--timeout',
 ];
 
 export function addGlobalOptions(program: Command): void {

@@ -28,9 +28,13 @@ export function buildProgram(options: ProgramOptions): Command {
   for (const entry of COMMANDS) {
     const leaf = addPath(program, entry, options);
     if (options.loaded?.entry === entry) configureLeaf(leaf, options.loaded.spec, options);
-    else leaf.allowUnknownOption().allowExcessArguments().action(() => {
-      throw new CcsnapError('CCSNAP_INTERNAL', `command '${entry.name}' was not loaded`);
-    });
+    else
+      leaf
+        .allowUnknownOption()
+        .allowExcessArguments()
+        .action(() => {
+          throw new CcsnapError('CCSNAP_INTERNAL', `command '${entry.name}' was not loaded`);
+        });
   }
   return program;
 }
@@ -47,7 +51,10 @@ function configureErrors(cmd: Command, options: ProgramOptions): void {
 
 /** Commander's "error: ...\n(Did you mean ...?)" as our one line. */
 export function usageLine(text: string): string {
-  const message = text.replace(/^error:\s*/i, '').replace(/\s*\r?\n\s*/g, ' ').trim();
+  const message = text
+    .replace(/^error:\s*/i, '')
+    .replace(/\s*\r?\n\s*/g, ' ')
+    .trim();
   return `ccsnap: error: ${message} [CCSNAP_USAGE]\n`;
 }
 

@@ -9,7 +9,9 @@ import { redact } from './redact.js';
  */
 export function renderError(err: unknown, debug: boolean): { text: string; exitCode: number } {
   const e = err instanceof CommanderError ? new UsageError(err.message.replace(/^error:\s*/i, '')) : toCcsnapError(err);
-  const message = withHint(e).replace(/\s*\r?\n\s*/g, ' ').trim();
+  const message = withHint(e)
+    .replace(/\s*\r?\n\s*/g, ' ')
+    .trim();
   const lines = [`ccsnap: error: ${message} [${e.code}]`];
   if (debug) {
     if (Object.keys(e.details).length > 0) lines.push(`details: ${JSON.stringify(redact(e.details))}`);

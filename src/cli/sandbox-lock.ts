@@ -58,7 +58,11 @@ export function tryLock(statePath: string, kind: LockKind): StateLock | LockHold
  * Waits for the lock (file events, plus a re-check every RECHECK_MS for holders that die silently).
  * `stop(holder)` may end the wait early: it returns a value to hand back instead of a lock.
  */
-export async function waitForLock<T>(statePath: string, kind: LockKind, opts: { signal: AbortSignal; stop?: () => T | undefined; onWait?: (holder: LockHolder) => void }): Promise<StateLock | T> {
+export async function waitForLock<T>(
+  statePath: string,
+  kind: LockKind,
+  opts: { signal: AbortSignal; stop?: () => T | undefined; onWait?: (holder: LockHolder) => void },
+): Promise<StateLock | T> {
   let told = false;
   for (;;) {
     opts.signal.throwIfAborted();
@@ -150,18 +154,19 @@ function watchDir(dir: string): { next(signal: AbortSignal): Promise<void>; clos
     watcher = undefined;
   }
   return {
-    next: (signal) => new Promise<void>((resolve) => {
-      if (fired || signal.aborted) return resolve();
-      const timer = setTimeout(done, RECHECK_MS);
-      signal.addEventListener('abort', done, { once: true });
-      wake = done;
-      function done(): void {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        wake = undefined;
-        resolve();
-      }
-    }),
+    next: (signal) =>
+      new Promise<void>((resolve) => {
+        if (fired || signal.aborted) return resolve();
+        const timer = setTimeout(done, RECHECK_MS);
+        signal.addEventListener('abort', done, { once: true });
+        wake = done;
+        function done(): void {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', done);
+          wake = undefined;
+          resolve();
+        }
+      }),
     close: () => watcher?.close(),
   };
 }

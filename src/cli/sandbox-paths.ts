@@ -46,4 +46,3 @@ export function readServerInfo(statePath: string): ServerInfo | undefined {
     return undefined;
   }
 }
-

@@ -14,9 +14,11 @@ import { withDeadline } from '../core.js';
 export async function openSandboxRuntime(ctx: CommandContext): Promise<OpenedRuntime> {
   const statePath = defaultStatePath(ctx.env);
   const session = await openSandboxSession(ctx, { statePath });
-  ctx.log.info(session.inProcess
-    ? `using the built-in sandbox cloud (in-process at ${session.url}, state ${statePath}); configure clouds.yaml or OS_* to use a real cloud`
-    : `using the running sandbox at ${session.url}`);
+  ctx.log.info(
+    session.inProcess
+      ? `using the built-in sandbox cloud (in-process at ${session.url}, state ${statePath}); configure clouds.yaml or OS_* to use a real cloud`
+      : `using the running sandbox at ${session.url}`,
+  );
   try {
     const rt = await composeSandboxRuntime(session.url, {
       env: ctx.env,
@@ -61,7 +63,10 @@ export async function openSandboxSession(ctx: CommandContext, options: { statePa
   const got = await waitForLock(statePath, 'command', {
     signal: ctx.signal,
     stop: () => readServerInfo(statePath),
-    onWait: (h) => ctx.log.info(`waiting for the sandbox state ${statePath}: ${h.kind === 'serve' ? '`sandbox serve`' : `another ccsnap ${h.kind}`} (pid ${h.pid}) holds it`),
+    onWait: (h) =>
+      ctx.log.info(
+        `waiting for the sandbox state ${statePath}: ${h.kind === 'serve' ? '`sandbox serve`' : `another ccsnap ${h.kind}`} (pid ${h.pid}) holds it`,
+      ),
   });
   if (!('release' in got)) {
     ctx.log.debug('using the running sandbox', { url: got.url, pid: got.pid });
@@ -70,13 +75,18 @@ export async function openSandboxSession(ctx: CommandContext, options: { statePa
   try {
     const sandbox = await startSandbox({ host: '127.0.0.1', port: 0, statePath });
     ctx.log.debug('started an in-process sandbox', { url: sandbox.url, statePath });
-    return session(sandbox.url, true, async () => {
-      try {
-        await sandbox.close();
-      } finally {
-        got.release();
-      }
-    }, sandbox.ctx.state.array.rollbackPolicy);
+    return session(
+      sandbox.url,
+      true,
+      async () => {
+        try {
+          await sandbox.close();
+        } finally {
+          got.release();
+        }
+      },
+      sandbox.ctx.state.array.rollbackPolicy,
+    );
   } catch (err) {
     got.release();
     throw err;

@@ -66,12 +66,25 @@ export interface CreateResult {
 export async function applyCreate(plan: CreatePlan, deps: CreateDeps, opId: string): Promise<CreateResult> {
   const { journal } = deps;
   journal.insertOperation({
-    id: opId, kind: 'create', instanceId: plan.instance.id, instanceName: plan.instance.name,
-    host: plan.instance.host, uri: plan.uri, domain: plan.instance.domain, plan,
+    id: opId,
+    kind: 'create',
+    instanceId: plan.instance.id,
+    instanceName: plan.instance.name,
+    host: plan.instance.host,
+    uri: plan.uri,
+    domain: plan.instance.domain,
+    plan,
   });
   journal.insertSet({
-    id: plan.setId, instanceId: plan.instance.id, instanceName: plan.instance.name, label: plan.label,
-    createdAt: plan.createdAt, opId, members: plan.members, policy: plan.policy?.name ?? null, occurrence: plan.policy?.occurrence ?? null,
+    id: plan.setId,
+    instanceId: plan.instance.id,
+    instanceName: plan.instance.name,
+    label: plan.label,
+    createdAt: plan.createdAt,
+    opId,
+    members: plan.members,
+    policy: plan.policy?.name ?? null,
+    occurrence: plan.policy?.occurrence ?? null,
   });
   const result = await runCreate(plan, deps, opId);
   reportCreateResult(result);
@@ -100,10 +113,16 @@ async function runCreate(plan: CreatePlan, deps: CreateDeps, opId: string): Prom
   let w: Window = { frozen: false, freezeSentAt: 0, frozenAt: 0, windowStart: 0, windowEnd: 0, freezeTimedOut: false, settled: [] };
 
   if (plan.freeze.willFreeze) {
-    await clock.time('arm-watchdog', () => deps.watchdog.arm({
-      id: opId, domain: plan.instance.domain, host: plan.instance.host ?? '', hypervisor: deps.hypervisorConfig,
-      guardMs: deps.timeouts.watchdogGuardMs, callTimeoutMs: deps.timeouts.thawMs,
-    }));
+    await clock.time('arm-watchdog', () =>
+      deps.watchdog.arm({
+        id: opId,
+        domain: plan.instance.domain,
+        host: plan.instance.host ?? '',
+        hypervisor: deps.hypervisorConfig,
+        guardMs: deps.timeouts.watchdogGuardMs,
+        callTimeoutMs: deps.timeouts.thawMs,
+      }),
+    );
     w = await runFreezeWindow(plan, deps, opId, clock);
     const sealed = await sealThaw(plan, deps, opId, clock, w);
     if (w.freezeError !== undefined) {
@@ -119,7 +138,16 @@ async function runCreate(plan: CreatePlan, deps: CreateDeps, opId: string): Prom
   }
   // Not frozen (by plan, or best-effort after a failed freeze): crash-consistent snapshots under the array bound.
   const unfrozen = await withArrayWindow(plan, deps, clock);
-  return finishCreate(plan, deps, opId, clock, { settled: unfrozen.settled, windowEnd: unfrozen.windowEnd, thaw: w.thaw, thawedBy: null, frozenMs: null, watchdogThaw: undefined, consistency, reason });
+  return finishCreate(plan, deps, opId, clock, {
+    settled: unfrozen.settled,
+    windowEnd: unfrozen.windowEnd,
+    thaw: w.thaw,
+    thawedBy: null,
+    frozenMs: null,
+    watchdogThaw: undefined,
+    consistency,
+    reason,
+  });
 }
 
 /**
@@ -175,7 +203,9 @@ async function sealThaw(plan: CreatePlan, deps: CreateDeps, opId: string, clock:
   const thawStart = w.frozen ? w.windowEnd : Date.now();
   if (thaw) {
     clock.record(w.frozen ? 'thaw' : 'thaw-after-failed-freeze', thawStart, Math.max(0, thaw.firstThawDoneAt - thawStart), thaw.verified ? 'ok' : 'failed', {
-      attempts: thaw.attempts, thawedFilesystems: thaw.thawedFilesystems, errors: thaw.errors.map((e) => `${e.message} [${e.code}]`),
+      attempts: thaw.attempts,
+      thawedFilesystems: thaw.thawedFilesystems,
+      errors: thaw.errors.map((e) => `${e.message} [${e.code}]`),
     });
   }
   deps.journal.setOperationState(opId, 'thawed');
@@ -208,21 +238,37 @@ function failedFreeze(plan: CreatePlan, deps: CreateDeps, opId: string, clock: S
     const error: CodedError = interrupted
       ? { code: 'CCSNAP_INTERRUPTED', message: `interrupted while freezing ${plan.instance.name}; nothing was snapshotted` }
       : w.freezeTimedOut
-        ? { code: 'CCSNAP_FREEZE_WINDOW_EXCEEDED', message: `the freeze of ${plan.instance.name} (${plan.instance.domain}) did not answer within the ${plan.maxFreezeMs / 1000} s freeze window; nothing was snapshotted` }
-        : { code: 'CCSNAP_FREEZE_FAILED', message: `could not freeze ${plan.instance.name} (${plan.instance.domain}): ${cause.message} [${cause.code}]; nothing was snapshotted` };
+        ? {
+            code: 'CCSNAP_FREEZE_WINDOW_EXCEEDED',
+            message: `the freeze of ${plan.instance.name} (${plan.instance.domain}) did not answer within the ${plan.maxFreezeMs / 1000} s freeze window; nothing was snapshotted`,
+          }
+        : {
+            code: 'CCSNAP_FREEZE_FAILED',
+            message: `could not freeze ${plan.instance.name} (${plan.instance.domain}): ${cause.message} [${cause.code}]; nothing was snapshotted`,
+          };
     const withThaw = sealed.thaw && !sealed.thaw.verified ? describeUnconfirmed(plan, sealed.thaw, error.message) : error;
     deps.journal.finishSet(plan.setId, { state: 'failed', reason: withThaw.message, steps: clock.steps });
     deps.journal.finishOperation(opId, { state: 'failed', errorCode: withThaw.code, errorMessage: withThaw.message });
     return baseResult(plan, opId, clock, {
-      state: 'failed', consistency: null, reason: withThaw.message, frozenMs: null, thawedBy: sealed.thaw?.thawedAt != null ? 'ccsnap' : null,
-      members: plan.members.map((m) => memberOutcome(m, 'failed', null, 'not attempted')), ...(sealed.thaw ? { thaw: sealed.thaw } : {}), error: withThaw,
+      state: 'failed',
+      consistency: null,
+      reason: withThaw.message,
+      frozenMs: null,
+      thawedBy: sealed.thaw?.thawedAt != null ? 'ccsnap' : null,
+      members: plan.members.map((m) => memberOutcome(m, 'failed', null, 'not attempted')),
+      ...(sealed.thaw ? { thaw: sealed.thaw } : {}),
+      error: withThaw,
     });
   }
   return undefined;
 }
 
 /** Not frozen: the members under the array bound (and the caller's signal). */
-async function withArrayWindow(plan: CreatePlan, deps: CreateDeps, clock: StepClock): Promise<{ settled: PromiseSettledResult<{ durationMs: number }>[]; windowEnd: number }> {
+async function withArrayWindow(
+  plan: CreatePlan,
+  deps: CreateDeps,
+  clock: StepClock,
+): Promise<{ settled: PromiseSettledResult<{ durationMs: number }>[]; windowEnd: number }> {
   const deadline = startDeadline(deps.timeouts.arrayMs, deps.signal, 'array snapshots');
   try {
     const windowStart = Date.now();
@@ -236,7 +282,11 @@ async function withArrayWindow(plan: CreatePlan, deps: CreateDeps, clock: StepCl
 
 function recordSnapshotStep(clock: StepClock, plan: CreatePlan, start: number, end: number, settled: PromiseSettledResult<{ durationMs: number }>[]): void {
   clock.record('snapshot', start, end - start, settled.every((s) => s.status === 'fulfilled') ? 'ok' : 'failed', {
-    members: settled.map((s, i) => ({ volumeId: plan.members[i]!.volumeId, durationMs: s.status === 'fulfilled' ? s.value.durationMs : undefined, error: s.status === 'rejected' ? (s.reason as Error).message : undefined })),
+    members: settled.map((s, i) => ({
+      volumeId: plan.members[i]!.volumeId,
+      durationMs: s.status === 'fulfilled' ? s.value.durationMs : undefined,
+      error: s.status === 'rejected' ? (s.reason as Error).message : undefined,
+    })),
   });
 }
 
@@ -252,7 +302,9 @@ interface WindowOutcome extends Sealed {
 }
 
 async function finishCreate(plan: CreatePlan, deps: CreateDeps, opId: string, clock: StepClock, w: WindowOutcome): Promise<CreateResult> {
-  const failures = w.settled.map((s, i) => (s.status === 'rejected' ? { member: plan.members[i]!, err: s.reason as unknown } : undefined)).filter((f) => f !== undefined);
+  const failures = w.settled
+    .map((s, i) => (s.status === 'rejected' ? { member: plan.members[i]!, err: s.reason as unknown } : undefined))
+    .filter((f) => f !== undefined);
   const thawFacts = { frozenMs: w.frozenMs, thawedBy: w.thawedBy, ...(w.thaw ? { thaw: w.thaw } : {}) };
   // A snapshot counts only if its answer came before anyone else thawed the guest.
   const lateAfterWatchdog = w.thawedBy === 'watchdog' && w.watchdogThaw?.thawSentAt != null && w.windowEnd > w.watchdogThaw.thawSentAt;
@@ -260,19 +312,49 @@ async function finishCreate(plan: CreatePlan, deps: CreateDeps, opId: string, cl
     const paths = await clock.time('lookup-paths', () => withDeadline(deps.timeouts.arrayMs, undefined, (signal) => findPaths(deps, plan.members, signal)));
     const members = plan.members.map((m) => memberOutcome(m, 'created', paths.get(m.volumeId) ?? null, null));
     for (const m of members) deps.journal.updateMember(plan.setId, m.volumeId, { state: 'created', path: m.path });
-    deps.journal.finishSet(plan.setId, { state: 'complete', consistency: w.consistency, reason: w.reason, frozenMs: w.frozenMs, thawedBy: w.thawedBy, steps: clock.steps });
+    deps.journal.finishSet(plan.setId, {
+      state: 'complete',
+      consistency: w.consistency,
+      reason: w.reason,
+      frozenMs: w.frozenMs,
+      thawedBy: w.thawedBy,
+      steps: clock.steps,
+    });
     // Every member was taken inside the window: the set is good even if the thaw could not be confirmed.
     const thawError = w.thaw && !w.thaw.verified ? describeUnconfirmed(plan, w.thaw, 'the set is complete') : undefined;
-    deps.journal.finishOperation(opId, thawError
-      ? { state: 'failed', errorCode: thawError.code, errorMessage: thawError.message, result: { setId: plan.setId } }
-      : { state: 'done', result: { setId: plan.setId } });
-    return baseResult(plan, opId, clock, { state: 'complete', consistency: w.consistency, reason: w.reason, ...thawFacts, members, ...(thawError ? { error: thawError } : {}) });
+    deps.journal.finishOperation(
+      opId,
+      thawError
+        ? { state: 'failed', errorCode: thawError.code, errorMessage: thawError.message, result: { setId: plan.setId } }
+        : { state: 'done', result: { setId: plan.setId } },
+    );
+    return baseResult(plan, opId, clock, {
+      state: 'complete',
+      consistency: w.consistency,
+      reason: w.reason,
+      ...thawFacts,
+      members,
+      ...(thawError ? { error: thawError } : {}),
+    });
   }
-  const error: CodedError = lateAfterWatchdog && failures.length === 0
-    ? { code: 'CCSNAP_FREEZE_WINDOW_EXCEEDED', message: `the watchdog thawed ${plan.instance.domain} at the end of the ${plan.maxFreezeMs / 1000} s freeze window before every snapshot had answered; set discarded` }
-    : describeFailure(plan, failures, w.thaw, deps.signal?.aborted ?? false);
+  const error: CodedError =
+    lateAfterWatchdog && failures.length === 0
+      ? {
+          code: 'CCSNAP_FREEZE_WINDOW_EXCEEDED',
+          message: `the watchdog thawed ${plan.instance.domain} at the end of the ${plan.maxFreezeMs / 1000} s freeze window before every snapshot had answered; set discarded`,
+        }
+      : describeFailure(plan, failures, w.thaw, deps.signal?.aborted ?? false);
   // All-or-nothing: remove whatever this set created (including creates whose answer was lost).
-  const members = await clock.time('cleanup', () => withDeadline(deps.timeouts.cleanupMs, undefined, (signal) => cleanupMembers(deps, plan.members, failures.map((f) => f.member.volumeId), signal)));
+  const members = await clock.time('cleanup', () =>
+    withDeadline(deps.timeouts.cleanupMs, undefined, (signal) =>
+      cleanupMembers(
+        deps,
+        plan.members,
+        failures.map((f) => f.member.volumeId),
+        signal,
+      ),
+    ),
+  );
   for (const m of members) deps.journal.updateMember(plan.setId, m.volumeId, { state: m.state, path: m.path, error: m.error });
   deps.journal.finishSet(plan.setId, { state: 'failed', reason: error.message, frozenMs: w.frozenMs, thawedBy: w.thawedBy, steps: clock.steps });
   deps.journal.finishOperation(opId, { state: 'failed', errorCode: error.code, errorMessage: error.message });
@@ -287,7 +369,12 @@ function describeUnconfirmed(plan: CreatePlan, thaw: ThawOutcome, outcome: strin
   };
 }
 
-function describeFailure(plan: CreatePlan, failures: Array<{ member: PlannedMember; err: unknown }>, thaw: ThawOutcome | undefined, interrupted = false): CodedError {
+function describeFailure(
+  plan: CreatePlan,
+  failures: Array<{ member: PlannedMember; err: unknown }>,
+  thaw: ThawOutcome | undefined,
+  interrupted = false,
+): CodedError {
   const first = failures[0]!;
   // What failed; then whether the guest is known to be thawed.
   const failed: CodedError = interrupted
@@ -306,7 +393,12 @@ function memberOutcome(m: PlannedMember, state: MemberOutcome['state'], path: st
   return { volumeId: m.volumeId, device: m.device, arrayName: m.arrayName, fsId: m.fsId, snapshotName: m.snapshotName, path, state, error };
 }
 
-function baseResult(plan: CreatePlan, opId: string, clock: StepClock, rest: Omit<CreateResult, 'setId' | 'opId' | 'instanceId' | 'instanceName' | 'label' | 'steps'>): CreateResult {
+function baseResult(
+  plan: CreatePlan,
+  opId: string,
+  clock: StepClock,
+  rest: Omit<CreateResult, 'setId' | 'opId' | 'instanceId' | 'instanceName' | 'label' | 'steps'>,
+): CreateResult {
   return { setId: plan.setId, opId, instanceId: plan.instance.id, instanceName: plan.instance.name, label: plan.label, steps: clock.steps, ...rest };
 }
 

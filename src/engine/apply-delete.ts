@@ -38,9 +38,12 @@ export async function applyDelete(plan: DeletePlan, deps: DeleteDeps): Promise<D
     const deletions = await mapLimited(plan.deletions, 4, (d) => deleteOne(d, deps, opId));
     markSets(deps.journal, deletions);
     const failed = deletions.filter((d) => d.outcome === 'failed');
-    deps.journal.finishOperation(opId, failed.length
-      ? { state: 'failed', errorCode: 'CCSNAP_DELETE_INCOMPLETE', errorMessage: `${failed.length} snapshot(s) could not be deleted`, result: deletions }
-      : { state: 'done', result: deletions });
+    deps.journal.finishOperation(
+      opId,
+      failed.length
+        ? { state: 'failed', errorCode: 'CCSNAP_DELETE_INCOMPLETE', errorMessage: `${failed.length} snapshot(s) could not be deleted`, result: deletions }
+        : { state: 'done', result: deletions },
+    );
     return { opId, instanceId: plan.instance.id, instanceName: plan.instance.name, state: failed.length ? 'failed' : 'done', deletions };
   } finally {
     deps.journal.releaseLock(plan.instance.id, opId);
@@ -63,7 +66,13 @@ async function deleteOne(d: PlannedDeletion, deps: DeleteDeps, opId: string): Pr
       outcome = { ...d, outcome: 'failed', error: `${e.message} [${e.code}]`, durationMs: round(nowMs() - t0) };
     }
   }
-  deps.journal.recordStep(opId, { name: 'delete-snapshot', status: outcome.outcome === 'failed' ? 'failed' : 'ok', startedAt, durationMs: outcome.durationMs, detail: { path: d.path, outcome: outcome.outcome } });
+  deps.journal.recordStep(opId, {
+    name: 'delete-snapshot',
+    status: outcome.outcome === 'failed' ? 'failed' : 'ok',
+    startedAt,
+    durationMs: outcome.durationMs,
+    detail: { path: d.path, outcome: outcome.outcome },
+  });
   return outcome;
 }
 

@@ -112,10 +112,24 @@ async function close(d: Extract<RecoverDecision, { kind: 'close' }>, deps: Recov
 async function repairSet(repair: SetRepair, thawedBy: ThawedBy | null, deps: RecoverDeps, clock: StepClock): Promise<string> {
   const { journal } = deps;
   if (repair.finish === 'complete') {
-    await clock.time('recover-complete-set', async () => journal.finishSet(repair.setId, { state: 'complete', reason: 'completed by recover' }), { setId: repair.setId });
+    await clock.time('recover-complete-set', async () => journal.finishSet(repair.setId, { state: 'complete', reason: 'completed by recover' }), {
+      setId: repair.setId,
+    });
     return `set ${repair.setId} complete`;
   }
-  const cleaned = await clock.time('recover-clean-set', () => withDeadline(deps.timeouts.cleanupMs, undefined, (signal) => cleanupMembers(deps, repair.members.map((m) => ({ ...m, device: null })), [], signal)), { setId: repair.setId });
+  const cleaned = await clock.time(
+    'recover-clean-set',
+    () =>
+      withDeadline(deps.timeouts.cleanupMs, undefined, (signal) =>
+        cleanupMembers(
+          deps,
+          repair.members.map((m) => ({ ...m, device: null })),
+          [],
+          signal,
+        ),
+      ),
+    { setId: repair.setId },
+  );
   for (const c of cleaned) journal.updateMember(repair.setId, c.volumeId, { state: c.state, path: c.path, error: 'interrupted; cleaned by recover' });
   const left = cleaned.filter((c) => c.state === 'delete-failed');
   journal.finishSet(repair.setId, { state: 'failed', reason: 'interrupted (ccsnap died); cleaned by recover', ...(thawedBy ? { thawedBy } : {}) });
@@ -129,30 +143,50 @@ async function resume(d: Extract<RecoverDecision, { kind: 'resume-rollback' }>, 
   const { journal, signal } = deps;
   journal.adoptOperation(d.op.id);
   const compute = await deps.compute(signal);
-  const result = await resumeRollback(d.plan, {
-    journal, array: (n) => deps.array(n), compute, hypervisor: deps.hypervisorFor(d.plan.instance.host),
-    timeouts: { powerMs: deps.timeouts.powerMs, arrayMs: deps.timeouts.arrayMs }, ...(signal ? { signal } : {}),
-  }, d.op.id);
+  const result = await resumeRollback(
+    d.plan,
+    {
+      journal,
+      array: (n) => deps.array(n),
+      compute,
+      hypervisor: deps.hypervisorFor(d.plan.instance.host),
+      timeouts: { powerMs: deps.timeouts.powerMs, arrayMs: deps.timeouts.arrayMs },
+      ...(signal ? { signal } : {}),
+    },
+    d.op.id,
+  );
   if (result.state !== 'done') {
     return { action: 'resume rollback', outcome: 'failed', detail: result.error?.message ?? 'failed', ...(result.error ? { error: result.error } : {}) };
   }
-  return { action: 'resume rollback', outcome: 'recovered', detail: `rolled back ${result.volumes.length} volume(s) to set ${d.plan.setId}; instance ${result.instanceLeft}` };
+  return {
+    action: 'resume rollback',
+    outcome: 'recovered',
+    detail: `rolled back ${result.volumes.length} volume(s) to set ${d.plan.setId}; instance ${result.instanceLeft}`,
+  };
 }
 
 /** Thaws and re-checks the guest (see guardThaw), journaled as one step. */
 async function guardGuest(guard: RecoverGuard, deps: RecoverDeps, clock: StepClock): Promise<ThawOutcome> {
   const start = Date.now();
-  const outcome = await guardThaw(deps.hypervisorFor(guard.host), guard.domain, { callTimeoutMs: guard.callTimeoutMs, guardMs: guard.guardMs, retryDelayMs: guard.retryDelayMs });
+  const outcome = await guardThaw(deps.hypervisorFor(guard.host), guard.domain, {
+    callTimeoutMs: guard.callTimeoutMs,
+    guardMs: guard.guardMs,
+    retryDelayMs: guard.retryDelayMs,
+  });
   clock.record('recover-thaw', start, Date.now() - start, outcome.verified ? 'ok' : 'failed', {
-    domain: guard.domain, attempts: outcome.attempts, thawedFilesystems: outcome.thawedFilesystems,
-    ...(outcome.unfreezable ? { unfreezable: outcome.unfreezable } : {}), errors: outcome.errors.map((e) => `${e.message} [${e.code}]`),
+    domain: guard.domain,
+    attempts: outcome.attempts,
+    thawedFilesystems: outcome.thawedFilesystems,
+    ...(outcome.unfreezable ? { unfreezable: outcome.unfreezable } : {}),
+    errors: outcome.errors.map((e) => `${e.message} [${e.code}]`),
   });
   return outcome;
 }
 
 function describeGuard(guard: RecoverGuard, outcome: ThawOutcome): string {
   if (outcome.unfreezable) return `guest ${guard.domain} cannot be frozen now (${outcome.unfreezable})`;
-  if (outcome.verified) return `guest ${guard.domain} is thawed${outcome.thawedAt !== null ? ` (recover thawed ${outcome.thawedFilesystems} filesystem(s))` : ''}`;
+  if (outcome.verified)
+    return `guest ${guard.domain} is thawed${outcome.thawedAt !== null ? ` (recover thawed ${outcome.thawedFilesystems} filesystem(s))` : ''}`;
   const last = outcome.errors.at(-1);
   return `could not confirm ${guard.domain} thawed: ${last ? `${last.message} [${last.code}]` : 'no answer'}`;
 }

@@ -39,15 +39,25 @@ export async function applyRollback(plan: RollbackPlan, deps: RollbackDeps): Pro
   const opId = randomUUID();
   deps.journal.acquireLock(plan.instance.id, opId);
   deps.journal.insertOperation({
-    id: opId, kind: 'rollback', instanceId: plan.instance.id, instanceName: plan.instance.name,
-    host: plan.instance.host, domain: plan.instance.domain, plan,
+    id: opId,
+    kind: 'rollback',
+    instanceId: plan.instance.id,
+    instanceName: plan.instance.name,
+    host: plan.instance.host,
+    domain: plan.instance.domain,
+    plan,
   });
   return runRollback(plan, deps, opId, new Set());
 }
 
 /** Continues a rollback a previous run left half-way (used by recover). */
 export async function resumeRollback(plan: RollbackPlan, deps: RollbackDeps, opId: string): Promise<RollbackResult> {
-  const done = new Set(deps.journal.listSteps(opId).filter((s) => s.name === 'rollback-volume' && s.status === 'ok').map((s) => String(s.detail?.volumeId)));
+  const done = new Set(
+    deps.journal
+      .listSteps(opId)
+      .filter((s) => s.name === 'rollback-volume' && s.status === 'ok')
+      .map((s) => String(s.detail?.volumeId)),
+  );
   return runRollback({ ...plan, stop: true, safety: { take: false, reason: 'resumed' } }, deps, opId, done);
 }
 
@@ -64,7 +74,9 @@ async function runRollback(plan: RollbackPlan, deps: RollbackDeps, opId: string,
     deps.journal.setOperationState(opId, 'stopping');
     await stopInstance(plan, deps, step);
     if (plan.safety.take && deps.safetyMembers?.length) {
-      safetySet = await step('safety-set', () => takeOfflineSet(deps.journal, deps, { instance: plan.instance, opId, members: deps.safetyMembers!, label: `safety_before_${plan.setId}` }));
+      safetySet = await step('safety-set', () =>
+        takeOfflineSet(deps.journal, deps, { instance: plan.instance, opId, members: deps.safetyMembers!, label: `safety_before_${plan.setId}` }),
+      );
     }
     // Nothing appeared since the plan: otherwise the rollback would destroy a snapshot nobody named.
     for (const v of plan.volumes) if (states.get(v.volumeId)!.state === 'pending') await recheckNewer(deps, v);
@@ -74,11 +86,22 @@ async function runRollback(plan: RollbackPlan, deps: RollbackDeps, opId: string,
       try {
         if (v.discardBy === 'ccsnap') {
           for (const d of [...v.discard].reverse()) {
-            await step('discard-newer', () => withDeadline(deps.timeouts.arrayMs, undefined, (signal) => deps.array(v.arrayName).deleteSnapshot({ fsId: v.fsId, path: d.path, signal })), { volumeId: v.volumeId, path: d.path });
+            await step(
+              'discard-newer',
+              () => withDeadline(deps.timeouts.arrayMs, undefined, (signal) => deps.array(v.arrayName).deleteSnapshot({ fsId: v.fsId, path: d.path, signal })),
+              { volumeId: v.volumeId, path: d.path },
+            );
             deps.journal.markSnapshotGone(d.name);
           }
         }
-        await step('rollback-volume', () => withDeadline(deps.timeouts.arrayMs, undefined, (signal) => deps.array(v.arrayName).rollbackToSnapshot({ fsId: v.fsId, path: v.target.path, signal })), { volumeId: v.volumeId, path: v.target.path });
+        await step(
+          'rollback-volume',
+          () =>
+            withDeadline(deps.timeouts.arrayMs, undefined, (signal) =>
+              deps.array(v.arrayName).rollbackToSnapshot({ fsId: v.fsId, path: v.target.path, signal }),
+            ),
+          { volumeId: v.volumeId, path: v.target.path },
+        );
         states.set(v.volumeId, { state: 'rolled-back' });
         if (v.discardBy === 'array') for (const d of v.discard) deps.journal.markSnapshotGone(d.name);
       } catch (err) {
@@ -106,7 +129,10 @@ async function runRollback(plan: RollbackPlan, deps: RollbackDeps, opId: string,
       // No disk was changed: the operation is over (the instance may be left stopped).
       deps.journal.finishOperation(opId, { state: 'failed', errorCode: cause.code, errorMessage: cause.message, result: { volumes: [...states] } });
       deps.journal.releaseLock(plan.instance.id, opId);
-      return result(plan, opId, states, steps, 'failed', 'SHUTOFF', safetySet, { code: cause.code, message: `rollback of ${plan.instance.name} to set ${plan.setId} failed before any volume was changed: ${cause.message}` });
+      return result(plan, opId, states, steps, 'failed', 'SHUTOFF', safetySet, {
+        code: cause.code,
+        message: `rollback of ${plan.instance.name} to set ${plan.setId} failed before any volume was changed: ${cause.message}`,
+      });
     }
     // The operation stays unfinished and keeps its lock, so nothing else touches a half-rolled-back instance.
     deps.journal.recordOperationError(opId, { errorCode: error.code, errorMessage: error.message, result: { volumes: [...states] } });
@@ -124,20 +150,42 @@ async function stopInstance(plan: RollbackPlan, deps: RollbackDeps, step: Step):
     await step('wait-shutoff', () => deps.compute.waitForStatus(plan.instance.id, 'SHUTOFF', { deadlineMs: deps.timeouts.powerMs }));
   }
   if (!deps.hypervisor) return;
-  const state = await step('check-domain-stopped', () => withDeadline(deps.timeouts.powerMs, undefined, (signal) => deps.hypervisor!.domainState(plan.instance.domain, { signal })).catch((err: unknown) => {
-    if ((err as { code?: string }).code === 'CCSNAP_HV_DOMAIN_NOT_FOUND') return 'absent';
-    throw err;
-  }));
+  const state = await step('check-domain-stopped', () =>
+    withDeadline(deps.timeouts.powerMs, undefined, (signal) => deps.hypervisor!.domainState(plan.instance.domain, { signal })).catch((err: unknown) => {
+      if ((err as { code?: string }).code === 'CCSNAP_HV_DOMAIN_NOT_FOUND') return 'absent';
+      throw err;
+    }),
+  );
   if (state === 'running' || state === 'paused') {
-    throw new CcsnapError('CCSNAP_DOMAIN_STILL_RUNNING', `Nova reports ${plan.instance.name} SHUTOFF but libvirt domain ${plan.instance.domain} is ${state}; refusing to roll back disks under a running guest`);
+    throw new CcsnapError(
+      'CCSNAP_DOMAIN_STILL_RUNNING',
+      `Nova reports ${plan.instance.name} SHUTOFF but libvirt domain ${plan.instance.domain} is ${state}; refusing to roll back disks under a running guest`,
+    );
   }
 }
 
-function result(plan: RollbackPlan, opId: string, states: Map<string, { state: VolumeRollbackState; error?: string }>, steps: StepTiming[], state: 'done' | 'failed', instanceLeft: 'ACTIVE' | 'SHUTOFF', safetySet?: OfflineSetResult, error?: CodedError): RollbackResult {
+function result(
+  plan: RollbackPlan,
+  opId: string,
+  states: Map<string, { state: VolumeRollbackState; error?: string }>,
+  steps: StepTiming[],
+  state: 'done' | 'failed',
+  instanceLeft: 'ACTIVE' | 'SHUTOFF',
+  safetySet?: OfflineSetResult,
+  error?: CodedError,
+): RollbackResult {
   return {
-    opId, setId: plan.setId, instanceId: plan.instance.id, instanceName: plan.instance.name, state, instanceLeft,
+    opId,
+    setId: plan.setId,
+    instanceId: plan.instance.id,
+    instanceName: plan.instance.name,
+    state,
+    instanceLeft,
     volumes: plan.volumes.map((v) => ({
-      volumeId: v.volumeId, target: v.target.path, state: states.get(v.volumeId)!.state, discarded: v.discard.map((d) => d.path),
+      volumeId: v.volumeId,
+      target: v.target.path,
+      state: states.get(v.volumeId)!.state,
+      discarded: v.discard.map((d) => d.path),
       ...(states.get(v.volumeId)!.error ? { error: states.get(v.volumeId)!.error! } : {}),
     })),
     ...(safetySet ? { safetySet } : {}),
@@ -155,10 +203,21 @@ async function recheckNewer(deps: RollbackDeps, v: RollbackPlan['volumes'][numbe
   if (v.semantics === 'keep-newer') return;
   const snaps = await withDeadline(deps.timeouts.arrayMs, undefined, (signal) => deps.array(v.arrayName).listStorageSnapshots({ fsId: v.fsId, signal }));
   const at = snaps.findIndex((s) => s.path === v.target.path);
-  if (at < 0) throw new CcsnapError('CCSNAP_SNAPSHOT_MISSING', `snapshot ${v.target.path} is no longer on array ${v.arrayName}; volume ${v.volumeId} was not rolled back`);
+  if (at < 0)
+    throw new CcsnapError(
+      'CCSNAP_SNAPSHOT_MISSING',
+      `snapshot ${v.target.path} is no longer on array ${v.arrayName}; volume ${v.volumeId} was not rolled back`,
+    );
   const named = new Set(v.discard.map((d) => d.path));
-  const unnamed = snaps.slice(at + 1).filter((s) => !named.has(s.path)).map((s) => s.path);
+  const unnamed = snaps
+    .slice(at + 1)
+    .filter((s) => !named.has(s.path))
+    .map((s) => s.path);
   if (unnamed.length) {
-    throw new CcsnapError('CCSNAP_ROLLBACK_PLAN_STALE', `snapshot(s) ${unnamed.join(', ')} appeared on volume ${v.volumeId} after the plan was made; the rollback would destroy them, so it stopped (plan again)`, { details: { unnamed } });
+    throw new CcsnapError(
+      'CCSNAP_ROLLBACK_PLAN_STALE',
+      `snapshot(s) ${unnamed.join(', ')} appeared on volume ${v.volumeId} after the plan was made; the rollback would destroy them, so it stopped (plan again)`,
+      { details: { unnamed } },
+    );
   }
 }

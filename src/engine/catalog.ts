@@ -30,11 +30,7 @@ export interface InstanceSnapshots {
  * Merges the array's truth (snapshots per filesystem) with the journal's sets. Snapshots the
  * journal knows as created but the array lacks are kept (onArray=false) so drift is visible.
  */
-export function catalogSnapshots(
-  instances: InstanceSnapshots[],
-  snapshotsByFs: Map<string, ArraySnapshotInfo[]>,
-  journalSets: SetRecord[],
-): SnapshotEntry[] {
+export function catalogSnapshots(instances: InstanceSnapshots[], snapshotsByFs: Map<string, ArraySnapshotInfo[]>, journalSets: SetRecord[]): SnapshotEntry[] {
   const setsById = new Map(journalSets.map((s) => [s.id, s]));
   const journalOnly = createdMembersByVolume(journalSets);
   const entries: SnapshotEntry[] = [];
@@ -47,19 +43,39 @@ export function catalogSnapshots(
         const parsed = parseSnapshotName(snap.name);
         const journal = parsed ? setsById.get(parsed.setId) : undefined;
         entries.push({
-          instance, volumeId: v.id, arrayName: v.array.name, fsId: v.array.fsId, name: snap.name, path: snap.path, clones: snap.clones,
-          setId: parsed?.setId ?? null, index: parsed?.index ?? null, total: parsed?.total ?? null,
+          instance,
+          volumeId: v.id,
+          arrayName: v.array.name,
+          fsId: v.array.fsId,
+          name: snap.name,
+          path: snap.path,
+          clones: snap.clones,
+          setId: parsed?.setId ?? null,
+          index: parsed?.index ?? null,
+          total: parsed?.total ?? null,
           // The journal's time (ms) when it knows the set, so every member of a set (on the array or not) shows the same time.
           created: journal?.createdAt ?? parsed?.createdAt.toISOString() ?? arrayTimestampToIso(snap.timestamp),
-          onArray: true, journal,
+          onArray: true,
+          journal,
         });
       }
       for (const { set, m } of journalOnly.get(v.id) ?? []) {
         if (seen.has(m.snapshotName)) continue;
         const parsed = parseSnapshotName(m.snapshotName);
         entries.push({
-          instance, volumeId: v.id, arrayName: m.arrayName, fsId: m.fsId, name: m.snapshotName, path: m.path, clones: 0,
-          setId: set.id, index: parsed?.index ?? null, total: parsed?.total ?? null, created: set.createdAt, onArray: false, journal: set,
+          instance,
+          volumeId: v.id,
+          arrayName: m.arrayName,
+          fsId: m.fsId,
+          name: m.snapshotName,
+          path: m.path,
+          clones: 0,
+          setId: set.id,
+          index: parsed?.index ?? null,
+          total: parsed?.total ?? null,
+          created: set.createdAt,
+          onArray: false,
+          journal: set,
         });
       }
     }

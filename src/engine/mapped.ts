@@ -10,7 +10,11 @@ export function assertMapped(instance: InstanceInfo, volumes: VolumeInfo[], cons
   const bad = volumes.filter((v) => v.arrayProblem && only(v));
   if (bad.length === 0) return;
   const first = bad[0]!.arrayProblem!;
-  throw new CcsnapError(first.code, `instance ${instance.name}: ${first.message}${bad.length > 1 ? ` (and ${bad.length - 1} more volume(s))` : ''}; ${consequence}`, {
-    details: { instance: instance.id, volumes: bad.map((v) => ({ volumeId: v.id, code: v.arrayProblem!.code, ...v.arrayProblem!.details })) },
-  });
+  throw new CcsnapError(
+    first.code,
+    `instance ${instance.name}: ${first.message}${bad.length > 1 ? ` (and ${bad.length - 1} more volume(s))` : ''}; ${consequence}`,
+    {
+      details: { instance: instance.id, volumes: bad.map((v) => ({ volumeId: v.id, code: v.arrayProblem!.code, ...v.arrayProblem!.details })) },
+    },
+  );
 }

@@ -22,7 +22,10 @@ export function newSetId(): string {
 }
 
 export function sanitizeLabel(label: string): string {
-  return label.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 32);
+  return label
+    .replace(/[^A-Za-z0-9_]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 32);
 }
 
 export function formatSnapshotName(setId: string, createdAt: Date, index: number, total: number, label?: string | null): string {

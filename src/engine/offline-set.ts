@@ -19,14 +19,29 @@ export async function takeOfflineSet(
   const setId = newSetId();
   const now = new Date();
   const members = args.members.map((m, i) => ({ ...m, snapshotName: formatSnapshotName(setId, now, i + 1, args.members.length, args.label) }));
-  journal.insertSet({ id: setId, instanceId: args.instance.id, instanceName: args.instance.name, label: args.label, createdAt: now.toISOString(), opId: args.opId, members });
-  const settled = await Promise.allSettled(members.map((m) => withDeadline(deps.timeouts.arrayMs, undefined, (signal) => deps.array(m.arrayName).createStorageSnapshot({ fsId: m.fsId, name: m.snapshotName, signal }))));
+  journal.insertSet({
+    id: setId,
+    instanceId: args.instance.id,
+    instanceName: args.instance.name,
+    label: args.label,
+    createdAt: now.toISOString(),
+    opId: args.opId,
+    members,
+  });
+  const settled = await Promise.allSettled(
+    members.map((m) =>
+      withDeadline(deps.timeouts.arrayMs, undefined, (signal) => deps.array(m.arrayName).createStorageSnapshot({ fsId: m.fsId, name: m.snapshotName, signal })),
+    ),
+  );
   const failed = settled.findIndex((s) => s.status === 'rejected');
   if (failed >= 0) {
     const cleaned = await withDeadline(deps.timeouts.arrayMs, undefined, (signal) => cleanupMembers(deps, members, [members[failed]!.volumeId], signal));
     for (const c of cleaned) journal.updateMember(setId, c.volumeId, { state: c.state, path: c.path, error: c.error });
     journal.finishSet(setId, { state: 'failed', reason: 'safety set failed' });
-    throw new CcsnapError('CCSNAP_SAFETY_SET_FAILED', `could not take the safety set: ${((settled[failed] as PromiseRejectedResult).reason as Error).message}; nothing was rolled back`);
+    throw new CcsnapError(
+      'CCSNAP_SAFETY_SET_FAILED',
+      `could not take the safety set: ${((settled[failed] as PromiseRejectedResult).reason as Error).message}; nothing was rolled back`,
+    );
   }
   const paths = await withDeadline(deps.timeouts.arrayMs, undefined, (signal) => findPaths(deps, members, signal));
   for (const m of members) journal.updateMember(setId, m.volumeId, { state: 'created', path: paths.get(m.volumeId) ?? null });

@@ -125,9 +125,13 @@ function decideFreeze(facts: CreateFacts, policy: FreezePolicy): CreatePlan['fre
   const problem = freezeProblem(facts);
   if (!problem) return { policy, willFreeze: true };
   if (policy === 'required') {
-    throw new CcsnapError(problem.code, `cannot freeze ${instance.name} (${instance.domain}): ${problem.message}; nothing was snapshotted (use --freeze best-effort to take a crash-consistent set)`, {
-      details: { instance: instance.id, domain: instance.domain },
-    });
+    throw new CcsnapError(
+      problem.code,
+      `cannot freeze ${instance.name} (${instance.domain}): ${problem.message}; nothing was snapshotted (use --freeze best-effort to take a crash-consistent set)`,
+      {
+        details: { instance: instance.id, domain: instance.domain },
+      },
+    );
   }
   return { policy, willFreeze: false, reason: `guest cannot be frozen: ${problem.message}` };
 }

@@ -51,7 +51,9 @@ export function planDelete(instance: InstanceInfo, entries: SnapshotEntry[], sel
       continue;
     }
     if (hits.length === 0) {
-      throw new CcsnapError('CCSNAP_SET_NOT_FOUND', `no snapshot set or snapshot "${ref}" on the volumes of instance ${instance.name}; nothing was deleted`, { details: { ref, instance: instance.id } });
+      throw new CcsnapError('CCSNAP_SET_NOT_FOUND', `no snapshot set or snapshot "${ref}" on the volumes of instance ${instance.name}; nothing was deleted`, {
+        details: { ref, instance: instance.id },
+      });
     }
     hits.forEach((h) => chosen.add(h));
     selected.push({ ref, why: 'named' });
@@ -62,10 +64,22 @@ export function planDelete(instance: InstanceInfo, entries: SnapshotEntry[], sel
       selected.push({ ref: setId, why: pruneReason(sel) });
     }
   }
-  const deletions = [...chosen].map((e) => ({ setId: e.setId, volumeId: e.volumeId, arrayName: e.arrayName, fsId: e.fsId, name: e.name, path: e.path, onArray: e.onArray }));
+  const deletions = [...chosen].map((e) => ({
+    setId: e.setId,
+    volumeId: e.volumeId,
+    arrayName: e.arrayName,
+    fsId: e.fsId,
+    name: e.name,
+    path: e.path,
+    onArray: e.onArray,
+  }));
   const cloned = [...chosen].filter((e) => e.onArray && e.clones > 0);
   if (cloned.length) {
-    throw new CcsnapError('CCSNAP_ARRAY_HAS_CLONES', `snapshot(s) ${cloned.map((c) => c.path).join(', ')} have clones and cannot be deleted; nothing was deleted`, { details: { cloned: cloned.map((c) => c.path) } });
+    throw new CcsnapError(
+      'CCSNAP_ARRAY_HAS_CLONES',
+      `snapshot(s) ${cloned.map((c) => c.path).join(', ')} have clones and cannot be deleted; nothing was deleted`,
+      { details: { cloned: cloned.map((c) => c.path) } },
+    );
   }
   return { kind: 'delete', instance, deletions, selected, ...(sel.olderThanMs !== undefined ? { cutoff: cutoffOf(sel).toISOString() } : {}) };
 }
@@ -75,8 +89,19 @@ function goneSet(instance: InstanceInfo, journalSets: SetRecord[], ref: string):
   const set = journalSets.find((s) => s.id === ref && s.instanceId === instance.id);
   if (!set) return [];
   return set.members.map((m) => ({
-    instance, volumeId: m.volumeId, arrayName: m.arrayName, fsId: m.fsId, name: m.snapshotName, path: m.path, clones: 0,
-    setId: set.id, index: null, total: null, created: set.createdAt, onArray: false, journal: set,
+    instance,
+    volumeId: m.volumeId,
+    arrayName: m.arrayName,
+    fsId: m.fsId,
+    name: m.snapshotName,
+    path: m.path,
+    clones: 0,
+    setId: set.id,
+    index: null,
+    total: null,
+    created: set.createdAt,
+    onArray: false,
+    journal: set,
   }));
 }
 

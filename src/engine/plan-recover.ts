@@ -81,10 +81,7 @@ const FREEZE_STATES: readonly OperationState[] = ['freezing', 'frozen', 'thawed'
 export function planRecover(facts: RecoverFacts, options: RecoverOptions): RecoverDecision[] {
   const open = new Set(facts.unfinished.map((op) => op.id));
   const pending = facts.thawPending.filter((op) => !open.has(op.id));
-  return [
-    ...facts.unfinished.map((op) => decideUnfinished(op, facts, options)),
-    ...pending.map((op) => decideThawPending(op, facts, options)),
-  ];
+  return [...facts.unfinished.map((op) => decideUnfinished(op, facts, options)), ...pending.map((op) => decideThawPending(op, facts, options))];
 }
 
 function decideUnfinished(op: OperationRecord, facts: RecoverFacts, options: RecoverOptions): RecoverDecision {
@@ -92,11 +89,15 @@ function decideUnfinished(op: OperationRecord, facts: RecoverFacts, options: Rec
   if (op.hostname !== facts.hostname) return otherMachine(op);
   if (facts.liveOwners.has(op.pid)) return { kind: 'skip', op, code: 'CCSNAP_RECOVER_STILL_RUNNING', reason: `still running (pid ${op.pid})` };
   if (op.kind === 'rollback') {
-    if (options.auto) return { kind: 'skip', op, code: 'CCSNAP_ROLLBACK_INCOMPLETE', reason: 'half-done rollback: the automatic recovery does not resume rollbacks' };
+    if (options.auto)
+      return { kind: 'skip', op, code: 'CCSNAP_ROLLBACK_INCOMPLETE', reason: 'half-done rollback: the automatic recovery does not resume rollbacks' };
     return { kind: 'resume-rollback', op, code: 'CCSNAP_ROLLBACK_INCOMPLETE', reason: 'half-done rollback of a dead ccsnap', plan: op.plan as RollbackPlan };
   }
   return {
-    kind: 'close', op, code: 'CCSNAP_INTERRUPTED', reason: `interrupted in state ${op.state} (ccsnap died)`,
+    kind: 'close',
+    op,
+    code: 'CCSNAP_INTERRUPTED',
+    reason: `interrupted in state ${op.state} (ccsnap died)`,
     guard: mayBeFrozen(op) ? guardOf(op, op.domain!, options) : null,
     sets: (facts.setsOf.get(op.id) ?? []).filter((s) => s.state === 'creating').map(repairOf),
   };
@@ -107,10 +108,21 @@ function decideThawPending(op: OperationRecord, facts: RecoverFacts, options: Re
   // The watchdog guards such a guest for thaw_guard after ccsnap handed it over; the automatic pass takes over only after that.
   const age = facts.now - Date.parse(op.finishedAt ?? op.startedAt);
   if (options.auto && !(age > options.thawGuardMs)) {
-    return { kind: 'ignore', op, code: 'CCSNAP_THAW_UNCONFIRMED', reason: `the watchdog may still guard it (finished ${age} ms ago, thaw_guard ${options.thawGuardMs} ms)` };
+    return {
+      kind: 'ignore',
+      op,
+      code: 'CCSNAP_THAW_UNCONFIRMED',
+      reason: `the watchdog may still guard it (finished ${age} ms ago, thaw_guard ${options.thawGuardMs} ms)`,
+    };
   }
   if (op.hostname !== facts.hostname) return otherMachine(op);
-  return { kind: 'check-thaw', op, code: 'CCSNAP_THAW_UNCONFIRMED', reason: 'no thaw confirmed after its freeze', guard: op.domain ? guardOf(op, op.domain, options) : null };
+  return {
+    kind: 'check-thaw',
+    op,
+    code: 'CCSNAP_THAW_UNCONFIRMED',
+    reason: 'no thaw confirmed after its freeze',
+    guard: op.domain ? guardOf(op, op.domain, options) : null,
+  };
 }
 
 function otherMachine(op: OperationRecord): RecoverDecision {
@@ -125,7 +137,8 @@ function mayBeFrozen(op: OperationRecord): boolean {
 /** One round in the automatic pass (short calls); up to a minute, or the configured guard if shorter, as `recover`. */
 function guardOf(op: OperationRecord, domain: string, options: RecoverOptions): RecoverGuard {
   return {
-    host: op.host, domain,
+    host: op.host,
+    domain,
     guardMs: options.auto ? 0 : Math.min(options.thawGuardMs, RECOVER_GUARD_MAX_MS),
     callTimeoutMs: options.auto ? Math.min(options.commandTimeoutMs, AUTO_CALL_TIMEOUT_MAX_MS) : options.commandTimeoutMs,
     retryDelayMs: LONG_GUARD_RETRY_DELAY_MS,

@@ -66,12 +66,18 @@ export function planRollback(facts: RollbackFacts, options: RollbackOptions): Ro
   const attached = new Map(facts.volumes.map((v) => [v.id, v]));
   const detached = facts.members.filter((m) => !attached.has(m.volumeId)).map((m) => m.volumeId);
   if (detached.length) {
-    throw new CcsnapError('CCSNAP_ROLLBACK_VOLUME_DETACHED', `set ${facts.setId} has volumes no longer attached to ${instance.name}: ${detached.join(', ')}`, { details: { detached } });
+    throw new CcsnapError('CCSNAP_ROLLBACK_VOLUME_DETACHED', `set ${facts.setId} has volumes no longer attached to ${instance.name}: ${detached.join(', ')}`, {
+      details: { detached },
+    });
   }
   const covered = new Set(facts.members.map((m) => m.volumeId));
   const notCovered = facts.volumes.filter((v) => v.array && !covered.has(v.id)).map((v) => v.id);
   if (notCovered.length && !options.partial) {
-    throw new CcsnapError('CCSNAP_ROLLBACK_PARTIAL_SET', `set ${facts.setId} does not cover all array volumes of ${instance.name} (missing ${notCovered.join(', ')}); nothing was changed`, { details: { notCovered } });
+    throw new CcsnapError(
+      'CCSNAP_ROLLBACK_PARTIAL_SET',
+      `set ${facts.setId} does not cover all array volumes of ${instance.name} (missing ${notCovered.join(', ')}); nothing was changed`,
+      { details: { notCovered } },
+    );
   }
   const volumes = facts.members.map((m) => planVolume(facts, m));
   checkDiscards(facts, volumes, options);
@@ -114,24 +120,40 @@ function planVolume(facts: RollbackFacts, m: SetMemberRef): RollbackVolumeStep {
   const snaps = facts.snapshotsByFs.get(m.fsId) ?? [];
   const index = snaps.findIndex((s) => s.name === m.snapshotName);
   if (index < 0) {
-    throw new CcsnapError('CCSNAP_SNAPSHOT_MISSING', `snapshot ${m.snapshotName} of volume ${m.volumeId} is not on array ${m.arrayName}; nothing was changed`, { details: { member: m } });
+    throw new CcsnapError('CCSNAP_SNAPSHOT_MISSING', `snapshot ${m.snapshotName} of volume ${m.volumeId} is not on array ${m.arrayName}; nothing was changed`, {
+      details: { member: m },
+    });
   }
   const target = snaps[index]!;
   const newer = snaps.slice(index + 1).map((s) => ({ name: s.name, path: s.path, clones: s.clones }));
   const semantics = facts.semanticsByArray(m.arrayName);
   const discardBy = newer.length === 0 || semantics === 'keep-newer' ? 'none' : semantics === 'newest-only' ? 'ccsnap' : 'array';
-  return { volumeId: m.volumeId, arrayName: m.arrayName, fsId: m.fsId, target: { name: target.name, path: target.path }, discard: discardBy === 'none' ? [] : newer, discardBy, semantics };
+  return {
+    volumeId: m.volumeId,
+    arrayName: m.arrayName,
+    fsId: m.fsId,
+    target: { name: target.name, path: target.path },
+    discard: discardBy === 'none' ? [] : newer,
+    discardBy,
+    semantics,
+  };
 }
 
 function checkDiscards(facts: RollbackFacts, volumes: RollbackVolumeStep[], options: RollbackOptions): void {
   const doomed = volumes.flatMap((v) => v.discard.map((d) => d.path));
   if (doomed.length && !options.discardNewer) {
     const listed = doomed.length <= 6;
-    throw new CcsnapError('CCSNAP_NEWER_SNAPSHOTS', `rolling ${facts.instance.name} back to set ${facts.setId} would destroy ${doomed.length} newer snapshot(s): ${listed ? doomed.join(', ') : summarize(volumes)}; nothing was changed`, { details: { newer: doomed, listed } });
+    throw new CcsnapError(
+      'CCSNAP_NEWER_SNAPSHOTS',
+      `rolling ${facts.instance.name} back to set ${facts.setId} would destroy ${doomed.length} newer snapshot(s): ${listed ? doomed.join(', ') : summarize(volumes)}; nothing was changed`,
+      { details: { newer: doomed, listed } },
+    );
   }
   const cloned = volumes.flatMap((v) => v.discard.filter((d) => d.clones > 0).map((d) => d.path));
   if (cloned.length) {
-    throw new CcsnapError('CCSNAP_ARRAY_HAS_CLONES', `newer snapshot(s) ${cloned.join(', ')} have clones and cannot be destroyed; nothing was changed`, { details: { cloned } });
+    throw new CcsnapError('CCSNAP_ARRAY_HAS_CLONES', `newer snapshot(s) ${cloned.join(', ')} have clones and cannot be destroyed; nothing was changed`, {
+      details: { cloned },
+    });
   }
 }
 

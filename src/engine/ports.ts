@@ -4,7 +4,9 @@ import type { CcsnapErrorCode } from '../error-codes/index.js';
  * What the engine needs from the outside world. The concrete implementations live in
  * src/openstack, src/array and src/hypervisor; tests may substitute their own.
  */
-export interface Signalled { signal?: AbortSignal }
+export interface Signalled {
+  signal?: AbortSignal;
+}
 
 export interface ArraySnapshotInfo {
   name: string;

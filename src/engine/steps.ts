@@ -20,7 +20,13 @@ export class StepClock {
       this.push({ name, status: 'ok', startedAt, durationMs: round(nowMs() - t0), ...(detail ? { detail } : {}) });
       return value;
     } catch (err) {
-      this.push({ name, status: 'failed', startedAt, durationMs: round(nowMs() - t0), detail: { ...detail, error: (err as Error).message, code: (err as { code?: string }).code } });
+      this.push({
+        name,
+        status: 'failed',
+        startedAt,
+        durationMs: round(nowMs() - t0),
+        detail: { ...detail, error: (err as Error).message, code: (err as { code?: string }).code },
+      });
       throw err;
     }
   }

@@ -58,7 +58,16 @@ const UNFREEZABLE: ReadonlySet<CcsnapErrorCode> = new Set(['CCSNAP_HV_DOMAIN_NOT
 export async function guardThaw(hv: HypervisorPort, domain: string, options: GuardOptions): Promise<ThawOutcome> {
   const log = options.onStep ?? ((): void => undefined);
   const until = Date.now() + options.guardMs;
-  const out: ThawOutcome = { verified: false, attempts: 0, firstThawSentAt: 0, firstThawDoneAt: 0, thawedAt: null, thawSentAt: null, thawedFilesystems: 0, errors: [] };
+  const out: ThawOutcome = {
+    verified: false,
+    attempts: 0,
+    firstThawSentAt: 0,
+    firstThawDoneAt: 0,
+    thawedAt: null,
+    thawSentAt: null,
+    thawedFilesystems: 0,
+    errors: [],
+  };
   const fail = (what: string, err: unknown): CcsnapErrorCode | undefined => {
     const e = toCcsnapError(err);
     out.errors.push({ code: e.code, message: `${what}: ${e.message}` });

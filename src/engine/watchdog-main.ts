@@ -98,15 +98,20 @@ function arm(message: ArmMessage): void {
   if (ready) clearTimeout(ready.timer);
   const lease = ready?.lease ?? pool.lease(message.host);
   const warm = ready?.warm ?? warmUp(lease, message.domain);
-  warm.then(() => {
-    entries.set(message.id, { message, lease });
-    log(`armed ${message.id} for ${message.domain} on ${message.host}${ready ? ' (connection opened ahead)' : ''}; guard ${message.guardMs} ms, ${message.callTimeoutMs} ms per call`);
-    reply({ op: 'armed', id: message.id });
-  }, (err: unknown) => {
-    lease.release();
-    log(`cannot arm ${message.id}: ${message.domain} cannot be reached: ${(err as Error).message}`);
-    reply({ op: 'error', id: message.id, message: `cannot reach ${message.domain} to watch it: ${(err as Error).message}` });
-  });
+  warm.then(
+    () => {
+      entries.set(message.id, { message, lease });
+      log(
+        `armed ${message.id} for ${message.domain} on ${message.host}${ready ? ' (connection opened ahead)' : ''}; guard ${message.guardMs} ms, ${message.callTimeoutMs} ms per call`,
+      );
+      reply({ op: 'armed', id: message.id });
+    },
+    (err: unknown) => {
+      lease.release();
+      log(`cannot arm ${message.id}: ${message.domain} cannot be reached: ${(err as Error).message}`);
+      reply({ op: 'error', id: message.id, message: `cannot reach ${message.domain} to watch it: ${(err as Error).message}` });
+    },
+  );
 }
 
 function schedule(id: string, deadline: number): void {
@@ -128,20 +133,41 @@ function fire(id: string, why: string): void {
   const firedAt = Date.now();
   log(`firing for ${message.domain} (${why})`);
   const done = guardThaw(entry.lease.hypervisor, message.domain, {
-    callTimeoutMs: message.callTimeoutMs, guardMs: message.guardMs, retryDelayMs: LONG_GUARD_RETRY_DELAY_MS, stop: stop.signal,
+    callTimeoutMs: message.callTimeoutMs,
+    guardMs: message.guardMs,
+    retryDelayMs: LONG_GUARD_RETRY_DELAY_MS,
+    stop: stop.signal,
     onStep: (line) => log(line),
     onThawed: (sentAt, doneAt, filesystems) => {
       entry.thaw = { why, firedAt, thawSentAt: sentAt, thawedAt: doneAt, thawedFilesystems: filesystems, verified: false };
     },
-  }).then((outcome) => {
-    entry.thaw = { why, firedAt, thawSentAt: outcome.thawSentAt, thawedAt: outcome.thawedAt, thawedFilesystems: outcome.thawedFilesystems, verified: outcome.verified };
-    if (outcome.verified) log(`${message.domain} is thawed and no freeze can land any more (${outcome.attempts} round(s)${outcome.unfreezable ? `; ${outcome.unfreezable}` : ''})`);
-    else if (stop.signal.aborted) log(`guard of ${message.domain} ended: ccsnap verified the thaw`);
-    else log(`ALARM: gave up on ${message.domain} after the ${message.guardMs} ms guard; the guest may be frozen. The operation stays thaw-pending in the journal: recover checks it again`);
-  }, (err: unknown) => log(`guard of ${message.domain} failed: ${(err as Error).message}`)).finally(() => {
-    delete entry.guard;
-    maybeExit();
-  });
+  })
+    .then(
+      (outcome) => {
+        entry.thaw = {
+          why,
+          firedAt,
+          thawSentAt: outcome.thawSentAt,
+          thawedAt: outcome.thawedAt,
+          thawedFilesystems: outcome.thawedFilesystems,
+          verified: outcome.verified,
+        };
+        if (outcome.verified)
+          log(
+            `${message.domain} is thawed and no freeze can land any more (${outcome.attempts} round(s)${outcome.unfreezable ? `; ${outcome.unfreezable}` : ''})`,
+          );
+        else if (stop.signal.aborted) log(`guard of ${message.domain} ended: ccsnap verified the thaw`);
+        else
+          log(
+            `ALARM: gave up on ${message.domain} after the ${message.guardMs} ms guard; the guest may be frozen. The operation stays thaw-pending in the journal: recover checks it again`,
+          );
+      },
+      (err: unknown) => log(`guard of ${message.domain} failed: ${(err as Error).message}`),
+    )
+    .finally(() => {
+      delete entry.guard;
+      maybeExit();
+    });
   entry.guard = { stop, done };
 }
 

@@ -4,9 +4,7 @@
  * ignores one that fails (the watchdog also answers an error to a request that names its id).
  */
 import { readHypervisorConfig } from '../hypervisor/config.js';
-import type {
-  ArmMessage, PrepareMessage, WatchdogReply, WatchdogRequest, WatchdogThaw,
-} from './watchdog-protocol.js';
+import type { ArmMessage, PrepareMessage, WatchdogReply, WatchdogRequest, WatchdogThaw } from './watchdog-protocol.js';
 
 export type Parsed<T> =
   | { ok: true; message: T }
@@ -70,8 +68,13 @@ function readRequest(f: Fields, op: string): WatchdogRequest {
 
 function readArm(f: Fields): ArmMessage {
   return {
-    op: 'arm', id: text(f, 'id'), domain: text(f, 'domain'), host: text(f, 'host', { empty: true }), hypervisor: readHypervisorConfig(f.hypervisor),
-    guardMs: count(f, 'guardMs'), callTimeoutMs: count(f, 'callTimeoutMs', 1),
+    op: 'arm',
+    id: text(f, 'id'),
+    domain: text(f, 'domain'),
+    host: text(f, 'host', { empty: true }),
+    hypervisor: readHypervisorConfig(f.hypervisor),
+    guardMs: count(f, 'guardMs'),
+    callTimeoutMs: count(f, 'callTimeoutMs', 1),
   };
 }
 
@@ -102,8 +105,12 @@ function readThaw(value: unknown): WatchdogThaw {
   const f = value as Fields;
   if (typeof f.verified !== 'boolean') throw new Problem('thaw.verified must be true or false');
   return {
-    why: text(f, 'why'), firedAt: count(f, 'firedAt'), thawSentAt: countOrNull(f, 'thawSentAt'), thawedAt: countOrNull(f, 'thawedAt'),
-    thawedFilesystems: count(f, 'thawedFilesystems'), verified: f.verified,
+    why: text(f, 'why'),
+    firedAt: count(f, 'firedAt'),
+    thawSentAt: countOrNull(f, 'thawSentAt'),
+    thawedAt: countOrNull(f, 'thawedAt'),
+    thawedFilesystems: count(f, 'thawedFilesystems'),
+    verified: f.verified,
   };
 }
 

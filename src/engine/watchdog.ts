@@ -74,7 +74,10 @@ export class Watchdog {
 
   /** Lets the watchdog open its connection to a guest ahead of the arm (fire-and-forget; starts the process if needed). */
   prepare(message: Omit<PrepareMessage, 'op'>): void {
-    this.start().then(() => this.send({ op: 'prepare', ...message }), () => undefined);
+    this.start().then(
+      () => this.send({ op: 'prepare', ...message }),
+      () => undefined,
+    );
   }
 
   /**
@@ -117,7 +120,10 @@ export class Watchdog {
     child.on('exit', (code, signal) => this.markDead(`watchdog process exited (${signal ?? code})`));
     createInterface({ input: child.stdout }).on('line', (line) => this.onLine(line));
     const ready = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new CcsnapError('CCSNAP_WATCHDOG_START', 'the thaw watchdog did not start in time; refusing to freeze without it')), this.options.startTimeoutMs ?? 5000);
+      const timer = setTimeout(
+        () => reject(new CcsnapError('CCSNAP_WATCHDOG_START', 'the thaw watchdog did not start in time; refusing to freeze without it')),
+        this.options.startTimeoutMs ?? 5000,
+      );
       this.waiters.set('ready', (reply) => {
         clearTimeout(timer);
         if (reply.op === 'ready') resolve();
@@ -160,7 +166,8 @@ export class Watchdog {
     const parsed = parseWatchdogReply(line);
     if (!parsed.ok) return;
     const reply = parsed.message;
-    const key = reply.op === 'ready' ? 'ready' : 'id' in reply && reply.id ? `${reply.op === 'error' ? this.errorKey(reply.id) : `${reply.op}:${reply.id}`}` : reply.op;
+    const key =
+      reply.op === 'ready' ? 'ready' : 'id' in reply && reply.id ? `${reply.op === 'error' ? this.errorKey(reply.id) : `${reply.op}:${reply.id}`}` : reply.op;
     const waiter = this.waiters.get(key);
     if (waiter) {
       this.waiters.delete(key);

@@ -22,6 +22,9 @@ export const DAEMON_CODES = {
     'An HTTP request to the daemon had no valid `Authorization: Bearer` token (every route but /healthz needs one when a token file is set).',
     "Send the token from the daemon's token file in the Authorization header.",
   ),
-  CCSNAP_DAEMON_STOPPING: error('The daemon is stopping (SIGTERM): it starts no new run.', 'Trigger the run again once the daemon is back, or run "ccsnap policy run".'),
+  CCSNAP_DAEMON_STOPPING: error(
+    'The daemon is stopping (SIGTERM): it starts no new run.',
+    'Trigger the run again once the daemon is back, or run "ccsnap policy run".',
+  ),
   CCSNAP_DAEMON_NOT_FOUND: error('The daemon has no such route, or no policy of that name.', 'Check the URL; GET /api/v1/policies lists the policies.'),
 } as const;

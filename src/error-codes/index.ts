@@ -69,7 +69,7 @@ export const CCSNAP_ENVIRONMENT = {
   CCSNAP_JOURNAL: 'The journal database (as --journal).',
   CCSNAP_SANDBOX_DIR: "The sandbox's state directory.",
   CCSNAP_SANDBOX_URL: 'The sandbox the `sandbox faults` commands talk to (as --url).',
-  CCSNAP_SANDBOX_QUIET: 'Set to 1 to silence the sandbox\'s stderr warnings.',
+  CCSNAP_SANDBOX_QUIET: "Set to 1 to silence the sandbox's stderr warnings.",
   CCSNAP_ARRAY_API_KEY: "The sandbox array's API key (api_key_env of the sandbox config).",
   CCSNAP_WATCHDOG_LOG: 'Set by ccsnap for its thaw watchdog child: where it logs.',
 } as const;

@@ -58,7 +58,11 @@ export function readHypervisorConfig(value: unknown): HypervisorConfig {
   };
   if (v.session !== 'persistent' && v.session !== 'oneshot') throw configError('hypervisor config: session must be "persistent" or "oneshot"');
   const config: HypervisorConfig = {
-    uriTemplate: text('uriTemplate'), virsh: text('virsh'), agentTimeoutSec: count('agentTimeoutSec', 0), commandTimeoutMs: count('commandTimeoutMs', 1), session: v.session,
+    uriTemplate: text('uriTemplate'),
+    virsh: text('virsh'),
+    agentTimeoutSec: count('agentTimeoutSec', 0),
+    commandTimeoutMs: count('commandTimeoutMs', 1),
+    session: v.session,
   };
   if (v.env !== undefined) config.env = readEnv(v.env);
   return config;

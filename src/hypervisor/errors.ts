@@ -29,12 +29,20 @@ interface Rule {
 
 /** Order matters: "is not responding: ... is not connected" must be NOT_CONNECTED, not AGENT_TIMEOUT. */
 const RULES: Rule[] = [
-  { code: HV_CONNECTION, test: /failed to connect to the hypervisor|no connection driver available|Failed to connect socket|Cannot recv data|Cannot write data|End of file while reading data|client socket is closed|unable to connect to server|no valid connection/i, message: 'cannot connect to the hypervisor' },
+  {
+    code: HV_CONNECTION,
+    test: /failed to connect to the hypervisor|no connection driver available|Failed to connect socket|Cannot recv data|Cannot write data|End of file while reading data|client socket is closed|unable to connect to server|no valid connection/i,
+    message: 'cannot connect to the hypervisor',
+  },
   { code: HV_DOMAIN_NOT_FOUND, test: /failed to get domain|Domain not found|no domain with matching/i, message: 'domain not found' },
   { code: HV_DOMAIN_NOT_RUNNING, test: /domain is not running/i, message: 'domain is not running' },
   { code: HV_AGENT_NOT_CONFIGURED, test: /guest agent is not configured/i, message: 'the domain has no guest agent channel' },
   { code: HV_AGENT_NOT_CONNECTED, test: /guest agent is not connected/i, message: 'the guest agent is not connected' },
-  { code: HV_AGENT_TIMEOUT, test: /Guest agent not available for now|Guest agent is not responding|guest agent timed out|agent command timed out/i, message: 'the guest agent is not responding' },
+  {
+    code: HV_AGENT_TIMEOUT,
+    test: /Guest agent not available for now|Guest agent is not responding|guest agent timed out|agent command timed out/i,
+    message: 'the guest agent is not responding',
+  },
   { code: HV_ALREADY_FROZEN, test: /agent is in frozen state/i, message: 'the guest filesystems are frozen' },
 ];
 
@@ -102,5 +110,12 @@ function oneLine(s: string): string {
 export function freezeMayHaveTakenEffect(err: unknown): boolean {
   if (!(err instanceof CcsnapError)) return true;
   if (typeof err.details.mayBeFrozen === 'boolean') return err.details.mayBeFrozen;
-  return ![HV_DOMAIN_NOT_FOUND, HV_DOMAIN_NOT_RUNNING, HV_AGENT_NOT_CONFIGURED, HV_AGENT_NOT_CONNECTED, 'CCSNAP_HV_BAD_ARGUMENT', 'CCSNAP_HV_BAD_HOST'].includes(err.code);
+  return ![
+    HV_DOMAIN_NOT_FOUND,
+    HV_DOMAIN_NOT_RUNNING,
+    HV_AGENT_NOT_CONFIGURED,
+    HV_AGENT_NOT_CONNECTED,
+    'CCSNAP_HV_BAD_ARGUMENT',
+    'CCSNAP_HV_BAD_HOST',
+  ].includes(err.code);
 }

@@ -1,4 +1,14 @@
-export type { Hypervisor, HypervisorConfig, HypervisorLease, HypervisorPool, GuestFilesystem, FreezeOptions, CallOptions, VirshResult, VirshRunner } from './types.js';
+export type {
+  Hypervisor,
+  HypervisorConfig,
+  HypervisorLease,
+  HypervisorPool,
+  GuestFilesystem,
+  FreezeOptions,
+  CallOptions,
+  VirshResult,
+  VirshRunner,
+} from './types.js';
 export { createHypervisorPool } from './pool.js';
 export { parseHypervisorConfig, DEFAULT_HYPERVISOR_CONFIG } from './config.js';
 export { uriForHost, redactUri, DEFAULT_URI_TEMPLATE } from './uri.js';

@@ -21,12 +21,13 @@ export function createHypervisorPool(config: HypervisorConfig): HypervisorPool {
     all.push(runner);
     return runner;
   };
-  const hypervisorOn = (runner: VirshRunner): Hypervisor => createVirshHypervisor({
-    runner,
-    virsh: config.virsh,
-    agentTimeoutSec: config.agentTimeoutSec,
-    commandTimeoutMs: config.commandTimeoutMs,
-  });
+  const hypervisorOn = (runner: VirshRunner): Hypervisor =>
+    createVirshHypervisor({
+      runner,
+      virsh: config.virsh,
+      agentTimeoutSec: config.agentTimeoutSec,
+      commandTimeoutMs: config.commandTimeoutMs,
+    });
   const uriFor = (host: string): string => uriForHost(config.uriTemplate, host);
   return {
     uriFor,

@@ -53,11 +53,18 @@ export function createVirshHypervisor(options: VirshDriverOptions): Hypervisor {
   };
 
   const agentCommand = async (operation: string, domain: string, execute: string, o?: CallOptions): Promise<unknown> => {
-    const r = await exec({ operation, domain, argv: ['qemu-agent-command', `--domain=${domain}`, ...agentTimeout, `--cmd={"execute":"${execute}"}`], signal: o?.signal });
+    const r = await exec({
+      operation,
+      domain,
+      argv: ['qemu-agent-command', `--domain=${domain}`, ...agentTimeout, `--cmd={"execute":"${execute}"}`],
+      signal: o?.signal,
+    });
     try {
       return parseAgentReply(r.stdout);
     } catch {
-      throw new CcsnapError(HV_COMMAND, `${operation} ${domain}: unexpected agent reply ${JSON.stringify(r.stdout.trim().slice(0, 200))}`, { details: { domain, stdout: r.stdout } });
+      throw new CcsnapError(HV_COMMAND, `${operation} ${domain}: unexpected agent reply ${JSON.stringify(r.stdout.trim().slice(0, 200))}`, {
+        details: { domain, stdout: r.stdout },
+      });
     }
   };
 

@@ -34,16 +34,31 @@ export function parseVirshLine(line: string): string[][] {
   let i = 0;
   while (i < line.length) {
     const c = line[i]!;
-    if (c === ' ' || c === '\t') { i++; continue; }
-    if (c === ';' || c === '\n') { commands.push(current); current = []; i++; continue; }
-    if (c === '#' ) { while (i < line.length && line[i] !== '\n') i++; continue; }
+    if (c === ' ' || c === '\t') {
+      i++;
+      continue;
+    }
+    if (c === ';' || c === '\n') {
+      commands.push(current);
+      current = [];
+      i++;
+      continue;
+    }
+    if (c === '#') {
+      while (i < line.length && line[i] !== '\n') i++;
+      continue;
+    }
     let token = '';
     let sq = false;
     let dq = false;
     while (i < line.length) {
       const ch = line[i]!;
       if (!sq && !dq && (ch === ' ' || ch === '\t' || ch === ';' || ch === '\n')) break;
-      if (!dq && ch === "'") { sq = !sq; i++; continue; }
+      if (!dq && ch === "'") {
+        sq = !sq;
+        i++;
+        continue;
+      }
       if (!sq && ch === '\\') {
         i++;
         if (i >= line.length) throw new Error('dangling \\');
@@ -51,7 +66,11 @@ export function parseVirshLine(line: string): string[][] {
         i++;
         continue;
       }
-      if (!sq && ch === '"') { dq = !dq; i++; continue; }
+      if (!sq && ch === '"') {
+        dq = !dq;
+        i++;
+        continue;
+      }
       token += ch;
       i++;
     }

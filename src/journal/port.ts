@@ -1,6 +1,15 @@
 import type { CcsnapErrorCode } from '../error-codes/index.js';
 import type {
-  Consistency, MemberState, OccurrenceRecord, OccurrenceState, OperationKind, OperationRecord, OperationState, SetRecord, SetState, StepTiming,
+  Consistency,
+  MemberState,
+  OccurrenceRecord,
+  OccurrenceState,
+  OperationKind,
+  OperationRecord,
+  OperationState,
+  SetRecord,
+  SetState,
+  StepTiming,
 } from './types.js';
 
 /**

@@ -5,10 +5,7 @@ export type OperationKind = 'create' | 'rollback' | 'delete';
  * rollback: planned → stopping → rolling-back → starting → done | failed (instance left stopped)
  * delete:   planned → deleting → done | failed
  */
-export type OperationState =
-  | 'planned' | 'freezing' | 'frozen' | 'thawed'
-  | 'stopping' | 'rolling-back' | 'starting' | 'deleting'
-  | 'done' | 'failed';
+export type OperationState = 'planned' | 'freezing' | 'frozen' | 'thawed' | 'stopping' | 'rolling-back' | 'starting' | 'deleting' | 'done' | 'failed';
 
 export interface OperationRecord {
   id: string;

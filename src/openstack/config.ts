@@ -32,9 +32,13 @@ function selectBaseEntry(name: string | undefined, env: NodeJS.ProcessEnv, dirs:
   if (name === undefined) {
     if (known.length === 1) return { name: known[0]!, entry: loaded.clouds[known[0]!]! };
     if (flagAuth) return { name: 'envvars', entry: {} };
-    throw new CcsnapError('CCSNAP_CONFIG_MISSING_AUTH', 'no cloud selected: no cloud name (OS_CLOUD), no OS_AUTH_URL, and clouds.yaml does not hold exactly one cloud', {
-      details: { knownClouds: known, files: loaded.files },
-    });
+    throw new CcsnapError(
+      'CCSNAP_CONFIG_MISSING_AUTH',
+      'no cloud selected: no cloud name (OS_CLOUD), no OS_AUTH_URL, and clouds.yaml does not hold exactly one cloud',
+      {
+        details: { knownClouds: known, files: loaded.files },
+      },
+    );
   }
   const entry = loaded.clouds[name];
   if (!entry) {

@@ -2,14 +2,32 @@ import { CcsnapError } from '../errors.js';
 import { redactUrl } from './http-redact.js';
 
 const TLS_CODES = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'CERT_UNTRUSTED', 'CERT_SIGNATURE_FAILURE',
-  'CERT_REJECTED', 'HOSTNAME_MISMATCH',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_REJECTED',
+  'HOSTNAME_MISMATCH',
 ]);
 
 const UNREACHABLE_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED',
-  'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_CLOSED',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_CLOSED',
 ]);
 
 /** The first `code` found along the error's cause chain. */
@@ -47,7 +65,11 @@ export function transportError(err: unknown, ctx: TransportContext): CcsnapError
   const url = redactUrl(ctx.url);
   const details = { method: ctx.method, url, errno: code, attempts: ctx.attempts };
   if (isTlsCode(code)) {
-    return new CcsnapError('CCSNAP_HTTP_TLS', `TLS verification failed for ${url} (${code}): no trusted CA signed the server's certificate (a CA bundle is given by OS_CACERT or cacert in clouds.yaml)`, { details, cause: err });
+    return new CcsnapError(
+      'CCSNAP_HTTP_TLS',
+      `TLS verification failed for ${url} (${code}): no trusted CA signed the server's certificate (a CA bundle is given by OS_CACERT or cacert in clouds.yaml)`,
+      { details, cause: err },
+    );
   }
   if (isUnreachableCode(code)) {
     return new CcsnapError('CCSNAP_HTTP_UNREACHABLE', `cannot reach ${url} (${code})`, { details, cause: err });
@@ -74,7 +96,10 @@ export function abortedError(ctx: TransportContext, cause: unknown): CcsnapError
  */
 export function extractServiceMessage(body: unknown): string | undefined {
   if (typeof body === 'string') {
-    const text = body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+    const text = body
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
     return text ? text.slice(0, 300) : undefined;
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;

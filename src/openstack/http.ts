@@ -70,8 +70,13 @@ async function sendOnce<T>(agent: Agent, opts: HttpClientOptions, req: HttpReque
     if (!opts.onRequest) return;
     const extra = extraOf();
     opts.onRequest({
-      method: req.method, url: redactUrl(url), attempt, requestHeaders: redactHeaders(headers),
-      requestBody: req.body === undefined ? undefined : redactBody(req.body), durationMs: performance.now() - started, ...extra,
+      method: req.method,
+      url: redactUrl(url),
+      attempt,
+      requestHeaders: redactHeaders(headers),
+      requestBody: req.body === undefined ? undefined : redactBody(req.body),
+      durationMs: performance.now() - started,
+      ...extra,
     });
   };
   let response: HttpResponse<T>;
@@ -89,7 +94,14 @@ async function sendOnce<T>(agent: Agent, opts: HttpClientOptions, req: HttpReque
   } finally {
     deadline.clear();
   }
-  log(() => dropUndefined({ status: response.status, responseHeaders: redactHeaders(response.headers), responseBody: redactBody(response.body), requestId: response.requestId }));
+  log(() =>
+    dropUndefined({
+      status: response.status,
+      responseHeaders: redactHeaders(response.headers),
+      responseBody: redactBody(response.body),
+      requestId: response.requestId,
+    }),
+  );
   const ok = (response.status >= 200 && response.status < 300) || (req.acceptStatus?.includes(response.status) ?? false);
   if (!ok) throw statusError({ method: req.method, url, status: response.status, body: response.body, ...dropUndefined({ requestId: response.requestId }) });
   return response;

@@ -48,7 +48,8 @@ export function parseTokenResponse(token: string, body: unknown): TokenInfo {
   if (expiresAt) info.expiresAt = expiresAt;
   const issuedAt = toDate(t.issued_at);
   if (issuedAt) info.issuedAt = issuedAt;
-  if (project?.id) info.project = { id: project.id, ...(project.name ? { name: project.name } : {}), ...(project.domain?.id ? { domainId: project.domain.id } : {}) };
+  if (project?.id)
+    info.project = { id: project.id, ...(project.name ? { name: project.name } : {}), ...(project.domain?.id ? { domainId: project.domain.id } : {}) };
   if (domain?.id) info.domain = { id: domain.id, ...(domain.name ? { name: domain.name } : {}) };
   return info;
 }
@@ -63,7 +64,14 @@ export async function issueToken(http: HttpClient, cloud: CloudConfig, identityU
     if (isHttpStatus(err, 401)) {
       const e = err as CcsnapError;
       throw new CcsnapError('CCSNAP_AUTH_FAILED', `authentication failed for ${describePrincipal(cloud)} at ${identityUrl}`, {
-        details: { authUrl: identityUrl, principal: describePrincipal(cloud), authType: cloud.authType, status: 401, requestId: e.details.requestId, serviceMessage: e.details.serviceMessage },
+        details: {
+          authUrl: identityUrl,
+          principal: describePrincipal(cloud),
+          authType: cloud.authType,
+          status: 401,
+          requestId: e.details.requestId,
+          serviceMessage: e.details.serviceMessage,
+        },
         cause: err,
       });
     }

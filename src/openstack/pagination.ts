@@ -41,7 +41,8 @@ export async function listAllPages(session: Session, opts: PageOptions): Promise
     const pageItems = Array.isArray(body[opts.itemsKey]) ? (body[opts.itemsKey] as Array<Record<string, unknown>>) : [];
     items.push(...pageItems);
     const last = pageItems.at(-1)?.id;
-    const next = readNextQuery(body, opts.linksKey) ?? (opts.limit && pageItems.length >= opts.limit && typeof last === 'string' ? { ...query, marker: last } : undefined);
+    const next =
+      readNextQuery(body, opts.linksKey) ?? (opts.limit && pageItems.length >= opts.limit && typeof last === 'string' ? { ...query, marker: last } : undefined);
     const marker = next ? String(next.marker ?? '') : '';
     if (!next || seenMarkers.has(marker)) return items;
     seenMarkers.add(marker);

@@ -42,7 +42,11 @@ export async function waitForServerStatus(session: Session, id: string, wanted: 
 }
 
 function waitTimeout(id: string, wanted: string[], deadlineMs: number, last: Server | undefined): CcsnapError {
-  return new CcsnapError('CCSNAP_WAIT_TIMEOUT', `instance ${id} did not reach ${wanted.join('/')} within ${deadlineMs} ms (last status ${last?.status ?? 'unknown'})`, {
-    details: { instance: id, wanted, deadlineMs, lastStatus: last?.status, lastTaskState: last?.taskState },
-  });
+  return new CcsnapError(
+    'CCSNAP_WAIT_TIMEOUT',
+    `instance ${id} did not reach ${wanted.join('/')} within ${deadlineMs} ms (last status ${last?.status ?? 'unknown'})`,
+    {
+      details: { instance: id, wanted, deadlineMs, lastStatus: last?.status, lastTaskState: last?.taskState },
+    },
+  );
 }

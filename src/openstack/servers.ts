@@ -21,7 +21,10 @@ export function exactNameRegex(name: string): string {
 /** GET /servers/detail (every page), optionally across all projects. */
 export async function listServers(session: Session, opts: { allTenants?: boolean; limit?: number } & Signal = {}): Promise<Server[]> {
   const raw = await listAllPages(session, {
-    serviceType: 'compute', path: serversDetailPath(), itemsKey: 'servers', linksKey: 'servers_links',
+    serviceType: 'compute',
+    path: serversDetailPath(),
+    itemsKey: 'servers',
+    linksKey: 'servers_links',
     ...(opts.allTenants ? { query: { all_tenants: 1 } } : {}),
     ...(opts.limit ? { limit: opts.limit } : {}),
     ...pickSignal(opts.signal),
@@ -61,7 +64,10 @@ export async function getServer(session: Session, idOrName: string, opts: { allT
 }
 
 function notFound(idOrName: string, cause?: unknown): CcsnapError {
-  return new CcsnapError('CCSNAP_INSTANCE_NOT_FOUND', `no instance with id or name "${idOrName}"`, { details: { instance: idOrName }, ...(cause ? { cause } : {}) });
+  return new CcsnapError('CCSNAP_INSTANCE_NOT_FOUND', `no instance with id or name "${idOrName}"`, {
+    details: { instance: idOrName },
+    ...(cause ? { cause } : {}),
+  });
 }
 
 async function serverAction(session: Session, id: string, action: Record<string, unknown>, signal: AbortSignal | undefined): Promise<void> {

@@ -95,7 +95,9 @@ function buildSession(cloud: CloudConfig, http: HttpClient, identityUrl: string,
     const version = o.microversion === null ? undefined : (o.microversion ?? defaultMicroversion(serviceType, cloud));
     const headers = { ...microversionHeaders(serviceType, version), ...o.headers, 'X-Auth-Token': current.token };
     return http.request<T>({
-      method, url, headers,
+      method,
+      url,
+      headers,
       ...(o.query ? { query: o.query } : {}),
       ...(o.body !== undefined ? { body: o.body } : {}),
       ...(o.signal ? { signal: o.signal } : {}),

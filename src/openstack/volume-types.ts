@@ -29,6 +29,11 @@ export function normalizeVolumeType(raw: Record<string, unknown>): VolumeType {
 
 /** GET /types. */
 export async function listVolumeTypes(session: Session, opts: { signal?: AbortSignal } = {}): Promise<VolumeType[]> {
-  const res = await session.request<{ volume_types?: Array<Record<string, unknown>> }>('volume', 'GET', volumeTypesPath(), opts.signal ? { signal: opts.signal } : {});
+  const res = await session.request<{ volume_types?: Array<Record<string, unknown>> }>(
+    'volume',
+    'GET',
+    volumeTypesPath(),
+    opts.signal ? { signal: opts.signal } : {},
+  );
   return (res.body.volume_types ?? []).map(normalizeVolumeType);
 }

@@ -53,14 +53,25 @@ export async function createSnapshots(rt: Runtime, req: CreateRequest): Promise<
   const perHost = createKeyedLimiter(req.perHost ?? rt.settings.create.perHost);
   let done = 0;
   // The host slot first, then a global one: a task waiting for a busy host must not hold a global slot.
-  return Promise.all(targets.map((t) => perHost(t.entry?.instance.host ?? '')(() => global(async () => {
-    if (!t.entry) return { instance: t.ref, kind: 'error' as const, error: t.error! };
-    req.onProgress?.({ instance: t.entry.instance.name, phase: 'start', done, total: targets.length });
-    const outcome = await createOne(rt, t.entry, req);
-    done++;
-    req.onProgress?.({ instance: t.entry.instance.name, phase: outcome.kind === 'error' || (outcome.kind === 'result' && outcome.result.state === 'failed') ? 'failed' : 'done', done, total: targets.length });
-    return outcome;
-  }))));
+  return Promise.all(
+    targets.map((t) =>
+      perHost(t.entry?.instance.host ?? '')(() =>
+        global(async () => {
+          if (!t.entry) return { instance: t.ref, kind: 'error' as const, error: t.error! };
+          req.onProgress?.({ instance: t.entry.instance.name, phase: 'start', done, total: targets.length });
+          const outcome = await createOne(rt, t.entry, req);
+          done++;
+          req.onProgress?.({
+            instance: t.entry.instance.name,
+            phase: outcome.kind === 'error' || (outcome.kind === 'result' && outcome.result.state === 'failed') ? 'failed' : 'done',
+            done,
+            total: targets.length,
+          });
+          return outcome;
+        }),
+      ),
+    ),
+  );
 }
 
 interface Target {
@@ -97,16 +108,23 @@ export async function createOne(rt: Runtime, entry: InstanceSnapshots, req: Crea
   const name = entry.instance.name;
   try {
     const freeze = req.freeze ?? rt.settings.create.freeze;
-    const makePlan = async (hv: HypervisorPort, opId?: string): Promise<CreatePlan> => planCreate(await gatherFacts(rt, hv, entry, freeze, req.signal, opId), {
-      setId: newSetId(), now: req.now?.() ?? new Date(), label: req.label ?? null, bootOnly: req.bootOnly ?? false,
-      freeze, maxFreezeMs: req.maxFreezeMs ?? rt.settings.create.maxFreezeMs, ...(req.policy ? { policy: req.policy } : {}),
-    });
+    const makePlan = async (hv: HypervisorPort, opId?: string): Promise<CreatePlan> =>
+      planCreate(await gatherFacts(rt, hv, entry, freeze, req.signal, opId), {
+        setId: newSetId(),
+        now: req.now?.() ?? new Date(),
+        label: req.label ?? null,
+        bootOnly: req.bootOnly ?? false,
+        freeze,
+        maxFreezeMs: req.maxFreezeMs ?? rt.settings.create.maxFreezeMs,
+        ...(req.policy ? { policy: req.policy } : {}),
+      });
     if (req.dryRun) return { instance: name, kind: 'plan', plan: await makePlan(rt.hypervisorFor(entry.instance.host)) };
     // A virsh session of this operation's own, warmed up by the pre-checks: the freeze runs on an open
     // connection, and our thaw never queues behind another guest's freeze on the same host.
     const lease = rt.hypervisors().lease(entry.instance.host ?? '');
     // The watchdog opens its own connection to this guest while the pre-checks run (not in the window).
-    if (entry.instance.status === 'ACTIVE') rt.watchdog().prepare({ domain: entry.instance.domain, host: entry.instance.host ?? '', hypervisor: watchdogHypervisorConfig(rt, entry.instance.host) });
+    if (entry.instance.status === 'ACTIVE')
+      rt.watchdog().prepare({ domain: entry.instance.domain, host: entry.instance.host ?? '', hypervisor: watchdogHypervisorConfig(rt, entry.instance.host) });
     try {
       // The lock is taken before the pre-checks, so a second ccsnap fails on the lock, never on our freeze.
       return await withInstanceLock(rt.journal(), entry.instance.id, async (opId) => {
@@ -124,15 +142,25 @@ export async function createOne(rt: Runtime, entry: InstanceSnapshots, req: Crea
 
 function applyPlan(rt: Runtime, hv: HypervisorPort, plan: CreatePlan, req: CreateRequest, opId: string): Promise<CreateResult> {
   const cfg = rt.hypervisorConfig;
-  return applyCreate(plan, {
+  return applyCreate(
+    plan,
+    {
       journal: rt.journal(),
       array: (n) => rt.array(n),
       hypervisor: hv,
       hypervisorConfig: watchdogHypervisorConfig(rt, plan.instance.host),
       watchdog: rt.watchdog(),
       ...(req.signal ? { signal: req.signal } : {}),
-      timeouts: { thawMs: cfg.commandTimeoutMs, guardMs: cfg.commandTimeoutMs, watchdogGuardMs: rt.settings.create.thawGuardMs, arrayMs: rt.settings.timeouts.arrayMs, cleanupMs: rt.settings.timeouts.cleanupMs },
-    }, opId);
+      timeouts: {
+        thawMs: cfg.commandTimeoutMs,
+        guardMs: cfg.commandTimeoutMs,
+        watchdogGuardMs: rt.settings.create.thawGuardMs,
+        arrayMs: rt.settings.timeouts.arrayMs,
+        cleanupMs: rt.settings.timeouts.cleanupMs,
+      },
+    },
+    opId,
+  );
 }
 
 /** The hypervisor config the watchdog uses for a guest: ours, with the URI resolved for its host. */
@@ -141,12 +169,21 @@ function watchdogHypervisorConfig(rt: Runtime, host: string | null): HypervisorC
 }
 
 /** The I/O half of planning: agent answers? already frozen? locked? (all before any freeze). */
-async function gatherFacts(rt: Runtime, hv: HypervisorPort, entry: InstanceSnapshots, freeze: FreezePolicy, signal?: AbortSignal, ownOpId?: string): Promise<CreateFacts> {
+async function gatherFacts(
+  rt: Runtime,
+  hv: HypervisorPort,
+  entry: InstanceSnapshots,
+  freeze: FreezePolicy,
+  signal?: AbortSignal,
+  ownOpId?: string,
+): Promise<CreateFacts> {
   const { instance } = entry;
   const lock = rt.journal().readLock(instance.id);
   const holder = lock && lock.opId !== ownOpId ? lock : undefined;
   const facts: CreateFacts = {
-    instance, volumes: entry.volumes, uri: rt.hypervisors().uriFor(instance.host ?? ''),
+    instance,
+    volumes: entry.volumes,
+    uri: rt.hypervisors().uriFor(instance.host ?? ''),
     ...(holder ? { lockedBy: `operation ${holder.opId} (pid ${holder.pid} on ${holder.hostname}) holds it` } : {}),
   };
   const sig = signal ? { signal } : {};

@@ -31,14 +31,21 @@ export async function deleteSnapshots(rt: Runtime, req: DeleteRequest): Promise<
   for (const ref of req.refs) refuseOtherInstancesSet(rt, entry.instance, ref, 'nothing was deleted');
   const catalog = await catalogFor(rt, [entry], req.signal);
   const plan = planDelete(entry.instance, catalog, {
-    refs: req.refs, now: new Date(), journalSets: rt.journal().listSets({ instanceId: entry.instance.id }),
+    refs: req.refs,
+    now: new Date(),
+    journalSets: rt.journal().listSets({ instanceId: entry.instance.id }),
     ...(req.keepLast !== undefined ? { keepLast: req.keepLast } : {}),
     ...(req.olderThanMs !== undefined ? { olderThanMs: req.olderThanMs } : {}),
   });
   if (req.dryRun || plan.deletions.length === 0) return { plan };
   // Deleting only what is already gone changes nothing on the array: no confirmation needed.
   if (!req.yes && plan.deletions.some((d) => d.onArray)) {
-    if (!req.confirm) throw new CcsnapError('CCSNAP_CONFIRM_REQUIRED', `deleting ${plan.deletions.length} snapshot(s) of ${entry.instance.name} needs a confirmation, and none was given`, { exitCode: 2 });
+    if (!req.confirm)
+      throw new CcsnapError(
+        'CCSNAP_CONFIRM_REQUIRED',
+        `deleting ${plan.deletions.length} snapshot(s) of ${entry.instance.name} needs a confirmation, and none was given`,
+        { exitCode: 2 },
+      );
     if (!(await req.confirm(plan))) throw new CcsnapError('CCSNAP_DECLINED', 'cancelled; nothing was deleted');
   }
   const result = await applyDelete(plan, { journal: rt.journal(), array: (n) => rt.array(n), timeouts: { arrayMs: rt.settings.timeouts.arrayMs } });

@@ -61,7 +61,13 @@ function attachedVolumeIds(server: Server, byServer: Map<string, string[]>): str
 
 type Placement = { array: { name: string; fsId: string } } | { reason: string; problem?: CcsnapError };
 
-async function placeVolumes(rt: Runtime, volumes: Volume[], servers: Server[], byServer: Map<string, string[]>, signal?: AbortSignal): Promise<Map<string, Placement>> {
+async function placeVolumes(
+  rt: Runtime,
+  volumes: Volume[],
+  servers: Server[],
+  byServer: Map<string, string[]>,
+  signal?: AbortSignal,
+): Promise<Map<string, Placement>> {
   const wanted = new Set(servers.flatMap((s) => attachedVolumeIds(s, byServer)));
   const result = new Map<string, Placement>();
   const candidates = new Map<string, Volume[]>();
@@ -69,7 +75,11 @@ async function placeVolumes(rt: Runtime, volumes: Volume[], servers: Server[], b
     if (!wanted.has(v.id)) continue;
     const array = rt.arrays().find((a) => matchesVolume(a.volumeRule, v));
     if (!array) {
-      result.set(v.id, { reason: rt.arrays().length ? `volume type ${v.volumeType ?? '(none)'} on ${v.backendHost ?? '?'} matches no array's volume rule` : 'no array configured' });
+      result.set(v.id, {
+        reason: rt.arrays().length
+          ? `volume type ${v.volumeType ?? '(none)'} on ${v.backendHost ?? '?'} matches no array's volume rule`
+          : 'no array configured',
+      });
       continue;
     }
     const list = candidates.get(array.name);
@@ -78,11 +88,20 @@ async function placeVolumes(rt: Runtime, volumes: Volume[], servers: Server[], b
   }
   await mapLimited([...candidates.entries()], 4, async ([arrayName, vols]) => {
     const problems = new Map<string, CcsnapError>();
-    const found = await resolveFilesystems(rt.array(arrayName), vols.map((v) => v.id), { problems, ...(signal ? { signal } : {}) });
+    const found = await resolveFilesystems(
+      rt.array(arrayName),
+      vols.map((v) => v.id),
+      { problems, ...(signal ? { signal } : {}) },
+    );
     for (const v of vols) {
       const fs = found.get(v.id);
       const problem = problems.get(v.id);
-      result.set(v.id, fs ? { array: { name: arrayName, fsId: fs.id } } : { reason: problem?.message ?? `array ${arrayName}: filesystem unknown`, ...(problem ? { problem } : {}) });
+      result.set(
+        v.id,
+        fs
+          ? { array: { name: arrayName, fsId: fs.id } }
+          : { reason: problem?.message ?? `array ${arrayName}: filesystem unknown`, ...(problem ? { problem } : {}) },
+      );
     }
   });
   return result;
@@ -101,8 +120,9 @@ function toVolumeInfo(server: Server, id: string, volume: Volume | undefined, pl
   if (placement && 'array' in placement) return { ...base, array: placement.array };
   const problem = placement && 'problem' in placement ? placement.problem : undefined;
   return {
-    ...base, array: null, arrayReason: placement?.reason ?? 'not placed',
+    ...base,
+    array: null,
+    arrayReason: placement?.reason ?? 'not placed',
     ...(problem ? { arrayProblem: { code: problem.code, message: problem.message, details: problem.details } } : {}),
   };
 }
-

@@ -7,7 +7,13 @@ export async function listSnapshots(rt: Runtime, opts: { instance?: string; sign
   rt.requireArrays();
   const inventory = await gatherInventory(rt, opts);
   const entries = await catalogFor(rt, inventory.instances, opts.signal);
-  return entries.sort((a, b) => cmp(a.instance.name, b.instance.name) || cmp(b.created ?? '', a.created ?? '') || cmp(a.setId ?? a.name, b.setId ?? b.name) || (a.index ?? 0) - (b.index ?? 0));
+  return entries.sort(
+    (a, b) =>
+      cmp(a.instance.name, b.instance.name) ||
+      cmp(b.created ?? '', a.created ?? '') ||
+      cmp(a.setId ?? a.name, b.setId ?? b.name) ||
+      (a.index ?? 0) - (b.index ?? 0),
+  );
 }
 
 /** Plain code-point order: stable across locales, and much cheaper than localeCompare on 10^5 rows. */

@@ -21,7 +21,10 @@ export function findPolicy(rt: Runtime, name: string): Policy {
   const policy = rt.settings.policies.find((p) => p.name === name);
   if (!policy) {
     const known = rt.settings.policies.map((p) => p.name);
-    throw new CcsnapError('CCSNAP_POLICY_NOT_FOUND', `no policy ${name} for cloud ${rt.settings.cloudName}${known.length ? ` (policies: ${known.join(', ')})` : ' (it has no policies)'}`);
+    throw new CcsnapError(
+      'CCSNAP_POLICY_NOT_FOUND',
+      `no policy ${name} for cloud ${rt.settings.cloudName}${known.length ? ` (policies: ${known.join(', ')})` : ' (it has no policies)'}`,
+    );
   }
   return policy;
 }
@@ -38,14 +41,23 @@ export async function showPolicy(rt: Runtime, name: string, opts: { signal?: Abo
   const inventory = await gatherInventory(rt, sig);
   const projectNames = policy.instances.projects ? await projectNamesById(rt, opts.signal) : new Map<string, string>();
   const servers: MatchableServer[] = [...inventory.servers.values()].map((s) => ({
-    id: s.id, name: s.name, projectId: s.projectId, projectName: projectNames.get(s.projectId) ?? null, metadata: s.metadata ?? {},
+    id: s.id,
+    name: s.name,
+    projectId: s.projectId,
+    projectName: projectNames.get(s.projectId) ?? null,
+    metadata: s.metadata ?? {},
   }));
   const ids = new Set(matchInstances(policy, servers).map((s) => s.id));
   const matched = inventory.instances.filter((i) => ids.has(i.instance.id));
   const entries = matched.length > 0 ? await catalogFor(rt, matched, opts.signal) : [];
-  const journalSets = rt.journal().listSets().filter((s) => ids.has(s.instanceId));
+  const journalSets = rt
+    .journal()
+    .listSets()
+    .filter((s) => ids.has(s.instanceId));
   return describePolicy({
-    policy, servers, now: opts.now ?? new Date(),
+    policy,
+    servers,
+    now: opts.now ?? new Date(),
     occurrences: rt.journal().listOccurrences({ policy: policy.name, limit: 5 }),
     sets: retentionSetsFromCatalog(journalSets, entries),
   });

@@ -17,11 +17,17 @@ export type { RecoverReport } from '../engine/apply-recover.js';
  */
 export async function recoverOperations(rt: Runtime, opts: { auto: boolean; signal?: AbortSignal }): Promise<RecoverReport[]> {
   const decisions = planRecover(gatherFacts(rt), {
-    auto: opts.auto, thawGuardMs: rt.settings.create.thawGuardMs, commandTimeoutMs: rt.hypervisorConfig.commandTimeoutMs,
+    auto: opts.auto,
+    thawGuardMs: rt.settings.create.thawGuardMs,
+    commandTimeoutMs: rt.hypervisorConfig.commandTimeoutMs,
   });
   const reports = await applyRecover(decisions, {
-    journal: rt.journal(), hypervisorFor: (host) => rt.hypervisorFor(host), array: (n) => rt.array(n),
-    compute: (signal) => rt.compute(signal), timeouts: { powerMs: rt.settings.timeouts.powerMs, arrayMs: rt.settings.timeouts.rollbackArrayMs, cleanupMs: rt.settings.timeouts.cleanupMs }, ...(opts.signal ? { signal: opts.signal } : {}),
+    journal: rt.journal(),
+    hypervisorFor: (host) => rt.hypervisorFor(host),
+    array: (n) => rt.array(n),
+    compute: (signal) => rt.compute(signal),
+    timeouts: { powerMs: rt.settings.timeouts.powerMs, arrayMs: rt.settings.timeouts.rollbackArrayMs, cleanupMs: rt.settings.timeouts.cleanupMs },
+    ...(opts.signal ? { signal: opts.signal } : {}),
   });
   return [...reports, ...releaseOrphanedLocks(rt)];
 }
@@ -39,7 +45,13 @@ function releaseOrphanedLocks(rt: Runtime): RecoverReport[] {
   return orphaned.map((l) => {
     journal.releaseLock(l.instanceId, l.opId);
     return {
-      opId: l.opId, kind: 'lock', instanceId: l.instanceId, instanceName: l.instanceId, startedAt: l.acquiredAt, action: 'release lock', outcome: 'recovered',
+      opId: l.opId,
+      kind: 'lock',
+      instanceId: l.instanceId,
+      instanceName: l.instanceId,
+      startedAt: l.acquiredAt,
+      action: 'release lock',
+      outcome: 'recovered',
       code: 'CCSNAP_RECOVER_ORPHANED_LOCK',
       detail: `held by a dead ccsnap (pid ${l.pid}) that had journaled no operation yet (nothing was frozen or snapshotted); released`,
     };
@@ -54,8 +66,12 @@ function gatherFacts(rt: Runtime): RecoverFacts {
   const setsOf = new Map<string, SetRecord[]>(unfinished.map((op) => [op.id, journal.listSetsOfOperation(op.id)]));
   const owners = new Set(unfinished.filter((op) => op.hostname === here).map((op) => op.pid));
   return {
-    unfinished, thawPending: journal.listThawPending(), setsOf,
+    unfinished,
+    thawPending: journal.listThawPending(),
+    setsOf,
     liveOwners: new Set([...owners].filter((pid) => isProcessAlive(pid))),
-    pid: process.pid, hostname: here, now: Date.now(),
+    pid: process.pid,
+    hostname: here,
+    now: Date.now(),
   };
 }

@@ -43,12 +43,18 @@ export async function rollbackInstance(rt: Runtime, req: RollbackRequest): Promi
   }
   const plan = planRollback(
     { instance: entry.instance, setId: req.set, members, volumes: entry.volumes, snapshotsByFs, semanticsByArray: (n) => rt.rollbackSemantics(n) },
-    { discardNewer: req.discardNewer ?? false, partial: req.partial ?? false, safety: req.safety ?? true, ...(req.start !== undefined ? { start: req.start } : {}) },
+    {
+      discardNewer: req.discardNewer ?? false,
+      partial: req.partial ?? false,
+      safety: req.safety ?? true,
+      ...(req.start !== undefined ? { start: req.start } : {}),
+    },
   );
   req.onPlan?.(plan);
   if (req.dryRun) return { plan };
   if (!req.yes) {
-    if (!req.confirm) throw new CcsnapError('CCSNAP_CONFIRM_REQUIRED', `rolling back ${entry.instance.name} needs a confirmation, and none was given`, { exitCode: 2 });
+    if (!req.confirm)
+      throw new CcsnapError('CCSNAP_CONFIRM_REQUIRED', `rolling back ${entry.instance.name} needs a confirmation, and none was given`, { exitCode: 2 });
     if (!(await req.confirm(plan))) throw new CcsnapError('CCSNAP_DECLINED', 'cancelled; nothing was changed');
   }
   const result = await applyRollback(plan, {

@@ -10,7 +10,15 @@ export interface SetView {
   set: Omit<SetRecord, 'members'> | null;
   instanceId: string;
   instanceName: string;
-  members: Array<{ volumeId: string; arrayName: string; fsId: string; snapshotName: string; path: string | null; journalState: string | null; onArray: boolean }>;
+  members: Array<{
+    volumeId: string;
+    arrayName: string;
+    fsId: string;
+    snapshotName: string;
+    path: string | null;
+    journalState: string | null;
+    onArray: boolean;
+  }>;
 }
 
 /** One set in full: the journal's record checked against the array; or, unknown to the journal, rebuilt from the array. */
@@ -22,7 +30,15 @@ export async function showSet(rt: Runtime, setId: string, signal?: AbortSignal):
     const members = await mapLimited(set.members, 8, async (m) => {
       const snaps = await rt.array(m.arrayName).listStorageSnapshots({ fsId: m.fsId, ...(signal ? { signal } : {}) });
       const hit = snaps.find((s) => s.name === m.snapshotName);
-      return { volumeId: m.volumeId, arrayName: m.arrayName, fsId: m.fsId, snapshotName: m.snapshotName, path: hit?.path ?? m.path, journalState: m.state, onArray: Boolean(hit) };
+      return {
+        volumeId: m.volumeId,
+        arrayName: m.arrayName,
+        fsId: m.fsId,
+        snapshotName: m.snapshotName,
+        path: hit?.path ?? m.path,
+        journalState: m.state,
+        onArray: Boolean(hit),
+      };
     });
     const { members: _m, ...rest } = set;
     return { set: rest, instanceId: set.instanceId, instanceName: set.instanceName, members };
@@ -34,6 +50,14 @@ export async function showSet(rt: Runtime, setId: string, signal?: AbortSignal):
     set: null,
     instanceId: hits[0]!.instance.id,
     instanceName: hits[0]!.instance.name,
-    members: hits.map((e) => ({ volumeId: e.volumeId, arrayName: e.arrayName, fsId: e.fsId, snapshotName: e.name, path: e.path, journalState: null, onArray: true })),
+    members: hits.map((e) => ({
+      volumeId: e.volumeId,
+      arrayName: e.arrayName,
+      fsId: e.fsId,
+      snapshotName: e.name,
+      path: e.path,
+      journalState: null,
+      onArray: true,
+    })),
   };
 }

@@ -16,7 +16,13 @@ function formatterFor(timezone: string): Intl.DateTimeFormat {
   let f = formatters.get(timezone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
-      timeZone: timezone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', hourCycle: 'h23', timeZoneName: 'longOffset',
+      timeZone: timezone,
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      hourCycle: 'h23',
+      timeZoneName: 'longOffset',
     });
     formatters.set(timezone, f);
   }
@@ -27,7 +33,11 @@ export function localParts(at: Date, timezone: string): LocalParts {
   const parts: Record<string, string> = {};
   for (const p of formatterFor(timezone).formatToParts(at)) parts[p.type] = p.value;
   return {
-    year: Number(parts.year), month: Number(parts.month), day: Number(parts.day), hour: Number(parts.hour), offset: normalizeOffset(parts.timeZoneName ?? ''),
+    year: Number(parts.year),
+    month: Number(parts.month),
+    day: Number(parts.day),
+    hour: Number(parts.hour),
+    offset: normalizeOffset(parts.timeZoneName ?? ''),
   };
 }
 
@@ -47,11 +57,16 @@ export function bucketKey(at: Date, unit: BucketUnit, timezone: string): string 
   const p = localParts(at, timezone);
   const ymd = `${p.year}-${pad(p.month)}-${pad(p.day)}`;
   switch (unit) {
-    case 'hour': return `${ymd} ${pad(p.hour)} ${p.offset}`;
-    case 'day': return ymd;
-    case 'week': return isoWeek(p.year, p.month, p.day);
-    case 'month': return `${p.year}-${pad(p.month)}`;
-    case 'year': return String(p.year);
+    case 'hour':
+      return `${ymd} ${pad(p.hour)} ${p.offset}`;
+    case 'day':
+      return ymd;
+    case 'week':
+      return isoWeek(p.year, p.month, p.day);
+    case 'month':
+      return `${p.year}-${pad(p.month)}`;
+    case 'year':
+      return String(p.year);
   }
 }
 

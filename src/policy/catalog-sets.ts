@@ -31,8 +31,12 @@ export function retentionSetsFromCatalog(journalSets: SetRecord[], entries: Snap
 
 function journalSet(set: SetRecord, present: SnapshotEntry[]): RetentionSet {
   return {
-    id: set.id, instanceId: set.instanceId, policy: set.policy, createdAt: set.createdAt,
-    state: stateOf(set, present), hasClones: present.some((e) => e.clones > 0),
+    id: set.id,
+    instanceId: set.instanceId,
+    policy: set.policy,
+    createdAt: set.createdAt,
+    state: stateOf(set, present),
+    hasClones: present.some((e) => e.clones > 0),
   };
 }
 
@@ -52,7 +56,11 @@ function arrayOnlySet(id: string, present: SnapshotEntry[]): RetentionSet {
   const indexes = new Set(present.map((e) => e.index));
   const whole = total > 0 && Array.from({ length: total }, (_, i) => i + 1).every((k) => indexes.has(k));
   return {
-    id, instanceId: first.instance.id, policy: null, createdAt: first.created ?? '', state: whole ? 'complete' : 'incomplete',
+    id,
+    instanceId: first.instance.id,
+    policy: null,
+    createdAt: first.created ?? '',
+    state: whole ? 'complete' : 'incomplete',
     hasClones: present.some((e) => e.clones > 0),
   };
 }

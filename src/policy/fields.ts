@@ -78,6 +78,12 @@ export function readDuration(v: unknown, bounds: { min: number; max: number; tex
 }
 
 export function formatMs(ms: number): string {
-  for (const [unit, f] of [['d', 86400e3], ['h', 3600e3], ['m', 60e3], ['s', 1e3]] as const) if (ms >= f && ms % f === 0) return `${ms / f}${unit}`;
+  for (const [unit, f] of [
+    ['d', 86400e3],
+    ['h', 3600e3],
+    ['m', 60e3],
+    ['s', 1e3],
+  ] as const)
+    if (ms >= f && ms % f === 0) return `${ms / f}${unit}`;
   return `${ms}ms`;
 }

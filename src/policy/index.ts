@@ -8,7 +8,13 @@ export { spreadOffsetMs, spreadStart } from './spread.js';
 export { bucketKey, isoWeek, type BucketUnit } from './buckets.js';
 export { matchesSelector, matchInstances, globToRegExp, type MatchableServer } from './match.js';
 export {
-  describeReason, planRetention, type KeepReason, type RetentionDecision, type RetentionInput, type RetentionRule, type RetentionSet,
+  describeReason,
+  planRetention,
+  type KeepReason,
+  type RetentionDecision,
+  type RetentionInput,
+  type RetentionRule,
+  type RetentionSet,
   type RetentionSetState,
 } from './retention.js';
 export { retentionSetsFromCatalog } from './catalog-sets.js';

@@ -51,7 +51,10 @@ export function globToRegExp(glob: string): RegExp {
     else if (c === '\\' && i + 1 < glob.length) out += escapeRe(glob[++i]!);
     else if (c === '[') {
       const cls = readClass(glob, i);
-      if (cls) { out += cls.source; i = cls.end; } else out += '\\[';
+      if (cls) {
+        out += cls.source;
+        i = cls.end;
+      } else out += '\\[';
     } else out += escapeRe(c);
   }
   const re = new RegExp(`^${out}$`, 's');
@@ -66,7 +69,10 @@ function readClass(glob: string, start: number): { source: string; end: number }
   if (negate) i++;
   let body = '';
   // A `]` right after `[` or `[!` is a member, as in shells.
-  if (glob[i] === ']') { body += '\\]'; i++; }
+  if (glob[i] === ']') {
+    body += '\\]';
+    i++;
+  }
   for (; i < glob.length; i++) {
     const c = glob[i]!;
     if (c === ']') return body === '' ? null : { source: `[${negate ? '^' : ''}${body}]`, end: i };

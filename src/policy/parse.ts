@@ -1,7 +1,17 @@
 import type { FreezePolicy } from '../engine/plan-create.js';
 import {
-  child, formatMs, policyError, readBoolean, readChoice, readDict, readDuration, readString, readStringList, readWholeNumber,
-  refuseUnknownKeys, type FieldPath,
+  child,
+  formatMs,
+  policyError,
+  readBoolean,
+  readChoice,
+  readDict,
+  readDuration,
+  readString,
+  readStringList,
+  readWholeNumber,
+  refuseUnknownKeys,
+  type FieldPath,
 } from './fields.js';
 import { globToRegExp } from './match.js';
 import { compileSchedule, ScheduleError, type Schedule } from './schedule.js';
@@ -132,14 +142,26 @@ function readRetention(v: unknown, at: FieldPath): RetentionRules {
   refuseUnknownKeys(d, RETENTION_KEYS, at);
   const count = (key: (typeof RETENTION_KEYS)[number]) => (d[key] === undefined ? 0 : readWholeNumber(d[key], 0, MAX_RETENTION, child(at, key)));
   const rules: RetentionRules = {
-    keepLast: count('keep_last'), hourly: count('hourly'), daily: count('daily'), weekly: count('weekly'), monthly: count('monthly'), yearly: count('yearly'),
+    keepLast: count('keep_last'),
+    hourly: count('hourly'),
+    daily: count('daily'),
+    weekly: count('weekly'),
+    monthly: count('monthly'),
+    yearly: count('yearly'),
   };
-  if (Object.values(rules).every((n) => n === 0)) throw policyError(at, 'must keep something: give at least one of keep_last, hourly, daily, weekly, monthly, yearly above 0');
+  if (Object.values(rules).every((n) => n === 0))
+    throw policyError(at, 'must keep something: give at least one of keep_last, hourly, daily, weekly, monthly, yearly above 0');
   return rules;
 }
 
 function readCreate(v: unknown, defaults: CreateDefaults, at: FieldPath): PolicyCreate {
-  const base: PolicyCreate = { freeze: defaults.freeze, maxFreezeMs: defaults.maxFreezeMs, perHost: defaults.perHost, concurrency: defaults.concurrency, bootOnly: false };
+  const base: PolicyCreate = {
+    freeze: defaults.freeze,
+    maxFreezeMs: defaults.maxFreezeMs,
+    perHost: defaults.perHost,
+    concurrency: defaults.concurrency,
+    bootOnly: false,
+  };
   if (v === undefined) return base;
   const d = readDict(v, at);
   refuseUnknownKeys(d, CREATE_KEYS, at);

@@ -113,7 +113,12 @@ function applyKeepLast(counted: RetentionSet[], n: number, keep: (id: string, r:
 
 /** The newest set of each of the `n` newest buckets that hold a set (`counted` is newest first). */
 function applyBuckets(
-  counted: RetentionSet[], rule: RetentionRule, unit: BucketUnit, n: number, timezone: string, keep: (id: string, r: KeepReason) => void,
+  counted: RetentionSet[],
+  rule: RetentionRule,
+  unit: BucketUnit,
+  n: number,
+  timezone: string,
+  keep: (id: string, r: KeepReason) => void,
 ): void {
   let last: string | null = null;
   let rank = 0;
@@ -147,12 +152,19 @@ function newerFirst(a: RetentionSet, b: RetentionSet): number {
 /** One line per reason, for tables: "daily 2/7 (2026-10-24)", "newest complete set of the instance". */
 export function describeReason(r: KeepReason): string {
   switch (r.kind) {
-    case 'rule': return `${r.rule} ${r.rank}/${r.of}${r.bucket ? ` (${r.bucket})` : ''}`;
-    case 'newest-complete': return 'newest complete set of the instance';
-    case 'has-clones': return 'has clones on the array';
-    case 'creating': return 'still being created';
-    case 'failed': return 'failed (not counted; create and recover clean it up)';
-    case 'incomplete': return 'incomplete on the array (not counted; never pruned automatically)';
-    case 'future': return 'created after now, or at an unreadable time (not counted)';
+    case 'rule':
+      return `${r.rule} ${r.rank}/${r.of}${r.bucket ? ` (${r.bucket})` : ''}`;
+    case 'newest-complete':
+      return 'newest complete set of the instance';
+    case 'has-clones':
+      return 'has clones on the array';
+    case 'creating':
+      return 'still being created';
+    case 'failed':
+      return 'failed (not counted; create and recover clean it up)';
+    case 'incomplete':
+      return 'incomplete on the array (not counted; never pruned automatically)';
+    case 'future':
+      return 'created after now, or at an unreadable time (not counted)';
   }
 }

@@ -26,7 +26,10 @@ export interface Schedule {
 
 /** Thrown for an expression or zone that cannot be a schedule; the config parser names the policy and field. */
 export class ScheduleError extends Error {
-  constructor(readonly field: 'schedule' | 'timezone', message: string) {
+  constructor(
+    readonly field: 'schedule' | 'timezone',
+    message: string,
+  ) {
     super(message);
     this.name = 'ScheduleError';
   }
@@ -54,7 +57,10 @@ export function compileSchedule(expression: string, timezone: string, now: Date 
   validateTimezone(timezone);
   const text = expression.trim();
   if (!NICKNAMES.has(text.toLowerCase()) && text.split(/\s+/).length !== 5) {
-    throw new ScheduleError('schedule', `"${expression}" is not a 5-field cron expression (minute hour day-of-month month day-of-week) or @hourly, @daily, @weekly, @monthly, @yearly`);
+    throw new ScheduleError(
+      'schedule',
+      `"${expression}" is not a 5-field cron expression (minute hour day-of-month month day-of-week) or @hourly, @daily, @weekly, @monthly, @yearly`,
+    );
   }
   let cron: Cron;
   try {
@@ -87,7 +93,10 @@ function collectBetween(cron: Cron, from: Date, to: Date, limit: number): Date[]
     const prev = cron.previousRuns(Math.min(64, limit - out.length), ref);
     let stop = prev.length === 0;
     for (const d of prev) {
-      if (d.getTime() <= from.getTime()) { stop = true; break; }
+      if (d.getTime() <= from.getTime()) {
+        stop = true;
+        break;
+      }
       out.push(d);
     }
     if (stop) break;

@@ -68,7 +68,13 @@ export function describePolicy(input: DescribeInput): PolicyDetail {
   const { policy, now } = input;
   const matched = matchInstances(policy, input.servers);
   const ids = new Set(matched.map((s) => s.id));
-  const decisions = planRetention({ policy: policy.name, rules: policy.retention, timezone: policy.timezone, now, sets: input.sets.filter((s) => ids.has(s.instanceId)) });
+  const decisions = planRetention({
+    policy: policy.name,
+    rules: policy.retention,
+    timezone: policy.timezone,
+    now,
+    sets: input.sets.filter((s) => ids.has(s.instanceId)),
+  });
   const schedule = compileSchedule(policy.schedule, policy.timezone, now);
   return {
     ...summarizePolicy(policy, input.occurrences[0], now),
@@ -76,11 +82,19 @@ export function describePolicy(input: DescribeInput): PolicyDetail {
     notify: policy.notify ? `${webhookText(policy.notify.webhook)} on ${policy.notify.on.join(', ')}` : null,
     nextOccurrences: schedule.nextN(now, input.nextCount ?? 5).map((d) => formatLocal(d, policy.timezone)),
     recentOccurrences: input.occurrences.slice(0, input.recentCount ?? 5).map((o) => ({
-      occurrence: o.occurrence, scheduled: formatLocal(new Date(o.scheduledAt), policy.timezone), state: o.state, reason: o.reason,
+      occurrence: o.occurrence,
+      scheduled: formatLocal(new Date(o.scheduledAt), policy.timezone),
+      state: o.state,
+      reason: o.reason,
     })),
     matchedInstances: matched.map((s) => ({ id: s.id, name: s.name, projectId: s.projectId })),
     retentionDecisions: decisions.map((d) => ({
-      setId: d.setId, instanceId: d.instanceId, created: d.createdAt, state: d.state, action: d.action, keptBy: d.reasons.map(describeReason),
+      setId: d.setId,
+      instanceId: d.instanceId,
+      created: d.createdAt,
+      state: d.state,
+      action: d.action,
+      keptBy: d.reasons.map(describeReason),
     })),
     keep: decisions.filter((d) => d.action === 'keep').length,
     prune: decisions.filter((d) => d.action === 'prune').length,
@@ -88,15 +102,30 @@ export function describePolicy(input: DescribeInput): PolicyDetail {
 }
 
 export function retentionText(r: RetentionRules): string {
-  const parts: Array<[string, number]> = [['keep_last', r.keepLast], ['hourly', r.hourly], ['daily', r.daily], ['weekly', r.weekly], ['monthly', r.monthly], ['yearly', r.yearly]];
-  return parts.filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
+  const parts: Array<[string, number]> = [
+    ['keep_last', r.keepLast],
+    ['hourly', r.hourly],
+    ['daily', r.daily],
+    ['weekly', r.weekly],
+    ['monthly', r.monthly],
+    ['yearly', r.yearly],
+  ];
+  return parts
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
 }
 
 export function selectorText(s: InstanceSelector): string {
   const parts: string[] = [];
   if (s.names) parts.push(`names ${s.names.join(', ')}`);
   if (s.projects) parts.push(`projects ${s.projects.join(', ')}`);
-  if (s.metadata) parts.push(`metadata ${Object.entries(s.metadata).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+  if (s.metadata)
+    parts.push(
+      `metadata ${Object.entries(s.metadata)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')}`,
+    );
   return parts.join('; ');
 }
 
@@ -117,7 +146,14 @@ export function formatLocal(at: Date, timezone: string): string {
   let f = localFormatters.get(timezone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
-      timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+      timeZone: timezone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
       timeZoneName: 'longOffset',
     });
     localFormatters.set(timezone, f);

@@ -38,9 +38,15 @@ export class Router {
     this.routes.push({ method: method.toUpperCase(), segments: splitPath(pattern), handler });
   }
 
-  get(pattern: string, handler: Handler): void { this.add('GET', pattern, handler); }
-  post(pattern: string, handler: Handler): void { this.add('POST', pattern, handler); }
-  delete(pattern: string, handler: Handler): void { this.add('DELETE', pattern, handler); }
+  get(pattern: string, handler: Handler): void {
+    this.add('GET', pattern, handler);
+  }
+  post(pattern: string, handler: Handler): void {
+    this.add('POST', pattern, handler);
+  }
+  delete(pattern: string, handler: Handler): void {
+    this.add('DELETE', pattern, handler);
+  }
 
   /** Finds the handler for a request; `methodMismatch` is true when the path matched with another method. */
   match(method: string, path: string): { handler?: Handler; params: Record<string, string>; methodMismatch: boolean } {

@@ -62,7 +62,12 @@ export function addScaledServers(state: SandboxState, spec: ScaleSpec): SandboxS
       const added = state.array.filesystems.slice(top ? 1 : 0);
       all.push(...added);
       top = added.at(-1) ?? top;
-      addSnapshots(state, added.map((f) => f.id), spec, snapshotSeq(state));
+      addSnapshots(
+        state,
+        added.map((f) => f.id),
+        spec,
+        snapshotSeq(state),
+      );
     }
   } finally {
     state.array.filesystems = all;
@@ -76,7 +81,10 @@ function highestSimpleId(filesystems: ArrayFilesystem[]): ArrayFilesystem | unde
 
 function checkSpec(spec: ScaleSpec): void {
   const counts: Array<[string, number | undefined]> = [
-    ['instances', spec.instances], ['volumesPerInstance', spec.volumesPerInstance], ['snapshotsPerVolume', spec.snapshotsPerVolume], ['hosts', spec.hosts ?? 1],
+    ['instances', spec.instances],
+    ['volumesPerInstance', spec.volumesPerInstance],
+    ['snapshotsPerVolume', spec.snapshotsPerVolume],
+    ['hosts', spec.hosts ?? 1],
   ];
   for (const [what, n] of counts) {
     if (!Number.isInteger(n) || n! < 0) throw new RangeError(`scale: ${what} must be a non-negative integer, got ${String(n)}`);
@@ -102,9 +110,7 @@ function addSnapshots(state: SandboxState, fsIds: string[], spec: ScaleSpec, fir
     const createdAt = base + s * HOUR_MS;
     const setSeq = seq;
     fsIds.forEach((fsId, k) => {
-      const name = spec.snapshotNames === 'foreign'
-        ? `snap-${seq}`
-        : ccsnapStyleName(setSeq.toString(16).padStart(12, '0'), createdAt, k + 1, fsIds.length);
+      const name = spec.snapshotNames === 'foreign' ? `snap-${seq}` : ccsnapStyleName(setSeq.toString(16).padStart(12, '0'), createdAt, k + 1, fsIds.length);
       state.array.snapshots.push(snapshotRecord(seq++, fsId, name, createdAt));
     });
   }

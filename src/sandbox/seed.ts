@@ -63,17 +63,44 @@ function seedCatalogObjects(state: SandboxState): void {
   state.nova.flavors.push({ id: '1', name: 'm1.tiny', vcpus: 1, ram: 512, disk: 1 });
   state.nova.flavors.push({ id: '2', name: 'm1.small', vcpus: 1, ram: 2048, disk: 20 });
   for (const name of ['cb-ssd', 'cb-hdd']) {
-    state.cinder.types.push({ id: stableUuid(`type:${name}`), name, extraSpecs: { volume_backend_name: 'cloudbyte' }, isPublic: true, description: `CloudByte ${name.slice(3).toUpperCase()}` });
+    state.cinder.types.push({
+      id: stableUuid(`type:${name}`),
+      name,
+      extraSpecs: { volume_backend_name: 'cloudbyte' },
+      isPublic: true,
+      description: `CloudByte ${name.slice(3).toUpperCase()}`,
+    });
   }
-  state.cinder.types.push({ id: stableUuid('type:lvm-standard'), name: 'lvm-standard', extraSpecs: { volume_backend_name: 'lvm' }, isPublic: true, description: 'LVM (not on the array)' });
-  state.glance.images.push({ id: stableUuid('image:cirros'), name: 'cirros-0.6', status: 'active', diskFormat: 'qcow2', containerFormat: 'bare', size: 21430272, created: SEED_TIME });
+  state.cinder.types.push({
+    id: stableUuid('type:lvm-standard'),
+    name: 'lvm-standard',
+    extraSpecs: { volume_backend_name: 'lvm' },
+    isPublic: true,
+    description: 'LVM (not on the array)',
+  });
+  state.glance.images.push({
+    id: stableUuid('image:cirros'),
+    name: 'cirros-0.6',
+    status: 'active',
+    diskFormat: 'qcow2',
+    containerFormat: 'bare',
+    size: 21430272,
+    created: SEED_TIME,
+  });
 }
 
 function seedArray(state: SandboxState): void {
   const accountId = stableUuid('account:OPENSTACK_ACC');
   state.array.apiKey = SANDBOX_API_KEY;
   state.array.accounts.push({ id: accountId, name: 'OPENSTACK_ACC' });
-  state.array.tsms.push({ id: stableUuid('tsm:OPENSTACK_VSM'), name: 'OPENSTACK_VSM', accountId, datasetId: stableUuid('dataset:OPENSTACK_VSM'), pool: 'POOL1', ipaddress: '127.0.0.1' });
+  state.array.tsms.push({
+    id: stableUuid('tsm:OPENSTACK_VSM'),
+    name: 'OPENSTACK_VSM',
+    accountId,
+    datasetId: stableUuid('dataset:OPENSTACK_VSM'),
+    pool: 'POOL1',
+    ipaddress: '127.0.0.1',
+  });
 }
 
 /** Adds a server (and its volumes, filesystems and libvirt domain) to the state. */

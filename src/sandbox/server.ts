@@ -65,9 +65,13 @@ export async function startSandbox(options: SandboxOptions = {}, defaultPlugins:
 
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE'
-      ? new SandboxError('CCSNAP_SANDBOX_PORT', `port ${port} on ${host} is already in use`, { cause: err, details: { host, port } })
-      : err));
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new SandboxError('CCSNAP_SANDBOX_PORT', `port ${port} on ${host} is already in use`, { cause: err, details: { host, port } })
+          : err,
+      ),
+    );
     server.listen(port, host, () => {
       server.off('error', reject);
       resolve();

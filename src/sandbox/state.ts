@@ -175,7 +175,11 @@ export interface SandboxDomain {
   frozenSince?: number;
   mountpoints: Array<{ mountpoint: string; name: string; type: string; target: string }>;
   /** Freeze/thaw history, recorded by the sandbox's clock. */
-  events: Array<{ at: number; kind: 'freeze-requested' | 'freeze' | 'thaw-requested' | 'thaw' | 'auto-thaw' | 'freeze-failed' | 'start' | 'stop'; detail?: string }>;
+  events: Array<{
+    at: number;
+    kind: 'freeze-requested' | 'freeze' | 'thaw-requested' | 'thaw' | 'auto-thaw' | 'freeze-failed' | 'start' | 'stop';
+    detail?: string;
+  }>;
 }
 
 export function emptyState(): SandboxState {

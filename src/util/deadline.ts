@@ -81,7 +81,12 @@ export function deadlineAt(epochMs: number, parent?: AbortSignal, label = 'opera
 }
 
 /** Runs `fn` with a signal that aborts after `ms` or when `parent` aborts; the timer is cleared when `fn` settles. */
-export async function withDeadline<T>(ms: number | undefined, parent: AbortSignal | undefined, fn: (signal: AbortSignal) => Promise<T>, label?: string): Promise<T> {
+export async function withDeadline<T>(
+  ms: number | undefined,
+  parent: AbortSignal | undefined,
+  fn: (signal: AbortSignal) => Promise<T>,
+  label?: string,
+): Promise<T> {
   const deadline = startDeadline(ms, parent, label);
   try {
     return await fn(deadline.signal);

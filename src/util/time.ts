@@ -29,4 +29,3 @@ export function parseAge(text: string): number {
   if (ms > MAX_AGE_MS) throw new UsageError(`invalid age "${text}": at most 100 years`);
   return ms;
 }
-

@@ -18,7 +18,10 @@ let client: ElastiCenterClient;
 let apiKey: string;
 
 function arrayCommands(since = 0): string[] {
-  return sandbox.ctx.transcript.list(since).filter((e) => e.service === 'array').map((e) => e.command ?? '');
+  return sandbox.ctx.transcript
+    .list(since)
+    .filter((e) => e.service === 'array')
+    .map((e) => e.command ?? '');
 }
 
 function fsOfVolume(index: number): { volumeId: string; fsId: string } {
@@ -178,7 +181,12 @@ describe('error shapes', () => {
     try {
       const err = await failure(bad.listFileSystems());
       expect(err.code).toBe('CCSNAP_ARRAY_AUTH');
-      expect(err.details).toMatchObject({ status: 401, errorcode: 401, errortext: 'unable to verify user credentials and/or request signature', command: 'listFileSystem' });
+      expect(err.details).toMatchObject({
+        status: 401,
+        errorcode: 401,
+        errortext: 'unable to verify user credentials and/or request signature',
+        command: 'listFileSystem',
+      });
       expect(`${err.message} ${JSON.stringify(err.details)}`).not.toContain(wrongKey);
       expect(err.details.url).toBe(`${sandbox.url}/client/api?command=listFileSystem&response=json`);
     } finally {
@@ -201,7 +209,14 @@ describe('error shapes', () => {
 
   it('530 (injected): CCSNAP_ARRAY_INTERNAL with the errortext', async () => {
     const { fsId } = fsOfVolume(0);
-    sandbox.ctx.faults.add({ service: 'array', key: 'createStorageSnapshot', target: fsId, errorCode: 530, errorText: 'Failed to create snapshot due to timeout.', times: 1 });
+    sandbox.ctx.faults.add({
+      service: 'array',
+      key: 'createStorageSnapshot',
+      target: fsId,
+      errorCode: 530,
+      errorText: 'Failed to create snapshot due to timeout.',
+      times: 1,
+    });
     const err = await failure(client.createStorageSnapshot({ fsId, name: 'x530' }));
     expect(err.code).toBe('CCSNAP_ARRAY_INTERNAL');
     expect(err.details).toMatchObject({ status: 530, errorcode: 530, errortext: 'Failed to create snapshot due to timeout.' });

@@ -32,7 +32,9 @@ describe('sandbox ElastiCenter wire format', () => {
   it('401 uses the command response key, the reference body, and X-Description', async () => {
     const r = await get('command=listTsm&apiKey=nope&response=json');
     expect(r.status).toBe(401);
-    expect(r.json()).toEqual({ listTsmResponse: { uuidList: [], errorcode: 401, errortext: 'unable to verify user credentials and/or request signature', licensetype: 'trial' } });
+    expect(r.json()).toEqual({
+      listTsmResponse: { uuidList: [], errorcode: 401, errortext: 'unable to verify user credentials and/or request signature', licensetype: 'trial' },
+    });
     expect(r.headers.get('x-description')).toBe('unable to verify user credentials and/or request signature');
   });
 

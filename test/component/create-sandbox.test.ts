@@ -56,7 +56,14 @@ describe('create on the sandbox (real virsh driver path, real HTTP)', () => {
 
   it('thaws and deletes what was created when the array fails one member', async () => {
     const fs = f.sandbox.ctx.state.array.filesystems.map((x) => x.id);
-    f.sandbox.ctx.faults.add({ service: 'array', key: 'createStorageSnapshot', errorCode: 530, errorText: 'Failed to create snapshot due to : pool busy', after: 1, times: 1 });
+    f.sandbox.ctx.faults.add({
+      service: 'array',
+      key: 'createStorageSnapshot',
+      errorCode: 530,
+      errorText: 'Failed to create snapshot due to : pool busy',
+      after: 1,
+      times: 1,
+    });
     const r = resultOf(await f.create({ instances: ['db-1'] }));
     expect(r.state).toBe('failed');
     expect(r.error?.message).toMatch(/pool busy/);
@@ -85,7 +92,13 @@ describe('create on the sandbox (real virsh driver path, real HTTP)', () => {
   });
 
   it('re-thaws when the first thaw fails, and the set still completes', async () => {
-    f.sandbox.ctx.faults.add({ service: 'hypervisor', key: 'domfsthaw', errorCode: 1, errorText: 'internal error: unable to execute QEMU agent command', times: 1 });
+    f.sandbox.ctx.faults.add({
+      service: 'hypervisor',
+      key: 'domfsthaw',
+      errorCode: 1,
+      errorText: 'internal error: unable to execute QEMU agent command',
+      times: 1,
+    });
     const seq = f.sandbox.ctx.transcript.lastSeq();
     const r = resultOf(await f.create({ instances: ['web-1'] }));
     expect(r.state).toBe('complete');

@@ -48,7 +48,10 @@ describe('bin/sandbox-virsh.js prints real virsh texts', () => {
     });
     expect(await virsh(['-c', uri, 'domstate', 'nosuch'])).toMatchObject({ stderr: "error: failed to get domain 'nosuch'\n", code: 1 });
     expect(await virsh(['-c', uri, 'frobnicate', 'x'])).toMatchObject({ stderr: "error: unknown command: 'frobnicate'\n", code: 1 });
-    expect(await virsh(['-c', uri, 'domfsfreeze', 'x', '--bogus'])).toMatchObject({ stderr: "error: command 'domfsfreeze' doesn't support option --bogus\n", code: 1 });
+    expect(await virsh(['-c', uri, 'domfsfreeze', 'x', '--bogus'])).toMatchObject({
+      stderr: "error: command 'domfsfreeze' doesn't support option --bogus\n",
+      code: 1,
+    });
     expect(await virsh(['-c', uri, 'domstate', '--reason', 'instance-00000006'])).toMatchObject({ stdout: 'shut off (shutdown)\n\n', code: 0 });
     expect((await virsh(['-c', uri, 'domfsinfo', 'instance-00000001'])).stdout).toBe(
       ' Mountpoint   Name   Type   Target\n------------------------------------\n /            vda1   ext4   vda\n /data1       vdb1   ext4   vdb\n\n',
@@ -67,8 +70,14 @@ describe('bin/sandbox-virsh.js prints real virsh texts', () => {
   });
 
   it('refuses non-loopback and malformed URIs like a failed connection', async () => {
-    expect(await virsh(['-c', 'sandbox+http://10.1.2.3:80/h', 'domstate', 'x'])).toMatchObject({ code: 1, stderr: expect.stringContaining('error: failed to connect to the hypervisor') });
-    expect(await virsh(['-c', 'qemu:///system', 'domstate', 'x'])).toMatchObject({ code: 1, stderr: expect.stringContaining('no connection driver available') });
+    expect(await virsh(['-c', 'sandbox+http://10.1.2.3:80/h', 'domstate', 'x'])).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('error: failed to connect to the hypervisor'),
+    });
+    expect(await virsh(['-c', 'qemu:///system', 'domstate', 'x'])).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('no connection driver available'),
+    });
     expect(await virsh(['-c', `sandbox+http://127.0.0.1:1/h`])).toMatchObject({ code: 1, stderr: expect.stringContaining('Connection refused') });
   });
 });

@@ -13,7 +13,6 @@ const NOAGENT = 'instance-00000005';
 const STOPPED = 'instance-00000006';
 const WIN = 'instance-00000007';
 
-
 describe.each(['persistent', 'oneshot'] as const)('sandbox hypervisor through the virsh driver (%s)', (session) => {
   let sandbox: RunningSandbox;
   let pools: HypervisorPool[] = [];
@@ -53,8 +52,20 @@ describe.each(['persistent', 'oneshot'] as const)('sandbox hypervisor through th
     const last = windows[windows.length - 1]!;
     expect(last.endedBy).toBe('thaw');
     expect(last.ms).toBeGreaterThanOrEqual(0);
-    const commands = sandbox.ctx.transcript.list(since).filter((e) => e.service === 'hypervisor' && e.path.includes('/virsh/')).map((e) => e.command);
-    expect(commands).toEqual(['domstate', 'domfsinfo', 'qemu-agent-command', 'domfsfreeze', 'qemu-agent-command', 'domfsthaw', 'qemu-agent-command', 'domfsthaw']);
+    const commands = sandbox.ctx.transcript
+      .list(since)
+      .filter((e) => e.service === 'hypervisor' && e.path.includes('/virsh/'))
+      .map((e) => e.command);
+    expect(commands).toEqual([
+      'domstate',
+      'domfsinfo',
+      'qemu-agent-command',
+      'domfsfreeze',
+      'qemu-agent-command',
+      'domfsthaw',
+      'qemu-agent-command',
+      'domfsthaw',
+    ]);
     // ccsnap bounds its own calls; the domain's agent timeout, shared with Nova and every agent user, is untouched
     expect((await fetchSandboxDomain(sandbox.url, WEB)).agentTimeoutSec).toBe(-1);
   });
@@ -118,7 +129,12 @@ describe.each(['persistent', 'oneshot'] as const)('sandbox hypervisor through th
     expect(await hv.freezeStatus(DB)).toBe('frozen');
     expect(await hv.thaw(DB)).toEqual({ filesystems: 3 });
     const events = await readDomainEvents(sandbox.url, DB);
-    expect(events.filter((e) => !e.kind.endsWith('-requested')).slice(-3).map((e) => e.kind)).toEqual(['freeze-failed', 'freeze', 'thaw']);
+    expect(
+      events
+        .filter((e) => !e.kind.endsWith('-requested'))
+        .slice(-3)
+        .map((e) => e.kind),
+    ).toEqual(['freeze-failed', 'freeze', 'thaw']);
   });
 
   it('drops the queued freeze when configured so', async () => {
@@ -212,7 +228,10 @@ describe.each(['persistent', 'oneshot'] as const)('sandbox hypervisor through th
     expect(await thaw).toEqual({ filesystems: 2 });
     expect(await status).toBe('thawed');
     await busy;
-    const order = sandbox.ctx.transcript.list(since).filter((e) => e.path.includes('/virsh/')).map((e) => e.command);
+    const order = sandbox.ctx.transcript
+      .list(since)
+      .filter((e) => e.path.includes('/virsh/'))
+      .map((e) => e.command);
     expect(order).toEqual(['domstate', 'domfsthaw', 'qemu-agent-command']);
   });
 });

@@ -35,7 +35,12 @@ describe.skipIf(skipWithout(HAS_VIRSH, 'virsh (libvirt-clients)'))('persistent s
 
   it('runs many commands on one connected process; state lives in the session', async () => {
     const s = open();
-    const hv = createVirshHypervisor({ runner: { uri: 'test:///default', run: (a, o) => s.run(a, o), close: () => s.close() }, virsh: 'virsh', agentTimeoutSec: 5, commandTimeoutMs: 10_000 });
+    const hv = createVirshHypervisor({
+      runner: { uri: 'test:///default', run: (a, o) => s.run(a, o), close: () => s.close() },
+      virsh: 'virsh',
+      agentTimeoutSec: 5,
+      commandTimeoutMs: 10_000,
+    });
     expect(await hv.domainState('test')).toBe('running');
     expect(await hv.fsInfo('test')).toEqual([
       { mountpoint: '/', name: 'vda1', type: 'ext4', target: 'vda' },
@@ -51,7 +56,7 @@ describe.skipIf(skipWithout(HAS_VIRSH, 'virsh (libvirt-clients)'))('persistent s
     expect(s.spawned).toBe(1);
   });
 
-  it('passes hostile arguments through virsh\'s own parser as one argument', async () => {
+  it("passes hostile arguments through virsh's own parser as one argument", async () => {
     const s = open();
     const signal = AbortSignal.timeout(10_000);
     for (const arg of ["it's", 'a b', '"dq"', 'semi;colon', '#hash', 'back\\slash', '$(id)', "x'; destroy test; echo '", '--help', 'ünï']) {
@@ -92,9 +97,18 @@ describe.skipIf(skipWithout(HAS_VIRSH, 'virsh (libvirt-clients)'))('persistent s
       expect(await hv.thaw('test')).toEqual({ filesystems: session === 'persistent' ? 2 : 0 });
       const bad = createHypervisorPool({ uriTemplate: 'qemu+ssh://{host}:1/system', virsh: 'virsh', agentTimeoutSec: 5, commandTimeoutMs: 10_000, session });
       pools.push(bad);
-      const conn = await bad.forHost('127.0.0.1').domainState('x').catch((e: unknown) => e as CcsnapError);
+      const conn = await bad
+        .forHost('127.0.0.1')
+        .domainState('x')
+        .catch((e: unknown) => e as CcsnapError);
       expect({ code: (conn as CcsnapError).code, details: (conn as CcsnapError).details }).toMatchObject({ code: 'CCSNAP_HV_CONNECTION' });
-      const missing = createHypervisorPool({ uriTemplate: 'test:///default', virsh: '/nonexistent/virsh', agentTimeoutSec: 5, commandTimeoutMs: 10_000, session });
+      const missing = createHypervisorPool({
+        uriTemplate: 'test:///default',
+        virsh: '/nonexistent/virsh',
+        agentTimeoutSec: 5,
+        commandTimeoutMs: 10_000,
+        session,
+      });
       pools.push(missing);
       await expect(missing.forHost('h').domainState('test')).rejects.toMatchObject({ code: 'CCSNAP_HV_COMMAND' });
     }

@@ -8,7 +8,9 @@ import { startSandboxRuntime, type SandboxRuntime } from '../helpers/sandbox-run
 let env: SandboxRuntime;
 const fsOf = (name: string, i = 0): string => {
   const server = env.sandbox.ctx.state.nova.servers.find((s) => s.name === name)!;
-  const volumes = env.sandbox.ctx.state.cinder.volumes.filter((v) => v.attachments.some((a) => a.serverId === server.id)).sort((a, b) => a.attachments[0]!.device.localeCompare(b.attachments[0]!.device));
+  const volumes = env.sandbox.ctx.state.cinder.volumes
+    .filter((v) => v.attachments.some((a) => a.serverId === server.id))
+    .sort((a, b) => a.attachments[0]!.device.localeCompare(b.attachments[0]!.device));
   return env.sandbox.ctx.state.array.filesystems.find((f) => f.name === volumes[i]!.id.replace(/-/g, ''))!.id;
 };
 const namesOn = (fsId: string): string[] => env.sandbox.ctx.state.array.snapshots.filter((s) => s.fsId === fsId).map((s) => s.name);
@@ -29,7 +31,7 @@ beforeAll(async () => {
 afterAll(async () => env?.close());
 
 describe('deleteSnapshots', () => {
-  it('--keep-last breaks a tie of equal name times by the array\'s order (the later snapshot is the newer)', async () => {
+  it("--keep-last breaks a tie of equal name times by the array's order (the later snapshot is the newer)", async () => {
     const fsId = fsOf('app-1');
     // Two sets another ccsnap made within the same second; the array lists bbbb.. first (older).
     await arrayCall('createStorageSnapshot', { id: fsId, name: 'ccs_bbbbbbbbbbbb_20250101000000_1of1' });
@@ -45,12 +47,23 @@ describe('deleteSnapshots', () => {
     const before = JSON.stringify(env.sandbox.ctx.state.array.snapshots);
     const seq = env.sandbox.ctx.transcript.lastSeq();
     const asked: string[][] = [];
-    await expect(deleteSnapshots(env.rt, {
-      instance: 'web-1', refs: [setId],
-      confirm: async (plan) => { asked.push(plan.deletions.map((d) => d.name)); return false; },
-    })).rejects.toMatchObject({ code: 'CCSNAP_DECLINED', message: expect.stringContaining('nothing was deleted') });
+    await expect(
+      deleteSnapshots(env.rt, {
+        instance: 'web-1',
+        refs: [setId],
+        confirm: async (plan) => {
+          asked.push(plan.deletions.map((d) => d.name));
+          return false;
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'CCSNAP_DECLINED', message: expect.stringContaining('nothing was deleted') });
     expect(asked).toHaveLength(1);
-    expect(asked[0]).toEqual(env.rt.journal().getSet(setId)!.members.map((m) => m.snapshotName));
+    expect(asked[0]).toEqual(
+      env.rt
+        .journal()
+        .getSet(setId)!
+        .members.map((m) => m.snapshotName),
+    );
     expect(env.sandbox.ctx.transcript.list(seq).filter((e) => e.command === 'deleteSnapshot')).toEqual([]);
     expect(JSON.stringify(env.sandbox.ctx.state.array.snapshots)).toBe(before);
 
@@ -62,16 +75,26 @@ describe('deleteSnapshots', () => {
     const setId = await takeSet('web-1');
     await deleteSnapshots(env.rt, { instance: 'web-1', refs: [setId], yes: true });
     let asked = 0;
-    const { result } = await deleteSnapshots(env.rt, { instance: 'web-1', refs: [setId], confirm: async () => { asked++; return false; } });
+    const { result } = await deleteSnapshots(env.rt, {
+      instance: 'web-1',
+      refs: [setId],
+      confirm: async () => {
+        asked++;
+        return false;
+      },
+    });
     expect(asked).toBe(0);
     expect(result?.state).toBe('done');
     expect(result?.deletions.map((d) => d.outcome)).toEqual(['already-absent', 'already-absent']);
     expect(env.rt.journal().getSet(setId)?.state).toBe('deleted');
   });
 
-  it('a set the journal knows on another instance is named as that instance\'s, and never deleted here', async () => {
+  it("a set the journal knows on another instance is named as that instance's, and never deleted here", async () => {
     const dbSet = await takeSet('db-1');
-    await expect(deleteSnapshots(env.rt, { instance: 'web-1', refs: [dbSet], yes: true })).rejects.toMatchObject({ code: 'CCSNAP_SET_OTHER_INSTANCE', message: expect.stringContaining('belongs to instance db-1') });
+    await expect(deleteSnapshots(env.rt, { instance: 'web-1', refs: [dbSet], yes: true })).rejects.toMatchObject({
+      code: 'CCSNAP_SET_OTHER_INSTANCE',
+      message: expect.stringContaining('belongs to instance db-1'),
+    });
     await deleteSnapshots(env.rt, { instance: 'db-1', refs: [dbSet], yes: true });
     // Even once deleted, it is db-1's set: still refused on web-1.
     await expect(deleteSnapshots(env.rt, { instance: 'web-1', refs: [dbSet], yes: true })).rejects.toMatchObject({ code: 'CCSNAP_SET_OTHER_INSTANCE' });

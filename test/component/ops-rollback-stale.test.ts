@@ -26,7 +26,9 @@ describe('a snapshot that appears after the rollback plan', () => {
     const before = snapshotNames();
     const seq = env.sandbox.ctx.transcript.lastSeq();
     const { result } = await rollbackInstance(env.rt, {
-      instance: 'web-1', set: sets[0]!, discardNewer: true,
+      instance: 'web-1',
+      set: sets[0]!,
+      discardNewer: true,
       // Planned and confirmed; then, before ccsnap acts, a foreign snapshot lands on the boot volume.
       confirm: async (plan) => {
         const url = `${env.sandbox.url}/client/api?command=createStorageSnapshot&id=${plan.volumes[0]!.fsId}&name=cron_nightly&apiKey=${env.sandbox.ctx.state.array.apiKey}&response=json`;

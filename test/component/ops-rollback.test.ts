@@ -29,7 +29,15 @@ describe('rollbackInstance on a destroy-newer array', () => {
     const { plan } = await rollbackInstance(env.rt, { instance: 'web-1', set: sets[0]!, discardNewer: true, dryRun: true });
     expect(plan.volumes.map((v) => v.discardBy)).toEqual(['array', 'array']);
     expect(plan.volumes.flatMap((v) => v.discard.map((d) => d.name)).sort()).toEqual(
-      sets.slice(1).flatMap((s) => env.rt.journal().getSet(s)!.members.map((m) => m.snapshotName)).sort(),
+      sets
+        .slice(1)
+        .flatMap((s) =>
+          env.rt
+            .journal()
+            .getSet(s)!
+            .members.map((m) => m.snapshotName),
+        )
+        .sort(),
     );
     expect(plan.safety.take).toBe(false);
     await expect(rollbackInstance(env.rt, { instance: 'web-1', set: sets[0]!, yes: true })).rejects.toMatchObject({ code: 'CCSNAP_NEWER_SNAPSHOTS' });
@@ -39,8 +47,17 @@ describe('rollbackInstance on a destroy-newer array', () => {
     const before = snapshotNames();
     const seq = env.sandbox.ctx.transcript.lastSeq();
     let asked = 0;
-    await expect(rollbackInstance(env.rt, { instance: 'web-1', set: sets[0]!, discardNewer: true, confirm: async () => { asked++; return false; } }))
-      .rejects.toMatchObject({ code: 'CCSNAP_DECLINED' });
+    await expect(
+      rollbackInstance(env.rt, {
+        instance: 'web-1',
+        set: sets[0]!,
+        discardNewer: true,
+        confirm: async () => {
+          asked++;
+          return false;
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'CCSNAP_DECLINED' });
     expect(asked).toBe(1);
     expect(actions(seq)).toEqual([]);
     expect(snapshotNames()).toEqual(before);
@@ -64,9 +81,14 @@ describe('rollbackInstance on a destroy-newer array', () => {
 
     const left = env.rt.journal().getSet(sets[2]!)!;
     expect(left.state).toBe('deleted');
-    expect(snapshotNames()).toEqual([...env.rt.journal().getSet(sets[0]!)!.members, ...env.rt.journal().getSet(sets[1]!)!.members].map((m) => m.snapshotName).sort());
+    expect(snapshotNames()).toEqual(
+      [...env.rt.journal().getSet(sets[0]!)!.members, ...env.rt.journal().getSet(sets[1]!)!.members].map((m) => m.snapshotName).sort(),
+    );
     const view = await showSet(env.rt, sets[2]!);
-    expect(view.members.map((m) => [m.journalState, m.onArray])).toEqual([['deleted', false], ['deleted', false]]);
+    expect(view.members.map((m) => [m.journalState, m.onArray])).toEqual([
+      ['deleted', false],
+      ['deleted', false],
+    ]);
   });
 
   it('a stopped instance is rolled back without a stop; start: true starts it', async () => {

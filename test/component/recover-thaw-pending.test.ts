@@ -23,7 +23,16 @@ describe('recover checks every guest whose thaw was never confirmed, failed oper
     const { server, domain } = web();
     const journal = f.rt.journal();
     const opId = `op-${Math.random().toString(16).slice(2)}`;
-    journal.insertOperation({ id: opId, kind: 'create', instanceId: server.id, instanceName: server.name, host: server.host, uri: null, domain: domain.name, plan: {} });
+    journal.insertOperation({
+      id: opId,
+      kind: 'create',
+      instanceId: server.id,
+      instanceName: server.name,
+      host: server.host,
+      uri: null,
+      domain: domain.name,
+      plan: {},
+    });
     journal.markFreezeSent(opId, new Date(finishedAt.getTime() - 1000));
     // The journal stamps finished_at with the clock: the operation finished at `finishedAt`.
     vi.setSystemTime(finishedAt);

@@ -56,7 +56,7 @@ describe('the sandbox hypervisor runs agent calls like libvirt', () => {
     expect((await fetchSandboxDomain(sandbox.url, WEB)).frozen).toBe(false);
   });
 
-  it('a call that waits longer than the lock wait fails with libvirt\'s text, naming the job that holds it', async () => {
+  it("a call that waits longer than the lock wait fails with libvirt's text, naming the job that holds it", async () => {
     // The freeze holds the job until the rule is removed: however slow the second virsh starts, it finds the lock held.
     await patchSandboxDomain(sandbox.url, WEB, { lockWaitMs: 200 });
     const hang = sandbox.ctx.faults.add({ service: 'agent', key: 'freeze', target: WEB, hang: true });
@@ -91,7 +91,9 @@ describe('the sandbox hypervisor runs agent calls like libvirt', () => {
     expect(err.code).toBe('CCSNAP_HV_AGENT_TIMEOUT');
     expect((await fetchSandboxDomain(sandbox.url, WEB)).frozen).toBe(false);
     // still running in the guest: the next call's guest-sync finds the agent busy (or it answers after the freeze)
-    const status = await hv().freezeStatus(WEB).catch((e: { code: string }) => e.code);
+    const status = await hv()
+      .freezeStatus(WEB)
+      .catch((e: { code: string }) => e.code);
     expect(['CCSNAP_HV_AGENT_TIMEOUT', 'frozen']).toContain(status);
     await lands();
     const landed = (await readDomainEvents(sandbox.url, WEB)).filter((e) => e.kind === 'freeze').at(-1)!;

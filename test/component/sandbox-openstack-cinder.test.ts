@@ -4,7 +4,6 @@ import { issueSandboxToken as issueToken } from '../helpers/sandbox-token.js';
 
 type Json = Record<string, any>;
 
-
 describe('sandbox cinder', () => {
   let sb: RunningSandbox;
   let token: string;
@@ -51,13 +50,25 @@ describe('sandbox cinder', () => {
     const boot = volumes.find((v: Json) => v.name === 'web-1-boot');
     const web = sb.ctx.state.nova.servers.find((s) => s.name === 'web-1')!;
     expect(boot).toMatchObject({
-      status: 'in-use', size: 10, volume_type: 'cb-ssd', bootable: 'true', multiattach: false,
-      'os-vol-host-attr:host': 'sandbox-volume1@cloudbyte#POOL1', 'os-vol-tenant-attr:tenant_id': projectId,
+      status: 'in-use',
+      size: 10,
+      volume_type: 'cb-ssd',
+      bootable: 'true',
+      multiattach: false,
+      'os-vol-host-attr:host': 'sandbox-volume1@cloudbyte#POOL1',
+      'os-vol-tenant-attr:tenant_id': projectId,
     });
-    expect(boot.attachments).toEqual([{
-      id: boot.id, attachment_id: expect.stringMatching(/^[0-9a-f-]{36}$/), volume_id: boot.id, server_id: web.id,
-      host_name: 'compute-1', device: '/dev/vda', attached_at: '2026-11-01T08:00:00.000000',
-    }]);
+    expect(boot.attachments).toEqual([
+      {
+        id: boot.id,
+        attachment_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        volume_id: boot.id,
+        server_id: web.id,
+        host_name: 'compute-1',
+        device: '/dev/vda',
+        attached_at: '2026-11-01T08:00:00.000000',
+      },
+    ]);
     expect(boot).not.toHaveProperty('consumes_quota');
     expect(boot).not.toHaveProperty('volume_type_id');
     const spare = volumes.find((v: Json) => v.name === 'spare-data');
@@ -71,9 +82,16 @@ describe('sandbox cinder', () => {
     expect(volumes).toHaveLength(ALL_VOLUMES);
     const ssdType = sb.ctx.state.cinder.types.find((t) => t.name === 'cb-ssd')!;
     const boot = volumes.find((v: Json) => v.name === 'db-1-boot');
-    expect(boot).toMatchObject({ consumes_quota: true, volume_type_id: ssdType.id, group_id: null, provider_id: null, shared_targets: false, cluster_name: null });
+    expect(boot).toMatchObject({
+      consumes_quota: true,
+      volume_type_id: ssdType.id,
+      group_id: null,
+      provider_id: null,
+      shared_targets: false,
+      cluster_name: null,
+    });
     expect((await volume('/volumes/detail', '3.64')).ok).toBe(true);
-    expect(((await getJson('/volumes/detail', '3.64')).volumes[0])).not.toHaveProperty('consumes_quota');
+    expect((await getJson('/volumes/detail', '3.64')).volumes[0]).not.toHaveProperty('consumes_quota');
     expect((await volume('/volumes/detail', '3.71')).status).toBe(406);
   });
 

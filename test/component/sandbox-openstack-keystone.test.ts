@@ -28,7 +28,11 @@ describe('sandbox keystone', () => {
   beforeAll(async () => {
     sb = await startSandbox();
     sb.ctx.state.keystone.applicationCredentials.push({
-      id: 'appcred1', name: 'ccsnap', secret: 'shh', userId: sb.ctx.state.keystone.users[0]!.id, projectId: sb.ctx.state.keystone.projects[0]!.id,
+      id: 'appcred1',
+      name: 'ccsnap',
+      secret: 'shh',
+      userId: sb.ctx.state.keystone.users[0]!.id,
+      projectId: sb.ctx.state.keystone.projects[0]!.id,
     });
   });
   afterAll(() => sb.close());
@@ -106,14 +110,16 @@ describe('sandbox keystone', () => {
 
   it('rescopes with the token method and validates tokens', async () => {
     const first = (await post(PASSWORD_AUTH)).headers.get('x-subject-token')!;
-    const res = await post({ auth: { identity: { methods: ['token'], token: { id: first } }, scope: { project: { name: 'admin', domain: { id: 'default' } } } } });
+    const res = await post({
+      auth: { identity: { methods: ['token'], token: { id: first } }, scope: { project: { name: 'admin', domain: { id: 'default' } } } },
+    });
     expect(res.status).toBe(201);
     const second = res.headers.get('x-subject-token')!;
-    expect((await res.json() as TokenBody).token.methods).toEqual(['token', 'password']);
+    expect(((await res.json()) as TokenBody).token.methods).toEqual(['token', 'password']);
 
     const check = await fetch(`${sb.url}/identity/v3/auth/tokens`, { headers: { 'X-Auth-Token': second, 'X-Subject-Token': first } });
     expect(check.status).toBe(200);
-    expect((await check.json() as TokenBody).token.project.name).toBe('admin');
+    expect(((await check.json()) as TokenBody).token.project.name).toBe('admin');
     const unknown = await fetch(`${sb.url}/identity/v3/auth/tokens`, { headers: { 'X-Auth-Token': second, 'X-Subject-Token': 'gAAAAAnope' } });
     expect(unknown.status).toBe(404);
     const noAuth = await fetch(`${sb.url}/identity/v3/auth/tokens`, { headers: { 'X-Subject-Token': first } });

@@ -9,11 +9,11 @@ const issueToken = async (url: string): Promise<string> => (await issueSandboxTo
 
 type Json = Record<string, any>;
 
-
 describe('sandbox openstack: faults, glance, neutron, unknown routes', () => {
   let sb: RunningSandbox;
   let token: string;
-  const get = (path: string, init: RequestInit = {}) => fetch(`${sb.url}${path}`, { ...init, headers: { 'X-Auth-Token': token, ...(init.headers as Record<string, string>) } });
+  const get = (path: string, init: RequestInit = {}) =>
+    fetch(`${sb.url}${path}`, { ...init, headers: { 'X-Auth-Token': token, ...(init.headers as Record<string, string>) } });
 
   beforeAll(async () => {
     sb = await startSandbox();
@@ -34,7 +34,11 @@ describe('sandbox openstack: faults, glance, neutron, unknown routes', () => {
   it('keys action faults by action name with the server id as target', async () => {
     const web = sb.ctx.state.nova.servers.find((s) => s.name === 'web-1')!;
     sb.ctx.faults.add({ service: 'nova', key: 'os-stop', target: web.id, errorCode: 500, errorText: 'boom', times: 1 });
-    const res = await get(`/compute/v2.1/servers/${web.id}/action`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"os-stop":null}' });
+    const res = await get(`/compute/v2.1/servers/${web.id}/action`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"os-stop":null}',
+    });
     expect(res.status).toBe(500);
     expect(await res.json()).toEqual({ computeFault: { code: 500, message: 'boom' } });
     expect(web.status).toBe('ACTIVE');
@@ -114,7 +118,9 @@ describe('sandbox openstack: persisted state', () => {
     const token = await issueToken(first.url);
     const web = first.ctx.state.nova.servers.find((s) => s.name === 'web-1')!;
     const stop = await fetch(`${first.url}/compute/v2.1/servers/${web.id}/action`, {
-      method: 'POST', headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json' }, body: '{"os-stop": null}',
+      method: 'POST',
+      headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json' },
+      body: '{"os-stop": null}',
     });
     expect(stop.status).toBe(202);
     // Wait for the state change itself (the test's timeout bounds it), not for a number of sleeps.

@@ -6,7 +6,6 @@ const issueToken = async (url: string): Promise<string> => (await issueSandboxTo
 
 type Json = Record<string, any>;
 
-
 describe('sandbox nova', () => {
   let sb: RunningSandbox;
   let token: string;
@@ -128,8 +127,15 @@ describe('sandbox nova', () => {
     const s279 = ((await res.json()) as Json).server;
     expect(s279.flavor).toEqual({ vcpus: 1, ram: 512, disk: 1, ephemeral: 0, swap: 0, original_name: 'm1.tiny', extra_specs: {} });
     expect(s279).toMatchObject({
-      'OS-EXT-SRV-ATTR:hostname': 'web-1', 'OS-EXT-SRV-ATTR:root_device_name': '/dev/vda', host_status: 'UP',
-      locked: false, locked_reason: null, description: null, tags: [], trusted_image_certificates: null, server_groups: [],
+      'OS-EXT-SRV-ATTR:hostname': 'web-1',
+      'OS-EXT-SRV-ATTR:root_device_name': '/dev/vda',
+      host_status: 'UP',
+      locked: false,
+      locked_reason: null,
+      description: null,
+      tags: [],
+      trusted_image_certificates: null,
+      server_groups: [],
     });
     expect(s279['os-extended-volumes:volumes_attached'][0]).toHaveProperty('delete_on_termination', false);
 

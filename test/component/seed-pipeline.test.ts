@@ -8,7 +8,7 @@ import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import { HAVE_SEED_TOOLS, runSeedPipeline, SEED_SNAPSHOT_NAME } from '../helpers/seed-pipeline.js';
 import { skipWithout } from '../helpers/software.js';
 
-const SKIP_SEED_TOOLS = skipWithout(HAVE_SEED_TOOLS, 'curl (the seed post\'s pipeline)');
+const SKIP_SEED_TOOLS = skipWithout(HAVE_SEED_TOOLS, "curl (the seed post's pipeline)");
 
 /**
  * The seed blog post's Task 1 Step 3, kept in its shape (test/helpers/seed-pipeline.ts): curl config + key

@@ -21,7 +21,9 @@ function startWatchdog() {
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return {
-    child, replies, exited,
+    child,
+    replies,
+    exited,
     send: (text: string) => child.stdin.write(`${text}\n`),
     /** Resolves with the first reply (from now on) that matches. */
     next: (match: (r: Record<string, unknown>) => boolean) => new Promise<Record<string, unknown>>((resolve) => waiters.push({ match, resolve })),

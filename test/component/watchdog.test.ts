@@ -8,13 +8,17 @@ import { Watchdog } from '../../src/engine/watchdog.js';
 import { withInstanceLock } from '../../src/journal/index.js';
 import { fakeWorld } from '../unit/engine/fakes.js';
 
-const plan = () => planCreate({
-  instance: { id: 'i-1', name: 'web-1', status: 'ACTIVE', host: 'compute-1', domain: 'instance-00000001' },
-  uri: 'qemu:///system',
-  volumes: [{ id: 'v1', name: 'boot', volumeType: 'cb-ssd', bootable: true, device: '/dev/vda', array: { name: 'ec1', fsId: 'fs1' } }],
-  agent: { ok: true },
-  freezeStatus: 'thawed',
-}, { setId: '0123456789ab', now: new Date(), freeze: 'required', maxFreezeMs: 1000 });
+const plan = () =>
+  planCreate(
+    {
+      instance: { id: 'i-1', name: 'web-1', status: 'ACTIVE', host: 'compute-1', domain: 'instance-00000001' },
+      uri: 'qemu:///system',
+      volumes: [{ id: 'v1', name: 'boot', volumeType: 'cb-ssd', bootable: true, device: '/dev/vda', array: { name: 'ec1', fsId: 'fs1' } }],
+      agent: { ok: true },
+      freezeStatus: 'thawed',
+    },
+    { setId: '0123456789ab', now: new Date(), freeze: 'required', maxFreezeMs: 1000 },
+  );
 
 /** The watchdog reaches the fake world's domain (instance-00000001 on compute-1) on a sandbox, as it must before it arms. */
 let sandbox: RunningSandbox;
@@ -33,15 +37,22 @@ describe('a watchdog that dies', () => {
     await dog.ready();
     process.kill(dog.pid!, 'SIGKILL');
     await dog.gone();
-    await expect(withInstanceLock(w.journal, 'i-1', (opId) => applyCreate(plan(), { ...w.deps, hypervisorConfig: HV_CONFIG, watchdog: dog }, opId))).rejects.toMatchObject({ code: 'CCSNAP_WATCHDOG' });
+    await expect(
+      withInstanceLock(w.journal, 'i-1', (opId) => applyCreate(plan(), { ...w.deps, hypervisorConfig: HV_CONFIG, watchdog: dog }, opId)),
+    ).rejects.toMatchObject({ code: 'CCSNAP_WATCHDOG' });
     expect(w.events.filter((e) => e.startsWith('freeze:'))).toEqual([]);
   });
 
   it('that cannot reach the hypervisor refuses to arm: nothing is frozen', async () => {
     const dog = new Watchdog();
-    for (const bad of [{ ...HV_CONFIG, uriTemplate: 'not a uri' }, { ...HV_CONFIG, virsh: '/nonexistent/virsh' }]) {
+    for (const bad of [
+      { ...HV_CONFIG, uriTemplate: 'not a uri' },
+      { ...HV_CONFIG, virsh: '/nonexistent/virsh' },
+    ]) {
       const world = fakeWorld();
-      await expect(withInstanceLock(world.journal, 'i-1', (opId) => applyCreate(plan(), { ...world.deps, hypervisorConfig: bad, watchdog: dog }, opId))).rejects.toMatchObject({ code: 'CCSNAP_WATCHDOG' });
+      await expect(
+        withInstanceLock(world.journal, 'i-1', (opId) => applyCreate(plan(), { ...world.deps, hypervisorConfig: bad, watchdog: dog }, opId)),
+      ).rejects.toMatchObject({ code: 'CCSNAP_WATCHDOG' });
       expect(world.events.filter((e) => e.startsWith('freeze:'))).toEqual([]);
     }
     dog.close();

@@ -22,8 +22,21 @@ const LATE_LANDING_MS = 1000;
 const INSTANCE = 'app-1';
 
 type Sig = 'SIGKILL' | 'SIGSTOP' | 'SIGINT';
-interface Run { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> }
-interface Measured { name: string; maxFreezeMs: number; frozenMs: number | null; sinceRequestMs: number | null; landedLate: boolean; freezes: number; exit: number | null; thawedBy?: string | null; recordedFrozenMs?: number | null }
+interface Run {
+  child: ChildProcess;
+  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
+}
+interface Measured {
+  name: string;
+  maxFreezeMs: number;
+  frozenMs: number | null;
+  sinceRequestMs: number | null;
+  landedLate: boolean;
+  freezes: number;
+  exit: number | null;
+  thawedBy?: string | null;
+  recordedFrozenMs?: number | null;
+}
 
 let dir: string;
 let sandbox: RunningSandbox;
@@ -42,7 +55,10 @@ afterEach(async () => {
 });
 
 afterAll(() => {
-  const lines = table.map((m) => `${m.name.padEnd(34)} frozen ${m.frozenMs === null ? '-' : `${m.frozenMs} ms`}${m.sinceRequestMs === null ? '' : `, request→thaw ${m.sinceRequestMs} ms`}${m.landedLate ? ' (landed after ccsnap gave up)' : ''}; exit ${m.exit}${m.thawedBy ? `; set thawed_by ${m.thawedBy}, frozen_ms ${m.recordedFrozenMs}` : ''}`);
+  const lines = table.map(
+    (m) =>
+      `${m.name.padEnd(34)} frozen ${m.frozenMs === null ? '-' : `${m.frozenMs} ms`}${m.sinceRequestMs === null ? '' : `, request→thaw ${m.sinceRequestMs} ms`}${m.landedLate ? ' (landed after ccsnap gave up)' : ''}; exit ${m.exit}${m.thawedBy ? `; set thawed_by ${m.thawedBy}, frozen_ms ${m.recordedFrozenMs}` : ''}`,
+  );
   console.log(`[thaw-matrix] --max-freeze ${MAX_FREEZE_MS} ms unless noted, ε ${THAW_EPSILON_MS} ms\n${lines.map((l) => `[thaw-matrix] ${l}`).join('\n')}`);
   if (process.env.CCSNAP_MATRIX_OUT) writeFileSync(process.env.CCSNAP_MATRIX_OUT, JSON.stringify(table, null, 2));
 });
@@ -53,7 +69,9 @@ function ccsnap(args: string[]): Run {
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout, stderr })),
+  );
   return { child, done };
 }
 
@@ -77,14 +95,19 @@ const eventCount = (kind: string): number => domain().events.filter((e) => e.kin
 async function untilWatchdogsGone(): Promise<void> {
   const log = join(dir, 'watchdog.log');
   const pids = existsSync(log) ? [...new Set([...readFileSync(log, 'utf8').matchAll(/watchdog\[(\d+)\]/g)].map((m) => Number(m[1])))] : [];
-  await until('the watchdog to exit', () => pids.every((pid) => {
-    try {
-      process.kill(pid, 0);
-      return false;
-    } catch {
-      return true;
-    }
-  }), 60_000);
+  await until(
+    'the watchdog to exit',
+    () =>
+      pids.every((pid) => {
+        try {
+          process.kill(pid, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      }),
+    60_000,
+  );
 }
 
 /** Reads the guest's truth from the sandbox's records and checks the bound. */
@@ -168,7 +191,8 @@ describe('thaw guarantee fault matrix (sandbox records)', () => {
         run.child.kill(sig);
         if (sig === 'SIGSTOP') {
           // Stopped: whatever froze must be thawed by the watchdog, at the deadline; then let ccsnap go on.
-          if (eventCount('freeze-requested') > 0 || domain().frozen) await until('the guest thawed without ccsnap', () => !domain().frozen && eventCount('freeze') >= 1, 15_000);
+          if (eventCount('freeze-requested') > 0 || domain().frozen)
+            await until('the guest thawed without ccsnap', () => !domain().frozen && eventCount('freeze') >= 1, 15_000);
           run.child.kill('SIGCONT');
         }
         const out = await run.done;
@@ -188,7 +212,10 @@ describe('thaw guarantee fault matrix (sandbox records)', () => {
     expect(out.stderr).toMatch(/CCSNAP_FREEZE_WINDOW_EXCEEDED/);
     const m = measure('hung array, default --max-freeze 10', since, 10_000, out.code);
     expect(m.frozenMs).toBeGreaterThanOrEqual(10_000 - 100);
-    const set = JSON.parse((await ccsnap(['show', (JSON.parse(out.stdout) as Array<{ 'Set ID': string }>)[0]!['Set ID'], '-f', 'json']).done).stdout) as { thawed_by: string; frozen_ms: number };
+    const set = JSON.parse((await ccsnap(['show', (JSON.parse(out.stdout) as Array<{ 'Set ID': string }>)[0]!['Set ID'], '-f', 'json']).done).stdout) as {
+      thawed_by: string;
+      frozen_ms: number;
+    };
     expect(set.thawed_by).toBe('ccsnap');
     // ccsnap's record (freeze answer -> thaw answer) agrees with the guest's (sandbox) to within the round trips
     expect(Math.abs(set.frozen_ms - m.frozenMs!)).toBeLessThan(200);
@@ -203,7 +230,9 @@ describe('thaw guarantee fault matrix (sandbox records)', () => {
     expect(eventCount('freeze-requested')).toBe(requested + 1);
     expect(out.code).toBe(1);
     // the most urgent fact first: the guest's thaw is not confirmed (the freeze's fate is in the message)
-    expect(out.stderr).toMatch(/did not answer within the 2 s freeze window; nothing was snapshotted, but the agent .* has not answered "thawed" yet .* the watchdog keeps thawing and checking it \[CCSNAP_THAW_UNCONFIRMED\]/);
+    expect(out.stderr).toMatch(
+      /did not answer within the 2 s freeze window; nothing was snapshotted, but the agent .* has not answered "thawed" yet .* the watchdog keeps thawing and checking it \[CCSNAP_THAW_UNCONFIRMED\]/,
+    );
     expect(readFileSync(join(dir, 'watchdog.log'), 'utf8')).toMatch(/handed over by ccsnap/);
     // the agent comes back: the freeze it was given lands now; the watchdog's waiting thaw follows it
     const landed = eventCount('freeze');
@@ -218,7 +247,7 @@ describe('thaw guarantee fault matrix (sandbox records)', () => {
     expect(rec.every((r) => r.Outcome === 'recovered')).toBe(true);
   }, 90_000);
 
-  it('SIGSTOP then SIGCONT inside the window: the set says the watchdog thawed it, with the guest\'s frozen time', async () => {
+  it("SIGSTOP then SIGCONT inside the window: the set says the watchdog thawed it, with the guest's frozen time", async () => {
     const since = Date.now();
     const rule = sandbox.ctx.faults.add({ service: 'array', key: 'createStorageSnapshot', hang: true });
     const run = ccsnap(['create', INSTANCE, '--max-freeze', String(MAX_FREEZE_MS / 1000), '-f', 'json']);

@@ -6,8 +6,20 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { removeServerInfo, writeServerInfo } from '../../src/cli/sandbox-paths.js';
 import {
-  emptyState, seedDemoState, startSandbox, sandboxCcsnapConfig, sandboxCloudEntry, SANDBOX_API_KEY, SANDBOX_API_KEY_ENV, SANDBOX_CLOUD_NAME,
-  type DemoServerSpec, type FaultRule, type RunningSandbox, type SandboxRollbackPolicy, type SandboxState, type TranscriptEntry,
+  emptyState,
+  seedDemoState,
+  startSandbox,
+  sandboxCcsnapConfig,
+  sandboxCloudEntry,
+  SANDBOX_API_KEY,
+  SANDBOX_API_KEY_ENV,
+  SANDBOX_CLOUD_NAME,
+  type DemoServerSpec,
+  type FaultRule,
+  type RunningSandbox,
+  type SandboxRollbackPolicy,
+  type SandboxState,
+  type TranscriptEntry,
 } from '../../src/sandbox-entry.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -141,7 +153,13 @@ export async function startSandboxCli(options: StartSandboxCliOptions = {}): Pro
     return fs;
   };
   const cli: SandboxCli = {
-    dir, statePath, journalPath, url: sandbox.url, sandbox, mode, run,
+    dir,
+    statePath,
+    journalPath,
+    url: sandbox.url,
+    sandbox,
+    mode,
+    run,
     async json<T>(args: string[], opts?: RunOptions): Promise<T> {
       const r = await run([...args, '-f', 'json'], opts);
       if (r.code !== 0) throw new Error(`ccsnap ${args.join(' ')} exited ${r.code}:\n${r.stderr}${r.stdout}`);
@@ -172,11 +190,12 @@ export async function startSandboxCli(options: StartSandboxCliOptions = {}): Pro
           return fs ? [{ volumeId: v.id, fsId: fs.id, fsName, device }] : [];
         });
     },
-    snapshotNames: (fsId) => arrayState().snapshots
-      .map((s, i) => ({ s, i }))
-      .filter(({ s }) => s.fsId === fsId)
-      .sort((a, b) => a.s.createdAt - b.s.createdAt || a.i - b.i)
-      .map(({ s }) => s.name),
+    snapshotNames: (fsId) =>
+      arrayState()
+        .snapshots.map((s, i) => ({ s, i }))
+        .filter(({ s }) => s.fsId === fsId)
+        .sort((a, b) => a.s.createdAt - b.s.createdAt || a.i - b.i)
+        .map(({ s }) => s.name),
     snapshotsOf: (name) => Object.fromEntries(cli.volumes(name).map((v) => [v.volumeId, cli.snapshotNames(v.fsId)])),
     async arrayCall(command, params = {}) {
       const query = new URLSearchParams({ command, ...params, apiKey: arrayState().apiKey, response: 'json' });
@@ -245,7 +264,10 @@ function execCli(argv: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Pro
 
 /** Parses the one-line CLI error `ccsnap: error: <message> [<CODE>]` (the last such line of stderr). */
 export function cliError(stderr: string): { message: string; code: string } | undefined {
-  const lines = stderr.trimEnd().split('\n').filter((l) => l.startsWith('ccsnap: error: '));
+  const lines = stderr
+    .trimEnd()
+    .split('\n')
+    .filter((l) => l.startsWith('ccsnap: error: '));
   const m = /^ccsnap: error: (.*) \[([A-Z0-9_]+)\]$/.exec(lines.at(-1) ?? '');
   return m ? { message: m[1]!, code: m[2]! } : undefined;
 }

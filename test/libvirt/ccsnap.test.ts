@@ -19,7 +19,10 @@ if (!vm) console.warn(`[test:libvirt] ccsnap tests skipped: ${skipReason()}`);
 async function fsck(image: string): Promise<{ features: string; clean: boolean }> {
   const head = await sh('dumpe2fs', ['-h', image], { encoding: 'utf8' }).catch((e: { stdout: string }) => ({ stdout: e.stdout }));
   const features = /^Filesystem features:\s*(.*)$/m.exec(head.stdout)?.[1] ?? '';
-  const clean = await sh('e2fsck', ['-fn', image]).then(() => true, () => false);
+  const clean = await sh('e2fsck', ['-fn', image]).then(
+    () => true,
+    () => false,
+  );
   return { features, clean };
 }
 
@@ -43,7 +46,9 @@ describe.skipIf(!vm)('ccsnap on a real QEMU guest', () => {
     state.array.filesystems.find((f) => f.name === volume.id.replace(/-/g, ''))!.imagePath = v.disk;
     sandbox = await startSandbox({ state, dataDir: dir });
     rt = await composeRuntime({
-      cloud: sandboxCloud(sandbox.url), env: { CCSNAP_ARRAY_API_KEY: SANDBOX_API_KEY }, journalPath: join(dir, 'journal.db'),
+      cloud: sandboxCloud(sandbox.url),
+      env: { CCSNAP_ARRAY_API_KEY: SANDBOX_API_KEY },
+      journalPath: join(dir, 'journal.db'),
       config: {
         inline: {
           arrays: [{ name: 'sandbox', url: `${sandbox.url}/client/api`, api_key_env: 'CCSNAP_ARRAY_API_KEY', rollback: 'newest-only' }],

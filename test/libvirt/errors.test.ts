@@ -10,7 +10,6 @@ import { rejectionOf as failure } from '../helpers/rejection.js';
 const vm = realvm();
 if (!vm) console.warn(`[test:libvirt] error-mapping tests skipped: ${skipReason()}`);
 
-
 describe.skipIf(!vm)('real libvirt guest: error mapping', () => {
   const v = vm!;
   const pools: HypervisorPool[] = [];
@@ -21,7 +20,9 @@ describe.skipIf(!vm)('real libvirt guest: error mapping', () => {
   };
   afterEach(async () => {
     await waitForAgent(v);
-    await hv({ session: 'oneshot' }).thaw(v.domain).catch(() => undefined);
+    await hv({ session: 'oneshot' })
+      .thaw(v.domain)
+      .catch(() => undefined);
   });
   afterAll(async () => {
     await Promise.all(pools.map((p) => p.close()));
@@ -66,10 +67,18 @@ describe.skipIf(!vm)('real libvirt guest: error mapping', () => {
     const h = hv();
     await guestSpawn(v, 'kill $(pidof qemu-ga); echo AGENT-KILLED > /dev/console; sleep 6; /sbin/start-agent');
     await waitFor('agent killed', () => (consoleText(v).includes('AGENT-KILLED') ? true : undefined));
-    const err = await waitFor('not connected', async () => {
-      const e = await h.ping(v.domain).then(() => undefined, (x: CcsnapError) => x);
-      return e?.code === 'CCSNAP_HV_AGENT_NOT_CONNECTED' ? e : undefined;
-    }, 5000, 100);
+    const err = await waitFor(
+      'not connected',
+      async () => {
+        const e = await h.ping(v.domain).then(
+          () => undefined,
+          (x: CcsnapError) => x,
+        );
+        return e?.code === 'CCSNAP_HV_AGENT_NOT_CONNECTED' ? e : undefined;
+      },
+      5000,
+      100,
+    );
     expect(err.message).toContain('QEMU guest agent is not connected');
     const f = await failure(h.freeze(v.domain));
     expect(f.code).toBe('CCSNAP_HV_AGENT_NOT_CONNECTED');
@@ -79,10 +88,13 @@ describe.skipIf(!vm)('real libvirt guest: error mapping', () => {
     expect(await h.freezeStatus(v.domain)).toBe('thawed');
   });
 
-  it('a hung agent, with the domain\'s agent timeout set by another agent user: freeze fails within it; the guest ends thawed after the agent resumes', async () => {
+  it("a hung agent, with the domain's agent timeout set by another agent user: freeze fails within it; the guest ends thawed after the agent resumes", async () => {
     // no guest-exec while it is stopped: the guest stops its own agent for 8 s and resumes it
     const tag = `hang${Date.now().toString(36)}`;
-    await guestSpawn(v, `sleep 0.3; kill -STOP $(pidof qemu-ga); echo ${tag}-STOPPED > /dev/console; sleep 8; kill -CONT $(pidof qemu-ga); echo ${tag}-RESUMED > /dev/console`);
+    await guestSpawn(
+      v,
+      `sleep 0.3; kill -STOP $(pidof qemu-ga); echo ${tag}-STOPPED > /dev/console; sleep 8; kill -CONT $(pidof qemu-ga); echo ${tag}-RESUMED > /dev/console`,
+    );
     await waitFor('agent stopped', () => (consoleText(v).includes(`${tag}-STOPPED`) ? true : undefined), 10_000, 50);
     const h = hv({ agentTimeoutSec: 2, commandTimeoutMs: 6000 });
     // ccsnap never sets a domain's agent timeout (issue 11); here someone else (e.g. Nova's quiesce) did
@@ -103,7 +115,10 @@ describe.skipIf(!vm)('real libvirt guest: error mapping', () => {
 
   it('our own deadline bounds a hung agent when no agent timeout is set', async () => {
     const tag = `dl${Date.now().toString(36)}`;
-    await guestSpawn(v, `sleep 0.3; kill -STOP $(pidof qemu-ga); echo ${tag}-STOPPED > /dev/console; sleep 6; kill -CONT $(pidof qemu-ga); echo ${tag}-RESUMED > /dev/console`);
+    await guestSpawn(
+      v,
+      `sleep 0.3; kill -STOP $(pidof qemu-ga); echo ${tag}-STOPPED > /dev/console; sleep 6; kill -CONT $(pidof qemu-ga); echo ${tag}-RESUMED > /dev/console`,
+    );
     await waitFor('agent stopped', () => (consoleText(v).includes(`${tag}-STOPPED`) ? true : undefined), 10_000, 50);
     // -2 = block (a fresh domain's setting; -1 is libvirt's 5 s default): our commandTimeoutMs must end it
     const h = hv({ agentTimeoutSec: 0, commandTimeoutMs: 2000 });

@@ -31,7 +31,9 @@ describe.skipIf(!vm)('real libvirt guest: freeze and thaw', () => {
   };
   afterEach(async () => {
     // never leave the shared guest frozen
-    await hv('oneshot').thaw(v.domain).catch(() => undefined);
+    await hv('oneshot')
+      .thaw(v.domain)
+      .catch(() => undefined);
   });
   afterAll(async () => {
     await Promise.all(pools.map((p) => p.close()));
@@ -53,10 +55,17 @@ describe.skipIf(!vm)('real libvirt guest: freeze and thaw', () => {
     const h = hv();
     const tag = `w${Date.now().toString(36)}`;
     // each step announces itself on the serial console (not on the frozen disk)
-    await guestSpawn(v, `i=0; while [ $i -lt 600 ]; do i=$((i+1)); echo "${tag}-$i-BEGIN" > /dev/console; echo $i >> /data/${tag}; echo "${tag}-$i-END" > /dev/console; usleep 50000; done`);
+    await guestSpawn(
+      v,
+      `i=0; while [ $i -lt 600 ]; do i=$((i+1)); echo "${tag}-$i-BEGIN" > /dev/console; echo $i >> /data/${tag}; echo "${tag}-$i-END" > /dev/console; usleep 50000; done`,
+    );
     await waitFor('writer running', () => (consoleText(v).includes(`${tag}-2-END`) ? true : undefined));
     await h.freeze(v.domain);
-    const lastStep = (): string => consoleText(v).split(/\r?\n/).filter((l) => l.startsWith(`${tag}-`)).pop() ?? '';
+    const lastStep = (): string =>
+      consoleText(v)
+        .split(/\r?\n/)
+        .filter((l) => l.startsWith(`${tag}-`))
+        .pop() ?? '';
     // the writer reaches its next write and stays blocked in it
     const blocked = await waitFor('writer blocked in write', () => (lastStep().endsWith('-BEGIN') ? lastStep() : undefined), 10_000);
     await new Promise((r) => setTimeout(r, 1500));
@@ -73,7 +82,10 @@ describe.skipIf(!vm)('real libvirt guest: freeze and thaw', () => {
     const frozenCopy = join(v.work, 'copy-frozen.raw');
     const liveCopy = join(v.work, 'copy-live.raw');
     try {
-      await guestSpawn(v, 'i=0; while [ $i -lt 100 ]; do i=$((i+1)); dd if=/dev/zero of=/data/load bs=64k count=32 conv=fsync 2>/dev/null; usleep 100000; done');
+      await guestSpawn(
+        v,
+        'i=0; while [ $i -lt 100 ]; do i=$((i+1)); dd if=/dev/zero of=/data/load bs=64k count=32 conv=fsync 2>/dev/null; usleep 100000; done',
+      );
       await new Promise((r) => setTimeout(r, 1000));
       await h.freeze(v.domain);
       copyFileSync(v.disk, frozenCopy); // the array's snapshot, in miniature

@@ -22,9 +22,7 @@ export interface GuestTimes {
   otherThaws: number[];
 }
 
-type Event =
-  | { kind: 'begin' | 'end' | 'thaw'; t: number }
-  | { kind: 'blocked'; t: number; from: number; ms: number };
+type Event = { kind: 'begin' | 'end' | 'thaw'; t: number } | { kind: 'blocked'; t: number; from: number; ms: number };
 
 const PATTERNS: Array<[RegExp, (m: RegExpExecArray) => Event]> = [
   [/ccsnap-hook: freeze begin ([\d.]+)/, (m) => ({ kind: 'begin', t: Number(m[1]) })],
@@ -62,8 +60,9 @@ export function guestTimes(lines: string[]): GuestTimes {
   for (const w of windows) {
     if (w.landedAt === undefined) continue;
     // a write that blocked across the landing and ended before (or at) the thaw hook's line
-    const held = events.filter((e): e is Extract<Event, { kind: 'blocked' }> =>
-      e.kind === 'blocked' && e.t >= w.landedAt! && e.from <= (w.thawHookAt ?? Infinity));
+    const held = events.filter(
+      (e): e is Extract<Event, { kind: 'blocked' }> => e.kind === 'blocked' && e.t >= w.landedAt! && e.from <= (w.thawHookAt ?? Infinity),
+    );
     const last = held.at(-1);
     if (last) w.writerBlocked = { from: last.from, to: last.t, ms: last.ms };
     const candidates = [w.thawHookAt, last?.t].filter((t): t is number => t !== undefined);

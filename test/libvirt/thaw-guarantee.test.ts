@@ -4,7 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  emptyState, seedDemoState, startSandbox, sandboxCcsnapConfig, sandboxCloudEntry, SANDBOX_API_KEY, SANDBOX_API_KEY_ENV, SANDBOX_CLOUD_NAME, type RunningSandbox,
+  emptyState,
+  seedDemoState,
+  startSandbox,
+  sandboxCcsnapConfig,
+  sandboxCloudEntry,
+  SANDBOX_API_KEY,
+  SANDBOX_API_KEY_ENV,
+  SANDBOX_CLOUD_NAME,
+  type RunningSandbox,
 } from '../../src/sandbox-entry.js';
 import { describeWindow, guestTimes, type FreezeWindow } from './guest-times.js';
 import { consoleText, guestExec, realvm, sh, skipReason, waitFor, type RealVm } from './realvm.js';
@@ -118,8 +126,11 @@ describe.skipIf(!vm)('thaw guarantee on a real QEMU guest (built CLI)', () => {
   function ccsnap(args: string[]): CliRun {
     const { cloudsYaml, config } = writeConfig(caseDir);
     const env: NodeJS.ProcessEnv = {
-      ...process.env, OS_CLIENT_CONFIG_FILE: cloudsYaml, CCSNAP_JOURNAL: join(caseDir, 'journal.db'),
-      XDG_STATE_HOME: caseDir, [SANDBOX_API_KEY_ENV]: SANDBOX_API_KEY,
+      ...process.env,
+      OS_CLIENT_CONFIG_FILE: cloudsYaml,
+      CCSNAP_JOURNAL: join(caseDir, 'journal.db'),
+      XDG_STATE_HOME: caseDir,
+      [SANDBOX_API_KEY_ENV]: SANDBOX_API_KEY,
     };
     for (const k of Object.keys(env)) if (k.startsWith('OS_') && k !== 'OS_CLIENT_CONFIG_FILE') delete env[k];
     const child = spawn(process.execPath, [BIN, '--os-cloud', SANDBOX_CLOUD_NAME, '--config', config, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -127,7 +138,9 @@ describe.skipIf(!vm)('thaw guarantee on a real QEMU guest (built CLI)', () => {
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const done = new Promise<Awaited<CliRun['done']>>((resolve) => child.on('exit', (code, signal) => setImmediate(() => resolve({ code, signal, stdout, stderr }))));
+    const done = new Promise<Awaited<CliRun['done']>>((resolve) =>
+      child.on('exit', (code, signal) => setImmediate(() => resolve({ code, signal, stdout, stderr }))),
+    );
     return { child, done };
   }
 
@@ -159,10 +172,15 @@ describe.skipIf(!vm)('thaw guarantee on a real QEMU guest (built CLI)', () => {
 
   /** A freeze the agent has received but not finished (its hook still sleeps) would land after the cleanup's thaw. */
   async function waitForPendingFreezes(): Promise<void> {
-    await waitFor('every received freeze to land', () => {
-      const { windows } = guestTimes(consoleLines().slice(startLine));
-      return windows.every((w) => w.landedAt !== undefined) ? true : undefined;
-    }, 90_000, 250);
+    await waitFor(
+      'every received freeze to land',
+      () => {
+        const { windows } = guestTimes(consoleLines().slice(startLine));
+        return windows.every((w) => w.landedAt !== undefined) ? true : undefined;
+      },
+      90_000,
+      250,
+    );
   }
 
   let startLine = 0;
@@ -175,74 +193,96 @@ describe.skipIf(!vm)('thaw guarantee on a real QEMU guest (built CLI)', () => {
   }
 
   for (const c of CASES) {
-    it(c.name, async () => {
-      caseDir = mkdtempSync(join(tmpdir(), 'ccsnap-thaw-guarantee-'));
-      await guestExec(v, `echo ${c.hookS} > /run/ccsnap-hook-sleep`);
-      await virsh('guest-agent-timeout', v.domain, '--timeout', AGENT_TIMEOUT_BEFORE);
-      const before = agentTimeout();
-      expect(before).toBe(AGENT_TIMEOUT_BEFORE);
-      if (c.fault === 'sigstop-in-window') sandbox.ctx.faults.add({ service: 'array', key: 'createStorageSnapshot', hang: true });
-      startLine = consoleLines().length - 1;
-      const t0 = Date.now();
-      run = ccsnap(['create', 'realvm', '--max-freeze', String(c.maxFreezeS), '-f', 'json']);
-      const events: string[] = [];
-      const note = (what: string) => events.push(`${what} at +${Date.now() - t0} ms`);
+    it(
+      c.name,
+      async () => {
+        caseDir = mkdtempSync(join(tmpdir(), 'ccsnap-thaw-guarantee-'));
+        await guestExec(v, `echo ${c.hookS} > /run/ccsnap-hook-sleep`);
+        await virsh('guest-agent-timeout', v.domain, '--timeout', AGENT_TIMEOUT_BEFORE);
+        const before = agentTimeout();
+        expect(before).toBe(AGENT_TIMEOUT_BEFORE);
+        if (c.fault === 'sigstop-in-window') sandbox.ctx.faults.add({ service: 'array', key: 'createStorageSnapshot', hang: true });
+        startLine = consoleLines().length - 1;
+        const t0 = Date.now();
+        run = ccsnap(['create', 'realvm', '--max-freeze', String(c.maxFreezeS), '-f', 'json']);
+        const events: string[] = [];
+        const note = (what: string) => events.push(`${what} at +${Date.now() - t0} ms`);
 
-      if (c.fault === 'kill-9-during-freeze') {
-        await waitFor('the agent to receive the freeze', () => (lastWindow() ? true : undefined), 60_000, 50);
-        run.child.kill('SIGKILL');
-        note('kill -9 (agent has the freeze)');
-      } else if (c.fault === 'sigstop-in-window') {
-        // The array has the create call (it hangs): the freeze answered and ccsnap is inside its window.
-        await waitFor('ccsnap inside the window', () => (sandbox.ctx.transcript.list().some((e) => e.command === 'createStorageSnapshot') ? true : undefined), 60_000, 20);
-        run.child.kill('SIGSTOP');
-        note('SIGSTOP (array call in flight)');
-        // ccsnap is stopped: only the watchdog can thaw now. Resume ccsnap once the guest is thawed (or long after).
-        const thawed = await waitFor('a thaw while ccsnap is stopped', () => (lastWindow()?.thawedAt !== undefined ? true : undefined), (c.maxFreezeS + 30) * 1000, 50).catch(() => false);
-        note(thawed ? 'guest thawed while ccsnap stopped' : `no thaw ${c.maxFreezeS + 30} s into SIGSTOP`);
-        run.child.kill('SIGCONT');
-        note('SIGCONT');
-      }
-      const out = await Promise.race([run.done, new Promise<undefined>((r) => setTimeout(r, 150_000, undefined))]);
-      note(`ccsnap exited (${out ? (out.signal ?? out.code) : 'still running after 150 s'})`);
+        if (c.fault === 'kill-9-during-freeze') {
+          await waitFor('the agent to receive the freeze', () => (lastWindow() ? true : undefined), 60_000, 50);
+          run.child.kill('SIGKILL');
+          note('kill -9 (agent has the freeze)');
+        } else if (c.fault === 'sigstop-in-window') {
+          // The array has the create call (it hangs): the freeze answered and ccsnap is inside its window.
+          await waitFor(
+            'ccsnap inside the window',
+            () => (sandbox.ctx.transcript.list().some((e) => e.command === 'createStorageSnapshot') ? true : undefined),
+            60_000,
+            20,
+          );
+          run.child.kill('SIGSTOP');
+          note('SIGSTOP (array call in flight)');
+          // ccsnap is stopped: only the watchdog can thaw now. Resume ccsnap once the guest is thawed (or long after).
+          const thawed = await waitFor(
+            'a thaw while ccsnap is stopped',
+            () => (lastWindow()?.thawedAt !== undefined ? true : undefined),
+            (c.maxFreezeS + 30) * 1000,
+            50,
+          ).catch(() => false);
+          note(thawed ? 'guest thawed while ccsnap stopped' : `no thaw ${c.maxFreezeS + 30} s into SIGSTOP`);
+          run.child.kill('SIGCONT');
+          note('SIGCONT');
+        }
+        const out = await Promise.race([run.done, new Promise<undefined>((r) => setTimeout(r, 150_000, undefined))]);
+        note(`ccsnap exited (${out ? (out.signal ?? out.code) : 'still running after 150 s'})`);
 
-      // Every freeze the agent received lands once its hook ends; the thaw must follow it.
-      await waitFor('the freeze to land', () => (lastWindow()?.landedAt !== undefined ? true : undefined), (c.hookS + 30) * 1000, 100);
-      note('freeze landed (hook end on the console)');
-      const thawed = await waitFor('a thaw after the landing', () => (lastWindow()?.thawedAt !== undefined ? true : undefined), 15_000, 50).then(() => true, () => false);
-      note(thawed ? 'thaw after the landing' : 'NO thaw within 15 s of the landing');
-      // Whoever thawed is done re-checking before we look at what it left behind.
-      const watchdogsGone = await waitFor('the watchdog to exit', () => (watchdogPids().length === 0 ? true : undefined), 120_000, 250).then(() => true, () => false);
-      note(watchdogsGone ? 'watchdog gone' : 'watchdog still running after 120 s');
-      const status = (await virsh('qemu-agent-command', v.domain, '{"execute":"guest-fsfreeze-status"}')).out.trim();
-      const after = agentTimeout();
-      const { windows, otherThaws } = times();
-      const w = windows.at(-1)!;
+        // Every freeze the agent received lands once its hook ends; the thaw must follow it.
+        await waitFor('the freeze to land', () => (lastWindow()?.landedAt !== undefined ? true : undefined), (c.hookS + 30) * 1000, 100);
+        note('freeze landed (hook end on the console)');
+        const thawed = await waitFor('a thaw after the landing', () => (lastWindow()?.thawedAt !== undefined ? true : undefined), 15_000, 50).then(
+          () => true,
+          () => false,
+        );
+        note(thawed ? 'thaw after the landing' : 'NO thaw within 15 s of the landing');
+        // Whoever thawed is done re-checking before we look at what it left behind.
+        const watchdogsGone = await waitFor('the watchdog to exit', () => (watchdogPids().length === 0 ? true : undefined), 120_000, 250).then(
+          () => true,
+          () => false,
+        );
+        note(watchdogsGone ? 'watchdog gone' : 'watchdog still running after 120 s');
+        const status = (await virsh('qemu-agent-command', v.domain, '{"execute":"guest-fsfreeze-status"}')).out.trim();
+        const after = agentTimeout();
+        const { windows, otherThaws } = times();
+        const w = windows.at(-1)!;
 
-      console.log(`${TAG} ${c.name} (--max-freeze ${c.maxFreezeS}): ${describeWindow(w)}`);
-      console.log(`${TAG} ${c.name}: freezes received ${windows.length}, other thaw calls at ${otherThaws.map((t) => t.toFixed(2)).join(', ') || '-'}; ` +
-        `status ${status}; agent timeout before ${before}, after ${after}; ccsnap ${out ? `exit ${out.signal ?? out.code}: ${out.stderr.trim().split('\n').at(-1)}` : 'hung'}`);
-      console.log(`${TAG} ${c.name}: host events ${events.join(', ')}`);
-      console.log(`${TAG} ${c.name}: watchdog log:\n${watchdogLog().trim().replace(/^/gm, '    ')}`);
+        console.log(`${TAG} ${c.name} (--max-freeze ${c.maxFreezeS}): ${describeWindow(w)}`);
+        console.log(
+          `${TAG} ${c.name}: freezes received ${windows.length}, other thaw calls at ${otherThaws.map((t) => t.toFixed(2)).join(', ') || '-'}; ` +
+            `status ${status}; agent timeout before ${before}, after ${after}; ccsnap ${out ? `exit ${out.signal ?? out.code}: ${out.stderr.trim().split('\n').at(-1)}` : 'hung'}`,
+        );
+        console.log(`${TAG} ${c.name}: host events ${events.join(', ')}`);
+        console.log(`${TAG} ${c.name}: watchdog log:\n${watchdogLog().trim().replace(/^/gm, '    ')}`);
 
-      expect(windows, 'ccsnap sends one freeze').toHaveLength(1);
-      expect(w.thawedAt, `the guest froze at ${w.landedAt} and no thaw followed within 15 s`).toBeDefined();
-      const frozenS = w.thawedAt! - w.landedAt!;
-      if (w.landedAt! - w.receivedAt <= c.maxFreezeS) {
-        // landed inside the window: the bound runs from the freeze being sent (≤ received)
-        expect(w.thawedAt! - w.receivedAt, 'thawed within --max-freeze + ε of the freeze (guest time)').toBeLessThanOrEqual(c.maxFreezeS + EPS_S);
-      } else {
-        expect(frozenS, 'a freeze landing after ccsnap gave up is thawed within 1 s').toBeLessThanOrEqual(LATE_S);
-      }
-      expect(frozenS).toBeLessThanOrEqual(c.maxFreezeS + EPS_S);
-      expect(watchdogsGone, 'the watchdog finishes').toBe(true);
-      // stays thawed: the agent says so, and the writer's writes go through (guest-exec also needs a thawed agent)
-      expect(status).toBe('{"return":"thawed"}');
-      const n = await writerCounter();
-      await waitFor('the writer to write', async () => ((await writerCounter()) > n ? true : undefined), 10_000, 100);
-      expect(times().windows, 'no freeze after the run').toHaveLength(1);
-      expect(after, 'the domain keeps its agent timeout').toBe(before);
-      if (out) expect(out.stderr).not.toMatch(/\n\s+at /);
-    }, 300_000);
+        expect(windows, 'ccsnap sends one freeze').toHaveLength(1);
+        expect(w.thawedAt, `the guest froze at ${w.landedAt} and no thaw followed within 15 s`).toBeDefined();
+        const frozenS = w.thawedAt! - w.landedAt!;
+        if (w.landedAt! - w.receivedAt <= c.maxFreezeS) {
+          // landed inside the window: the bound runs from the freeze being sent (≤ received)
+          expect(w.thawedAt! - w.receivedAt, 'thawed within --max-freeze + ε of the freeze (guest time)').toBeLessThanOrEqual(c.maxFreezeS + EPS_S);
+        } else {
+          expect(frozenS, 'a freeze landing after ccsnap gave up is thawed within 1 s').toBeLessThanOrEqual(LATE_S);
+        }
+        expect(frozenS).toBeLessThanOrEqual(c.maxFreezeS + EPS_S);
+        expect(watchdogsGone, 'the watchdog finishes').toBe(true);
+        // stays thawed: the agent says so, and the writer's writes go through (guest-exec also needs a thawed agent)
+        expect(status).toBe('{"return":"thawed"}');
+        const n = await writerCounter();
+        await waitFor('the writer to write', async () => ((await writerCounter()) > n ? true : undefined), 10_000, 100);
+        expect(times().windows, 'no freeze after the run').toHaveLength(1);
+        expect(after, 'the domain keeps its agent timeout').toBe(before);
+        if (out) expect(out.stderr).not.toMatch(/\n\s+at /);
+      },
+      300_000,
+    );
   }
 });

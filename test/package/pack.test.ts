@@ -14,7 +14,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const ROOT = new URL('../../', import.meta.url).pathname;
 const SLOW = 600_000;
 
-interface Result { code: number; stdout: string; stderr: string }
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<Result> {
   return new Promise((resolve) => {
@@ -67,7 +71,16 @@ describe('npm pack from a clean clone', () => {
 
   it('the tarball holds the built CLI, LICENSE and no source maps', async () => {
     const files = (await ok('tar', ['tzf', tarball], dir)).trimEnd().split('\n');
-    expect(files).toEqual(expect.arrayContaining(['package/bin/ccsnap.js', 'package/dist/cli/main.js', 'package/dist/index.js', 'package/dist/index.d.ts', 'package/LICENSE', 'package/package.json']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'package/bin/ccsnap.js',
+        'package/dist/cli/main.js',
+        'package/dist/index.js',
+        'package/dist/index.d.ts',
+        'package/LICENSE',
+        'package/package.json',
+      ]),
+    );
     expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
     const installed = join(dir, 'prefix', 'lib', 'node_modules', 'ccsnap');
     expect(await readFile(join(installed, 'dist', 'cli', 'main.js'), 'utf8')).not.toContain('sourceMappingURL');
@@ -89,7 +102,8 @@ describe('npm pack from a clean clone', () => {
 
   it('the installed package exports its public entries: ccsnap, ccsnap/core and ccsnap/sandbox', async () => {
     // Resolved as a user's program would, from a directory whose node_modules holds the installed package.
-    const script = "const core = await import('ccsnap/core'); const api = await import('ccsnap'); const sb = await import('ccsnap/sandbox'); console.log(JSON.stringify([typeof core.parseAge, typeof api.createSnapshots, api.UsageError === core.UsageError, 'CCSNAP_USAGE' in core.ERROR_CODES, typeof sb.startSandboxRuntime, 'startSandbox' in api]));";
+    const script =
+      "const core = await import('ccsnap/core'); const api = await import('ccsnap'); const sb = await import('ccsnap/sandbox'); console.log(JSON.stringify([typeof core.parseAge, typeof api.createSnapshots, api.UsageError === core.UsageError, 'CCSNAP_USAGE' in core.ERROR_CODES, typeof sb.startSandboxRuntime, 'startSandbox' in api]));";
     const out = await run(process.execPath, ['--input-type=module', '-e', script], join(dir, 'prefix', 'lib'), { PATH: process.env.PATH, HOME: dir });
     expect(out.code, out.stderr).toBe(0);
     expect(JSON.parse(out.stdout)).toEqual(['function', 'function', true, true, 'function', false]);

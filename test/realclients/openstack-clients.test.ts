@@ -35,7 +35,14 @@ describe('real OpenStack clients against the sandbox', () => {
       const out = JSON.parse(await runOk('openstack', ['server', 'list', '--long', '--all-projects', '-f', 'json'], sb.url)) as Json[];
       expect(out.map((s) => s.Name).sort()).toEqual(SERVER_NAMES);
       const app = out.find((s) => s.Name === 'app-1')!;
-      expect(app).toMatchObject({ ID: id('app-1'), Status: 'ACTIVE', 'Power State': 1, Host: 'compute-2', 'Flavor Name': 'm1.tiny', 'Image Name': 'N/A (booted from volume)' });
+      expect(app).toMatchObject({
+        ID: id('app-1'),
+        Status: 'ACTIVE',
+        'Power State': 1,
+        Host: 'compute-2',
+        'Flavor Name': 'm1.tiny',
+        'Image Name': 'N/A (booted from volume)',
+      });
     });
 
     it('openstack server show web-1 (name lookup after a 404)', async () => {
@@ -108,18 +115,38 @@ describe('real OpenStack clients against the sandbox', () => {
       expect(header).toEqual(['ID', 'Tenant ID', 'Status', 'Name', 'Size', 'Consumes Quota', 'Volume Type', 'Bootable', 'Attached to']);
       expect(rows.map((r) => r[3]).sort()).toEqual(volumeNames);
       const data = rows.find((r) => r[3] === 'db-1-data1')!;
-      expect(data).toEqual([volumeId('db-1-data1'), sb.ctx.state.keystone.projects[0]!.id, 'in-use', 'db-1-data1', '20', 'True', 'cb-ssd', 'false', id('db-1')]);
+      expect(data).toEqual([
+        volumeId('db-1-data1'),
+        sb.ctx.state.keystone.projects[0]!.id,
+        'in-use',
+        'db-1-data1',
+        '20',
+        'True',
+        'cb-ssd',
+        'false',
+        id('db-1'),
+      ]);
     });
 
     it('cinder list --fields, cinder show <name>, cinder type-list', async () => {
       const fields = tableRows(await runOk('cinder', ['list', '--fields', 'name,volume_type,bootable'], sb.url));
       expect(fields[0]).toEqual(['ID', 'Name', 'Volume_Type', 'Bootable']);
-      expect(fields.slice(1).map((r) => r[1]).sort()).toEqual(volumeNames);
+      expect(
+        fields
+          .slice(1)
+          .map((r) => r[1])
+          .sort(),
+      ).toEqual(volumeNames);
       const show = Object.fromEntries(tableRows(await runOk('cinder', ['show', 'app-1-boot'], sb.url)).map((r) => [r[0], r[1]]));
       expect(show['id']).toBe(volumeId('app-1-boot'));
       expect(show['os-vol-host-attr:host']).toBe('sandbox-volume1@cloudbyte#POOL1');
       const types = tableRows(await runOk('cinder', ['type-list'], sb.url));
-      expect(types.slice(1).map((r) => r[1]).sort()).toEqual(['cb-hdd', 'cb-ssd', 'lvm-standard']);
+      expect(
+        types
+          .slice(1)
+          .map((r) => r[1])
+          .sort(),
+      ).toEqual(['cb-hdd', 'cb-ssd', 'lvm-standard']);
     });
 
     it('openstack volume snapshot list and cinder snapshot-list: Cinder snapshots (none in the demo cloud)', async () => {
@@ -132,12 +159,18 @@ describe('real OpenStack clients against the sandbox', () => {
 
     it('openstack hypervisor list (--long) and nova hypervisor-list: the compute hosts', async () => {
       const list = JSON.parse(await runOk('openstack', ['hypervisor', 'list', '--long', '-f', 'json'], sb.url)) as Json[];
-      expect(list.map((h) => [h.ID, h['Hypervisor Hostname'], h['Hypervisor Type'], h.State])).toEqual([[1, 'compute-1', 'QEMU', 'up'], [2, 'compute-2', 'QEMU', 'up']]);
+      expect(list.map((h) => [h.ID, h['Hypervisor Hostname'], h['Hypervisor Type'], h.State])).toEqual([
+        [1, 'compute-1', 'QEMU', 'up'],
+        [2, 'compute-2', 'QEMU', 'up'],
+      ]);
       const onCompute2 = sb.ctx.state.nova.servers.filter((s) => s.host === 'compute-2').length;
       expect(list[1]).toMatchObject({ 'vCPUs Used': onCompute2, vCPUs: 8 });
       const nova = tableRows(await runOk('nova', ['hypervisor-list'], sb.url));
       expect(nova[0]).toEqual(['ID', 'Hypervisor hostname', 'State', 'Status']);
-      expect(nova.slice(1).map((r) => r.slice(1))).toEqual([['compute-1', 'up', 'enabled'], ['compute-2', 'up', 'enabled']]);
+      expect(nova.slice(1).map((r) => r.slice(1))).toEqual([
+        ['compute-1', 'up', 'enabled'],
+        ['compute-2', 'up', 'enabled'],
+      ]);
     });
 
     it('openstack project list', async () => {
@@ -147,7 +180,14 @@ describe('real OpenStack clients against the sandbox', () => {
 
     it('openstack server event list (--long) and nova instance-action-list', async () => {
       const events = JSON.parse(await runOk('openstack', ['server', 'event', 'list', 'win-1', '--long', '-f', 'json'], sb.url)) as Json[];
-      expect(events).toEqual([expect.objectContaining({ 'Server ID': id('win-1'), Action: 'create', 'Request ID': expect.stringMatching(/^req-/), 'Project ID': sb.ctx.state.keystone.projects[0]!.id })]);
+      expect(events).toEqual([
+        expect.objectContaining({
+          'Server ID': id('win-1'),
+          Action: 'create',
+          'Request ID': expect.stringMatching(/^req-/),
+          'Project ID': sb.ctx.state.keystone.projects[0]!.id,
+        }),
+      ]);
       const nova = tableRows(await runOk('nova', ['instance-action-list', 'win-1'], sb.url));
       expect(nova[0]).toEqual(['Action', 'Request_ID', 'Message', 'Start_Time', 'Updated_At']);
       expect(nova.slice(1).map((r) => r[0])).toEqual(['create']);
@@ -176,7 +216,10 @@ describe('real OpenStack clients against the sandbox', () => {
     it('hit no unimplemented or failing route', () => {
       const bad = sb.ctx.transcript.list().filter((e) => (e.status ?? 0) >= 500 || e.service === 'unknown');
       expect(bad.map((e) => `${e.service} ${e.method} ${e.path}${e.query} -> ${e.status}`)).toEqual([]);
-      const notFound = sb.ctx.transcript.list().filter((e) => e.status === 404).map((e) => e.path.split('/').at(-1));
+      const notFound = sb.ctx.transcript
+        .list()
+        .filter((e) => e.status === 404)
+        .map((e) => e.path.split('/').at(-1));
       // OSC tries by id first and falls back to ?name= on 404; nova show and cinder show go straight to ?name=.
       expect(new Set(notFound)).toEqual(new Set(['web-1', 'db-1', 'legacy-1-boot', 'win-1']));
     });
@@ -231,21 +274,40 @@ describe('real clients read a Cinder snapshot the sandbox holds', () => {
   beforeAll(async () => {
     sb = await startSandbox();
     const volume = sb.ctx.state.cinder.volumes.find((v) => v.name === 'spare-data')!;
-    sb.ctx.state.cinder.snapshots = [{
-      id: '0b8f8b5e-5d1a-4b0e-9a51-3f0c4d1e2a10', name: 'spare-snap', description: 'made with cinder', status: 'available', size: volume.size,
-      volumeId: volume.id, tenantId: volume.tenantId, userId: volume.userId, created: '2026-11-02T08:00:00.000000', updated: '2026-11-02T08:00:01.000000', metadata: { k: 'v' },
-    }];
+    sb.ctx.state.cinder.snapshots = [
+      {
+        id: '0b8f8b5e-5d1a-4b0e-9a51-3f0c4d1e2a10',
+        name: 'spare-snap',
+        description: 'made with cinder',
+        status: 'available',
+        size: volume.size,
+        volumeId: volume.id,
+        tenantId: volume.tenantId,
+        userId: volume.userId,
+        created: '2026-11-02T08:00:00.000000',
+        updated: '2026-11-02T08:00:01.000000',
+        metadata: { k: 'v' },
+      },
+    ];
   });
   afterAll(() => sb?.close());
 
   it('openstack volume snapshot list --long and cinder snapshot-list show it with its fields', async () => {
     const volume = sb.ctx.state.cinder.volumes.find((v) => v.name === 'spare-data')!;
     const list = JSON.parse(await runOk('openstack', ['volume', 'snapshot', 'list', '--long', '-f', 'json'], sb.url)) as Json[];
-    expect(list).toEqual([{
-      ID: '0b8f8b5e-5d1a-4b0e-9a51-3f0c4d1e2a10', Name: 'spare-snap', Description: 'made with cinder', Status: 'available', Size: volume.size,
-      // -f json prints the volume id (OSC's column is machine-readable there); the table shows the volume's name.
-      'Created At': '2026-11-02T08:00:00.000000', Volume: volume.id, Properties: { k: 'v' },
-    }]);
+    expect(list).toEqual([
+      {
+        ID: '0b8f8b5e-5d1a-4b0e-9a51-3f0c4d1e2a10',
+        Name: 'spare-snap',
+        Description: 'made with cinder',
+        Status: 'available',
+        Size: volume.size,
+        // -f json prints the volume id (OSC's column is machine-readable there); the table shows the volume's name.
+        'Created At': '2026-11-02T08:00:00.000000',
+        Volume: volume.id,
+        Properties: { k: 'v' },
+      },
+    ]);
     const table = tableRows(await runOk('openstack', ['volume', 'snapshot', 'list', '--long'], sb.url));
     expect(table[1]!.slice(1, 7)).toEqual(['spare-snap', 'made with cinder', 'available', String(volume.size), '2026-11-02T08:00:00.000000', 'spare-data']);
     const rows = tableRows(await runOk('cinder', ['snapshot-list'], sb.url)).slice(1);

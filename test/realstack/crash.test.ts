@@ -2,7 +2,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  arrayFault, arraySnapshots, ccsnapJson, fsfreezeStatus, guest, realstack, record, skipReason, spawnCcsnap, timed, virsh, waitFor,
+  arrayFault,
+  arraySnapshots,
+  ccsnapJson,
+  fsfreezeStatus,
+  guest,
+  realstack,
+  record,
+  skipReason,
+  spawnCcsnap,
+  timed,
+  virsh,
+  waitFor,
   type RealStack,
 } from './stack.js';
 
@@ -28,13 +39,23 @@ describe.skipIf(!stack)('real stack: kill -9 of ccsnap inside the freeze window'
 
     const { frozenAt, killedAt, thawedAt, exit } = await timed(rs, 'kill -9 in the freeze window', async () => {
       const run = spawnCcsnap(rs, ['create', rs.serverName, '--max-freeze', String(MAX_FREEZE_S), '-f', 'json']);
-      const frozenAt = await waitFor('the guest agent to report frozen', async () => ((await fsfreezeStatus(rs)) === 'frozen' ? Date.now() : undefined), 60_000, 50);
+      const frozenAt = await waitFor(
+        'the guest agent to report frozen',
+        async () => ((await fsfreezeStatus(rs)) === 'frozen' ? Date.now() : undefined),
+        60_000,
+        50,
+      );
       // inside the window: ccsnap is waiting for the slowed array; kill it without a chance to clean up
       await new Promise((r) => setTimeout(r, 500));
       run.child.kill('SIGKILL');
       const killedAt = Date.now();
       const exit = await run.done;
-      const thawedAt = await waitFor('the guest agent to report thawed', async () => ((await fsfreezeStatus(rs)) === 'thawed' ? Date.now() : undefined), 60_000, 50);
+      const thawedAt = await waitFor(
+        'the guest agent to report thawed',
+        async () => ((await fsfreezeStatus(rs)) === 'thawed' ? Date.now() : undefined),
+        60_000,
+        50,
+      );
       return { frozenAt, killedAt, thawedAt, exit };
     });
     record(rs, '  guest frozen until the kill', killedAt - frozenAt);
@@ -45,7 +66,12 @@ describe.skipIf(!stack)('real stack: kill -9 of ccsnap inside the freeze window'
     expect(thawedAt - frozenAt, `frozen ${thawedAt - frozenAt} ms, killed after ${killedAt - frozenAt} ms`).toBeLessThan(MAX_FREEZE_S * 1000 + THAW_MARGIN_MS);
     const watchdogLog = join(dirname(rs.journal), 'watchdog.log');
     // the watchdog notes the thaw once it has verified it (guest-fsfreeze-status), a moment after the fact
-    await waitFor('the watchdog to log the thaw', async () => (existsSync(watchdogLog) && readFileSync(watchdogLog, 'utf8').includes(`${rs.domain} is thawed`) ? true : undefined), 15_000, 100);
+    await waitFor(
+      'the watchdog to log the thaw',
+      async () => (existsSync(watchdogLog) && readFileSync(watchdogLog, 'utf8').includes(`${rs.domain} is thawed`) ? true : undefined),
+      15_000,
+      100,
+    );
     await guest(rs, 'echo writable > /data/after-crash && sync');
 
     // the array did take the snapshots (the fault only delays its answer): they are the dead run's leftovers

@@ -36,17 +36,34 @@ function parseVars(text: string): Record<string, string> {
 
 function toRealStack(v: Record<string, string>): RealStack {
   return {
-    work: v.WORK!, cloud: v.CLOUD!, cloudsYaml: v.CLOUDS_YAML!, config: v.CONFIG!, journal: v.JOURNAL!,
-    sandboxUrl: v.SANDBOX_URL!, arrayData: v.ARRAY_DATA!, serverId: v.SERVER_ID!, serverName: v.SERVER_NAME!,
-    domain: v.DOMAIN!, bootVolume: v.BOOT_VOLUME!, dataVolume: v.DATA_VOLUME!, bootImage: v.BOOT_IMAGE!,
-    dataImage: v.DATA_IMAGE!, libvirtUri: v.LIBVIRT_URI!, bridgeLog: v.BRIDGE_LOG!,
+    work: v.WORK!,
+    cloud: v.CLOUD!,
+    cloudsYaml: v.CLOUDS_YAML!,
+    config: v.CONFIG!,
+    journal: v.JOURNAL!,
+    sandboxUrl: v.SANDBOX_URL!,
+    arrayData: v.ARRAY_DATA!,
+    serverId: v.SERVER_ID!,
+    serverName: v.SERVER_NAME!,
+    domain: v.DOMAIN!,
+    bootVolume: v.BOOT_VOLUME!,
+    dataVolume: v.DATA_VOLUME!,
+    bootImage: v.BOOT_IMAGE!,
+    dataImage: v.DATA_IMAGE!,
+    libvirtUri: v.LIBVIRT_URI!,
+    bridgeLog: v.BRIDGE_LOG!,
   };
 }
 
 /** The suite's total time and each phase's time (setup phases, tests, teardown), from WORK/timings.tsv. */
 function printTimings(work: string, totalMs: number): void {
   const file = join(work, 'timings.tsv');
-  const rows = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => l.split('\t') as [string, string]) : [];
+  const rows = existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split('\t') as [string, string])
+    : [];
   const sec = (ms: number): string => `${(ms / 1000).toFixed(1).padStart(7)} s`;
   const lines = ['', '[test:realstack] time per phase'];
   for (const [name, ms] of rows) lines.push(`  ${name.padEnd(40)} ${sec(Number(ms))}`);
@@ -84,14 +101,22 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const r = await runScript('setup.sh', [work]);
   if (r.code !== 0) {
     // setup.sh's own verdict (the phase that failed twice) and the last line of that phase's log
-    const verdict = r.stderrTail.filter((l) => l.includes('ERROR: setup failed')).at(-1)?.replace(/^\[realstack [\d:]+\] ERROR: /, '');
-    const cause = r.stderrTail.filter((l) => l.startsWith('    ')).at(-1)?.trim();
+    const verdict = r.stderrTail
+      .filter((l) => l.includes('ERROR: setup failed'))
+      .at(-1)
+      ?.replace(/^\[realstack [\d:]+\] ERROR: /, '');
+    const cause = r.stderrTail
+      .filter((l) => l.startsWith('    '))
+      .at(-1)
+      ?.trim();
     const reason = verdict ? `${verdict}${cause ? `; last log line: ${cause}` : ''}` : (r.stderrTail.at(-1) ?? `exit ${r.code}`);
     await teardown();
     throw new Error(`[test:realstack] setup failed: ${reason}`);
   }
   const vars = parseVars(r.stdout);
-  console.log(`[test:realstack] stack up in ${((Date.now() - t0) / 1000).toFixed(1)} s: instance ${vars.SERVER_NAME} (${vars.DOMAIN}), array ${vars.SANDBOX_URL}`);
+  console.log(
+    `[test:realstack] stack up in ${((Date.now() - t0) / 1000).toFixed(1)} s: instance ${vars.SERVER_NAME} (${vars.DOMAIN}), array ${vars.SANDBOX_URL}`,
+  );
   project.provide('realstack', toRealStack(vars));
   return teardown;
 }

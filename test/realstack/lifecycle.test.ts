@@ -1,14 +1,36 @@
 import { existsSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
-  arrayFault, arraySnapshotImages, arraySnapshots, ccsnap, ccsnapJson, checkExt4, domainState, fsfreezeStatus, guest,
-  novaServer, realstack, record, sampleUntil, skipReason, spawnCcsnap, timed, virsh, type RealStack,
+  arrayFault,
+  arraySnapshotImages,
+  arraySnapshots,
+  ccsnap,
+  ccsnapJson,
+  checkExt4,
+  domainState,
+  fsfreezeStatus,
+  guest,
+  novaServer,
+  realstack,
+  record,
+  sampleUntil,
+  skipReason,
+  spawnCcsnap,
+  timed,
+  virsh,
+  type RealStack,
 } from './stack.js';
 
 const stack = realstack();
 if (!stack) console.warn(`[test:realstack] lifecycle skipped: ${skipReason()}`);
 
-interface Member { volume_id: string; filesystem_id: string; snapshot: string; path: string; state: string }
+interface Member {
+  volume_id: string;
+  filesystem_id: string;
+  snapshot: string;
+  path: string;
+  state: string;
+}
 
 /**
  * One instance's whole life through the built CLI, against real Keystone/Nova/Cinder, the file-backed
@@ -55,7 +77,15 @@ describe.skipIf(!stack)('real stack: instances, create, list, show, rollback, de
     const rows = JSON.parse(result.out.stdout) as Array<Record<string, any>>;
     expect(rows).toHaveLength(1);
     const row = rows[0]!;
-    const set = { state: row.State, consistency: row.Consistency, label: row.Label, members: row.Members, steps: row.Steps, frozen_ms: row['Frozen ms'], set_id: row['Set ID'] };
+    const set = {
+      state: row.State,
+      consistency: row.Consistency,
+      label: row.Label,
+      members: row.Members,
+      steps: row.Steps,
+      frozen_ms: row['Frozen ms'],
+      set_id: row['Set ID'],
+    };
     const statuses = result.seen.map((s) => (s.value instanceof Error ? `error: ${s.value.message}` : s.value));
     // The agent itself said "frozen" while ccsnap waited for the array, and "thawed" again at the end.
     expect(statuses).toContain('frozen');
@@ -122,7 +152,10 @@ describe.skipIf(!stack)('real stack: instances, create, list, show, rollback, de
     expect((await novaServer(rs)).status).toBe('ACTIVE');
     // While Nova said SHUTOFF the real domain was seen shut off (the power bridge powers it off before
     // Nova reports SHUTOFF; ccsnap's own domstate check passed, or it would have refused the rollback).
-    expect(samples.some((s) => s.status === 'SHUTOFF' && s.domain === 'shut off'), JSON.stringify(samples)).toBe(true);
+    expect(
+      samples.some((s) => s.status === 'SHUTOFF' && s.domain === 'shut off'),
+      JSON.stringify(samples),
+    ).toBe(true);
     expect(await domainState(rs)).toBe('running');
     // ...and the guest really booted again from the rolled-back disks
     const uptime = Number((await guest(rs, 'cut -d" " -f1 /proc/uptime')).trim());

@@ -84,10 +84,12 @@ export function spawnCcsnap(rs: RealStack, args: string[]): { child: ChildProces
     stderr += `\n[test] ccsnap ${args.join(' ')} still running after ${CLI_TIMEOUT_MS} ms: sent SIGTERM\n`;
     child.kill('SIGTERM');
   }, CLI_TIMEOUT_MS);
-  const done = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => {
-    clearTimeout(timer);
-    resolve({ code, signal, stdout, stderr });
-  }));
+  const done = new Promise<CliResult>((resolve) =>
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    }),
+  );
   return { child, done };
 }
 
@@ -104,7 +106,8 @@ export async function ccsnapJson<T = any>(rs: RealStack, args: string[]): Promis
 
 /** `ccsnap sandbox faults add|clear --url` against the suite's array. */
 export async function arrayFault(rs: RealStack, rule: Record<string, unknown> | 'clear'): Promise<void> {
-  const args = rule === 'clear' ? ['sandbox', 'faults', 'clear', '--url', rs.sandboxUrl] : ['sandbox', 'faults', 'add', '--url', rs.sandboxUrl, JSON.stringify(rule)];
+  const args =
+    rule === 'clear' ? ['sandbox', 'faults', 'clear', '--url', rs.sandboxUrl] : ['sandbox', 'faults', 'add', '--url', rs.sandboxUrl, JSON.stringify(rule)];
   await run(process.execPath, [CCSNAP_BIN, ...args], { encoding: 'utf8' });
 }
 
@@ -179,10 +182,12 @@ async function novaToken(rs: RealStack): Promise<{ value: string; compute: strin
   const res = await fetch(`${auth.auth_url}/auth/tokens`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ auth: {
-      identity: { methods: ['password'], password: { user: { name: auth.username, password: auth.password, domain: { name: 'Default' } } } },
-      scope: { project: { name: auth.project_name, domain: { name: 'Default' } } },
-    } }),
+    body: JSON.stringify({
+      auth: {
+        identity: { methods: ['password'], password: { user: { name: auth.username, password: auth.password, domain: { name: 'Default' } } } },
+        scope: { project: { name: auth.project_name, domain: { name: 'Default' } } },
+      },
+    }),
   });
   if (res.status !== 201) throw new Error(`keystone: HTTP ${res.status}`);
   const body = (await res.json()) as { token: { catalog: Array<{ type: string; endpoints: Array<{ interface: string; url: string }> }> } };
@@ -194,7 +199,10 @@ async function novaToken(rs: RealStack): Promise<{ value: string; compute: strin
 /** Nova's status of the suite's instance (ACTIVE, SHUTOFF, ...) and its task state. */
 export async function novaServer(rs: RealStack): Promise<{ status: string; taskState: string | null }> {
   const t = await novaToken(rs);
-  const res = await fetch(`${t.compute}/servers/${rs.serverId}`, { headers: { 'X-Auth-Token': t.value, 'OpenStack-API-Version': 'compute 2.79' }, signal: AbortSignal.timeout(10_000) });
+  const res = await fetch(`${t.compute}/servers/${rs.serverId}`, {
+    headers: { 'X-Auth-Token': t.value, 'OpenStack-API-Version': 'compute 2.79' },
+    signal: AbortSignal.timeout(10_000),
+  });
   if (!res.ok) throw new Error(`nova: HTTP ${res.status}`);
   const s = ((await res.json()) as { server: Record<string, unknown> }).server;
   return { status: String(s.status), taskState: (s['OS-EXT-STS:task_state'] as string | null) ?? null };
@@ -217,7 +225,9 @@ export async function arraySnapshots(rs: RealStack, fsId: string): Promise<Array
 
 /** The array's state file: snapshot records with the image file that holds each copy. */
 export function arraySnapshotImages(rs: RealStack): Array<{ name: string; fsId: string; imagePath?: string }> {
-  const state = JSON.parse(readFileSync(join(rs.work, 'array', 'state.json'), 'utf8')) as { array: { snapshots: Array<{ name: string; fsId: string; imagePath?: string }> } };
+  const state = JSON.parse(readFileSync(join(rs.work, 'array', 'state.json'), 'utf8')) as {
+    array: { snapshots: Array<{ name: string; fsId: string; imagePath?: string }> };
+  };
   return state.array.snapshots;
 }
 
@@ -234,6 +244,11 @@ export async function checkExt4(image: string): Promise<{ fsckCode: number; fsck
     fsckOutput = e.stdout + e.stderr;
   }
   const { stdout } = await run('dumpe2fs', ['-h', image], { encoding: 'utf8' });
-  const line = (key: string): string => stdout.split('\n').find((l) => l.startsWith(`${key}:`))?.slice(key.length + 1).trim() ?? '';
+  const line = (key: string): string =>
+    stdout
+      .split('\n')
+      .find((l) => l.startsWith(`${key}:`))
+      ?.slice(key.length + 1)
+      .trim() ?? '';
   return { fsckCode, fsckOutput, features: line('Filesystem features').split(/\s+/), state: line('Filesystem state') };
 }

@@ -11,13 +11,21 @@ import { generateSelfSignedCert } from '../component/openstack/helpers/test-serv
 
 const BIN = new URL('../../bin/ccsnap.js', import.meta.url).pathname;
 
-interface Run { code: number; stdout: string; stderr: string }
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs the built CLI with only the given environment (no OS_* leaking in from the machine). */
 function run(args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: env.HOME ?? tmpdir(), ...env } }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: env.HOME ?? tmpdir(), ...env } },
+      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
   });
 }
 
@@ -102,7 +110,10 @@ describe('bad input to a real-cloud configuration gives one line with a stable c
       writeFileSync(file, `${key}\n`, { mode });
       return file;
     };
-    const listWith = async (cfg: string) => run(['--os-cloud', 'sb', '--config', cfg, '--journal', join(dir, 'j.db'), 'list'], { OS_CLIENT_CONFIG_FILE: clouds({ sb: cloud(`${sandbox.url}/identity/v3`) }) });
+    const listWith = async (cfg: string) =>
+      run(['--os-cloud', 'sb', '--config', cfg, '--journal', join(dir, 'j.db'), 'list'], {
+        OS_CLIENT_CONFIG_FILE: clouds({ sb: cloud(`${sandbox.url}/identity/v3`) }),
+      });
 
     it('missing key file', async () => {
       expectOneLineError(await listWith(config({ url: `${sandbox.url}/client/api`, api_key_file: join(dir, 'no-such-key') })), 'CCSNAP_ARRAY_CONFIG_KEY_FILE');
@@ -129,7 +140,14 @@ describe('bad input to a real-cloud configuration gives one line with a stable c
     const home = mkdtempSync(join(tmpdir(), 'ccsnap-home-'));
     try {
       const env = { HOME: home, CCSNAP_SANDBOX_DIR: join(home, 'sb') };
-      for (const args of [['instances'], ['list'], ['-q', 'create', 'web-1'], ['show', 'abc'], ['delete', 'web-1', '--keep-last', '1', '--yes'], ['--config', join(home, 'ccsnap.yaml'), 'list']]) {
+      for (const args of [
+        ['instances'],
+        ['list'],
+        ['-q', 'create', 'web-1'],
+        ['show', 'abc'],
+        ['delete', 'web-1', '--keep-last', '1', '--yes'],
+        ['--config', join(home, 'ccsnap.yaml'), 'list'],
+      ]) {
         const r = await run(args, env);
         expectOneLineError(r, 'CCSNAP_CONFIG_NO_CLOUD');
         expect(r.stdout).toBe('');

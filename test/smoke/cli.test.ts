@@ -126,11 +126,31 @@ describe('built CLI: sandbox serve', () => {
 
     const listed = await ccsnap(['sandbox', 'faults', 'list', '-f', 'json']);
     expect(listed.code).toBe(0);
-    expect(JSON.parse(listed.stdout)).toEqual([{ ID: 1, Service: 'array', Key: 'listFileSystem', Target: null, Effect: 'latency 1ms', Times: null, After: null }]);
+    expect(JSON.parse(listed.stdout)).toEqual([
+      { ID: 1, Service: 'array', Key: 'listFileSystem', Target: null, Effect: 'latency 1ms', Times: null, After: null },
+    ]);
     const added = await ccsnap(['sandbox', 'faults', 'add', '--url', url!, '--service', 'hypervisor', '--hang', '-f', 'value', '-c', 'id']);
     expect(added).toEqual({ code: 0, stdout: '2\n', stderr: '' });
     // delays and hangs inside the guest's agent (the component tests show their effect)
-    const agent = await ccsnap(['sandbox', 'faults', 'add', '--url', url!, '--service', 'agent', '--key', 'freeze', '--target', 'instance-00000001', '--latency-ms', '3000', '--times', '1', '-f', 'json']);
+    const agent = await ccsnap([
+      'sandbox',
+      'faults',
+      'add',
+      '--url',
+      url!,
+      '--service',
+      'agent',
+      '--key',
+      'freeze',
+      '--target',
+      'instance-00000001',
+      '--latency-ms',
+      '3000',
+      '--times',
+      '1',
+      '-f',
+      'json',
+    ]);
     expect(agent.code).toBe(0);
     expect(JSON.parse(agent.stdout)).toMatchObject({ id: 3, service: 'agent', key: 'freeze', target: 'instance-00000001', latencyMs: 3000, times: 1 });
     expect((await ccsnap(['sandbox', 'faults', 'clear'])).code).toBe(0);

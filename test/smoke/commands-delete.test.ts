@@ -3,7 +3,7 @@ import { cliError, startSandboxCli, type CreatedSet, type SandboxCli, type Serve
 import { HAVE_SEED_TOOLS, runSeedPipeline, SEED_SNAPSHOT_NAME } from '../helpers/seed-pipeline.js';
 import { skipWithout } from '../helpers/software.js';
 
-const SKIP_SEED_TOOLS = skipWithout(HAVE_SEED_TOOLS, 'curl (the seed post\'s pipeline)');
+const SKIP_SEED_TOOLS = skipWithout(HAVE_SEED_TOOLS, "curl (the seed post's pipeline)");
 
 /** `ccsnap delete` against the sandbox over HTTP (the built CLI, dist/). */
 
@@ -42,10 +42,13 @@ describe('ccsnap delete INSTANCE SET', () => {
     expect((await cli.json<Row>(['show', set.set_id])).state).toBe('deleted');
   });
 
-  it('a set whose snapshots were removed on the array behind ccsnap\'s back: already-absent, exit 0', async () => {
+  it("a set whose snapshots were removed on the array behind ccsnap's back: already-absent, exit 0", async () => {
     const set = webSets[1]!;
     for (const [i, m] of set.members.entries()) await cli.arrayCall('deleteSnapshot', { id: web[i]!.fsId, path: m.path });
-    expect((await cli.json<Row[]>(['list', 'web-1'])).filter((r) => r['Set ID'] === set.set_id).map((r) => r.Status)).toEqual(['missing-on-array', 'missing-on-array']);
+    expect((await cli.json<Row[]>(['list', 'web-1'])).filter((r) => r['Set ID'] === set.set_id).map((r) => r.Status)).toEqual([
+      'missing-on-array',
+      'missing-on-array',
+    ]);
     const out = await cli.json<Row[]>(['delete', 'web-1', set.set_id, '--yes']);
     expect(out.map((r) => r.Outcome)).toEqual(['already-absent', 'already-absent']);
     expect((await cli.json<Row[]>(['list', 'web-1'])).filter((r) => r['Set ID'] === set.set_id)).toEqual([]);
@@ -54,7 +57,11 @@ describe('ccsnap delete INSTANCE SET', () => {
   it('only touches the named instance: a set of another instance is named as such and nothing is deleted', async () => {
     const before = allSnapshots();
     const seq = cli.mark();
-    for (const args of [['delete', 'web-1', dbSet.set_id, '--yes'], ['delete', 'web-1', webSets[2]!.set_id, dbSet.set_id, '--yes'], ['delete', 'db-1', webSets[2]!.set_id, '--yes']]) {
+    for (const args of [
+      ['delete', 'web-1', dbSet.set_id, '--yes'],
+      ['delete', 'web-1', webSets[2]!.set_id, dbSet.set_id, '--yes'],
+      ['delete', 'db-1', webSets[2]!.set_id, '--yes'],
+    ]) {
       const r = await cli.run(args);
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
@@ -92,14 +99,25 @@ describe('ccsnap delete INSTANCE SET', () => {
     expect(allSnapshots()).toEqual(before);
   });
 
-  it.skipIf(SKIP_SEED_TOOLS)('a snapshot made by the seed post\'s curl pipeline is listed as foreign and can be deleted by name', async () => {
+  it.skipIf(SKIP_SEED_TOOLS)("a snapshot made by the seed post's curl pipeline is listed as foreign and can be deleted by name", async () => {
     await runSeedPipeline({ sandboxUrl: cli.url, apiKey: cli.sandbox.ctx.state.array.apiKey, fsName: web[0]!.fsName, workDir: `${cli.dir}/seed` });
     const listed = (await cli.json<Row[]>(['list', 'web-1'])).filter((r) => r.Snapshot === SEED_SNAPSHOT_NAME);
-    expect(listed).toEqual([expect.objectContaining({ 'Volume ID': web[0]!.volumeId, 'Set ID': null, Status: 'foreign', Path: cli.snapshotPath(web[0]!.fsId, SEED_SNAPSHOT_NAME) })]);
+    expect(listed).toEqual([
+      expect.objectContaining({ 'Volume ID': web[0]!.volumeId, 'Set ID': null, Status: 'foreign', Path: cli.snapshotPath(web[0]!.fsId, SEED_SNAPSHOT_NAME) }),
+    ]);
 
     const seq = cli.mark();
     const out = await cli.json<Row[]>(['delete', 'web-1', SEED_SNAPSHOT_NAME, '--yes']);
-    expect(out).toEqual([{ 'Set ID': null, 'Volume ID': web[0]!.volumeId, Snapshot: SEED_SNAPSHOT_NAME, Path: cli.snapshotPath(web[0]!.fsId, SEED_SNAPSHOT_NAME), Outcome: 'deleted', Error: null }]);
+    expect(out).toEqual([
+      {
+        'Set ID': null,
+        'Volume ID': web[0]!.volumeId,
+        Snapshot: SEED_SNAPSHOT_NAME,
+        Path: cli.snapshotPath(web[0]!.fsId, SEED_SNAPSHOT_NAME),
+        Outcome: 'deleted',
+        Error: null,
+      },
+    ]);
     expect(deleteRequests(seq).map((e) => new URLSearchParams(e.query).get('path'))).toEqual([cli.snapshotPath(web[0]!.fsId, SEED_SNAPSHOT_NAME)]);
     expect(cli.snapshotNames(web[0]!.fsId)).not.toContain(SEED_SNAPSHOT_NAME);
   });
@@ -132,7 +150,10 @@ describe('ccsnap delete --keep-last / --older-than (pruning)', () => {
 
   it('--older-than 30d deletes only the old ccsnap sets', async () => {
     const rows = await cli.json<Row[]>(['delete', 'app-1', '--older-than', '30d', '--yes']);
-    expect(rows.map((r) => [r.Snapshot, r.Outcome]).sort()).toEqual([[OLD1, 'deleted'], [OLD2, 'deleted']]);
+    expect(rows.map((r) => [r.Snapshot, r.Outcome]).sort()).toEqual([
+      [OLD1, 'deleted'],
+      [OLD2, 'deleted'],
+    ]);
     expect(setsOnArray()).toEqual([FOREIGN, ...recent]);
   });
 

@@ -53,15 +53,13 @@ describe('ambiguous instance name', () => {
     expect(twins).toHaveLength(2);
   });
 
-  it.each([
-    [['list', 'app-1']],
-    [['create', 'app-1']],
-    [['rollback', 'app-1', 'feedfacecafe', '--yes']],
-    [['delete', 'app-1', '--keep-last', '0', '--yes']],
-  ])('ccsnap %j names both ids', async (args) => {
-    const stderr = await expectError(args, 'CCSNAP_INSTANCE_AMBIGUOUS');
-    for (const id of twins) expect(stderr).toContain(id);
-  });
+  it.each([[['list', 'app-1']], [['create', 'app-1']], [['rollback', 'app-1', 'feedfacecafe', '--yes']], [['delete', 'app-1', '--keep-last', '0', '--yes']]])(
+    'ccsnap %j names both ids',
+    async (args) => {
+      const stderr = await expectError(args, 'CCSNAP_INSTANCE_AMBIGUOUS');
+      for (const id of twins) expect(stderr).toContain(id);
+    },
+  );
 
   it('either twin can be named by its id', async () => {
     for (const id of twins) {

@@ -41,18 +41,39 @@ describe('ccsnap list', () => {
 
     const webId = cli.server('web-1').id;
     const set = (s: CreatedSet, i: number, label: string | null, status = 'ok') => ({
-      'Instance ID': webId, 'Instance Name': 'web-1', 'Volume ID': web[i]!.volumeId, Snapshot: s.members[i]!.snapshot, 'Set ID': s.set_id,
-      Label: label, Created: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/), Consistency: 'filesystem-consistent',
-      'Frozen ms': s.frozen_ms, Status: status, Path: s.members[i]!.path,
+      'Instance ID': webId,
+      'Instance Name': 'web-1',
+      'Volume ID': web[i]!.volumeId,
+      Snapshot: s.members[i]!.snapshot,
+      'Set ID': s.set_id,
+      Label: label,
+      Created: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      Consistency: 'filesystem-consistent',
+      'Frozen ms': s.frozen_ms,
+      Status: status,
+      Path: s.members[i]!.path,
     });
-    expect(rowsOf(rows, 'web-1')).toEqual(expect.arrayContaining([
-      set(setA, 0, 'before upgrade'), set(setA, 1, 'before upgrade'), set(setB, 0, null), set(setB, 1, null),
-      {
-        'Instance ID': webId, 'Instance Name': 'web-1', 'Volume ID': web[1]!.volumeId, Snapshot: FOREIGN, 'Set ID': null, Label: null,
-        Created: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:00\.000Z$/), Consistency: null, 'Frozen ms': null, Status: 'foreign',
-        Path: cli.snapshotPath(web[1]!.fsId, FOREIGN),
-      },
-    ]));
+    expect(rowsOf(rows, 'web-1')).toEqual(
+      expect.arrayContaining([
+        set(setA, 0, 'before upgrade'),
+        set(setA, 1, 'before upgrade'),
+        set(setB, 0, null),
+        set(setB, 1, null),
+        {
+          'Instance ID': webId,
+          'Instance Name': 'web-1',
+          'Volume ID': web[1]!.volumeId,
+          Snapshot: FOREIGN,
+          'Set ID': null,
+          Label: null,
+          Created: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:00\.000Z$/),
+          Consistency: null,
+          'Frozen ms': null,
+          Status: 'foreign',
+          Path: cli.snapshotPath(web[1]!.fsId, FOREIGN),
+        },
+      ]),
+    );
     // One set shows one time on all its members; newest set first.
     const webRows = rowsOf(rows, 'web-1').filter((r) => r['Set ID']);
     expect(webRows.map((r) => r['Set ID'])).toEqual([setB.set_id, setB.set_id, setA.set_id, setA.set_id]);
@@ -68,12 +89,14 @@ describe('ccsnap list', () => {
 
   it('without the journal (a fresh one), ccsnap sets are not-in-journal and journal-only members disappear', async () => {
     const rows = await cli.json<Row[]>(['list'], { journal: join(cli.dir, 'fresh.db') });
-    expect(rows.map((r) => [r.Snapshot, r.Status, r.Label, r.Consistency])).toEqual(expect.arrayContaining([
-      [setA.members[0]!.snapshot, 'not-in-journal', null, null],
-      [setB.members[1]!.snapshot, 'not-in-journal', null, null],
-      [FOREIGN, 'foreign', null, null],
-      [setC.members[0]!.snapshot, 'incomplete', null, null],
-    ]));
+    expect(rows.map((r) => [r.Snapshot, r.Status, r.Label, r.Consistency])).toEqual(
+      expect.arrayContaining([
+        [setA.members[0]!.snapshot, 'not-in-journal', null, null],
+        [setB.members[1]!.snapshot, 'not-in-journal', null, null],
+        [FOREIGN, 'foreign', null, null],
+        [setC.members[0]!.snapshot, 'incomplete', null, null],
+      ]),
+    );
     expect(rows).toHaveLength(7);
     expect(rows.some((r) => r.Status === 'missing-on-array')).toBe(false);
   });
@@ -91,7 +114,9 @@ describe('ccsnap list', () => {
     expect(arrayCommands.sort()).toEqual(['listFileSystem', 'listStorageSnapshots', 'listStorageSnapshots']);
     const snapshotLists = requests.filter((e) => e.command === 'listStorageSnapshots').map((e) => new URLSearchParams(e.query).get('id'));
     expect(snapshotLists.sort()).toEqual(web.map((v) => v.fsId).sort());
-    expect(requests.filter((e) => e.service === 'cinder').map((e) => `${e.method} ${e.path.replace(/\/v3\/\w+\//, '/v3/P/')}`)).toEqual(['GET /volume/v3/P/volumes/detail']);
+    expect(requests.filter((e) => e.service === 'cinder').map((e) => `${e.method} ${e.path.replace(/\/v3\/\w+\//, '/v3/P/')}`)).toEqual([
+      'GET /volume/v3/P/volumes/detail',
+    ]);
     expect(requests.filter((e) => e.service === 'hypervisor')).toEqual([]);
   });
 
@@ -125,8 +150,18 @@ describe('ccsnap list output formats', () => {
     const r = await cli.run(['list', 'web-1']);
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines[1]!.split('|').slice(1, -1).map((c) => c.trim())).toEqual(COLUMNS);
-    const body = lines.slice(3, -1).map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
+    expect(
+      lines[1]!
+        .split('|')
+        .slice(1, -1)
+        .map((c) => c.trim()),
+    ).toEqual(COLUMNS);
+    const body = lines.slice(3, -1).map((l) =>
+      l
+        .split('|')
+        .slice(1, -1)
+        .map((c) => c.trim()),
+    );
     expect(body.map((b) => b[3])).toEqual(rows.map((x) => x.Snapshot));
     expect(body.map((b) => b[9])).toEqual(rows.map((x) => x.Status));
   });
@@ -147,7 +182,9 @@ describe('ccsnap list output formats', () => {
     const r = await cli.run(['list', 'web-1', '-f', 'csv', '-c', 'Set ID', '-c', 'Snapshot', '-c', 'Frozen ms', '-c', 'Status']);
     expect(r.code).toBe(0);
     const q = (v: unknown): string => (v === null ? '' : typeof v === 'number' ? String(v) : `"${String(v)}"`);
-    expect(r.stdout).toBe(['"Set ID","Snapshot","Frozen ms","Status"', ...rows.map((x) => [x['Set ID'], x.Snapshot, x['Frozen ms'], x.Status].map(q).join(','))].join('\n') + '\n');
+    expect(r.stdout).toBe(
+      ['"Set ID","Snapshot","Frozen ms","Status"', ...rows.map((x) => [x['Set ID'], x.Snapshot, x['Frozen ms'], x.Status].map(q).join(','))].join('\n') + '\n',
+    );
   });
 
   it('every format lists the same snapshots of all instances', async () => {
@@ -159,9 +196,18 @@ describe('ccsnap list output formats', () => {
     };
     expect(parseYaml(await run('yaml'))).toEqual(all);
     expect(await run('value', '-c', 'Path')).toBe(all.map((x) => `${cell(x.Path)}\n`).join(''));
-    expect(await run('csv', '-c', 'Snapshot', '-c', 'Status')).toBe(['"Snapshot","Status"', ...all.map((x) => `"${String(x.Snapshot)}","${String(x.Status)}"`)].join('\n') + '\n');
+    expect(await run('csv', '-c', 'Snapshot', '-c', 'Status')).toBe(
+      ['"Snapshot","Status"', ...all.map((x) => `"${String(x.Snapshot)}","${String(x.Status)}"`)].join('\n') + '\n',
+    );
     const table = (await run('table', '-c', 'Instance Name', '-c', 'Snapshot')).trimEnd().split('\n');
-    expect(table.slice(3, -1).map((l) => l.split('|').slice(1, -1).map((c) => c.trim()))).toEqual(all.map((x) => [x['Instance Name'], x.Snapshot]));
+    expect(
+      table.slice(3, -1).map((l) =>
+        l
+          .split('|')
+          .slice(1, -1)
+          .map((c) => c.trim()),
+      ),
+    ).toEqual(all.map((x) => [x['Instance Name'], x.Snapshot]));
   });
 
   it('-c picks and orders columns in every format', async () => {
@@ -177,23 +223,52 @@ describe('ccsnap show', () => {
   it('shows a journal set checked against the array: every member, on the array or not', async () => {
     const web0 = await cli.json<Row>(['show', setA.set_id]);
     expect(web0).toMatchObject({
-      set_id: setA.set_id, instance_id: cli.server('web-1').id, instance_name: 'web-1', label: 'before upgrade', state: 'complete',
-      consistency: 'filesystem-consistent', frozen_ms: setA.frozen_ms, operation_id: expect.any(String),
-      members: web.map((v, i) => ({ volume_id: v.volumeId, array: 'sandbox', filesystem_id: v.fsId, snapshot: setA.members[i]!.snapshot, path: setA.members[i]!.path, journal: 'created', on_array: true })),
+      set_id: setA.set_id,
+      instance_id: cli.server('web-1').id,
+      instance_name: 'web-1',
+      label: 'before upgrade',
+      state: 'complete',
+      consistency: 'filesystem-consistent',
+      frozen_ms: setA.frozen_ms,
+      operation_id: expect.any(String),
+      members: web.map((v, i) => ({
+        volume_id: v.volumeId,
+        array: 'sandbox',
+        filesystem_id: v.fsId,
+        snapshot: setA.members[i]!.snapshot,
+        path: setA.members[i]!.path,
+        journal: 'created',
+        on_array: true,
+      })),
     });
     expect((web0.steps as Array<{ step: string }>).map((s) => s.step)).toEqual(expect.arrayContaining(['freeze', 'snapshot', 'thaw']));
 
     const dbShow = await cli.json<Row>(['show', setC.set_id]);
     expect((dbShow.members as Row[]).map((m) => [m.volume_id, m.journal, m.on_array])).toEqual([
-      [db[0]!.volumeId, 'created', true], [db[1]!.volumeId, 'created', false], [db[2]!.volumeId, 'created', true],
+      [db[0]!.volumeId, 'created', true],
+      [db[1]!.volumeId, 'created', false],
+      [db[2]!.volumeId, 'created', true],
     ]);
   });
 
   it('shows a set only the array knows (rebuilt from the snapshot names)', async () => {
     const view = await cli.json<Row>(['show', setB.set_id], { journal: join(cli.dir, 'fresh.db') });
     expect(view).toMatchObject({
-      set_id: setB.set_id, instance_id: cli.server('web-1').id, instance_name: 'web-1', state: 'not-in-journal', label: null, consistency: null, operation_id: null,
-      members: web.map((v, i) => ({ volume_id: v.volumeId, filesystem_id: v.fsId, snapshot: setB.members[i]!.snapshot, path: setB.members[i]!.path, journal: null, on_array: true })),
+      set_id: setB.set_id,
+      instance_id: cli.server('web-1').id,
+      instance_name: 'web-1',
+      state: 'not-in-journal',
+      label: null,
+      consistency: null,
+      operation_id: null,
+      members: web.map((v, i) => ({
+        volume_id: v.volumeId,
+        filesystem_id: v.fsId,
+        snapshot: setB.members[i]!.snapshot,
+        path: setB.members[i]!.path,
+        journal: null,
+        on_array: true,
+      })),
     });
   });
 

@@ -32,7 +32,9 @@ describe('ccsnap rollback on a keep-newer array', () => {
     const seq = cli.mark();
     const r = await cli.run(['rollback', 'web-1', sets[0]!.set_id, '--yes', '-f', 'json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual(web.map((v, i) => ({ 'Volume ID': v.volumeId, Target: sets[0]!.members[i]!.path, State: 'rolled-back', Discarded: [], Error: null })));
+    expect(JSON.parse(r.stdout)).toEqual(
+      web.map((v, i) => ({ 'Volume ID': v.volumeId, Target: sets[0]!.members[i]!.path, State: 'rolled-back', Discarded: [], Error: null })),
+    );
 
     const log = cli.since(seq);
     const creates = log.filter((e) => e.command === 'createStorageSnapshot');
@@ -47,12 +49,15 @@ describe('ccsnap rollback on a keep-newer array', () => {
     const safetyNames = creates.map((e) => new URLSearchParams(e.query).get('name')!);
     const safetyId = /^ccs_([0-9a-f]{12})_/.exec(safetyNames[0]!)![1]!;
     expect(safetyNames.every((n) => n.startsWith(`ccs_${safetyId}_`) && n.endsWith(`_safety_before_${sets[0]!.set_id}`))).toBe(true);
-    expect(arraySnapshots()).toEqual([...before, ...creates.map((e) => `${new URLSearchParams(e.query).get('id')}@${new URLSearchParams(e.query).get('name')}`)].sort());
+    expect(arraySnapshots()).toEqual(
+      [...before, ...creates.map((e) => `${new URLSearchParams(e.query).get('id')}@${new URLSearchParams(e.query).get('name')}`)].sort(),
+    );
     expect(cli.server('web-1').status).toBe('ACTIVE');
 
     const listed = await cli.json<Row[]>(['list', 'web-1']);
     expect(listed.filter((x) => x['Set ID'] === safetyId).map((x) => [x.Label, x.Consistency, x.Status])).toEqual([
-      [`safety_before_${sets[0]!.set_id}`, 'offline', 'ok'], [`safety_before_${sets[0]!.set_id}`, 'offline', 'ok'],
+      [`safety_before_${sets[0]!.set_id}`, 'offline', 'ok'],
+      [`safety_before_${sets[0]!.set_id}`, 'offline', 'ok'],
     ]);
     expect(new Set(listed.map((x) => x['Set ID']))).toEqual(new Set([sets[0]!.set_id, sets[1]!.set_id, safetyId]));
   });
@@ -76,7 +81,7 @@ describe('ccsnap rollback on a keep-newer array', () => {
   });
 });
 
-describe('--sandbox follows the running sandbox array\'s rollback policy', () => {
+describe("--sandbox follows the running sandbox array's rollback policy", () => {
   it('a keep-newer sandbox array: --sandbox rollback takes a safety set and needs no --discard-newer', async () => {
     const sb = await startSandboxCli({ rollback: 'keep-newer', mode: 'sandbox', powerDelayMs: 50 });
     try {

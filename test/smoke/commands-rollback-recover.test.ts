@@ -21,7 +21,11 @@ beforeAll(async () => {
 });
 afterAll(async () => cli?.close());
 
-const rollbackPaths = (seq: number): Array<string | null> => cli.since(seq).filter((e) => e.command === 'rollbackToSnapshot').map((e) => new URLSearchParams(e.query).get('path'));
+const rollbackPaths = (seq: number): Array<string | null> =>
+  cli
+    .since(seq)
+    .filter((e) => e.command === 'rollbackToSnapshot')
+    .map((e) => new URLSearchParams(e.query).get('path'));
 
 describe('a rollback that fails on the second volume', () => {
   it('exits 1, leaves the instance SHUTOFF, and reports rolled-back / failed / pending per volume', async () => {
@@ -30,7 +34,11 @@ describe('a rollback that fails on the second volume', () => {
     const r = await cli.run(['rollback', 'db-1', target.set_id, '--discard-newer', '--yes', '-f', 'json']);
     expect(r.code).toBe(1);
     const rows = JSON.parse(r.stdout) as Row[];
-    expect(rows.map((x) => [x['Volume ID'], x.State])).toEqual([[db[0]!.volumeId, 'rolled-back'], [db[1]!.volumeId, 'failed'], [db[2]!.volumeId, 'pending']]);
+    expect(rows.map((x) => [x['Volume ID'], x.State])).toEqual([
+      [db[0]!.volumeId, 'rolled-back'],
+      [db[1]!.volumeId, 'failed'],
+      [db[2]!.volumeId, 'pending'],
+    ]);
     expect(rows[1]!.Error).toContain('injected: pool busy');
     expect(rows.map((x) => x.Discarded)).toEqual(newer.members.map((m) => [m.path]));
     const err = cliError(r.stderr)!;

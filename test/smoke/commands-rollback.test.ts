@@ -29,7 +29,8 @@ afterAll(async () => cli?.close());
 const arraySnapshots = (): string[] => cli.sandbox.ctx.state.array.snapshots.map((s) => `${s.fsId}@${s.name}`).sort();
 const status = (name: string): string => cli.server(name).status;
 const isAction = (e: TranscriptEntry): boolean => e.service === 'nova' && e.method === 'POST' && e.path.endsWith('/action');
-const mutations = (seq: number): TranscriptEntry[] => cli.since(seq).filter((e) => isAction(e) || ['rollbackToSnapshot', 'deleteSnapshot', 'createStorageSnapshot'].includes(e.command ?? ''));
+const mutations = (seq: number): TranscriptEntry[] =>
+  cli.since(seq).filter((e) => isAction(e) || ['rollbackToSnapshot', 'deleteSnapshot', 'createStorageSnapshot'].includes(e.command ?? ''));
 
 /** Runs a rollback that must be refused: exit 1 with `code`, one error line, and nothing changed anywhere. */
 async function expectRefused(args: string[], code: string): Promise<{ message: string }> {
@@ -60,10 +61,15 @@ describe('ccsnap rollback (ZFS semantics: newest-only)', () => {
     const seq = cli.mark();
     const r = await cli.run(['rollback', 'web-1', sets[0]!.set_id, '--discard-newer', '--dry-run', '-f', 'json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual(web.map((v, i) => ({
-      'Volume ID': v.volumeId, Target: sets[0]!.members[i]!.path, State: 'planned',
-      Discarded: sets.slice(1).map((s) => s.members[i]!.path), Error: null,
-    })));
+    expect(JSON.parse(r.stdout)).toEqual(
+      web.map((v, i) => ({
+        'Volume ID': v.volumeId,
+        Target: sets[0]!.members[i]!.path,
+        State: 'planned',
+        Discarded: sets.slice(1).map((s) => s.members[i]!.path),
+        Error: null,
+      })),
+    );
     for (const s of sets.slice(1)) expect(r.stderr).toContain(`DESTROYS newer snapshot ${s.members[0]!.path}`);
     expect(mutations(seq)).toEqual([]);
     expect(arraySnapshots()).toEqual(before);
@@ -98,9 +104,15 @@ describe('ccsnap rollback (ZFS semantics: newest-only)', () => {
     const seq = cli.mark();
     const r = await cli.run(['rollback', 'web-1', sets[0]!.set_id, '--discard-newer', '--yes', '-f', 'json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual(web.map((v, i) => ({
-      'Volume ID': v.volumeId, Target: sets[0]!.members[i]!.path, State: 'rolled-back', Discarded: sets.slice(1).map((s) => s.members[i]!.path), Error: null,
-    })));
+    expect(JSON.parse(r.stdout)).toEqual(
+      web.map((v, i) => ({
+        'Volume ID': v.volumeId,
+        Target: sets[0]!.members[i]!.path,
+        State: 'rolled-back',
+        Discarded: sets.slice(1).map((s) => s.members[i]!.path),
+        Error: null,
+      })),
+    );
     expect(arraySnapshots()).toEqual(before.filter((s) => !doomed.includes(s)));
     expect(status('web-1')).toBe('ACTIVE');
 
@@ -119,7 +131,10 @@ describe('ccsnap rollback (ZFS semantics: newest-only)', () => {
     expect((await readDomainEvents(cli.url, domain)).slice(eventsBefore).map((e) => e.kind)).toEqual(['stop', 'start']);
 
     const listed = await cli.json<Row[]>(['list', 'web-1']);
-    expect(listed.map((x) => [x['Set ID'], x.Status])).toEqual([[sets[0]!.set_id, 'ok'], [sets[0]!.set_id, 'ok']]);
+    expect(listed.map((x) => [x['Set ID'], x.Status])).toEqual([
+      [sets[0]!.set_id, 'ok'],
+      [sets[0]!.set_id, 'ok'],
+    ]);
     expect((await cli.json<Row>(['show', sets[1]!.set_id])).state).toBe('deleted');
   });
 
@@ -141,7 +156,9 @@ describe('ccsnap rollback (ZFS semantics: newest-only)', () => {
     const seq = cli.mark();
     const r = await cli.run(['rollback', 'web-1', 'boot-only.manual', '--partial', '--yes', '-f', 'json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual([{ 'Volume ID': web[0]!.volumeId, Target: cli.snapshotPath(web[0]!.fsId, 'boot-only.manual'), State: 'rolled-back', Discarded: [], Error: null }]);
+    expect(JSON.parse(r.stdout)).toEqual([
+      { 'Volume ID': web[0]!.volumeId, Target: cli.snapshotPath(web[0]!.fsId, 'boot-only.manual'), State: 'rolled-back', Discarded: [], Error: null },
+    ]);
     const rollbacks = cli.since(seq).filter((e) => e.command === 'rollbackToSnapshot');
     expect(rollbacks.map((e) => new URLSearchParams(e.query).get('id'))).toEqual([web[0]!.fsId]);
     expect(cli.snapshotNames(web[1]!.fsId)).toEqual(dataBefore);
@@ -160,7 +177,7 @@ describe('ccsnap rollback (ZFS semantics: newest-only)', () => {
     expect(status('stopped-1')).toBe('SHUTOFF');
   });
 
-  it('other instances\' snapshots were never touched', () => {
+  it("other instances' snapshots were never touched", () => {
     expect(cli.snapshotNames(cli.volumes('app-1')[0]!.fsId)).toEqual([FOREIGN_ELSEWHERE]);
     for (const [i, v] of cli.volumes('db-1').entries()) expect(cli.snapshotNames(v.fsId)).toEqual([dbSet.members[i]!.snapshot]);
   });

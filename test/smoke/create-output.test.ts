@@ -40,9 +40,27 @@ describe('ccsnap create: one output shape for one and for several instances', ()
     const one = await cli.run(['create', 'app-1', '-f', 'value', '-c', 'Set ID']);
     expect(one.code, one.stderr).toBe(0);
     expect(one.stdout).toMatch(/^[0-9a-f]+\n$/);
-    const two = await cli.run(['create', 'web-1', 'db-1', '-f', 'value', '-c', 'Instance Name', '-c', 'Set ID', '--sort-column', 'Instance Name', '--sort-descending']);
+    const two = await cli.run([
+      'create',
+      'web-1',
+      'db-1',
+      '-f',
+      'value',
+      '-c',
+      'Instance Name',
+      '-c',
+      'Set ID',
+      '--sort-column',
+      'Instance Name',
+      '--sort-descending',
+    ]);
     expect(two.code, two.stderr).toBe(0);
-    expect(two.stdout.trimEnd().split('\n').map((l) => l.split(' ')[0])).toEqual(['web-1', 'db-1']);
+    expect(
+      two.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => l.split(' ')[0]),
+    ).toEqual(['web-1', 'db-1']);
   });
 
   it('a failed create of one instance prints the error line only; with -f also its row', async () => {
@@ -53,7 +71,9 @@ describe('ccsnap create: one output shape for one and for several instances', ()
     expect(cliError(plain.stderr)?.code).toBe('CCSNAP_HV_AGENT_NOT_CONFIGURED');
     const data = await cli.run(['create', 'noagent-1', '-f', 'json']);
     expect(data.code).toBe(1);
-    expect(JSON.parse(data.stdout)).toEqual([expect.objectContaining({ 'Instance ID': cli.server('noagent-1').id, 'Instance Name': 'noagent-1', State: 'error' })]);
+    expect(JSON.parse(data.stdout)).toEqual([
+      expect.objectContaining({ 'Instance ID': cli.server('noagent-1').id, 'Instance Name': 'noagent-1', State: 'error' }),
+    ]);
   });
 
   it('--dry-run has the same columns', async () => {

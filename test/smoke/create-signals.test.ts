@@ -27,14 +27,22 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function ccsnap(args: string[], opts: { ownGroup?: boolean } = {}): { child: ChildProcess; done: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [BIN, '--sandbox', ...args], { env: { ...process.env, CCSNAP_SANDBOX_DIR: dir }, stdio: ['ignore', 'pipe', 'pipe'], detached: opts.ownGroup ?? false });
+function ccsnap(
+  args: string[],
+  opts: { ownGroup?: boolean } = {},
+): { child: ChildProcess; done: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> } {
+  const child = spawn(process.execPath, [BIN, '--sandbox', ...args], {
+    env: { ...process.env, CCSNAP_SANDBOX_DIR: dir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: opts.ownGroup ?? false,
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const done = new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('exit', (code, signal) => setImmediate(() => resolve({ code, signal, stdout, stderr }))));
+    child.on('exit', (code, signal) => setImmediate(() => resolve({ code, signal, stdout, stderr }))),
+  );
   return { child, done };
 }
 

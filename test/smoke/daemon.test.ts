@@ -71,7 +71,8 @@ describe('ccsnap daemon', () => {
     const { runId } = (await accepted.json()) as { runId: string };
     expect(runId).toMatch(/^yearly-web@adhoc-/);
     const sets = async (): Promise<Array<{ instanceName: string; state: string; policy: string | null }>> =>
-      ((await (await fetch(`${url}/api/v1/sets?policy=yearly-web`)).json()) as { sets: Array<{ instanceName: string; state: string; policy: string | null }> }).sets;
+      ((await (await fetch(`${url}/api/v1/sets?policy=yearly-web`)).json()) as { sets: Array<{ instanceName: string; state: string; policy: string | null }> })
+        .sets;
     await expect.poll(async () => (await sets()).map((s) => `${s.instanceName} ${s.state}`), { timeout: 60_000, interval: 100 }).toEqual(['web-1 complete']);
     await line(/triggered run of yearly-web done/);
 

@@ -21,7 +21,10 @@ describe('ccsnap instances against the sandbox (golden files)', () => {
     const web = rows.find((x) => x.Name === 'web-1')!;
     expect(web.Domain).toMatch(/^instance-[0-9a-f]{8}$/);
     expect(web.Host).toBe('compute-1');
-    expect(web.Volumes.map((v) => [v.type, v.array])).toEqual([['cb-ssd', 'sandbox'], ['cb-hdd', 'sandbox']]);
+    expect(web.Volumes.map((v) => [v.type, v.array])).toEqual([
+      ['cb-ssd', 'sandbox'],
+      ['cb-hdd', 'sandbox'],
+    ]);
     expect(rows.find((x) => x.Name === 'legacy-1')!.Volumes[0]!.array).toBeNull();
     await expect(r.stdout).toMatchFileSnapshot(`${GOLDEN}/instances.json`);
   });

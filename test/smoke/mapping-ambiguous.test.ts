@@ -13,7 +13,9 @@ let appBoot: { volumeId: string };
 
 function volumeOf(state: SandboxState, server: string, index: number): string {
   const id = state.nova.servers.find((s) => s.name === server)!.id;
-  return state.cinder.volumes.filter((v) => v.attachments.some((a) => a.serverId === id)).sort((a, b) => a.attachments[0]!.device.localeCompare(b.attachments[0]!.device))[index]!.id;
+  return state.cinder.volumes
+    .filter((v) => v.attachments.some((a) => a.serverId === id))
+    .sort((a, b) => a.attachments[0]!.device.localeCompare(b.attachments[0]!.device))[index]!.id;
 }
 
 beforeAll(async () => {

@@ -64,9 +64,18 @@ describe('counts are whole numbers in a sane range', () => {
 
 describe('empty names are errors everywhere', () => {
   it.each([
-    [['list', '']], [['show', '']], [['instances', '']], [['create', '']], [['create', 'web-1', '']],
-    [['rollback', 'web-1', '', '--yes']], [['rollback', '', 'any-set', '--yes']], [['delete', 'web-1', '', '--yes']],
-    [['delete', ' ', '--keep-last', '1', '--yes']], [['--journal', '', 'list']], [['--os-cloud', '', 'list']], [['create', 'web-1', '--name', '']],
+    [['list', '']],
+    [['show', '']],
+    [['instances', '']],
+    [['create', '']],
+    [['create', 'web-1', '']],
+    [['rollback', 'web-1', '', '--yes']],
+    [['rollback', '', 'any-set', '--yes']],
+    [['delete', 'web-1', '', '--yes']],
+    [['delete', ' ', '--keep-last', '1', '--yes']],
+    [['--journal', '', 'list']],
+    [['--os-cloud', '', 'list']],
+    [['create', 'web-1', '--name', '']],
   ])('%j is refused', async (args) => {
     await expectUsage(args, /must not be empty/);
   });

@@ -19,8 +19,22 @@ describe('--os-* flags (openstackclient precedence: flag > OS_* > clouds.yaml)',
   afterAll(async () => cli.close());
 
   const flags = (password: string) => [
-    '--os-auth-url', `${cli.url}/identity/v3`, '--os-username', 'admin', '--os-password', password, '--os-project-name', 'admin',
-    '--os-user-domain-name', 'Default', '--os-project-domain-name', 'Default', '--os-region-name', 'RegionOne', '--os-interface', 'public',
+    '--os-auth-url',
+    `${cli.url}/identity/v3`,
+    '--os-username',
+    'admin',
+    '--os-password',
+    password,
+    '--os-project-name',
+    'admin',
+    '--os-user-domain-name',
+    'Default',
+    '--os-project-domain-name',
+    'Default',
+    '--os-region-name',
+    'RegionOne',
+    '--os-interface',
+    'public',
   ];
 
   function run(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
@@ -28,9 +42,14 @@ describe('--os-* flags (openstackclient precedence: flag > OS_* > clouds.yaml)',
     for (const [k, v] of Object.entries(process.env)) if (!/^(OS_|CCSNAP_)/.test(k)) base[k] = v;
     const fullEnv = { ...base, HOME: cli.dir, XDG_CONFIG_HOME: join(cli.dir, 'none'), [SANDBOX_API_KEY_ENV]: SANDBOX_API_KEY, ...env };
     return new Promise((resolve) => {
-      execFile(process.execPath, [CCSNAP_BIN, '--config', configPath, '--journal', join(cli.dir, 'flags.db'), ...args], { env: fullEnv, timeout: 60_000 }, (err, stdout, stderr) => {
-        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-      });
+      execFile(
+        process.execPath,
+        [CCSNAP_BIN, '--config', configPath, '--journal', join(cli.dir, 'flags.db'), ...args],
+        { env: fullEnv, timeout: 60_000 },
+        (err, stdout, stderr) => {
+          resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+        },
+      );
     });
   }
 

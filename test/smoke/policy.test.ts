@@ -59,15 +59,18 @@ describe('ccsnap policy list | show', () => {
     expect((daily.matched_instances as Array<{ name: string }>).map((i) => i.name)).toEqual(['app-1']);
   });
 
-  it('never prints the webhook URL\'s path (it may hold a token)', async () => {
-    for (const args of [['policy', 'show', 'hourly-web'], ['policy', 'list']]) {
+  it("never prints the webhook URL's path (it may hold a token)", async () => {
+    for (const args of [
+      ['policy', 'show', 'hourly-web'],
+      ['policy', 'list'],
+    ]) {
       const r = await cli.run([...args, '-f', 'yaml']);
       expect(r.code).toBe(0);
       expect(r.stdout + r.stderr).not.toContain('secret-token');
     }
   });
 
-  it('shows what retention keeps and prunes, with the rule, for this policy\'s sets only', async () => {
+  it("shows what retention keeps and prunes, with the rule, for this policy's sets only", async () => {
     // Three sets made by the policy (`policy run` records the policy and its occurrence on each), kept
     // by a keep_last of 3 while they are made; then the policy keeps 1.
     // (Without its webhook: a test never sends traffic beyond the loopback, even on a failure.)
@@ -81,7 +84,11 @@ describe('ccsnap policy list | show', () => {
     const manual = await cli.createSet('web-1');
     await setPolicies([HOURLY_WEB, SERVICE_DAILY]);
     const db = new Database(cli.journalPath, { readonly: true });
-    const recorded = db.prepare('SELECT id, policy, occurrence FROM sets WHERE policy IS NOT NULL ORDER BY created_at').all() as Array<{ id: string; policy: string; occurrence: string }>;
+    const recorded = db.prepare('SELECT id, policy, occurrence FROM sets WHERE policy IS NOT NULL ORDER BY created_at').all() as Array<{
+      id: string;
+      policy: string;
+      occurrence: string;
+    }>;
     db.close();
     expect(recorded.map((r) => [r.id, r.policy])).toEqual(made.map((m) => [m.set_id, 'hourly-web']));
     expect(recorded.every((r) => /^hourly-web@adhoc-/.test(r.occurrence))).toBe(true);
@@ -102,14 +109,19 @@ describe('ccsnap policy list | show', () => {
   it('an unknown policy is one coded line', async () => {
     const r = await cli.run(['policy', 'show', 'nope']);
     expect(r.code).toBe(1);
-    expect(r.stderr.trimEnd().split('\n')).toEqual(['ccsnap: error: no policy nope for cloud ccsnap-sandbox (policies: hourly-web, service-daily) [CCSNAP_POLICY_NOT_FOUND]']);
+    expect(r.stderr.trimEnd().split('\n')).toEqual([
+      'ccsnap: error: no policy nope for cloud ccsnap-sandbox (policies: hourly-web, service-daily) [CCSNAP_POLICY_NOT_FOUND]',
+    ]);
   });
 
   it('a bad policy fails every command with one coded line naming the policy and field, changing nothing', async () => {
     await setPolicies([{ ...HOURLY_WEB, retention: { keep_lats: 3 } }]);
     try {
       const before = cli.mark();
-      for (const args of [['policy', 'list'], ['create', 'web-1']]) {
+      for (const args of [
+        ['policy', 'list'],
+        ['create', 'web-1'],
+      ]) {
         const r = await cli.run(args);
         expect(r.code, args.join(' ')).toBe(1);
         expect(r.stderr.trimEnd().split('\n')).toEqual([

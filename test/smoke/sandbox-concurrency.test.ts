@@ -12,7 +12,11 @@ const SERIAL_MS = 240_000;
  * Issue 12 items 3 and 4: `--sandbox` commands that run the sandbox in-process take turns on the state
  * file, so no snapshot reported complete is lost; one `sandbox serve` per state; `reset` is a clean slate.
  */
-interface Run { code: number; stdout: string; stderr: string }
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 let dir: string;
 const children: ChildProcess[] = [];
 
@@ -57,7 +61,10 @@ async function expectAllOk(sets: Array<{ instance: string; setId: string; member
   const rows = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
   for (const s of sets) {
     const mine = rows.filter((row) => row['Set ID'] === s.setId);
-    expect(mine.map((row) => row.Status), `${s.instance} ${s.setId}`).toEqual(Array(s.members).fill('ok'));
+    expect(
+      mine.map((row) => row.Status),
+      `${s.instance} ${s.setId}`,
+    ).toEqual(Array(s.members).fill('ok'));
   }
 }
 
@@ -96,25 +103,37 @@ afterEach(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('in-process sandboxes on one state file take turns', () => {
-  it('three creates at once on different instances: every set reported complete is ok', async () => {
-    const sets = await createInParallel(['web-1', 'db-1', 'app-1']);
-    expect(sets.map((s) => s.instance).sort()).toEqual(['app-1', 'db-1', 'web-1']);
-    await expectAllOk(sets);
-  }, SERIAL_MS);
+  it(
+    'three creates at once on different instances: every set reported complete is ok',
+    async () => {
+      const sets = await createInParallel(['web-1', 'db-1', 'app-1']);
+      expect(sets.map((s) => s.instance).sort()).toEqual(['app-1', 'db-1', 'web-1']);
+      await expectAllOk(sets);
+    },
+    SERIAL_MS,
+  );
 
-  it('eight creates at once on eight instances of a bigger sandbox: every set reported complete is ok', async () => {
-    expect((await ccsnap(['sandbox', 'reset', '--add-instances', '8'])).code).toBe(0);
-    const names = Array.from({ length: 8 }, (_, i) => `vm-0000${i + 1}`);
-    const sets = await createInParallel(names);
-    expect(sets).toHaveLength(8);
-    await expectAllOk(sets);
-  }, SERIAL_MS);
+  it(
+    'eight creates at once on eight instances of a bigger sandbox: every set reported complete is ok',
+    async () => {
+      expect((await ccsnap(['sandbox', 'reset', '--add-instances', '8'])).code).toBe(0);
+      const names = Array.from({ length: 8 }, (_, i) => `vm-0000${i + 1}`);
+      const sets = await createInParallel(names);
+      expect(sets).toHaveLength(8);
+      await expectAllOk(sets);
+    },
+    SERIAL_MS,
+  );
 
-  it('two creates at once on the same instance: every set reported complete is ok', async () => {
-    const sets = await createInParallel(['web-1', 'web-1']);
-    expect(sets.length).toBeGreaterThanOrEqual(1);
-    await expectAllOk(sets);
-  }, SERIAL_MS);
+  it(
+    'two creates at once on the same instance: every set reported complete is ok',
+    async () => {
+      const sets = await createInParallel(['web-1', 'web-1']);
+      expect(sets.length).toBeGreaterThanOrEqual(1);
+      await expectAllOk(sets);
+    },
+    SERIAL_MS,
+  );
 
   it('a lock left by a process that died is broken by the next command', async () => {
     const dead = spawn(process.execPath, ['-e', '']);
@@ -127,39 +146,47 @@ describe('in-process sandboxes on one state file take turns', () => {
 });
 
 describe('sandbox serve and reset', () => {
-  it('a second serve on the same state refuses with the PID of the first; reset is refused while it runs', async () => {
-    const first = serve();
-    const banner = await waitForLine(first, 'Press Ctrl-C to stop.');
-    const url = /listening on (\S+)/.exec(banner)![1]!;
-    const second = serve();
-    let err = '';
-    second.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    expect(await exitOf(second)).toBe(1);
-    expect(cliError(err)?.code).toBe('CCSNAP_SANDBOX_RUNNING');
-    expect(err).toContain(`pid ${first.pid}`);
-    const state = readFileSync(join(dir, 'sb', 'state.json'), 'utf8');
-    const reset = await ccsnap(['sandbox', 'reset']);
-    expect(reset.code).toBe(1);
-    expect(cliError(reset.stderr)?.code).toBe('CCSNAP_SANDBOX_RUNNING');
-    expect(reset.stderr).toContain(`pid ${first.pid}`);
-    expect(readFileSync(join(dir, 'sb', 'state.json'), 'utf8')).toBe(state);
-    // Commands share the running server meanwhile.
-    const set = await ccsnap(['--sandbox', '-v', 'create', 'app-1', '-f', 'json']);
-    expect(set.code, set.stderr).toBe(0);
-    expect(set.stderr).toContain(`using the running sandbox at ${url}`);
-    first.kill('SIGTERM');
-    expect(await exitOf(first)).toBe(143);
-  }, SERIAL_MS);
+  it(
+    'a second serve on the same state refuses with the PID of the first; reset is refused while it runs',
+    async () => {
+      const first = serve();
+      const banner = await waitForLine(first, 'Press Ctrl-C to stop.');
+      const url = /listening on (\S+)/.exec(banner)![1]!;
+      const second = serve();
+      let err = '';
+      second.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+      expect(await exitOf(second)).toBe(1);
+      expect(cliError(err)?.code).toBe('CCSNAP_SANDBOX_RUNNING');
+      expect(err).toContain(`pid ${first.pid}`);
+      const state = readFileSync(join(dir, 'sb', 'state.json'), 'utf8');
+      const reset = await ccsnap(['sandbox', 'reset']);
+      expect(reset.code).toBe(1);
+      expect(cliError(reset.stderr)?.code).toBe('CCSNAP_SANDBOX_RUNNING');
+      expect(reset.stderr).toContain(`pid ${first.pid}`);
+      expect(readFileSync(join(dir, 'sb', 'state.json'), 'utf8')).toBe(state);
+      // Commands share the running server meanwhile.
+      const set = await ccsnap(['--sandbox', '-v', 'create', 'app-1', '-f', 'json']);
+      expect(set.code, set.stderr).toBe(0);
+      expect(set.stderr).toContain(`using the running sandbox at ${url}`);
+      first.kill('SIGTERM');
+      expect(await exitOf(first)).toBe(143);
+    },
+    SERIAL_MS,
+  );
 
-  it('reset (nothing serving) starts from a clean slate: demo state, empty journal, no logs', async () => {
-    expect((await ccsnap(['--sandbox', 'create', 'web-1'])).code).toBe(0);
-    expect(existsSync(join(dir, 'sb', 'journal.db'))).toBe(true);
-    const r = await ccsnap(['sandbox', 'reset', '-f', 'json']);
-    expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ servers: 7, removed: expect.arrayContaining(['journal.db', 'watchdog.log']) });
-    expect(existsSync(join(dir, 'sb', 'watchdog.log'))).toBe(false);
-    const list = await ccsnap(['--sandbox', 'list', '-f', 'json']);
-    expect(list.code, list.stderr).toBe(0);
-    expect(JSON.parse(list.stdout)).toEqual([]);
-  }, SERIAL_MS);
+  it(
+    'reset (nothing serving) starts from a clean slate: demo state, empty journal, no logs',
+    async () => {
+      expect((await ccsnap(['--sandbox', 'create', 'web-1'])).code).toBe(0);
+      expect(existsSync(join(dir, 'sb', 'journal.db'))).toBe(true);
+      const r = await ccsnap(['sandbox', 'reset', '-f', 'json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ servers: 7, removed: expect.arrayContaining(['journal.db', 'watchdog.log']) });
+      expect(existsSync(join(dir, 'sb', 'watchdog.log'))).toBe(false);
+      const list = await ccsnap(['--sandbox', 'list', '-f', 'json']);
+      expect(list.code, list.stderr).toBe(0);
+      expect(JSON.parse(list.stdout)).toEqual([]);
+    },
+    SERIAL_MS,
+  );
 });

@@ -9,9 +9,14 @@ function ccsnap(args: string[], sandboxDir: string): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!/^(OS_|CCSNAP_)/.test(k)) env[k] = v;
   return new Promise((resolve) => {
-    execFile(process.execPath, [CCSNAP_BIN, ...args], { env: { ...env, HOME: sandboxDir, CCSNAP_SANDBOX_DIR: sandboxDir }, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [CCSNAP_BIN, ...args],
+      { env: { ...env, HOME: sandboxDir, CCSNAP_SANDBOX_DIR: sandboxDir }, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 

@@ -9,7 +9,8 @@ describe('usage errors come before actions', () => {
   });
   afterAll(async () => cli.close());
 
-  const changes = () => cli.since(0).filter((e) => ['createStorageSnapshot', 'deleteSnapshot', 'rollbackToSnapshot', 'domfsfreeze', 'os-stop'].includes(e.command ?? ''));
+  const changes = () =>
+    cli.since(0).filter((e) => ['createStorageSnapshot', 'deleteSnapshot', 'rollbackToSnapshot', 'domfsfreeze', 'os-stop'].includes(e.command ?? ''));
 
   it('an unknown -c on create, delete and rollback: exit 2 and nothing changed', async () => {
     const set = await cli.createSet('app-1');
@@ -31,7 +32,13 @@ describe('usage errors come before actions', () => {
 
   it('--max-freeze must be above 0 and at most 300 s; counts name their flag', async () => {
     const before = changes().length;
-    for (const [flag, value] of [['--max-freeze', '0'], ['--max-freeze', '7d'], ['--max-freeze', 'abc'], ['--concurrency', '0'], ['--per-host', 'x']] as const) {
+    for (const [flag, value] of [
+      ['--max-freeze', '0'],
+      ['--max-freeze', '7d'],
+      ['--max-freeze', 'abc'],
+      ['--concurrency', '0'],
+      ['--per-host', 'x'],
+    ] as const) {
       const r = await cli.run(['create', 'web-1', flag, value]);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(flag);

@@ -24,7 +24,18 @@ describe('childEnv: what child processes inherit', () => {
   });
 
   it('drops OpenStack and other secrets by name, keeps the rest, adds extra', () => {
-    for (const name of ['OS_PASSWORD', 'OS_TOKEN', 'OS_AUTH_TOKEN', 'OS_APPLICATION_CREDENTIAL_SECRET', 'CCSNAP_ARRAY_API_KEY', 'MY_SECRET', 'DB_PASSWORD', 'GH_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'x_api_key']) {
+    for (const name of [
+      'OS_PASSWORD',
+      'OS_TOKEN',
+      'OS_AUTH_TOKEN',
+      'OS_APPLICATION_CREDENTIAL_SECRET',
+      'CCSNAP_ARRAY_API_KEY',
+      'MY_SECRET',
+      'DB_PASSWORD',
+      'GH_TOKEN',
+      'AWS_SECRET_ACCESS_KEY',
+      'x_api_key',
+    ]) {
       setEnv(name, 's3cret');
       expect(isSecretEnvName(name), name).toBe(true);
     }

@@ -11,7 +11,7 @@ const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 const SCRIPT = fileURLToPath(new URL('../fixtures/gc/deadlines-under-gc.mjs', import.meta.url));
 
 describe('the deadline primitive', () => {
-  it('aborts with a TimeoutError at its deadline, or with the parent\'s reason first', async () => {
+  it("aborts with a TimeoutError at its deadline, or with the parent's reason first", async () => {
     const d = startDeadline(20, undefined, 'x');
     await new Promise((r) => d.signal.addEventListener('abort', r, { once: true }));
     expect((d.signal.reason as DOMException).name).toBe('TimeoutError');
@@ -35,7 +35,10 @@ describe('the deadline primitive', () => {
   // Node 20: a timeout inside AbortSignal.any can be collected before it fires (nodejs/node#57736).
   it('fires every deadline while a full GC runs every 10 ms (node --expose-gc), a hung array request included', async () => {
     const { stdout } = await run(process.execPath, ['--expose-gc', SCRIPT, DIST], { encoding: 'utf8', timeout: 60_000 });
-    const out = JSON.parse(stdout.trim().split('\n').at(-1)!) as { results: Array<{ name: string; due: number; firedAfter: number; code?: string }>; timedOut: boolean };
+    const out = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+      results: Array<{ name: string; due: number; firedAfter: number; code?: string }>;
+      timedOut: boolean;
+    };
     expect(out.timedOut).toBe(false);
     expect(out.results).toHaveLength(5);
     for (const r of out.results) {
@@ -57,9 +60,11 @@ describe('deadlines in the product', () => {
         const p = join(dir, e.name);
         if (e.isDirectory()) walk(p);
         else if (e.name.endsWith('.ts')) {
-          readFileSync(p, 'utf8').split('\n').forEach((line, i) => {
-            if (/AbortSignal\.(timeout|any)\(/.test(line) && !line.trim().startsWith('*') && !line.trim().startsWith('//')) offenders.push(`${p}:${i + 1}`);
-          });
+          readFileSync(p, 'utf8')
+            .split('\n')
+            .forEach((line, i) => {
+              if (/AbortSignal\.(timeout|any)\(/.test(line) && !line.trim().startsWith('*') && !line.trim().startsWith('//')) offenders.push(`${p}:${i + 1}`);
+            });
         }
       }
     };

@@ -41,10 +41,26 @@ describe('planDelete with an age', () => {
   it('records the cut-off and prunes only the sets created before it', () => {
     const instance = { id: 'i1', name: 'web-1', status: 'ACTIVE', host: 'h', domain: 'd' };
     const entry = (setId: string, created: string) => ({
-      instance, volumeId: 'v1', arrayName: 'a', fsId: 'f1', name: `ccs_${setId}`, path: `p@${setId}`, clones: 0, setId, index: 1, total: 1, created, onArray: true, journal: undefined,
+      instance,
+      volumeId: 'v1',
+      arrayName: 'a',
+      fsId: 'f1',
+      name: `ccs_${setId}`,
+      path: `p@${setId}`,
+      clones: 0,
+      setId,
+      index: 1,
+      total: 1,
+      created,
+      onArray: true,
+      journal: undefined,
     });
     const now = new Date('2026-11-27T12:00:00.000Z');
-    const plan = planDelete(instance, [entry('old', '2026-11-20T00:00:00.000Z'), entry('new', '2026-11-27T11:00:00.000Z')], { refs: [], now, olderThanMs: 86_400_000 });
+    const plan = planDelete(instance, [entry('old', '2026-11-20T00:00:00.000Z'), entry('new', '2026-11-27T11:00:00.000Z')], {
+      refs: [],
+      now,
+      olderThanMs: 86_400_000,
+    });
     expect(plan.cutoff).toBe('2026-11-26T12:00:00.000Z');
     expect(plan.deletions.map((d) => d.setId)).toEqual(['old']);
     expect(plan.selected[0]!.why).toContain('created before 2026-11-26T12:00:00.000Z');

@@ -87,7 +87,8 @@ describe('scaled sandbox states', () => {
     const bulk = seedDemoState(emptyState());
     addScaledServers(bulk, { instances: 4, volumesPerInstance: 2, snapshotsPerVolume: 0, hosts: 2, namePrefix: 'big' });
     const plain = seedDemoState(emptyState());
-    for (let i = 0; i < 4; i++) addServer(plain, { name: `big-${String(i + 1).padStart(5, '0')}`, host: `compute-${(i % 2) + 1}`, volumes: ['cb-ssd', 'cb-ssd'] });
+    for (let i = 0; i < 4; i++)
+      addServer(plain, { name: `big-${String(i + 1).padStart(5, '0')}`, host: `compute-${(i % 2) + 1}`, volumes: ['cb-ssd', 'cb-ssd'] });
     expect(bulk.array.filesystems).toEqual(plain.array.filesystems);
     expect(bulk.cinder.volumes).toEqual(plain.cinder.volumes);
     expect(bulk.nova.servers).toEqual(plain.nova.servers);

@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
-interface Report { numFailedTests: number; numPassedTests: number; numPendingTests: number }
+interface Report {
+  numFailedTests: number;
+  numPassedTests: number;
+  numPendingTests: number;
+}
 
 function runFixture(ci: boolean): Promise<{ code: number; report: Report }> {
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -14,15 +18,20 @@ function runFixture(ci: boolean): Promise<{ code: number; report: Report }> {
   delete env.VITEST_WORKER_ID;
   if (ci) env.CI = 'true';
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--config', 'test/fixtures/ci-skip/vitest.config.ts', '--reporter=json'], { cwd: ROOT, env }, (err, stdout) => {
-      const code = err ? (err as { code?: number }).code : 0;
-      if (typeof code !== 'number') return reject(err ?? new Error('vitest ended without an exit code'));
-      try {
-        resolve({ code, report: JSON.parse(stdout.slice(stdout.indexOf('{'))) as Report });
-      } catch (e) {
-        reject(new Error(`no JSON report (exit ${code}): ${stdout}`, { cause: e }));
-      }
-    });
+    execFile(
+      process.execPath,
+      [join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--config', 'test/fixtures/ci-skip/vitest.config.ts', '--reporter=json'],
+      { cwd: ROOT, env },
+      (err, stdout) => {
+        const code = err ? (err as { code?: number }).code : 0;
+        if (typeof code !== 'number') return reject(err ?? new Error('vitest ended without an exit code'));
+        try {
+          resolve({ code, report: JSON.parse(stdout.slice(stdout.indexOf('{'))) as Report });
+        } catch (e) {
+          reject(new Error(`no JSON report (exit ${code}): ${stdout}`, { cause: e }));
+        }
+      },
+    );
   });
 }
 

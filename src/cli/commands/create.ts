@@ -18,9 +18,19 @@ export const command: CommandSpec = {
       .argument('[instance...]', 'instance ids or names')
       .option('--all', 'every instance that has volumes on an array')
       .option('--name <label>', 'label for the snapshot set')
-      .option('--boot-only', 'snapshot only the boot volume (the seed post\'s behaviour)')
-      .addOption(new Option('--freeze <policy>', 'required: no freeze, no snapshot; best-effort: snapshot anyway (crash-consistent); skip').choices(['required', 'best-effort', 'skip']))
-      .option('--max-freeze <seconds>', 'longest the guest may stay frozen, 0 < s <= 300; the array calls are abandoned and the guest thawed after it (default 10)', parseMaxFreeze)
+      .option('--boot-only', "snapshot only the boot volume (the seed post's behaviour)")
+      .addOption(
+        new Option('--freeze <policy>', 'required: no freeze, no snapshot; best-effort: snapshot anyway (crash-consistent); skip').choices([
+          'required',
+          'best-effort',
+          'skip',
+        ]),
+      )
+      .option(
+        '--max-freeze <seconds>',
+        'longest the guest may stay frozen, 0 < s <= 300; the array calls are abandoned and the guest thawed after it (default 10)',
+        parseMaxFreeze,
+      )
       .option('--dry-run', 'print the plan; freeze and snapshot nothing')
       .option('--concurrency <n>', 'instances at once, 1-256 (default 8)', countParser(1, 256))
       .option('--per-host <n>', 'instances at once per compute host, 1-64 (default 2)', countParser(1, 64));

@@ -43,7 +43,8 @@ async function serve(ctx: CommandContext, rt: Runtime, opts: Record<string, unkn
   ctx.signal.addEventListener('abort', onStop, { once: true });
   const policies = createRunnerSource(rt, {
     signal: life.signal,
-    onTriggered: (name, o) => ('error' in o ? ctx.log.warn(`triggered run of ${name} failed: ${(o.error as Error).message}`) : say(ctx, `triggered run of ${name} done`)),
+    onTriggered: (name, o) =>
+      'error' in o ? ctx.log.warn(`triggered run of ${name} failed: ${(o.error as Error).message}`) : say(ctx, `triggered run of ${name} done`),
   });
   try {
     const http = await startDaemonHttp({
@@ -57,7 +58,8 @@ async function serve(ctx: CommandContext, rt: Runtime, opts: Record<string, unkn
     try {
       await runScheduler(rt, {
         signal: life.signal,
-        onReport: (r) => say(ctx, `run-due: ${r.policies.map((p) => `${p.policy}: ${p.occurrences.length} occurrence(s), ${p.missed.length} missed`).join('; ')}`),
+        onReport: (r) =>
+          say(ctx, `run-due: ${r.policies.map((p) => `${p.policy}: ${p.occurrences.length} occurrence(s), ${p.missed.length} missed`).join('; ')}`),
         onError: (err) => ctx.log.warn(`run-due failed: ${(err as Error).message}`),
       });
       await Promise.allSettled(policies.running());

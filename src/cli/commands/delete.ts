@@ -32,14 +32,27 @@ export const command: CommandSpec = {
       const { deleteSnapshots } = await import('../../index.js');
       const ask = terminalConfirm(ctx);
       return deleteSnapshots(rt, {
-        instance: instance!, refs,
+        instance: instance!,
+        refs,
         ...(typeof opts.keepLast === 'number' ? { keepLast: opts.keepLast } : {}),
         ...(typeof opts.olderThan === 'number' ? { olderThanMs: opts.olderThan } : {}),
-        dryRun: Boolean(opts.dryRun), yes: Boolean(opts.yes), signal: ctx.signal,
-        ...(ask ? { confirm: (plan: DeletePlan) => ask(`Delete ${plan.deletions.length} snapshot(s) of ${plan.instance.name}${cutoffText(plan)}: ${plan.deletions.map((d) => d.name).join(', ')}?`) } : {}),
+        dryRun: Boolean(opts.dryRun),
+        yes: Boolean(opts.yes),
+        signal: ctx.signal,
+        ...(ask
+          ? {
+              confirm: (plan: DeletePlan) =>
+                ask(
+                  `Delete ${plan.deletions.length} snapshot(s) of ${plan.instance.name}${cutoffText(plan)}: ${plan.deletions.map((d) => d.name).join(', ')}?`,
+                ),
+            }
+          : {}),
       });
     });
-    if (opts.dryRun && out.plan.cutoff) ctx.stderr.write(`Dry run: sets of ${out.plan.instance.name} created before ${out.plan.cutoff} (cut-off) are selected${opts.keepLast !== undefined ? `, keeping the newest ${String(opts.keepLast)}` : ''}.\n`);
+    if (opts.dryRun && out.plan.cutoff)
+      ctx.stderr.write(
+        `Dry run: sets of ${out.plan.instance.name} created before ${out.plan.cutoff} (cut-off) are selected${opts.keepLast !== undefined ? `, keeping the newest ${String(opts.keepLast)}` : ''}.\n`,
+      );
     const failed = out.result?.deletions.some((d) => d.outcome === 'failed') ?? false;
     return listResult(DELETE_VIEW, deletionsOf(out.plan, out.result, Boolean(opts.dryRun)), out.result ? (failed ? 1 : 0) : undefined);
   },

@@ -19,6 +19,9 @@ export const command: CommandSpec = {
       const { gatherInventory } = await import('../../index.js');
       return gatherInventory(rt, { ...(instance ? { instance } : {}), signal: ctx.signal });
     });
-    return listResult(INSTANCES_VIEW, [...inventory.instances].sort((a, b) => a.instance.name.localeCompare(b.instance.name)));
+    return listResult(
+      INSTANCES_VIEW,
+      [...inventory.instances].sort((a, b) => a.instance.name.localeCompare(b.instance.name)),
+    );
   },
 };

@@ -18,7 +18,7 @@ export const command: CommandSpec = {
       .argument('<instance>', 'instance id or name')
       .argument('<set>', 'snapshot set id (or the name of a snapshot made by another tool)')
       .option('--discard-newer', 'accept that the snapshots newer than the set (named in the plan) are destroyed')
-      .option('--partial', 'allow a set that does not cover all of the instance\'s array volumes')
+      .option('--partial', "allow a set that does not cover all of the instance's array volumes")
       .option('--no-safety', 'do not take a safety set first (arrays that keep newer snapshots)')
       .option('--no-start', 'leave the instance stopped afterwards')
       .option('--dry-run', 'print the plan; change nothing')
@@ -29,10 +29,15 @@ export const command: CommandSpec = {
       const { rollbackInstance } = await import('../../index.js');
       const ask = terminalConfirm(ctx);
       return rollbackInstance(rt, {
-        instance: args[0]!, set: args[1]!,
-        discardNewer: Boolean(opts.discardNewer), partial: Boolean(opts.partial), safety: opts.safety !== false,
+        instance: args[0]!,
+        set: args[1]!,
+        discardNewer: Boolean(opts.discardNewer),
+        partial: Boolean(opts.partial),
+        safety: opts.safety !== false,
         ...(opts.start === false ? { start: false } : {}),
-        dryRun: Boolean(opts.dryRun), yes: Boolean(opts.yes), signal: ctx.signal,
+        dryRun: Boolean(opts.dryRun),
+        yes: Boolean(opts.yes),
+        signal: ctx.signal,
         onPlan: (plan: RollbackPlan) => describePlan(ctx, plan),
         ...(ask ? { confirm: () => ask('Proceed with this rollback?') } : {}),
       });

@@ -19,11 +19,18 @@ export const command: CommandSpec = {
   configure(cmd: Command) {
     cmd
       .option('--state <file>', 'state file (default: $CCSNAP_SANDBOX_DIR/state.json); its journal and logs sit next to it')
-      .option('--add-instances <n>', 'also seed N more instances vm-00001.. (2 array volumes each, on compute-1 and compute-2), 0-10000', countParser(0, 10_000));
+      .option(
+        '--add-instances <n>',
+        'also seed N more instances vm-00001.. (2 array volumes each, on compute-1 and compute-2), 0-10000',
+        countParser(0, 10_000),
+      );
   },
   async run(ctx, _args, opts) {
     const statePath = resolve(typeof opts.state === 'string' ? opts.state : defaultStatePath(ctx.env));
-    const refuse = (pid: number, url: string): CcsnapError => new CcsnapError('CCSNAP_SANDBOX_RUNNING', `a sandbox (pid ${pid}) is serving ${statePath} at ${url}; stop it (Ctrl-C), then reset`, { details: { pid, url, statePath } });
+    const refuse = (pid: number, url: string): CcsnapError =>
+      new CcsnapError('CCSNAP_SANDBOX_RUNNING', `a sandbox (pid ${pid}) is serving ${statePath} at ${url}; stop it (Ctrl-C), then reset`, {
+        details: { pid, url, statePath },
+      });
     const running = readServerInfo(statePath);
     if (running) throw refuse(running.pid, running.url);
     const got = await waitForLock(statePath, 'reset', {
@@ -36,7 +43,8 @@ export const command: CommandSpec = {
       const { emptyState, seedDemoState, saveState, addScaledServers } = await import('../../sandbox-entry.js');
       const removed = removeJournalAndLogs(dirname(statePath));
       const state = seedDemoState(emptyState());
-      if (typeof opts.addInstances === 'number' && opts.addInstances > 0) addScaledServers(state, { instances: opts.addInstances, volumesPerInstance: 2, snapshotsPerVolume: 0, hosts: 2 });
+      if (typeof opts.addInstances === 'number' && opts.addInstances > 0)
+        addScaledServers(state, { instances: opts.addInstances, volumesPerInstance: 2, snapshotsPerVolume: 0, hosts: 2 });
       saveState(statePath, state);
       return {
         kind: 'show',

@@ -16,7 +16,11 @@ export const command: CommandSpec = {
       .option('--port <port>', 'port on 127.0.0.1 (0 = any free port)', parsePort, 0)
       .option('--state <file>', 'state file (default: $CCSNAP_SANDBOX_DIR/state.json); created with the demo inventory')
       .option('--data-dir <dir>', 'keep array volume images as files in this directory')
-      .option('--fault <json>', 'fault rule as JSON (repeatable), e.g. \'{"service":"array","key":"createStorageSnapshot","errorCode":500}\'', parseFaultOption);
+      .option(
+        '--fault <json>',
+        'fault rule as JSON (repeatable), e.g. \'{"service":"array","key":"createStorageSnapshot","errorCode":500}\'',
+        parseFaultOption,
+      );
   },
   async run(ctx, _args, opts) {
     const statePath = resolve(typeof opts.state === 'string' ? opts.state : defaultStatePath(ctx.env));
@@ -55,7 +59,12 @@ export const command: CommandSpec = {
  */
 async function lockForServing(ctx: CommandContext, statePath: string): Promise<StateLock> {
   const running = readServerInfo(statePath);
-  const refuse = (pid: number, url?: string): CcsnapError => new CcsnapError('CCSNAP_SANDBOX_RUNNING', `another sandbox (pid ${pid}) already serves ${statePath}${url ? ` at ${url}` : ''}; stop it first, or pass another --state`, { details: { pid, statePath, ...(url ? { url } : {}) } });
+  const refuse = (pid: number, url?: string): CcsnapError =>
+    new CcsnapError(
+      'CCSNAP_SANDBOX_RUNNING',
+      `another sandbox (pid ${pid}) already serves ${statePath}${url ? ` at ${url}` : ''}; stop it first, or pass another --state`,
+      { details: { pid, statePath, ...(url ? { url } : {}) } },
+    );
   if (running) throw refuse(running.pid, running.url);
   const got = await waitForLock(statePath, 'serve', {
     signal: ctx.signal,

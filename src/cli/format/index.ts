@@ -23,7 +23,10 @@ export async function formatList(allColumns: string[], allRows: Array<Record<str
     case 'table':
       return rows.length === 0 && !opts.printEmpty ? '' : formatTable(columns, matrix, tableWidth(opts, LIST_MIN_WIDTH));
     case 'json':
-      return formatJson(rows.map((row) => pick(row, columns)), opts.noindent);
+      return formatJson(
+        rows.map((row) => pick(row, columns)),
+        opts.noindent,
+      );
     case 'yaml':
       return formatYaml(rows.map((row) => pick(row, columns)));
     case 'value':
@@ -40,7 +43,11 @@ export async function formatShow(allFields: Record<string, unknown>, opts: Outpu
   const fields = pick(allFields, names);
   switch (opts.format) {
     case 'table':
-      return formatTable(['Field', 'Value'], names.map((n) => [n, fields[n]]), tableWidth(opts, SHOW_MIN_WIDTH));
+      return formatTable(
+        ['Field', 'Value'],
+        names.map((n) => [n, fields[n]]),
+        tableWidth(opts, SHOW_MIN_WIDTH),
+      );
     case 'json':
       return formatJson(fields, opts.noindent);
     case 'yaml':
@@ -48,7 +55,10 @@ export async function formatShow(allFields: Record<string, unknown>, opts: Outpu
     case 'value':
       return formatValueFields(names.map((n) => fields[n]));
     case 'shell':
-      return formatShell(names.map((n) => [n, fields[n]]), opts.prefix);
+      return formatShell(
+        names.map((n) => [n, fields[n]]),
+        opts.prefix,
+      );
     default:
       throw new UsageError(`format '${opts.format}' is not available for single objects (use table, json, yaml, value or shell)`);
   }

@@ -9,7 +9,10 @@ export interface TableWidth {
 /** A prettytable-style table (OSC's look): +---+ borders, left-aligned, multi-line cells. */
 export function formatTable(headers: string[], rows: unknown[][], fit?: TableWidth): string {
   let cells = rows.map((row) => row.map(cellLines));
-  let widths = columnWidths(headers.map((h) => [h]), cells);
+  let widths = columnWidths(
+    headers.map((h) => [h]),
+    cells,
+  );
   const limits = fit ? shrinkWidths(widths, fit) : undefined;
   const heads = limits ? headers.map((h, i) => wrapLines([h], limits[i])) : headers.map((h) => [h]);
   if (limits) {

@@ -41,14 +41,28 @@ export function createRow(o: CreateOutcome): Record<string, unknown> {
 
 function planMembers(p: CreatePlan): unknown[] {
   return [
-    ...p.members.map((m) => ({ volume_id: m.volumeId, device: m.device, array: m.arrayName, filesystem_id: m.fsId, snapshot: m.snapshotName, path: null, state: 'planned' })),
+    ...p.members.map((m) => ({
+      volume_id: m.volumeId,
+      device: m.device,
+      array: m.arrayName,
+      filesystem_id: m.fsId,
+      snapshot: m.snapshotName,
+      path: null,
+      state: 'planned',
+    })),
     ...p.skipped.map((s) => ({ volume_id: s.volumeId, state: 'skipped', reason: s.reason })),
   ];
 }
 
 function resultMembers(r: CreateResult): unknown[] {
   return r.members.map((m) => ({
-    volume_id: m.volumeId, device: m.device, array: m.arrayName, filesystem_id: m.fsId, snapshot: m.snapshotName, path: m.path, state: m.state,
+    volume_id: m.volumeId,
+    device: m.device,
+    array: m.arrayName,
+    filesystem_id: m.fsId,
+    snapshot: m.snapshotName,
+    path: m.path,
+    state: m.state,
     ...(m.error ? { error: m.error } : {}),
   }));
 }
@@ -60,6 +74,7 @@ function errorText(e: { code: string; message: string }): string {
 /** The error of an outcome, if it failed. */
 export function outcomeError(o: CreateOutcome): { code: string; message: string } | undefined {
   if (o.kind === 'error') return o.error;
-  if (o.kind === 'result') return o.result.error ?? (o.result.state === 'failed' ? { code: 'CCSNAP_CREATE_FAILED', message: `set ${o.result.setId} failed` } : undefined);
+  if (o.kind === 'result')
+    return o.result.error ?? (o.result.state === 'failed' ? { code: 'CCSNAP_CREATE_FAILED', message: `set ${o.result.setId} failed` } : undefined);
   return undefined;
 }

@@ -35,5 +35,12 @@ export const POLICY_SHOW_VIEW: FieldTable<PolicyDetail> = {
   keep: (p) => p.keep,
   prune: (p) => p.prune,
   retention_decisions: (p) =>
-    p.retentionDecisions.map((d) => ({ set_id: d.setId, instance_id: d.instanceId, created: d.created, state: d.state, action: d.action, kept_by: d.keptBy.join('; ') })),
+    p.retentionDecisions.map((d) => ({
+      set_id: d.setId,
+      instance_id: d.instanceId,
+      created: d.created,
+      state: d.state,
+      action: d.action,
+      kept_by: d.keptBy.join('; '),
+    })),
 };

@@ -29,7 +29,15 @@ export const SHOW_VIEW: FieldTable<{ setId: string; view: SetView }> = {
   frozen_ms: ({ view }) => view.set?.frozenMs ?? null,
   thawed_by: ({ view }) => view.set?.thawedBy ?? null,
   members: ({ view }) =>
-    view.members.map((m) => ({ volume_id: m.volumeId, array: m.arrayName, filesystem_id: m.fsId, snapshot: m.snapshotName, path: m.path, journal: m.journalState, on_array: m.onArray })),
+    view.members.map((m) => ({
+      volume_id: m.volumeId,
+      array: m.arrayName,
+      filesystem_id: m.fsId,
+      snapshot: m.snapshotName,
+      path: m.path,
+      journal: m.journalState,
+      on_array: m.onArray,
+    })),
   steps: ({ view }) => (view.set?.steps ?? []).map((st) => ({ step: st.name, status: st.status, ms: st.durationMs })),
   operation_id: ({ view }) => view.set?.opId ?? null,
 };
@@ -45,7 +53,12 @@ export const INSTANCES_VIEW: FieldTable<InstanceEntry> = {
   Host: ({ instance }) => instance.host,
   Volumes: ({ volumes }) =>
     volumes.map((v) => ({
-      id: v.id, type: v.volumeType, bootable: v.bootable, device: v.device, array: v.array?.name ?? null, filesystem: v.array?.fsId ?? null,
+      id: v.id,
+      type: v.volumeType,
+      bootable: v.bootable,
+      device: v.device,
+      array: v.array?.name ?? null,
+      filesystem: v.array?.fsId ?? null,
       ...(v.array ? {} : { reason: v.arrayReason }),
     })),
   'Snapshot Capable': ({ volumes }) => (volumes.length > 0 && volumes.some((v) => v.array) ? (volumes.every((v) => v.array) ? 'yes' : 'partly') : 'no'),
@@ -81,7 +94,8 @@ export const ROLLBACK_VIEW: FieldTable<VolumeRow> = {
 };
 
 export function rollbackVolumesOf(plan: RollbackPlan, result: RollbackResult | undefined): VolumeRow[] {
-  if (!result) return plan.volumes.map((v) => ({ volumeId: v.volumeId, target: v.target.path, state: 'planned', discarded: v.discard.map((d) => d.path), error: null }));
+  if (!result)
+    return plan.volumes.map((v) => ({ volumeId: v.volumeId, target: v.target.path, state: 'planned', discarded: v.discard.map((d) => d.path), error: null }));
   return result.volumes.map((v) => ({ volumeId: v.volumeId, target: v.target, state: v.state, discarded: v.discarded, error: v.error ?? null }));
 }
 

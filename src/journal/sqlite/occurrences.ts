@@ -4,24 +4,39 @@ import type { OccurrenceRecord, OccurrenceState } from '../types.js';
 import type { Db } from './open.js';
 
 interface OccurrenceRow {
-  policy: string; occurrence: string; scheduled_at: string; state: string; reason: string | null; pid: number | null;
-  hostname: string | null; recorded_at: string; started_at: string | null; finished_at: string | null; result_json: string | null;
+  policy: string;
+  occurrence: string;
+  scheduled_at: string;
+  state: string;
+  reason: string | null;
+  pid: number | null;
+  hostname: string | null;
+  recorded_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  result_json: string | null;
 }
 
 /** Records the occurrence unless (policy, occurrence) is already there: true when this call recorded it. */
 export function recordOccurrence(db: Db, o: NewOccurrence): boolean {
   const now = new Date().toISOString();
   const finishedAt = o.state === 'missed' ? now : null;
-  const info = db.prepare(`INSERT INTO occurrences (policy, occurrence, scheduled_at, state, reason, recorded_at, finished_at)
-                           VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (policy, occurrence) DO NOTHING`)
+  const info = db
+    .prepare(
+      `INSERT INTO occurrences (policy, occurrence, scheduled_at, state, reason, recorded_at, finished_at)
+                           VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (policy, occurrence) DO NOTHING`,
+    )
     .run(o.policy, o.occurrence, o.scheduledAt, o.state, o.reason ?? null, now, finishedAt);
   return info.changes === 1;
 }
 
 /** due → running for this process, as one statement: of two runners, exactly one gets true. */
 export function startOccurrence(db: Db, policy: string, occurrence: string): boolean {
-  const info = db.prepare(`UPDATE occurrences SET state = 'running', pid = ?, hostname = ?, started_at = ?
-                           WHERE policy = ? AND occurrence = ? AND state = 'due'`)
+  const info = db
+    .prepare(
+      `UPDATE occurrences SET state = 'running', pid = ?, hostname = ?, started_at = ?
+                           WHERE policy = ? AND occurrence = ? AND state = 'due'`,
+    )
     .run(process.pid, hostname(), new Date().toISOString(), policy, occurrence);
   return info.changes === 1;
 }
@@ -29,14 +44,21 @@ export function startOccurrence(db: Db, policy: string, occurrence: string): boo
 /** running → running owned by this process; with `from`, only while that owner still holds it (one statement). */
 export function adoptOccurrence(db: Db, policy: string, occurrence: string, from?: OccurrenceOwner): boolean {
   const owner = from ? ' AND pid IS ? AND hostname IS ?' : '';
-  const info = db.prepare(`UPDATE occurrences SET pid = ?, hostname = ? WHERE policy = ? AND occurrence = ? AND state = 'running'${owner}`)
+  const info = db
+    .prepare(`UPDATE occurrences SET pid = ?, hostname = ? WHERE policy = ? AND occurrence = ? AND state = 'running'${owner}`)
     .run(process.pid, hostname(), policy, occurrence, ...(from ? [from.pid, from.hostname] : []));
   return info.changes === 1;
 }
 
 export function finishOccurrence(db: Db, policy: string, occurrence: string, outcome: OccurrenceOutcome): void {
-  db.prepare('UPDATE occurrences SET state = ?, reason = ?, result_json = ?, finished_at = ? WHERE policy = ? AND occurrence = ?')
-    .run(outcome.state, outcome.reason ?? null, outcome.result === undefined ? null : JSON.stringify(outcome.result), new Date().toISOString(), policy, occurrence);
+  db.prepare('UPDATE occurrences SET state = ?, reason = ?, result_json = ?, finished_at = ? WHERE policy = ? AND occurrence = ?').run(
+    outcome.state,
+    outcome.reason ?? null,
+    outcome.result === undefined ? null : JSON.stringify(outcome.result),
+    new Date().toISOString(),
+    policy,
+    occurrence,
+  );
 }
 
 export function getOccurrence(db: Db, policy: string, occurrence: string): OccurrenceRecord | undefined {
@@ -48,18 +70,35 @@ export function getOccurrence(db: Db, policy: string, occurrence: string): Occur
 export function listOccurrences(db: Db, filter: OccurrenceFilter = {}): OccurrenceRecord[] {
   const where: string[] = [];
   const args: unknown[] = [];
-  if (filter.policy) { where.push('policy = ?'); args.push(filter.policy); }
-  if (filter.states?.length) { where.push(`state IN (${filter.states.map(() => '?').join(',')})`); args.push(...filter.states); }
+  if (filter.policy) {
+    where.push('policy = ?');
+    args.push(filter.policy);
+  }
+  if (filter.states?.length) {
+    where.push(`state IN (${filter.states.map(() => '?').join(',')})`);
+    args.push(...filter.states);
+  }
   let limit = '';
-  if (filter.limit !== undefined) { limit = ' LIMIT ?'; args.push(Math.max(0, Math.floor(filter.limit))); }
+  if (filter.limit !== undefined) {
+    limit = ' LIMIT ?';
+    args.push(Math.max(0, Math.floor(filter.limit)));
+  }
   const sql = `SELECT * FROM occurrences ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY scheduled_at DESC, policy${limit}`;
   return (db.prepare(sql).all(...args) as OccurrenceRow[]).map(toOccurrence);
 }
 
 function toOccurrence(row: OccurrenceRow): OccurrenceRecord {
   return {
-    policy: row.policy, occurrence: row.occurrence, scheduledAt: row.scheduled_at, state: row.state as OccurrenceState, reason: row.reason,
-    pid: row.pid, hostname: row.hostname, recordedAt: row.recorded_at, startedAt: row.started_at, finishedAt: row.finished_at,
+    policy: row.policy,
+    occurrence: row.occurrence,
+    scheduledAt: row.scheduled_at,
+    state: row.state as OccurrenceState,
+    reason: row.reason,
+    pid: row.pid,
+    hostname: row.hostname,
+    recordedAt: row.recorded_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
     result: row.result_json ? (JSON.parse(row.result_json) as unknown) : null,
   };
 }

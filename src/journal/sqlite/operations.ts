@@ -4,18 +4,44 @@ import type { OperationKind, OperationRecord, OperationState, StepTiming } from 
 import type { Db } from './open.js';
 
 interface OperationRow {
-  id: string; kind: string; instance_id: string; instance_name: string; state: string;
-  host: string | null; uri: string | null; domain: string | null; pid: number; hostname: string;
-  started_at: string; finished_at: string | null; plan_json: string; result_json: string | null;
-  error_code: string | null; error_message: string | null;
-  freeze_sent_at: string | null; thaw_confirmed_at: string | null; thawed_by: string | null;
+  id: string;
+  kind: string;
+  instance_id: string;
+  instance_name: string;
+  state: string;
+  host: string | null;
+  uri: string | null;
+  domain: string | null;
+  pid: number;
+  hostname: string;
+  started_at: string;
+  finished_at: string | null;
+  plan_json: string;
+  result_json: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  freeze_sent_at: string | null;
+  thaw_confirmed_at: string | null;
+  thawed_by: string | null;
 }
 
 export function insertOperation(db: Db, op: NewOperation): void {
-  db.prepare(`INSERT INTO operations (id, kind, instance_id, instance_name, state, host, uri, domain, pid, hostname, started_at, plan_json)
-              VALUES (?, ?, ?, ?, 'planned', ?, ?, ?, ?, ?, ?, ?)`)
-    .run(op.id, op.kind, op.instanceId, op.instanceName, op.host ?? null, op.uri ?? null, op.domain ?? null,
-      process.pid, hostname(), new Date().toISOString(), JSON.stringify(op.plan));
+  db.prepare(
+    `INSERT INTO operations (id, kind, instance_id, instance_name, state, host, uri, domain, pid, hostname, started_at, plan_json)
+              VALUES (?, ?, ?, ?, 'planned', ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    op.id,
+    op.kind,
+    op.instanceId,
+    op.instanceName,
+    op.host ?? null,
+    op.uri ?? null,
+    op.domain ?? null,
+    process.pid,
+    hostname(),
+    new Date().toISOString(),
+    JSON.stringify(op.plan),
+  );
 }
 
 export function setOperationState(db: Db, id: string, state: OperationState): void {
@@ -34,20 +60,31 @@ export function markThawConfirmed(db: Db, id: string, thawedBy: string): void {
 
 /** Operations that sent a freeze (failed ones included) whose thaw nobody confirmed yet. */
 export function listThawPending(db: Db): OperationRecord[] {
-  const rows = db.prepare('SELECT * FROM operations WHERE freeze_sent_at IS NOT NULL AND thaw_confirmed_at IS NULL ORDER BY started_at').all() as OperationRow[];
+  const rows = db
+    .prepare('SELECT * FROM operations WHERE freeze_sent_at IS NOT NULL AND thaw_confirmed_at IS NULL ORDER BY started_at')
+    .all() as OperationRow[];
   return rows.map(toOperation);
 }
 
 export function finishOperation(db: Db, id: string, outcome: OperationOutcome): void {
-  db.prepare('UPDATE operations SET state = ?, finished_at = ?, result_json = ?, error_code = ?, error_message = ? WHERE id = ?')
-    .run(outcome.state, new Date().toISOString(), outcome.result === undefined ? null : JSON.stringify(outcome.result),
-      outcome.errorCode ?? null, outcome.errorMessage ?? null, id);
+  db.prepare('UPDATE operations SET state = ?, finished_at = ?, result_json = ?, error_code = ?, error_message = ? WHERE id = ?').run(
+    outcome.state,
+    new Date().toISOString(),
+    outcome.result === undefined ? null : JSON.stringify(outcome.result),
+    outcome.errorCode ?? null,
+    outcome.errorMessage ?? null,
+    id,
+  );
 }
 
 /** Records why an operation stopped; it stays unfinished (no finished_at, state kept) and keeps its lock. */
 export function recordOperationError(db: Db, id: string, error: OperationError): void {
-  db.prepare('UPDATE operations SET error_code = ?, error_message = ?, result_json = ? WHERE id = ?')
-    .run(error.errorCode, error.errorMessage, error.result === undefined ? null : JSON.stringify(error.result), id);
+  db.prepare('UPDATE operations SET error_code = ?, error_message = ?, result_json = ? WHERE id = ?').run(
+    error.errorCode,
+    error.errorMessage,
+    error.result === undefined ? null : JSON.stringify(error.result),
+    id,
+  );
 }
 
 /** Transfers an unfinished operation and its locks to this process (used by recover). */
@@ -61,8 +98,15 @@ export function adoptOperation(db: Db, id: string): void {
 export function recordStep(db: Db, opId: string, step: StepTiming): void {
   db.transaction(() => {
     const seq = (db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM steps WHERE op_id = ?').get(opId) as { n: number }).n;
-    db.prepare('INSERT INTO steps (op_id, seq, name, status, started_at, duration_ms, detail_json) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(opId, seq, step.name, step.status, step.startedAt, step.durationMs, step.detail ? JSON.stringify(step.detail) : null);
+    db.prepare('INSERT INTO steps (op_id, seq, name, status, started_at, duration_ms, detail_json) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+      opId,
+      seq,
+      step.name,
+      step.status,
+      step.startedAt,
+      step.durationMs,
+      step.detail ? JSON.stringify(step.detail) : null,
+    );
   }).immediate();
 }
 
@@ -82,8 +126,14 @@ export function listOperations(db: Db, filter: OperationFilter = {}): OperationR
   };
   oneOf('kind', filter.kinds);
   oneOf('state', filter.states);
-  if (filter.instanceId) { where.push('instance_id = ?'); args.push(filter.instanceId); }
-  if (filter.since) { where.push('started_at >= ?'); args.push(filter.since); }
+  if (filter.instanceId) {
+    where.push('instance_id = ?');
+    args.push(filter.instanceId);
+  }
+  if (filter.since) {
+    where.push('started_at >= ?');
+    args.push(filter.since);
+  }
   const sql = `SELECT * FROM operations ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, rowid DESC LIMIT ?`;
   args.push(filter.limit !== undefined ? Math.max(0, Math.floor(filter.limit)) : -1);
   return (db.prepare(sql).all(...args) as OperationRow[]).map(toOperation);
@@ -91,10 +141,17 @@ export function listOperations(db: Db, filter: OperationFilter = {}): OperationR
 
 export function listSteps(db: Db, opId: string): StepTiming[] {
   const rows = db.prepare('SELECT name, status, started_at, duration_ms, detail_json FROM steps WHERE op_id = ? ORDER BY seq').all(opId) as Array<{
-    name: string; status: StepTiming['status']; started_at: string; duration_ms: number; detail_json: string | null;
+    name: string;
+    status: StepTiming['status'];
+    started_at: string;
+    duration_ms: number;
+    detail_json: string | null;
   }>;
   return rows.map((r) => ({
-    name: r.name, status: r.status, startedAt: r.started_at, durationMs: r.duration_ms,
+    name: r.name,
+    status: r.status,
+    startedAt: r.started_at,
+    durationMs: r.duration_ms,
     ...(r.detail_json ? { detail: JSON.parse(r.detail_json) as Record<string, unknown> } : {}),
   }));
 }

@@ -4,12 +4,30 @@ import { CcsnapError } from '../../errors.js';
 import type { Db } from './open.js';
 
 interface SetRow {
-  id: string; instance_id: string; instance_name: string; label: string | null; created_at: string; state: string;
-  consistency: string | null; reason: string | null; frozen_ms: number | null; thawed_by: string | null; op_id: string; steps_json: string | null;
-  policy: string | null; occurrence: string | null;
+  id: string;
+  instance_id: string;
+  instance_name: string;
+  label: string | null;
+  created_at: string;
+  state: string;
+  consistency: string | null;
+  reason: string | null;
+  frozen_ms: number | null;
+  thawed_by: string | null;
+  op_id: string;
+  steps_json: string | null;
+  policy: string | null;
+  occurrence: string | null;
 }
 interface MemberRow {
-  set_id: string; volume_id: string; array_name: string; fs_id: string; snapshot_name: string; path: string | null; state: string; error: string | null;
+  set_id: string;
+  volume_id: string;
+  array_name: string;
+  fs_id: string;
+  snapshot_name: string;
+  path: string | null;
+  state: string;
+  error: string | null;
 }
 
 /** Records a set and its members as pending, before anything is created on the array. */
@@ -20,22 +38,36 @@ export function insertSet(db: Db, set: NewSet): void {
     throw new CcsnapError('CCSNAP_INTERNAL', `set ${set.id}: a policy set records both its policy and its occurrence`);
   }
   db.transaction(() => {
-    db.prepare(`INSERT INTO sets (id, instance_id, instance_name, label, created_at, state, op_id, policy, occurrence) VALUES (?, ?, ?, ?, ?, 'creating', ?, ?, ?)`)
-      .run(set.id, set.instanceId, set.instanceName, set.label, set.createdAt, set.opId, policy, occurrence);
+    db.prepare(
+      `INSERT INTO sets (id, instance_id, instance_name, label, created_at, state, op_id, policy, occurrence) VALUES (?, ?, ?, ?, ?, 'creating', ?, ?, ?)`,
+    ).run(set.id, set.instanceId, set.instanceName, set.label, set.createdAt, set.opId, policy, occurrence);
     const insert = db.prepare(`INSERT INTO members (set_id, volume_id, array_name, fs_id, snapshot_name, state) VALUES (?, ?, ?, ?, ?, 'pending')`);
     for (const m of set.members) insert.run(set.id, m.volumeId, m.arrayName, m.fsId, m.snapshotName);
   })();
 }
 
 export function updateMember(db: Db, setId: string, volumeId: string, change: MemberChange): void {
-  db.prepare('UPDATE members SET state = ?, path = COALESCE(?, path), error = ? WHERE set_id = ? AND volume_id = ?')
-    .run(change.state, change.path ?? null, change.error ?? null, setId, volumeId);
+  db.prepare('UPDATE members SET state = ?, path = COALESCE(?, path), error = ? WHERE set_id = ? AND volume_id = ?').run(
+    change.state,
+    change.path ?? null,
+    change.error ?? null,
+    setId,
+    volumeId,
+  );
 }
 
 export function finishSet(db: Db, setId: string, outcome: SetOutcome): void {
-  db.prepare('UPDATE sets SET state = ?, consistency = COALESCE(?, consistency), reason = ?, frozen_ms = COALESCE(?, frozen_ms), thawed_by = COALESCE(?, thawed_by), steps_json = COALESCE(?, steps_json) WHERE id = ?')
-    .run(outcome.state, outcome.consistency ?? null, outcome.reason ?? null, outcome.frozenMs ?? null, outcome.thawedBy ?? null,
-      outcome.steps ? JSON.stringify(outcome.steps) : null, setId);
+  db.prepare(
+    'UPDATE sets SET state = ?, consistency = COALESCE(?, consistency), reason = ?, frozen_ms = COALESCE(?, frozen_ms), thawed_by = COALESCE(?, thawed_by), steps_json = COALESCE(?, steps_json) WHERE id = ?',
+  ).run(
+    outcome.state,
+    outcome.consistency ?? null,
+    outcome.reason ?? null,
+    outcome.frozenMs ?? null,
+    outcome.thawedBy ?? null,
+    outcome.steps ? JSON.stringify(outcome.steps) : null,
+    setId,
+  );
 }
 
 export function getSet(db: Db, setId: string): SetRecord | undefined {
@@ -47,16 +79,30 @@ export function getSet(db: Db, setId: string): SetRecord | undefined {
 export function listSets(db: Db, filter: SetFilter = {}): SetRecord[] {
   const where: string[] = [];
   const args: unknown[] = [];
-  if (filter.instanceId) { where.push('instance_id = ?'); args.push(filter.instanceId); }
-  if (filter.states?.length) { where.push(`state IN (${filter.states.map(() => '?').join(',')})`); args.push(...filter.states); }
-  if (filter.policy) { where.push('policy = ?'); args.push(filter.policy); }
-  if (filter.occurrence) { where.push('occurrence = ?'); args.push(filter.occurrence); }
+  if (filter.instanceId) {
+    where.push('instance_id = ?');
+    args.push(filter.instanceId);
+  }
+  if (filter.states?.length) {
+    where.push(`state IN (${filter.states.map(() => '?').join(',')})`);
+    args.push(...filter.states);
+  }
+  if (filter.policy) {
+    where.push('policy = ?');
+    args.push(filter.policy);
+  }
+  if (filter.occurrence) {
+    where.push('occurrence = ?');
+    args.push(filter.occurrence);
+  }
   const cond = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const rows = db.prepare(`SELECT * FROM sets ${cond} ORDER BY created_at DESC, id`).all(...args) as SetRow[];
   // Only the members of the sets selected (a filtered list must not read every member of the journal).
-  const members = (where.length
-    ? db.prepare(`SELECT * FROM members WHERE set_id IN (SELECT id FROM sets ${cond}) ORDER BY rowid`).all(...args)
-    : db.prepare('SELECT * FROM members ORDER BY rowid').all()) as MemberRow[];
+  const members = (
+    where.length
+      ? db.prepare(`SELECT * FROM members WHERE set_id IN (SELECT id FROM sets ${cond}) ORDER BY rowid`).all(...args)
+      : db.prepare('SELECT * FROM members ORDER BY rowid').all()
+  ) as MemberRow[];
   const bySet = new Map<string, MemberRecord[]>();
   for (const m of members) {
     const list = bySet.get(m.set_id) ?? [];
@@ -77,17 +123,34 @@ function membersOf(db: Db, setId: string): MemberRecord[] {
 
 function toMember(row: MemberRow): MemberRecord {
   return {
-    setId: row.set_id, volumeId: row.volume_id, arrayName: row.array_name, fsId: row.fs_id,
-    snapshotName: row.snapshot_name, path: row.path, state: row.state as MemberState, error: row.error,
+    setId: row.set_id,
+    volumeId: row.volume_id,
+    arrayName: row.array_name,
+    fsId: row.fs_id,
+    snapshotName: row.snapshot_name,
+    path: row.path,
+    state: row.state as MemberState,
+    error: row.error,
   };
 }
 
 function toSet(row: SetRow, members: MemberRecord[]): SetRecord {
   return {
-    id: row.id, instanceId: row.instance_id, instanceName: row.instance_name, label: row.label, createdAt: row.created_at,
-    state: row.state as SetState, consistency: row.consistency as Consistency | null, reason: row.reason,
-    frozenMs: row.frozen_ms, thawedBy: row.thawed_by, opId: row.op_id, steps: row.steps_json ? (JSON.parse(row.steps_json) as StepTiming[]) : null, members,
-    policy: row.policy, occurrence: row.occurrence,
+    id: row.id,
+    instanceId: row.instance_id,
+    instanceName: row.instance_name,
+    label: row.label,
+    createdAt: row.created_at,
+    state: row.state as SetState,
+    consistency: row.consistency as Consistency | null,
+    reason: row.reason,
+    frozenMs: row.frozen_ms,
+    thawedBy: row.thawed_by,
+    opId: row.op_id,
+    steps: row.steps_json ? (JSON.parse(row.steps_json) as StepTiming[]) : null,
+    members,
+    policy: row.policy,
+    occurrence: row.occurrence,
   };
 }
 

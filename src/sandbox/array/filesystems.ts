@@ -56,7 +56,16 @@ export async function cloneDatasetSnapshot(ctx: SandboxContext, p: Params): Prom
   if (array.filesystems.some((f) => f.tsmId === source.tsmId && f.name === clonename)) {
     throw new ArrayFault(431, `cannot create '${datasetPrefix(array, source)}/${clonename}': dataset already exists`);
   }
-  const clone: SandboxFilesystem = { id: newUuid(), name: clonename, tsmId: source.tsmId, accountId: source.accountId, pool: source.pool, quota: source.quota, simpleid: nextSimpleId(array), origin: { snapshotId: snap.id } };
+  const clone: SandboxFilesystem = {
+    id: newUuid(),
+    name: clonename,
+    tsmId: source.tsmId,
+    accountId: source.accountId,
+    pool: source.pool,
+    quota: source.quota,
+    simpleid: nextSimpleId(array),
+    origin: { snapshotId: snap.id },
+  };
   array.filesystems.push(clone);
   snap.clones++;
   if (ctx.dataDir && snap.imagePath) {
@@ -75,9 +84,21 @@ export async function deleteFileSystem(ctx: SandboxContext, p: Params): Promise<
   if (!fs) throw invalidParameter('deleteFileSystem', 'id', id);
   const snaps = snapshotsOf(array, fs.id);
   const cmd = 'com.cloudbyte.api.commands.DeleteFileSystemCmd';
-  const refusal = snaps.some((s) => s.clones > 0) ? `[DESTROY] filesystem ${fs.name} has a snapshot that has a clone` : snaps.length > 0 && p.get('forcedelete') !== 'true' ? `[DESTROY] filesystem ${fs.name} has snapshots; use forcedelete=true` : undefined;
+  const refusal = snaps.some((s) => s.clones > 0)
+    ? `[DESTROY] filesystem ${fs.name} has a snapshot that has a clone`
+    : snaps.length > 0 && p.get('forcedelete') !== 'true'
+      ? `[DESTROY] filesystem ${fs.name} has snapshots; use forcedelete=true`
+      : undefined;
   if (refusal) {
-    return { jobid: recordArrayJob(ctx, { cmd, jobstatus: 2, jobresultcode: 530, msg: '1', jobresult: { success: false, errorcode: 530, errortext: refusal, licensetype: LICENSE_TYPE } }) };
+    return {
+      jobid: recordArrayJob(ctx, {
+        cmd,
+        jobstatus: 2,
+        jobresultcode: 530,
+        msg: '1',
+        jobresult: { success: false, errorcode: 530, errortext: refusal, licensetype: LICENSE_TYPE },
+      }),
+    };
   }
   array.snapshots = array.snapshots.filter((s) => s.fsId !== fs.id);
   array.filesystems = array.filesystems.filter((f) => f.id !== fs.id);
@@ -122,11 +143,26 @@ export function addSameNameFilesystem(state: ArrayState, fsName: string, tsmName
   if (!original) throw new Error(`sandbox array: no filesystem named ${fsName}`);
   let tsm = state.tsms.find((t) => t.name === tsmName);
   if (!tsm) {
-    tsm = { id: stableUuid(`tsm:${tsmName}`), name: tsmName, accountId: original.accountId, datasetId: stableUuid(`dataset:${tsmName}`), pool: original.pool, ipaddress: '127.0.0.2' };
+    tsm = {
+      id: stableUuid(`tsm:${tsmName}`),
+      name: tsmName,
+      accountId: original.accountId,
+      datasetId: stableUuid(`dataset:${tsmName}`),
+      pool: original.pool,
+      ipaddress: '127.0.0.2',
+    };
     state.tsms.push(tsm);
   }
   if (state.filesystems.some((f) => f.tsmId === tsm.id && f.name === fsName)) throw new Error(`sandbox array: ${tsmName} already has a filesystem ${fsName}`);
-  const fs: ArrayFilesystem = { id: stableUuid(`filesystem:${tsmName}:${fsName}`), name: fsName, tsmId: tsm.id, accountId: tsm.accountId, pool: tsm.pool, quota: original.quota, simpleid: nextSimpleId(state) };
+  const fs: ArrayFilesystem = {
+    id: stableUuid(`filesystem:${tsmName}:${fsName}`),
+    name: fsName,
+    tsmId: tsm.id,
+    accountId: tsm.accountId,
+    pool: tsm.pool,
+    quota: original.quota,
+    simpleid: nextSimpleId(state),
+  };
   state.filesystems.push(fs);
   return fs;
 }

@@ -51,7 +51,11 @@ function indexByFs(all: ArraySnapshotRecord[]): Map<string, ArraySnapshotRecord[
     else byFs.set(s.fsId, [{ s, i }]);
   });
   const sorted = new Map<string, ArraySnapshotRecord[]>();
-  for (const [fsId, list] of byFs) sorted.set(fsId, list.sort((a, b) => a.s.createdAt - b.s.createdAt || a.i - b.i).map(({ s }) => s));
+  for (const [fsId, list] of byFs)
+    sorted.set(
+      fsId,
+      list.sort((a, b) => a.s.createdAt - b.s.createdAt || a.i - b.i).map(({ s }) => s),
+    );
   INDEX.set(all, { length: all.length, byFs: sorted });
   return sorted;
 }

@@ -26,7 +26,10 @@ export const NOT_FOUND_TEXT = 'could not find any snapshots to destroy; check sn
 
 /** An error answer the array gives: HTTP status = errorcode. */
 export class ArrayFault extends Error {
-  constructor(readonly code: number, readonly text: string) {
+  constructor(
+    readonly code: number,
+    readonly text: string,
+  ) {
     super(text);
   }
 }
@@ -58,7 +61,10 @@ export function missingParameter(command: string, name: string): ArrayFault {
 
 /** CloudStack's wording for an id that names nothing. */
 export function invalidParameter(command: string, name: string, value: string): ArrayFault {
-  return new ArrayFault(431, `Unable to execute API command ${commandLabel(command)} due to invalid value. Invalid parameter ${name.toLowerCase()} value=${value} due to incorrect long value format, or entity does not exist or due to incorrect parameter annotation for the field in api cmd class.`);
+  return new ArrayFault(
+    431,
+    `Unable to execute API command ${commandLabel(command)} due to invalid value. Invalid parameter ${name.toLowerCase()} value=${value} due to incorrect long value format, or entity does not exist or due to incorrect parameter annotation for the field in api cmd class.`,
+  );
 }
 
 export function successResponse(key: string, payload: unknown, json: boolean): SandboxResponse {

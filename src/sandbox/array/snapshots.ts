@@ -113,7 +113,10 @@ export async function rollbackToSnapshot(ctx: SandboxContext, p: Params): Promis
   const newer = all.slice(all.indexOf(target) + 1);
   const policy = ctx.state.array.rollbackPolicy;
   if (newer.length > 0 && policy === 'newest-only') {
-    throw new ArrayFault(431, `cannot rollback to '${path}': more recent snapshots or bookmarks exist; use '-r' to force deletion of the following snapshots and bookmarks: ${newer.map((s) => pathOf(ctx, s)).join(' ')}`);
+    throw new ArrayFault(
+      431,
+      `cannot rollback to '${path}': more recent snapshots or bookmarks exist; use '-r' to force deletion of the following snapshots and bookmarks: ${newer.map((s) => pathOf(ctx, s)).join(' ')}`,
+    );
   }
   if (newer.length > 0 && policy === 'destroy-newer') {
     const cloned = newer.find((s) => s.clones > 0);

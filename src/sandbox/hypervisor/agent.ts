@@ -56,7 +56,8 @@ export async function runAgentCall(faults: FaultRegistry, d: SandboxDomain, call
     return fail(...(call.what ? [call.what] : []), text);
   };
   const release = await acquireJob(d, call.job);
-  if (!release) return failWith('state change lock', `Timed out during operation: cannot acquire state change lock (held by agent=${runtimeOf(d).jobHolder ?? 'unknown'})`);
+  if (!release)
+    return failWith('state change lock', `Timed out during operation: cannot acquire state change lock (held by agent=${runtimeOf(d).jobHolder ?? 'unknown'})`);
   try {
     if (d.agent === 'hang') {
       const back = await waitForAgent(d, call.timeoutSec);
@@ -78,7 +79,10 @@ export async function runAgentCall(faults: FaultRegistry, d: SandboxDomain, call
       if (fault?.hang) await faults.whenRemoved(fault);
       return call.run(late);
     })();
-    const busy = execution.then(() => undefined, () => undefined);
+    const busy = execution.then(
+      () => undefined,
+      () => undefined,
+    );
     rt.agentBusy = busy;
     void busy.then(() => {
       if (rt.agentBusy === busy) rt.agentBusy = undefined;
@@ -96,16 +100,23 @@ export async function runAgentCall(faults: FaultRegistry, d: SandboxDomain, call
 
 /** Resolves true when `p` settles within `timeoutSec` (negative: wait for ever), false otherwise. */
 function within(p: Promise<unknown>, timeoutSec: number): Promise<boolean> {
-  if (timeoutSec < 0) return p.then(() => true, () => true);
+  if (timeoutSec < 0)
+    return p.then(
+      () => true,
+      () => true,
+    );
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(false), timeoutSec * 1000);
-    p.then(() => {
-      clearTimeout(timer);
-      resolve(true);
-    }, () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
+    p.then(
+      () => {
+        clearTimeout(timer);
+        resolve(true);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(true);
+      },
+    );
   });
 }
 

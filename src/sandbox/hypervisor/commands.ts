@@ -55,13 +55,28 @@ async function runOnDomain(ctx: SandboxContext, d: SandboxDomain, command: strin
     case 'domfsthaw':
       if (opts.mountpoint) return fail('Unable to thaw filesystems', 'argument unsupported: specifying mountpoints is not supported');
       d.events.push({ at: Date.now(), kind: 'thaw-requested' });
-      return agentOp(ctx, d, { job: 'remoteDispatchDomainFSThaw', what: 'Unable to thaw filesystems', agentCmd: 'guest-fsfreeze-thaw', timeoutSec, run: () => ok(`Thawed ${markThawed(d)} filesystem(s)\n\n`) });
+      return agentOp(ctx, d, {
+        job: 'remoteDispatchDomainFSThaw',
+        what: 'Unable to thaw filesystems',
+        agentCmd: 'guest-fsfreeze-thaw',
+        timeoutSec,
+        run: () => ok(`Thawed ${markThawed(d)} filesystem(s)\n\n`),
+      });
     case 'domfsinfo':
       return agentOp(ctx, d, {
-        job: 'remoteDispatchDomainGetFSInfo', what: 'Unable to get filesystem information', agentCmd: 'guest-get-fsinfo', timeoutSec,
-        run: () => d.frozen
-          ? fail('Unable to get filesystem information', frozenState('guest-get-fsinfo'))
-          : ok(formatTable(['Mountpoint', 'Name', 'Type', 'Target'], d.mountpoints.map((m) => [m.mountpoint, m.name, m.type, m.target]))),
+        job: 'remoteDispatchDomainGetFSInfo',
+        what: 'Unable to get filesystem information',
+        agentCmd: 'guest-get-fsinfo',
+        timeoutSec,
+        run: () =>
+          d.frozen
+            ? fail('Unable to get filesystem information', frozenState('guest-get-fsinfo'))
+            : ok(
+                formatTable(
+                  ['Mountpoint', 'Name', 'Type', 'Target'],
+                  d.mountpoints.map((m) => [m.mountpoint, m.name, m.type, m.target]),
+                ),
+              ),
       });
     case 'qemu-agent-command':
       return agentCommand(ctx, d, opts);
@@ -80,13 +95,20 @@ function freeze(ctx: SandboxContext, d: SandboxDomain, mountpoints: string[]): P
       return fail('Unable to freeze filesystems', frozenState('guest-fsfreeze-freeze'));
     }
     if (d.state !== 'running') return fail('Unable to freeze filesystems', NOT_RUNNING);
-    markFrozen(d, count, queued ? 'queued freeze executed after the agent came back' : late ? 'landed after libvirt reported the freeze failed (agent timeout)' : undefined);
+    markFrozen(
+      d,
+      count,
+      queued ? 'queued freeze executed after the agent came back' : late ? 'landed after libvirt reported the freeze failed (agent timeout)' : undefined,
+    );
     ctx.save();
     return ok(`Froze ${count} filesystem(s)\n\n`);
   };
   return agentOp(ctx, d, {
-    job: 'remoteDispatchDomainFSFreeze', what: 'Unable to freeze filesystems', agentCmd: 'guest-fsfreeze-freeze',
-    timeoutSec: runtimeOf(d).agentTimeoutSec, delayMs: d.freezeDelayMs,
+    job: 'remoteDispatchDomainFSFreeze',
+    what: 'Unable to freeze filesystems',
+    agentCmd: 'guest-fsfreeze-freeze',
+    timeoutSec: runtimeOf(d).agentTimeoutSec,
+    delayMs: d.freezeDelayMs,
     run: (late) => apply(late, false),
     queueOnHang: () => void apply(false, true),
     onFail: (why) => d.events.push({ at: Date.now(), kind: 'freeze-failed', detail: why }),
@@ -127,7 +149,9 @@ async function agentCommand(ctx: SandboxContext, d: SandboxDomain, opts: ParsedO
   const reply = (value: unknown): VirshOutput => ok(`${JSON.stringify({ return: value })}\n\n`);
   const allowedFrozen = ['guest-ping', 'guest-fsfreeze-status', 'guest-fsfreeze-thaw', 'guest-sync', 'guest-sync-delimited', 'guest-info'];
   return agentOp(ctx, d, {
-    job: 'remoteDispatchDomainQemuAgentCommand', agentCmd: execute, timeoutSec,
+    job: 'remoteDispatchDomainQemuAgentCommand',
+    agentCmd: execute,
+    timeoutSec,
     run: () => {
       if (d.frozen && !allowedFrozen.includes(execute)) return fail(frozenState(execute));
       switch (execute) {
@@ -152,7 +176,12 @@ function listDomains(ctx: SandboxContext, host: string, opts: ParsedOptions): Vi
   const all = ctx.state.hypervisor.domains.filter((d) => d.host === host && (opts.all || d.state !== 'shut off'));
   if (opts.name) return ok(`${all.map((d) => `${d.name}\n`).join('')}\n`);
   let id = 0;
-  return ok(formatTable(['Id', 'Name', 'State'], all.map((d) => [d.state === 'shut off' ? '-' : String(++id), d.name, d.state])));
+  return ok(
+    formatTable(
+      ['Id', 'Name', 'State'],
+      all.map((d) => [d.state === 'shut off' ? '-' : String(++id), d.name, d.state]),
+    ),
+  );
 }
 
 function reasonOf(state: string): string {

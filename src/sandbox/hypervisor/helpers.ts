@@ -13,9 +13,14 @@ export function sandboxUriTemplate(sandboxUrl: string): string {
 }
 
 export type SandboxDomainView = SandboxDomain & {
-  agentTimeoutSec: number; queued: string[]; onRecovery: 'run' | 'drop';
+  agentTimeoutSec: number;
+  queued: string[];
+  onRecovery: 'run' | 'drop';
   /** libvirt's agent job: who holds it, how many calls wait, how long they may wait; whether the agent is busy. */
-  jobHolder: string | null; jobWaiters: number; lockWaitMs: number; agentBusy: boolean;
+  jobHolder: string | null;
+  jobWaiters: number;
+  lockWaitMs: number;
+  agentBusy: boolean;
 };
 
 /** The domain as the sandbox sees it now (auto-thaw applied), with its freeze/thaw events on the sandbox's clock. */

@@ -26,7 +26,17 @@ const runtimes = new WeakMap<SandboxDomain, DomainRuntime>();
 export function runtimeOf(d: SandboxDomain): DomainRuntime {
   let rt = runtimes.get(d);
   if (!rt) {
-    rt = { agentTimeoutSec: -1, frozenCount: d.frozen ? d.mountpoints.length : 0, queued: [], onRecovery: 'run', waiters: [], jobHolder: undefined, jobWaiters: [], lockWaitMs: 30_000, agentBusy: undefined };
+    rt = {
+      agentTimeoutSec: -1,
+      frozenCount: d.frozen ? d.mountpoints.length : 0,
+      queued: [],
+      onRecovery: 'run',
+      waiters: [],
+      jobHolder: undefined,
+      jobWaiters: [],
+      lockWaitMs: 30_000,
+      agentBusy: undefined,
+    };
     runtimes.set(d, rt);
   }
   return rt;

@@ -80,7 +80,16 @@ function applyPatch(d: SandboxDomain, p: DomainPatch): string | undefined {
 
 function view(d: SandboxDomain): unknown {
   const rt = runtimeOf(d);
-  return { ...d, agentTimeoutSec: rt.agentTimeoutSec, queued: rt.queued.map((q) => q.command), onRecovery: rt.onRecovery, jobHolder: rt.jobHolder ?? null, lockWaitMs: rt.lockWaitMs, jobWaiters: rt.jobWaiters.length, agentBusy: rt.agentBusy !== undefined };
+  return {
+    ...d,
+    agentTimeoutSec: rt.agentTimeoutSec,
+    queued: rt.queued.map((q) => q.command),
+    onRecovery: rt.onRecovery,
+    jobHolder: rt.jobHolder ?? null,
+    lockWaitMs: rt.lockWaitMs,
+    jobWaiters: rt.jobWaiters.length,
+    agentBusy: rt.agentBusy !== undefined,
+  };
 }
 
 function findDomain(ctx: SandboxContext, name: string): SandboxDomain | undefined {

@@ -14,13 +14,18 @@ type CinderHandler = (call: OsCall, mv: Microversion) => SandboxResponse | Promi
 
 /** A Cinder route: faults, token, microversion negotiation, and `OpenStack-API-Version: volume X` echoed. */
 function cinderRoute(ctx: SandboxContext, handler: CinderHandler, options: GuardOptions = {}) {
-  return guard(ctx, 'cinder', async (call) => {
-    const negotiated = negotiate(call.req, VOLUME_VERSIONS);
-    if ('error' in negotiated) return osError('cinder', 406, negotiated.error);
-    const res = await handler(call, negotiated.version);
-    res.headers = { ...res.headers, ...versionHeaders(VOLUME_VERSIONS, negotiated.version) };
-    return res;
-  }, options);
+  return guard(
+    ctx,
+    'cinder',
+    async (call) => {
+      const negotiated = negotiate(call.req, VOLUME_VERSIONS);
+      if ('error' in negotiated) return osError('cinder', 406, negotiated.error);
+      const res = await handler(call, negotiated.version);
+      res.headers = { ...res.headers, ...versionHeaders(VOLUME_VERSIONS, negotiated.version) };
+      return res;
+    },
+    options,
+  );
 }
 
 function v3Doc(ctx: SandboxContext): Record<string, unknown> {
@@ -39,8 +44,14 @@ function v3Doc(ctx: SandboxContext): Record<string, unknown> {
 }
 
 function registerVersions(router: Router, ctx: SandboxContext): void {
-  router.get(PREFIX, cinderRoute(ctx, () => json(300, { versions: [v3Doc(ctx)] }), { auth: false }));
-  router.get(V3, cinderRoute(ctx, () => json(200, { versions: [v3Doc(ctx)] }), { auth: false }));
+  router.get(
+    PREFIX,
+    cinderRoute(ctx, () => json(300, { versions: [v3Doc(ctx)] }), { auth: false }),
+  );
+  router.get(
+    V3,
+    cinderRoute(ctx, () => json(200, { versions: [v3Doc(ctx)] }), { auth: false }),
+  );
 }
 
 /** Volumes the caller sees: its project's, or all projects' for an admin with `all_tenants`. */
@@ -88,27 +99,36 @@ function listVolumes(ctx: SandboxContext, detail: boolean): CinderHandler {
 function registerVolumes(router: Router, ctx: SandboxContext): void {
   router.get(`${V3}/:project/volumes`, cinderRoute(ctx, listVolumes(ctx, false)));
   router.get(`${V3}/:project/volumes/detail`, cinderRoute(ctx, listVolumes(ctx, true)));
-  router.get(`${V3}/:project/volumes/:id`, cinderRoute(ctx, (call, mv) => {
-    const id = call.req.params['id']!;
-    const admin = isAdmin(call.token);
-    const volume = ctx.state.cinder.volumes.find((v) => v.id === id && (admin || v.tenantId === call.token?.projectId));
-    if (!volume) return osError('cinder', 404, `Volume ${id} could not be found.`);
-    return json(200, { volume: volumeDetail(ctx, call.req.params['project']!, volume, mv, admin) });
-  }));
+  router.get(
+    `${V3}/:project/volumes/:id`,
+    cinderRoute(ctx, (call, mv) => {
+      const id = call.req.params['id']!;
+      const admin = isAdmin(call.token);
+      const volume = ctx.state.cinder.volumes.find((v) => v.id === id && (admin || v.tenantId === call.token?.projectId));
+      if (!volume) return osError('cinder', 404, `Volume ${id} could not be found.`);
+      return json(200, { volume: volumeDetail(ctx, call.req.params['project']!, volume, mv, admin) });
+    }),
+  );
 }
 
 function registerTypes(router: Router, ctx: SandboxContext): void {
-  router.get(`${V3}/:project/types`, cinderRoute(ctx, (call) =>
-    json(200, { volume_types: ctx.state.cinder.types.map((t) => volumeTypeView(t, isAdmin(call.token))) })));
-  router.get(`${V3}/:project/types/:id`, cinderRoute(ctx, (call) => {
-    const id = call.req.params['id']!;
-    const type = ctx.state.cinder.types.find((t) => t.id === id || t.name === id);
-    if (!type) return osError('cinder', 404, `Volume type ${id} could not be found.`);
-    return json(200, { volume_type: volumeTypeView(type, isAdmin(call.token)) });
-  }));
+  router.get(
+    `${V3}/:project/types`,
+    cinderRoute(ctx, (call) => json(200, { volume_types: ctx.state.cinder.types.map((t) => volumeTypeView(t, isAdmin(call.token))) })),
+  );
+  router.get(
+    `${V3}/:project/types/:id`,
+    cinderRoute(ctx, (call) => {
+      const id = call.req.params['id']!;
+      const type = ctx.state.cinder.types.find((t) => t.id === id || t.name === id);
+      if (!type) return osError('cinder', 404, `Volume type ${id} could not be found.`);
+      return json(200, { volume_type: volumeTypeView(type, isAdmin(call.token)) });
+    }),
+  );
 }
 
-const KNOWN = /^\/v3\/[^/]+\/(volumes|types|snapshots|attachments|backups|groups|group_types|qos-specs|os-[a-z-]+|limits|extensions|messages|workers|clusters|manageable_volumes|manageable_snapshots|scheduler-stats|capabilities)(\/|$)/;
+const KNOWN =
+  /^\/v3\/[^/]+\/(volumes|types|snapshots|attachments|backups|groups|group_types|qos-specs|os-[a-z-]+|limits|extensions|messages|workers|clusters|manageable_volumes|manageable_snapshots|scheduler-stats|capabilities)(\/|$)/;
 
 /** Cinder v3: versions, volumes (list, detail, show), volume types, Cinder snapshots and services. */
 export const cinderPlugin: SandboxPlugin = {

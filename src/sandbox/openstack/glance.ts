@@ -50,18 +50,34 @@ export const glancePlugin: SandboxPlugin = {
   name: 'glance',
   prefixes: [PREFIX],
   register(router, ctx) {
-    router.get(PREFIX, guard(ctx, 'glance', () => json(300, versionsDoc(ctx)), { auth: false }));
-    router.get(`${PREFIX}/versions`, guard(ctx, 'glance', () => json(200, versionsDoc(ctx)), { auth: false }));
-    router.get(`${PREFIX}/v2/images`, guard(ctx, 'glance', ({ req }) => {
-      const name = req.query.get('name');
-      const status = req.query.get('status');
-      const images = ctx.state.glance.images.filter((i) => (name === null || i.name === name) && (status === null || i.status === status));
-      return json(200, { images: images.map((i) => imageView(ctx, i)), first: `/v2/images${req.query.size ? `?${req.query.toString()}` : ''}`, schema: '/v2/schemas/images' });
-    }));
-    router.get(`${PREFIX}/v2/images/:id`, guard(ctx, 'glance', ({ req }) => {
-      const image = ctx.state.glance.images.find((i) => i.id === req.params['id']);
-      return image ? json(200, imageView(ctx, image)) : osError('glance', 404, `No image found with ID ${req.params['id']}`);
-    }));
+    router.get(
+      PREFIX,
+      guard(ctx, 'glance', () => json(300, versionsDoc(ctx)), { auth: false }),
+    );
+    router.get(
+      `${PREFIX}/versions`,
+      guard(ctx, 'glance', () => json(200, versionsDoc(ctx)), { auth: false }),
+    );
+    router.get(
+      `${PREFIX}/v2/images`,
+      guard(ctx, 'glance', ({ req }) => {
+        const name = req.query.get('name');
+        const status = req.query.get('status');
+        const images = ctx.state.glance.images.filter((i) => (name === null || i.name === name) && (status === null || i.status === status));
+        return json(200, {
+          images: images.map((i) => imageView(ctx, i)),
+          first: `/v2/images${req.query.size ? `?${req.query.toString()}` : ''}`,
+          schema: '/v2/schemas/images',
+        });
+      }),
+    );
+    router.get(
+      `${PREFIX}/v2/images/:id`,
+      guard(ctx, 'glance', ({ req }) => {
+        const image = ctx.state.glance.images.find((i) => i.id === req.params['id']);
+        return image ? json(200, imageView(ctx, image)) : osError('glance', 404, `No image found with ID ${req.params['id']}`);
+      }),
+    );
     registerFallback(router, ctx, 'glance', PREFIX, /^\/v2\/(images|schemas|tasks|info|stores|metadefs)(\/|$)/);
   },
 };

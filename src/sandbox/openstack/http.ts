@@ -25,14 +25,28 @@ export interface GuardOptions {
 
 /** Nova and Cinder name the error body's key after the status code. */
 const FAULT_NAMES: Record<number, string> = {
-  400: 'badRequest', 401: 'unauthorized', 403: 'forbidden', 404: 'itemNotFound', 405: 'badMethod',
-  409: 'conflictingRequest', 413: 'overLimit', 415: 'badMediaType', 429: 'overLimit',
-  501: 'notImplemented', 503: 'serviceUnavailable',
+  400: 'badRequest',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'itemNotFound',
+  405: 'badMethod',
+  409: 'conflictingRequest',
+  413: 'overLimit',
+  415: 'badMediaType',
+  429: 'overLimit',
+  501: 'notImplemented',
+  503: 'serviceUnavailable',
 };
 
 const KEYSTONE_TITLES: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict',
-  500: 'Internal Server Error', 501: 'Not Implemented', 503: 'Service Unavailable',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  500: 'Internal Server Error',
+  501: 'Not Implemented',
+  503: 'Service Unavailable',
 };
 
 export const UNAUTHORIZED_MESSAGE = 'The request you have made requires authentication.';
@@ -125,13 +139,18 @@ export function headerOf(req: SandboxRequest, name: string): string | undefined 
 
 /** Registers a catch-all for a service prefix: 501 for known resources with unsupported methods, 404 otherwise. */
 export function registerFallback(router: Router, ctx: SandboxContext, service: OsService, prefix: string, known: RegExp): void {
-  const handler: Handler = guard(ctx, service, ({ req }) => {
-    const rest = req.path.slice(prefix.length);
-    if (known.test(rest)) return notImplemented(service, req);
-    warnSandbox(`${service}: unknown route ${req.method} ${req.path} (answered 404)`);
-    const res = osError(service, 404, `sandbox ${service}: no route for ${req.method} ${req.path}`);
-    return res;
-  }, { auth: false });
+  const handler: Handler = guard(
+    ctx,
+    service,
+    ({ req }) => {
+      const rest = req.path.slice(prefix.length);
+      if (known.test(rest)) return notImplemented(service, req);
+      warnSandbox(`${service}: unknown route ${req.method} ${req.path} (answered 404)`);
+      const res = osError(service, 404, `sandbox ${service}: no route for ${req.method} ${req.path}`);
+      return res;
+    },
+    { auth: false },
+  );
   for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']) router.add(method, `${prefix}/*`, handler);
 }
 

@@ -7,7 +7,10 @@ type Project = KeystoneState['projects'][number];
 
 /** Why an authentication request was refused: 400 malformed, 401 bad credentials, 501 unsupported. */
 export class AuthFailure extends Error {
-  constructor(readonly status: 400 | 401 | 501, message: string) {
+  constructor(
+    readonly status: 400 | 401 | 501,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -50,48 +50,70 @@ export function tokenBody(ctx: SandboxContext, token: IssuedToken, withCatalog =
 }
 
 function registerTokens(router: Router, ctx: SandboxContext): void {
-  router.post(`${PREFIX}/v3/auth/tokens`, guard(ctx, 'keystone', ({ req }) => {
-    try {
-      const outcome = authenticate(ctx, req.body);
-      const token = issueToken(ctx, {
-        methods: outcome.methods,
-        userId: outcome.user.id,
-        projectId: outcome.project?.id,
-        roles: outcome.project ? outcome.user.roles : [],
-        ...(outcome.applicationCredentialId ? { applicationCredentialId: outcome.applicationCredentialId } : {}),
-      });
+  router.post(
+    `${PREFIX}/v3/auth/tokens`,
+    guard(
+      ctx,
+      'keystone',
+      ({ req }) => {
+        try {
+          const outcome = authenticate(ctx, req.body);
+          const token = issueToken(ctx, {
+            methods: outcome.methods,
+            userId: outcome.user.id,
+            projectId: outcome.project?.id,
+            roles: outcome.project ? outcome.user.roles : [],
+            ...(outcome.applicationCredentialId ? { applicationCredentialId: outcome.applicationCredentialId } : {}),
+          });
+          const withCatalog = !req.query.has('nocatalog');
+          return json(201, tokenBody(ctx, token, withCatalog), { 'X-Subject-Token': token.id, ...requestIdHeaders() });
+        } catch (err) {
+          if (err instanceof AuthFailure) return osError('keystone', err.status, err.message);
+          throw err;
+        }
+      },
+      { auth: false },
+    ),
+  );
+
+  router.get(
+    `${PREFIX}/v3/auth/tokens`,
+    guard(ctx, 'keystone', ({ req }) => {
+      const subject = findToken(ctx, headerOf(req, 'x-subject-token'));
+      if (!subject) return osError('keystone', 404, 'Could not find token.');
       const withCatalog = !req.query.has('nocatalog');
-      return json(201, tokenBody(ctx, token, withCatalog), { 'X-Subject-Token': token.id, ...requestIdHeaders() });
-    } catch (err) {
-      if (err instanceof AuthFailure) return osError('keystone', err.status, err.message);
-      throw err;
-    }
-  }, { auth: false }));
+      return json(200, tokenBody(ctx, subject, withCatalog), { 'X-Subject-Token': subject.id, ...requestIdHeaders() });
+    }),
+  );
 
-  router.get(`${PREFIX}/v3/auth/tokens`, guard(ctx, 'keystone', ({ req }) => {
-    const subject = findToken(ctx, headerOf(req, 'x-subject-token'));
-    if (!subject) return osError('keystone', 404, 'Could not find token.');
-    const withCatalog = !req.query.has('nocatalog');
-    return json(200, tokenBody(ctx, subject, withCatalog), { 'X-Subject-Token': subject.id, ...requestIdHeaders() });
-  }));
+  router.add(
+    'HEAD',
+    `${PREFIX}/v3/auth/tokens`,
+    guard(ctx, 'keystone', ({ req }) => {
+      const subject = findToken(ctx, headerOf(req, 'x-subject-token'));
+      return { status: subject ? 200 : 404 };
+    }),
+  );
 
-  router.add('HEAD', `${PREFIX}/v3/auth/tokens`, guard(ctx, 'keystone', ({ req }) => {
-    const subject = findToken(ctx, headerOf(req, 'x-subject-token'));
-    return { status: subject ? 200 : 404 };
-  }));
-
-  router.delete(`${PREFIX}/v3/auth/tokens`, guard(ctx, 'keystone', ({ req }) => {
-    const id = headerOf(req, 'x-subject-token');
-    if (!id || !revokeToken(ctx, id)) return osError('keystone', 404, 'Could not find token.');
-    return { status: 204 };
-  }));
+  router.delete(
+    `${PREFIX}/v3/auth/tokens`,
+    guard(ctx, 'keystone', ({ req }) => {
+      const id = headerOf(req, 'x-subject-token');
+      if (!id || !revokeToken(ctx, id)) return osError('keystone', 404, 'Could not find token.');
+      return { status: 204 };
+    }),
+  );
 }
 
 function registerVersions(router: Router, ctx: SandboxContext): void {
-  router.get(PREFIX, guard(ctx, 'keystone', () =>
-    json(300, { versions: { values: [versionDoc(ctx)] } }, requestIdHeaders()), { auth: false }));
-  router.get(`${PREFIX}/v3`, guard(ctx, 'keystone', () =>
-    json(200, { version: versionDoc(ctx) }, requestIdHeaders()), { auth: false }));
+  router.get(
+    PREFIX,
+    guard(ctx, 'keystone', () => json(300, { versions: { values: [versionDoc(ctx)] } }, requestIdHeaders()), { auth: false }),
+  );
+  router.get(
+    `${PREFIX}/v3`,
+    guard(ctx, 'keystone', () => json(200, { version: versionDoc(ctx) }, requestIdHeaders()), { auth: false }),
+  );
 }
 
 /** Keystone v3: version documents, the token API (password, token, application credential) and projects. */
@@ -102,6 +124,12 @@ export const keystonePlugin: SandboxPlugin = {
     registerVersions(router, ctx);
     registerTokens(router, ctx);
     registerProjects(router, ctx, PREFIX);
-    registerFallback(router, ctx, 'keystone', PREFIX, /^\/v3\/(auth|users|projects|domains|roles|services|endpoints|regions|credentials|groups|role_assignments|system|OS-[A-Z0-9-]+)(\/|$)/);
+    registerFallback(
+      router,
+      ctx,
+      'keystone',
+      PREFIX,
+      /^\/v3\/(auth|users|projects|domains|roles|services|endpoints|regions|credentials|groups|role_assignments|system|OS-[A-Z0-9-]+)(\/|$)/,
+    );
   },
 };

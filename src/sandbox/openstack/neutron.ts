@@ -20,11 +20,23 @@ export const neutronPlugin: SandboxPlugin = {
   name: 'neutron',
   prefixes: [PREFIX],
   register(router, ctx) {
-    router.get(PREFIX, guard(ctx, 'neutron', () => json(200, {
-      versions: [{ status: 'CURRENT', id: 'v2.0', links: [{ href: `${ctx.baseUrl}${PREFIX}/v2.0/`, rel: 'self' }] }],
-    }), { auth: false }));
+    router.get(
+      PREFIX,
+      guard(
+        ctx,
+        'neutron',
+        () =>
+          json(200, {
+            versions: [{ status: 'CURRENT', id: 'v2.0', links: [{ href: `${ctx.baseUrl}${PREFIX}/v2.0/`, rel: 'self' }] }],
+          }),
+        { auth: false },
+      ),
+    );
     for (const [path, key] of Object.entries(EMPTY_COLLECTIONS)) {
-      router.get(`${PREFIX}/v2.0/${path}`, guard(ctx, 'neutron', () => json(200, { [key]: [] })));
+      router.get(
+        `${PREFIX}/v2.0/${path}`,
+        guard(ctx, 'neutron', () => json(200, { [key]: [] })),
+      );
     }
     registerFallback(router, ctx, 'neutron', PREFIX, /^\/v2\.0\/[a-z-]+(\/|$)/);
   },

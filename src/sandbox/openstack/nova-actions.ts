@@ -8,10 +8,22 @@ import { atLeast, type Microversion } from './microversion.js';
 const EVENTS: Record<string, string> = { create: 'compute__do_build_and_run_instance', stop: 'compute_stop_instance', start: 'compute_start_instance' };
 
 /** Records an accepted action (the API's request id); its event finishes with finishInstanceAction. */
-export function recordInstanceAction(ctx: SandboxContext, server: SandboxServer, action: string, requestId: string, who: { userId: string; projectId: string }): void {
+export function recordInstanceAction(
+  ctx: SandboxContext,
+  server: SandboxServer,
+  action: string,
+  requestId: string,
+  who: { userId: string; projectId: string },
+): void {
   const now = dbStamp();
   const record: SandboxInstanceAction = {
-    action, serverId: server.id, requestId, userId: who.userId, projectId: who.projectId, startTime: now, updatedAt: now,
+    action,
+    serverId: server.id,
+    requestId,
+    userId: who.userId,
+    projectId: who.projectId,
+    startTime: now,
+    updatedAt: now,
     event: { name: EVENTS[action] ?? `compute_${action}_instance`, host: server.host, startTime: now, finishTime: null, result: null },
   };
   (ctx.state.nova.instanceActions ??= []).push(record);
@@ -31,8 +43,13 @@ export function finishInstanceAction(ctx: SandboxContext, serverId: string, acti
 export function instanceActions(ctx: SandboxContext, server: SandboxServer): SandboxInstanceAction[] {
   const created = server.created;
   const create: SandboxInstanceAction = {
-    action: 'create', serverId: server.id, requestId: `req-${stableUuid(`create:${server.id}`)}`, userId: server.userId, projectId: server.tenantId,
-    startTime: created, updatedAt: created,
+    action: 'create',
+    serverId: server.id,
+    requestId: `req-${stableUuid(`create:${server.id}`)}`,
+    userId: server.userId,
+    projectId: server.tenantId,
+    startTime: created,
+    updatedAt: created,
     event: { name: EVENTS.create!, host: server.host, startTime: created, finishTime: created, result: 'Success' },
   };
   const recorded = (ctx.state.nova.instanceActions ?? []).filter((a) => a.serverId === server.id);
@@ -42,8 +59,13 @@ export function instanceActions(ctx: SandboxContext, server: SandboxServer): San
 /** One action as Nova lists it at microversion `v` (updated_at from 2.58). */
 export function actionView(a: SandboxInstanceAction, v: Microversion): Record<string, unknown> {
   const body: Record<string, unknown> = {
-    action: a.action, instance_uuid: a.serverId, message: a.event.result === 'Error' ? 'Error' : null, project_id: a.projectId,
-    request_id: a.requestId, start_time: a.startTime, user_id: a.userId,
+    action: a.action,
+    instance_uuid: a.serverId,
+    message: a.event.result === 'Error' ? 'Error' : null,
+    project_id: a.projectId,
+    request_id: a.requestId,
+    start_time: a.startTime,
+    user_id: a.userId,
   };
   if (atLeast(v, '2.58')) body.updated_at = a.updatedAt;
   return body;

@@ -60,7 +60,8 @@ export function paginate<T extends { id: string }>(items: T[], query: URLSearchP
   const rawLimit = query.get('limit');
   let limit = maxLimit;
   if (rawLimit !== null) {
-    if (!/^\d+$/.test(rawLimit)) throw new ListParamError(`Invalid input for query parameters limit. Value: ${rawLimit}. '${rawLimit}' does not match '^[0-9]*$'`);
+    if (!/^\d+$/.test(rawLimit))
+      throw new ListParamError(`Invalid input for query parameters limit. Value: ${rawLimit}. '${rawLimit}' does not match '^[0-9]*$'`);
     limit = Math.min(Number(rawLimit), maxLimit);
   }
   const page = items.slice(start, start + limit);

@@ -22,8 +22,26 @@ interface PowerSpec {
 }
 
 const SPECS: Record<PowerAction, PowerSpec> = {
-  'os-stop': { verb: 'stop', fromVmState: ['active', 'error'], taskState: 'powering-off', status: 'SHUTOFF', vmState: 'stopped', powerState: 4, domainState: 'shut off', event: 'stop' },
-  'os-start': { verb: 'start', fromVmState: ['stopped'], taskState: 'powering-on', status: 'ACTIVE', vmState: 'active', powerState: 1, domainState: 'running', event: 'start' },
+  'os-stop': {
+    verb: 'stop',
+    fromVmState: ['active', 'error'],
+    taskState: 'powering-off',
+    status: 'SHUTOFF',
+    vmState: 'stopped',
+    powerState: 4,
+    domainState: 'shut off',
+    event: 'stop',
+  },
+  'os-start': {
+    verb: 'start',
+    fromVmState: ['stopped'],
+    taskState: 'powering-on',
+    status: 'ACTIVE',
+    vmState: 'active',
+    powerState: 1,
+    domainState: 'running',
+    event: 'start',
+  },
 };
 
 export function isPowerAction(name: string): name is PowerAction {

@@ -30,7 +30,11 @@ export function serverSummary(ctx: SandboxContext, s: SandboxServer): Record<str
 
 /** Nova's hostId: sha224 of project id + host. */
 function hostId(s: SandboxServer): string {
-  return s.host ? createHash('sha224').update(s.tenantId + s.host).digest('hex') : '';
+  return s.host
+    ? createHash('sha224')
+        .update(s.tenantId + s.host)
+        .digest('hex')
+    : '';
 }
 
 function flavorView(ctx: SandboxContext, s: SandboxServer, v: Microversion): unknown {
@@ -111,8 +115,7 @@ export function serverDetail(ctx: SandboxContext, s: SandboxServer, v: Microvers
     'OS-EXT-STS:task_state': s.taskState,
     'OS-EXT-STS:vm_state': s.vmState,
     'OS-EXT-STS:power_state': s.powerState,
-    'os-extended-volumes:volumes_attached': volumes.map((a) =>
-      atLeast(v, '2.3') ? { id: a.volumeId, delete_on_termination: false } : { id: a.volumeId }),
+    'os-extended-volumes:volumes_attached': volumes.map((a) => (atLeast(v, '2.3') ? { id: a.volumeId, delete_on_termination: false } : { id: a.volumeId })),
   });
   addLaterFields(body, s, v);
   return body;
@@ -161,7 +164,11 @@ function flavorLinks(ctx: SandboxContext, id: string): unknown[] {
 }
 
 /** One `os-volume_attachments` entry at microversion `v`. */
-export function volumeAttachmentView(serverId: string, a: { volumeId: string; device: string; attachmentId: string }, v: Microversion): Record<string, unknown> {
+export function volumeAttachmentView(
+  serverId: string,
+  a: { volumeId: string; device: string; attachmentId: string },
+  v: Microversion,
+): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   if (!atLeast(v, '2.89')) body['id'] = a.volumeId;
   Object.assign(body, { serverId, volumeId: a.volumeId, device: a.device });

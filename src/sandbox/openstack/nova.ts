@@ -16,13 +16,18 @@ type NovaHandler = (call: OsCall, v: Microversion) => SandboxResponse | Promise<
 
 /** A Nova route: faults, token, microversion negotiation, and the echoed version headers on every answer. */
 function novaRoute(ctx: SandboxContext, handler: NovaHandler, options: GuardOptions = {}) {
-  return guard(ctx, 'nova', async (call) => {
-    const negotiated = negotiate(call.req, COMPUTE_VERSIONS);
-    if ('error' in negotiated) return osError('nova', 406, negotiated.error);
-    const res = await handler(call, negotiated.version);
-    res.headers = { ...res.headers, ...versionHeaders(COMPUTE_VERSIONS, negotiated.version) };
-    return res;
-  }, options);
+  return guard(
+    ctx,
+    'nova',
+    async (call) => {
+      const negotiated = negotiate(call.req, COMPUTE_VERSIONS);
+      if ('error' in negotiated) return osError('nova', 406, negotiated.error);
+      const res = await handler(call, negotiated.version);
+      res.headers = { ...res.headers, ...versionHeaders(COMPUTE_VERSIONS, negotiated.version) };
+      return res;
+    },
+    options,
+  );
 }
 
 function v21Doc(ctx: SandboxContext): Record<string, unknown> {
@@ -41,13 +46,31 @@ function v21Doc(ctx: SandboxContext): Record<string, unknown> {
 }
 
 function registerVersions(router: Router, ctx: SandboxContext): void {
-  router.get(PREFIX, novaRoute(ctx, () => json(200, {
-    versions: [
-      { id: 'v2.0', status: 'SUPPORTED', version: '', min_version: '', updated: '2011-01-21T11:33:21Z', links: [{ rel: 'self', href: `${ctx.baseUrl}${PREFIX}/v2/` }] },
-      v21Doc(ctx),
-    ],
-  }), { auth: false }));
-  router.get(V21, novaRoute(ctx, () => json(200, { version: v21Doc(ctx) }), { auth: false }));
+  router.get(
+    PREFIX,
+    novaRoute(
+      ctx,
+      () =>
+        json(200, {
+          versions: [
+            {
+              id: 'v2.0',
+              status: 'SUPPORTED',
+              version: '',
+              min_version: '',
+              updated: '2011-01-21T11:33:21Z',
+              links: [{ rel: 'self', href: `${ctx.baseUrl}${PREFIX}/v2/` }],
+            },
+            v21Doc(ctx),
+          ],
+        }),
+      { auth: false },
+    ),
+  );
+  router.get(
+    V21,
+    novaRoute(ctx, () => json(200, { version: v21Doc(ctx) }), { auth: false }),
+  );
 }
 
 function findServer(ctx: SandboxContext, call: OsCall, id: string) {
@@ -82,25 +105,37 @@ function listServers(ctx: SandboxContext, detail: boolean): NovaHandler {
 function registerServers(router: Router, ctx: SandboxContext): void {
   router.get(`${V21}/servers`, novaRoute(ctx, listServers(ctx, false)));
   router.get(`${V21}/servers/detail`, novaRoute(ctx, listServers(ctx, true)));
-  router.get(`${V21}/servers/:id`, novaRoute(ctx, (call, v) => {
-    const server = findServer(ctx, call, call.req.params['id']!);
-    return server ? json(200, { server: serverDetail(ctx, server, v) }) : serverNotFound(call.req.params['id']!);
-  }));
-  router.post(`${V21}/servers/:id/action`, novaRoute(ctx, (call) => serverAction(ctx, call), { faultKey: actionFaultKey }));
-  router.get(`${V21}/servers/:id/os-volume_attachments`, novaRoute(ctx, (call, v) => {
-    const server = findServer(ctx, call, call.req.params['id']!);
-    if (!server) return serverNotFound(call.req.params['id']!);
-    const attachments = attachedVolumes(ctx, server.id).map((a) => volumeAttachmentView(server.id, a, v));
-    return json(200, { volumeAttachments: attachments });
-  }));
-  router.get(`${V21}/servers/:id/os-volume_attachments/:volumeId`, novaRoute(ctx, (call, v) => {
-    const server = findServer(ctx, call, call.req.params['id']!);
-    if (!server) return serverNotFound(call.req.params['id']!);
-    const volumeId = call.req.params['volumeId']!;
-    const attachment = attachedVolumes(ctx, server.id).find((a) => a.volumeId === volumeId);
-    if (!attachment) return osError('nova', 404, `Volume ${volumeId} is not attached to the instance ${server.id}`);
-    return json(200, { volumeAttachment: volumeAttachmentView(server.id, attachment, v) });
-  }));
+  router.get(
+    `${V21}/servers/:id`,
+    novaRoute(ctx, (call, v) => {
+      const server = findServer(ctx, call, call.req.params['id']!);
+      return server ? json(200, { server: serverDetail(ctx, server, v) }) : serverNotFound(call.req.params['id']!);
+    }),
+  );
+  router.post(
+    `${V21}/servers/:id/action`,
+    novaRoute(ctx, (call) => serverAction(ctx, call), { faultKey: actionFaultKey }),
+  );
+  router.get(
+    `${V21}/servers/:id/os-volume_attachments`,
+    novaRoute(ctx, (call, v) => {
+      const server = findServer(ctx, call, call.req.params['id']!);
+      if (!server) return serverNotFound(call.req.params['id']!);
+      const attachments = attachedVolumes(ctx, server.id).map((a) => volumeAttachmentView(server.id, a, v));
+      return json(200, { volumeAttachments: attachments });
+    }),
+  );
+  router.get(
+    `${V21}/servers/:id/os-volume_attachments/:volumeId`,
+    novaRoute(ctx, (call, v) => {
+      const server = findServer(ctx, call, call.req.params['id']!);
+      if (!server) return serverNotFound(call.req.params['id']!);
+      const volumeId = call.req.params['volumeId']!;
+      const attachment = attachedVolumes(ctx, server.id).find((a) => a.volumeId === volumeId);
+      if (!attachment) return osError('nova', 404, `Volume ${volumeId} is not attached to the instance ${server.id}`);
+      return json(200, { volumeAttachment: volumeAttachmentView(server.id, attachment, v) });
+    }),
+  );
 }
 
 /** Faults for actions are keyed by the action name (e.g. "os-stop") with the server id as target. */
@@ -122,24 +157,37 @@ function serverAction(ctx: SandboxContext, call: OsCall): SandboxResponse {
   if (conflict) return { ...osError('nova', 409, conflict), command: action };
   // Like Nova: the API records the instance action under its request id (server event list shows it).
   const requestId = `req-${newUuid()}`;
-  recordInstanceAction(ctx, server, action === 'os-stop' ? 'stop' : 'start', requestId, { userId: call.token?.userId ?? '', projectId: call.token?.projectId ?? server.tenantId });
+  recordInstanceAction(ctx, server, action === 'os-stop' ? 'stop' : 'start', requestId, {
+    userId: call.token?.userId ?? '',
+    projectId: call.token?.projectId ?? server.tenantId,
+  });
   beginPowerAction(ctx, server, action);
   return { status: 202, command: action, headers: { 'x-openstack-request-id': requestId, 'x-compute-request-id': requestId } };
 }
 
 function registerFlavors(router: Router, ctx: SandboxContext): void {
-  router.get(`${V21}/flavors`, novaRoute(ctx, (_call, v) =>
-    json(200, { flavors: ctx.state.nova.flavors.map((f) => flavorSummary(ctx, f, v)) })));
-  router.get(`${V21}/flavors/detail`, novaRoute(ctx, (_call, v) =>
-    json(200, { flavors: ctx.state.nova.flavors.map((f) => flavorDetail(ctx, f, v)) })));
-  router.get(`${V21}/flavors/:id`, novaRoute(ctx, ({ req }, v) => {
-    const flavor = ctx.state.nova.flavors.find((f) => f.id === req.params['id']);
-    return flavor ? json(200, { flavor: flavorDetail(ctx, flavor, v) }) : osError('nova', 404, `Flavor ${req.params['id']} could not be found.`);
-  }));
-  router.get(`${V21}/flavors/:id/os-extra_specs`, novaRoute(ctx, ({ req }) => {
-    const flavor = ctx.state.nova.flavors.find((f) => f.id === req.params['id']);
-    return flavor ? json(200, { extra_specs: {} }) : osError('nova', 404, `Flavor ${req.params['id']} could not be found.`);
-  }));
+  router.get(
+    `${V21}/flavors`,
+    novaRoute(ctx, (_call, v) => json(200, { flavors: ctx.state.nova.flavors.map((f) => flavorSummary(ctx, f, v)) })),
+  );
+  router.get(
+    `${V21}/flavors/detail`,
+    novaRoute(ctx, (_call, v) => json(200, { flavors: ctx.state.nova.flavors.map((f) => flavorDetail(ctx, f, v)) })),
+  );
+  router.get(
+    `${V21}/flavors/:id`,
+    novaRoute(ctx, ({ req }, v) => {
+      const flavor = ctx.state.nova.flavors.find((f) => f.id === req.params['id']);
+      return flavor ? json(200, { flavor: flavorDetail(ctx, flavor, v) }) : osError('nova', 404, `Flavor ${req.params['id']} could not be found.`);
+    }),
+  );
+  router.get(
+    `${V21}/flavors/:id/os-extra_specs`,
+    novaRoute(ctx, ({ req }) => {
+      const flavor = ctx.state.nova.flavors.find((f) => f.id === req.params['id']);
+      return flavor ? json(200, { extra_specs: {} }) : osError('nova', 404, `Flavor ${req.params['id']} could not be found.`);
+    }),
+  );
 }
 
 const KNOWN = /^\/v2(\.1)?\/(servers|flavors|images|limits|extensions|os-[a-z-]+|servers\/[^/]+\/[a-z-]+)(\/|$)/;

@@ -21,11 +21,15 @@ function client(opts: Parameters<typeof createHttpClient>[0] = {}): HttpClient {
   return c;
 }
 
-
 describe('http client', () => {
   it('sends and parses JSON, with query parameters', async () => {
     const s = await server((req, res) => sendJson(res, 200, { echo: JSON.parse(req.body || 'null'), url: req.url }));
-    const res = await client().request<{ echo: unknown; url: string }>({ method: 'PUT', url: `${s.url}/a`, query: { x: 1, skip: undefined, m: ['p', 'q'] }, body: { k: 'v' } });
+    const res = await client().request<{ echo: unknown; url: string }>({
+      method: 'PUT',
+      url: `${s.url}/a`,
+      query: { x: 1, skip: undefined, m: ['p', 'q'] },
+      body: { k: 'v' },
+    });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ echo: { k: 'v' }, url: '/a?x=1&m=p&m=q' });
     expect(s.requests[0]!.headers['content-type']).toBe('application/json');
@@ -33,7 +37,9 @@ describe('http client', () => {
   });
 
   it('reports status, request id and the Nova error message', async () => {
-    const s = await server((_req, res) => sendJson(res, 404, { itemNotFound: { code: 404, message: 'Instance vm9 could not be found.' } }, { 'x-compute-request-id': 'req-abc' }));
+    const s = await server((_req, res) =>
+      sendJson(res, 404, { itemNotFound: { code: 404, message: 'Instance vm9 could not be found.' } }, { 'x-compute-request-id': 'req-abc' }),
+    );
     const err = await catchError(client().request({ method: 'GET', url: `${s.url}/v2.1/servers/vm9` }));
     expect(err.code).toBe('CCSNAP_HTTP_STATUS');
     expect(err.details).toMatchObject({ status: 404, method: 'GET', requestId: 'req-abc', serviceMessage: 'Instance vm9 could not be found.' });
@@ -41,7 +47,9 @@ describe('http client', () => {
   });
 
   it('extracts the Keystone error message', async () => {
-    const s = await server((_req, res) => sendJson(res, 403, { error: { code: 403, message: 'You are not authorized.', title: 'Forbidden' } }, { 'x-openstack-request-id': 'req-k' }));
+    const s = await server((_req, res) =>
+      sendJson(res, 403, { error: { code: 403, message: 'You are not authorized.', title: 'Forbidden' } }, { 'x-openstack-request-id': 'req-k' }),
+    );
     const err = await catchError(client().request({ method: 'GET', url: `${s.url}/v3/x` }));
     expect(err.details).toMatchObject({ status: 403, requestId: 'req-k', serviceMessage: 'You are not authorized.' });
   });
@@ -114,7 +122,9 @@ describe('http client', () => {
       method: 'POST',
       url: `${s.url}/v3/auth/tokens`,
       headers: { 'X-Auth-Token': 'AUTH-TOKEN-456' },
-      body: { auth: { identity: { methods: ['password', 'token'], password: { user: { name: 'admin', password: 'hunter2' } }, token: { id: 'OLD-TOKEN-789' } } } },
+      body: {
+        auth: { identity: { methods: ['password', 'token'], password: { user: { name: 'admin', password: 'hunter2' } }, token: { id: 'OLD-TOKEN-789' } } },
+      },
     });
     const text = JSON.stringify(entries);
     expect(entries).toHaveLength(1);

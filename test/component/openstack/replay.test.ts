@@ -24,8 +24,13 @@ async function open(...captures: string[]): Promise<{ replay: Replay; session: S
   replay = await startReplay(captures.flatMap(loadCapture));
   const cloud = resolveCloud({
     env: {
-      OS_AUTH_URL: `${replay.urlFor(5000)}/v3`, OS_USERNAME: 'admin', OS_PASSWORD: 'secret', OS_PROJECT_NAME: 'admin',
-      OS_USER_DOMAIN_NAME: 'Default', OS_PROJECT_DOMAIN_NAME: 'Default', OS_REGION_NAME: 'RegionOne',
+      OS_AUTH_URL: `${replay.urlFor(5000)}/v3`,
+      OS_USERNAME: 'admin',
+      OS_PASSWORD: 'secret',
+      OS_PROJECT_NAME: 'admin',
+      OS_USER_DOMAIN_NAME: 'Default',
+      OS_PROJECT_DOMAIN_NAME: 'Default',
+      OS_REGION_NAME: 'RegionOne',
     },
   });
   session = await createSession(cloud, { retries: 0 });

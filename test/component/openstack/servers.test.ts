@@ -41,12 +41,18 @@ describe('servers', () => {
   });
 
   it('matches names exactly (regex characters escaped, prefix matches filtered)', async () => {
-    const { session } = await open([{ id: 'x1', name: 'db.1', status: 'ACTIVE' }, { id: 'x2', name: 'db.10', status: 'ACTIVE' }]);
+    const { session } = await open([
+      { id: 'x1', name: 'db.1', status: 'ACTIVE' },
+      { id: 'x2', name: 'db.10', status: 'ACTIVE' },
+    ]);
     expect((await getServer(session, 'db.1')).id).toBe('x1');
   });
 
   it('ambiguous name → CCSNAP_INSTANCE_AMBIGUOUS listing the candidate ids', async () => {
-    const { session } = await open([{ id: 'd1', name: 'dup', status: 'ACTIVE' }, { id: 'd2', name: 'dup', status: 'SHUTOFF' }]);
+    const { session } = await open([
+      { id: 'd1', name: 'dup', status: 'ACTIVE' },
+      { id: 'd2', name: 'dup', status: 'SHUTOFF' },
+    ]);
     const err = await rejectionOf(getServer(session, 'dup'));
     expect(err.code).toBe('CCSNAP_INSTANCE_AMBIGUOUS');
     expect(err.message).toContain('d1');

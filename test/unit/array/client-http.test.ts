@@ -61,7 +61,11 @@ describe('request encoding', () => {
 
 describe('error answers', () => {
   it('a non-JSON error body falls back to the X-Description header', async () => {
-    script = (_q, _req, res) => send(res, 431, '<html>Bad Request</html>', { 'Content-Type': 'text/html', 'X-Description': 'Unable to execute API command createstoragesnapshot due to missing parameter name' });
+    script = (_q, _req, res) =>
+      send(res, 431, '<html>Bad Request</html>', {
+        'Content-Type': 'text/html',
+        'X-Description': 'Unable to execute API command createstoragesnapshot due to missing parameter name',
+      });
     const err = await failure(client.listTsm());
     expect(err.code).toBe('CCSNAP_ARRAY_PARAM');
     expect(err.details).toMatchObject({ status: 431, errortext: 'Unable to execute API command createstoragesnapshot due to missing parameter name' });
@@ -82,7 +86,8 @@ describe('error answers', () => {
   });
 
   it('redacts the API key if the array echoes it', async () => {
-    script = (q, _req, res) => send(res, 401, JSON.stringify({ listAccountResponse: { uuidList: [], errorcode: 401, errortext: `bad key ${q.get('apiKey')}`, licensetype: 'trial' } }));
+    script = (q, _req, res) =>
+      send(res, 401, JSON.stringify({ listAccountResponse: { uuidList: [], errorcode: 401, errortext: `bad key ${q.get('apiKey')}`, licensetype: 'trial' } }));
     const err = await failure(client.listAccount());
     expect(err.code).toBe('CCSNAP_ARRAY_AUTH');
     expect(err.details.errortext).toBe('bad key ***');
@@ -94,8 +99,10 @@ describe('error answers', () => {
   });
 
   it('reads newer snapshot paths out of a multi-line ZFS rollback refusal', async () => {
-    const text = "cannot rollback to 'P/AT/fs@a': more recent snapshots or bookmarks exist\nuse '-r' to force deletion of the following snapshots and bookmarks:\nP/AT/fs@b\nP/AT/fs@c";
-    script = (_q, _req, res) => send(res, 530, JSON.stringify({ rollbacktoshotresponse: { uuidList: [], errorcode: 530, errortext: text, licensetype: 'trial' } }));
+    const text =
+      "cannot rollback to 'P/AT/fs@a': more recent snapshots or bookmarks exist\nuse '-r' to force deletion of the following snapshots and bookmarks:\nP/AT/fs@b\nP/AT/fs@c";
+    script = (_q, _req, res) =>
+      send(res, 530, JSON.stringify({ rollbacktoshotresponse: { uuidList: [], errorcode: 530, errortext: text, licensetype: 'trial' } }));
     const err = await failure(client.rollbackToSnapshot({ fsId: 'f', path: 'P/AT/fs@a' }));
     expect(err.code).toBe('CCSNAP_NEWER_SNAPSHOTS');
     expect(err.details.newer).toEqual(['P/AT/fs@b', 'P/AT/fs@c']);
@@ -107,7 +114,13 @@ describe('connection resets', () => {
   it('a create whose connection is reset is reconciled by listing, not re-sent', async () => {
     script = (q, req, res) => {
       if (q.get('command') === 'createStorageSnapshot') return void req.socket.destroy();
-      send(res, 200, JSON.stringify({ listDatasetSnapshotsResponse: { count: 1, snapshot: [{ name: 'cs1', path: 'P/AT/fs@cs1', clones: 0, timestamp: 'Thu Aug 25 2016 10:55' }] } }));
+      send(
+        res,
+        200,
+        JSON.stringify({
+          listDatasetSnapshotsResponse: { count: 1, snapshot: [{ name: 'cs1', path: 'P/AT/fs@cs1', clones: 0, timestamp: 'Thu Aug 25 2016 10:55' }] },
+        }),
+      );
     };
     const created = await client.createStorageSnapshot({ fsId: 'f', name: 'cs1' });
     expect(created).toEqual({ fsId: 'f', name: 'cs1', id: null, path: 'P/AT/fs@cs1', reconciled: true });
@@ -141,8 +154,26 @@ describe.skipIf(skipWithout(HAVE_OPENSSL, 'openssl'))('TLS', () => {
     dir = await mkdtemp(join(tmpdir(), 'ccsnap-tls-'));
     certFile = join(dir, 'cert.pem');
     const keyFile = join(dir, 'key.pem');
-    await promisify(execFile)('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1']);
-    httpsServer = createHttpsServer({ key: await readFile(keyFile), cert: await readFile(certFile) }, (_req, res) => send(res, 200, '{"listAccountResponse":{}}'));
+    await promisify(execFile)('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ]);
+    httpsServer = createHttpsServer({ key: await readFile(keyFile), cert: await readFile(certFile) }, (_req, res) =>
+      send(res, 200, '{"listAccountResponse":{}}'),
+    );
     url = `https://127.0.0.1:${await listen(httpsServer)}/client/api`;
   });
   afterAll(async () => {

@@ -30,11 +30,15 @@ describe('loadArrayConfigs', () => {
     const keyFile = await secretFile('ec1.key', `${KEY}\n`);
     const { arrays, warnings } = await loadArrayConfigs([{ name: 'ec1', url: 'https://20.10.43.1/client/api', api_key_file: keyFile }]);
     expect(warnings).toEqual([]);
-    expect(arrays).toEqual([{ name: 'ec1', url: 'https://20.10.43.1/client/api', apiKey: KEY, insecure: false, timeoutMs: 30_000, volumeRule: { typePrefix: 'cb-' } }]);
+    expect(arrays).toEqual([
+      { name: 'ec1', url: 'https://20.10.43.1/client/api', apiKey: KEY, insecure: false, timeoutMs: 30_000, volumeRule: { typePrefix: 'cb-' } },
+    ]);
   });
 
   it('fails with CCSNAP_ARRAY_CONFIG_KEY_FILE when the key file is missing', async () => {
-    expect(await codeOfRejection(loadArrayConfigs([{ name: 'ec1', url: 'https://20.10.43.1/client/api', api_key_file: join(dir, 'nope.key') }]))).toBe('CCSNAP_ARRAY_CONFIG_KEY_FILE');
+    expect(await codeOfRejection(loadArrayConfigs([{ name: 'ec1', url: 'https://20.10.43.1/client/api', api_key_file: join(dir, 'nope.key') }]))).toBe(
+      'CCSNAP_ARRAY_CONFIG_KEY_FILE',
+    );
   });
 
   it('warns (without printing) when the key file is readable by group/other', async () => {
@@ -60,15 +64,21 @@ describe('loadArrayConfigs', () => {
   });
 
   it('reads the key from api_key_env, and fails with CCSNAP_ARRAY_CONFIG_KEY_ENV when unset', async () => {
-    const { arrays } = await loadArrayConfigs([{ name: 'ec1', url: 'https://20.10.43.1/client/api', api_key_env: 'EC1_API_KEY', timeout: '45s' }], { env: { EC1_API_KEY: ` ${KEY}\n` } });
+    const { arrays } = await loadArrayConfigs([{ name: 'ec1', url: 'https://20.10.43.1/client/api', api_key_env: 'EC1_API_KEY', timeout: '45s' }], {
+      env: { EC1_API_KEY: ` ${KEY}\n` },
+    });
     expect(arrays[0]).toMatchObject({ apiKey: KEY, timeoutMs: 45_000 });
-    expect(await codeOfRejection(loadArrayConfigs([{ name: 'ec1', url: 'https://20.10.43.1/client/api', api_key_env: 'EC1_API_KEY' }], { env: {} }))).toBe('CCSNAP_ARRAY_CONFIG_KEY_ENV');
+    expect(await codeOfRejection(loadArrayConfigs([{ name: 'ec1', url: 'https://20.10.43.1/client/api', api_key_env: 'EC1_API_KEY' }], { env: {} }))).toBe(
+      'CCSNAP_ARRAY_CONFIG_KEY_ENV',
+    );
   });
 
   it('refuses inline keys and missing or doubled key sources', async () => {
     expect(await codeOfRejection(loadArrayConfigs([{ name: 'ec1', url: 'https://h/client/api', api_key: KEY }]))).toBe('CCSNAP_ARRAY_CONFIG_KEY');
     expect(await codeOfRejection(loadArrayConfigs([{ name: 'ec1', url: 'https://h/client/api' }]))).toBe('CCSNAP_ARRAY_CONFIG_KEY');
-    expect(await codeOfRejection(loadArrayConfigs([{ name: 'ec1', url: 'https://h/client/api', api_key_env: 'A', api_key_file: '/x' }]))).toBe('CCSNAP_ARRAY_CONFIG_KEY');
+    expect(await codeOfRejection(loadArrayConfigs([{ name: 'ec1', url: 'https://h/client/api', api_key_env: 'A', api_key_file: '/x' }]))).toBe(
+      'CCSNAP_ARRAY_CONFIG_KEY',
+    );
   });
 
   it("accepts the seed's own curl files (ec<host> and eckey<host>)", async () => {
@@ -86,21 +96,36 @@ describe('loadArrayConfigs', () => {
   });
 
   it('warns on insecure: true', async () => {
-    const { arrays, warnings } = await loadArrayConfigs([{ name: 'ec1', url: 'https://20.10.43.1/client/api', api_key_env: 'K', insecure: true }], { env: { K: KEY } });
+    const { arrays, warnings } = await loadArrayConfigs([{ name: 'ec1', url: 'https://20.10.43.1/client/api', api_key_env: 'K', insecure: true }], {
+      env: { K: KEY },
+    });
     expect(arrays[0]!.insecure).toBe(true);
     expect(warnings.map((w) => w.code)).toEqual(['CCSNAP_ARRAY_CONFIG_INSECURE']);
   });
 
   it('checks the CA file and the volume rule', async () => {
     const ca = await secretFile('ca.pem', '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n', 0o644);
-    const { arrays } = await loadArrayConfigs([{ name: 'ec1', url: 'https://h/client/api', api_key_env: 'K', cacert: ca, volume_rule: { backend_host: 'cinder@cloudbyte' } }], { env: { K: KEY } });
+    const { arrays } = await loadArrayConfigs(
+      [{ name: 'ec1', url: 'https://h/client/api', api_key_env: 'K', cacert: ca, volume_rule: { backend_host: 'cinder@cloudbyte' } }],
+      { env: { K: KEY } },
+    );
     expect(arrays[0]).toMatchObject({ cacert: ca, volumeRule: { backendHost: 'cinder@cloudbyte' } });
-    expect(await codeOfRejection(loadArrayConfigs([{ name: 'ec1', url: 'https://h/client/api', api_key_env: 'K', cacert: join(dir, 'none.pem') }], { env: { K: KEY } }))).toBe('CCSNAP_ARRAY_CONFIG_CACERT');
-    expect(await codeOfRejection(loadArrayConfigs([{ name: 'ec1', url: 'https://h/client/api', api_key_env: 'K', volume_rule: { colour: 'red' } }], { env: { K: KEY } }))).toBe('CCSNAP_ARRAY_CONFIG_VOLUME_RULE');
+    expect(
+      await codeOfRejection(
+        loadArrayConfigs([{ name: 'ec1', url: 'https://h/client/api', api_key_env: 'K', cacert: join(dir, 'none.pem') }], { env: { K: KEY } }),
+      ),
+    ).toBe('CCSNAP_ARRAY_CONFIG_CACERT');
+    expect(
+      await codeOfRejection(
+        loadArrayConfigs([{ name: 'ec1', url: 'https://h/client/api', api_key_env: 'K', volume_rule: { colour: 'red' } }], { env: { K: KEY } }),
+      ),
+    ).toBe('CCSNAP_ARRAY_CONFIG_VOLUME_RULE');
   });
 
   it('rejects a bad timeout and duplicate names', async () => {
-    expect(await codeOfRejection(loadArrayConfigs([{ name: 'ec1', url: 'https://h/client/api', api_key_env: 'K', timeout: 'soon' }], { env: { K: KEY } }))).toBe('CCSNAP_ARRAY_CONFIG');
+    expect(
+      await codeOfRejection(loadArrayConfigs([{ name: 'ec1', url: 'https://h/client/api', api_key_env: 'K', timeout: 'soon' }], { env: { K: KEY } })),
+    ).toBe('CCSNAP_ARRAY_CONFIG');
     const entry = { name: 'ec1', url: 'https://h/client/api', api_key_env: 'K' };
     expect(await codeOfRejection(loadArrayConfigs([entry, entry], { env: { K: KEY } }))).toBe('CCSNAP_ARRAY_CONFIG');
   });

@@ -10,11 +10,37 @@ const WEB: CreateOutcome = {
   instance: 'web-1',
   kind: 'result',
   result: {
-    setId: '5f0c2a9e1b7d', opId: 'op-7f3e', instanceId: '6a1f1b4e-0000-4000-8000-000000000001', instanceName: 'web-1',
-    label: 'before-upgrade', state: 'complete', consistency: 'filesystem-consistent', reason: null, frozenMs: 12, thawedBy: 'ccsnap',
+    setId: '5f0c2a9e1b7d',
+    opId: 'op-7f3e',
+    instanceId: '6a1f1b4e-0000-4000-8000-000000000001',
+    instanceName: 'web-1',
+    label: 'before-upgrade',
+    state: 'complete',
+    consistency: 'filesystem-consistent',
+    reason: null,
+    frozenMs: 12,
+    thawedBy: 'ccsnap',
     members: [
-      { volumeId: 'b0a1-boot', device: '/dev/vda', arrayName: 'sandbox', fsId: 'fs-1', snapshotName: 'ccs_5f0c2a9e1b7d_20260101120000_1of2_before_upgrade', path: 'POOL1/ACC1TSM1/b0a1boot@ccs_5f0c2a9e1b7d_20260101120000_1of2_before_upgrade', state: 'created', error: null },
-      { volumeId: 'b0a1-data', device: '/dev/vdb', arrayName: 'sandbox', fsId: 'fs-2', snapshotName: 'ccs_5f0c2a9e1b7d_20260101120000_2of2_before_upgrade', path: 'POOL1/ACC1TSM1/b0a1data@ccs_5f0c2a9e1b7d_20260101120000_2of2_before_upgrade', state: 'created', error: null },
+      {
+        volumeId: 'b0a1-boot',
+        device: '/dev/vda',
+        arrayName: 'sandbox',
+        fsId: 'fs-1',
+        snapshotName: 'ccs_5f0c2a9e1b7d_20260101120000_1of2_before_upgrade',
+        path: 'POOL1/ACC1TSM1/b0a1boot@ccs_5f0c2a9e1b7d_20260101120000_1of2_before_upgrade',
+        state: 'created',
+        error: null,
+      },
+      {
+        volumeId: 'b0a1-data',
+        device: '/dev/vdb',
+        arrayName: 'sandbox',
+        fsId: 'fs-2',
+        snapshotName: 'ccs_5f0c2a9e1b7d_20260101120000_2of2_before_upgrade',
+        path: 'POOL1/ACC1TSM1/b0a1data@ccs_5f0c2a9e1b7d_20260101120000_2of2_before_upgrade',
+        state: 'created',
+        error: null,
+      },
     ],
     steps: [
       { name: 'freeze', status: 'ok', startedAt: '2026-01-01T12:00:00.000Z', durationMs: 3 },
@@ -50,7 +76,9 @@ describe('create output: one row per instance, one shape (golden files)', () => 
   it('the same -c works with one and with two instances', async () => {
     const columns = ['Instance Name', 'Set ID', 'State'];
     expect(await render([WEB], { format: 'csv', columns })).toBe('"Instance Name","Set ID","State"\n"web-1","5f0c2a9e1b7d","complete"\n');
-    expect(await render([WEB, NOAGENT], { format: 'csv', columns })).toBe('"Instance Name","Set ID","State"\n"web-1","5f0c2a9e1b7d","complete"\n"noagent-1",,"error"\n');
+    expect(await render([WEB, NOAGENT], { format: 'csv', columns })).toBe(
+      '"Instance Name","Set ID","State"\n"web-1","5f0c2a9e1b7d","complete"\n"noagent-1",,"error"\n',
+    );
   });
 
   it('json is an array of objects keyed by the column names, for one instance too', async () => {
@@ -59,7 +87,12 @@ describe('create output: one row per instance, one shape (golden files)', () => 
     expect(Object.keys(one[0]!)).toEqual(CREATE_COLUMNS);
     const two = JSON.parse(await render([WEB, NOAGENT], { format: 'json' })) as Array<Record<string, unknown>>;
     expect(two.map((r) => Object.keys(r))).toEqual([CREATE_COLUMNS, CREATE_COLUMNS]);
-    expect(two[1]).toMatchObject({ 'Instance ID': '6a1f1b4e-0000-4000-8000-000000000004', State: 'error', Members: [], Error: 'instance noagent-1 has no guest agent channel [CCSNAP_HV_AGENT_NOT_CONFIGURED]' });
+    expect(two[1]).toMatchObject({
+      'Instance ID': '6a1f1b4e-0000-4000-8000-000000000004',
+      State: 'error',
+      Members: [],
+      Error: 'instance noagent-1 has no guest agent channel [CCSNAP_HV_AGENT_NOT_CONFIGURED]',
+    });
   });
 
   it('--sort-column with --sort-descending', async () => {
@@ -71,7 +104,10 @@ describe('create output: one row per instance, one shape (golden files)', () => 
 
   it('--max-width wraps the wide columns so every line fits', async () => {
     const out = await render([WEB, NOAGENT], { format: 'table', maxWidth: 160 });
-    const widths = out.trimEnd().split('\n').map((l) => l.length);
+    const widths = out
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.length);
     expect(Math.max(...widths)).toBeLessThanOrEqual(160);
     expect(new Set(widths).size).toBe(1);
     await expect(out).toMatchFileSnapshot(`${GOLDEN}/two-max-width-160.table.txt`);

@@ -76,12 +76,17 @@ describe('redaction', () => {
 describe('renderError', () => {
   it('renders one line with the code and the exit code of the error', () => {
     expect(renderError(new UsageError('bad'), false)).toEqual({ text: 'ccsnap: error: bad [CCSNAP_USAGE]\n', exitCode: 2 });
-    expect(renderError(new CcsnapError('CCSNAP_INTERNAL', 'multi\nline'), false)).toEqual({ text: 'ccsnap: error: multi line [CCSNAP_INTERNAL]\n', exitCode: 1 });
+    expect(renderError(new CcsnapError('CCSNAP_INTERNAL', 'multi\nline'), false)).toEqual({
+      text: 'ccsnap: error: multi line [CCSNAP_INTERNAL]\n',
+      exitCode: 1,
+    });
     expect(renderError('a string', false)).toEqual({ text: 'ccsnap: error: a string [CCSNAP_INTERNAL]\n', exitCode: 1 });
   });
   it("adds the CLI's hint for the code (the flag or command that helps) on the same line", () => {
     const partial = new CcsnapError('CCSNAP_ROLLBACK_PARTIAL_SET', 'set s does not cover all array volumes of web-1 (missing v2); nothing was changed');
-    expect(renderError(partial, false).text).toBe('ccsnap: error: set s does not cover all array volumes of web-1 (missing v2); nothing was changed; add --partial to roll back only the covered ones [CCSNAP_ROLLBACK_PARTIAL_SET]\n');
+    expect(renderError(partial, false).text).toBe(
+      'ccsnap: error: set s does not cover all array volumes of web-1 (missing v2); nothing was changed; add --partial to roll back only the covered ones [CCSNAP_ROLLBACK_PARTIAL_SET]\n',
+    );
     const newer = (listed: boolean) => renderError(new CcsnapError('CCSNAP_NEWER_SNAPSHOTS', 'would destroy', { details: { newer: [], listed } }), false).text;
     expect(newer(true)).toBe('ccsnap: error: would destroy; add --discard-newer to accept [CCSNAP_NEWER_SNAPSHOTS]\n');
     expect(newer(false)).toBe('ccsnap: error: would destroy; add --discard-newer to accept (--debug lists every path) [CCSNAP_NEWER_SNAPSHOTS]\n');

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { shrinkWidths, wrapLines } from '../../../src/cli/format/table.js';
 import { Capture, start } from './helpers.js';
 
-const widest = (out: string) => Math.max(...out.trimEnd().split('\n').map((l) => l.length));
+const widest = (out: string) =>
+  Math.max(
+    ...out
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.length),
+  );
 
 describe('table width (cliff --max-width / --fit-width)', () => {
   it('shrinkWidths: leaves a table that fits alone; else the wide columns share what the narrow ones leave', () => {

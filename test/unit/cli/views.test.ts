@@ -9,7 +9,15 @@ describe('field tables', () => {
   it('columns keep the table order; rows are keyed by them', () => {
     expect(columnsOf(table)).toEqual(['B', 'A']);
     expect(rowOf(table, { b: 2 })).toEqual({ B: 4, A: 'a' });
-    expect(listResult(table, [{ b: 1 }, { b: 3 }], 1)).toEqual({ kind: 'list', columns: ['B', 'A'], rows: [{ B: 2, A: 'a' }, { B: 6, A: 'a' }], exitCode: 1 });
+    expect(listResult(table, [{ b: 1 }, { b: 3 }], 1)).toEqual({
+      kind: 'list',
+      columns: ['B', 'A'],
+      rows: [
+        { B: 2, A: 'a' },
+        { B: 6, A: 'a' },
+      ],
+      exitCode: 1,
+    });
     expect(showResult(table, { b: 0 })).toEqual({ kind: 'show', fields: { B: 0, A: 'a' } });
   });
 
@@ -17,7 +25,14 @@ describe('field tables', () => {
     const entry = (arrays: Array<boolean>): Inventory['instances'][number] =>
       ({
         instance: { id: 'i', name: 'n', status: 'ACTIVE', domain: 'd', host: 'h' },
-        volumes: arrays.map((a, i) => ({ id: `v${i}`, volumeType: 't', bootable: false, device: '/dev/vda', array: a ? { name: 'x', fsId: 'f' } : null, arrayReason: a ? null : 'not on an array' })),
+        volumes: arrays.map((a, i) => ({
+          id: `v${i}`,
+          volumeType: 't',
+          bootable: false,
+          device: '/dev/vda',
+          array: a ? { name: 'x', fsId: 'f' } : null,
+          arrayReason: a ? null : 'not on an array',
+        })),
       }) as unknown as Inventory['instances'][number];
     const capable = INSTANCES_VIEW['Snapshot Capable']!;
     expect([capable(entry([true, true])), capable(entry([true, false])), capable(entry([false])), capable(entry([]))]).toEqual(['yes', 'partly', 'no', 'no']);

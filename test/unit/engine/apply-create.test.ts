@@ -16,7 +16,15 @@ const facts: CreateFacts = {
   volumes: [
     { id: 'v-boot', name: 'boot', volumeType: 'cb-ssd', bootable: true, device: '/dev/vda', array: { name: 'ec1', fsId: 'fs1' } },
     { id: 'v-data', name: 'data', volumeType: 'cb-hdd', bootable: false, device: '/dev/vdb', array: { name: 'ec1', fsId: 'fs2' } },
-    { id: 'v-lvm', name: 'lvm', volumeType: 'lvm', bootable: false, device: '/dev/vdc', array: null, arrayReason: 'volume type lvm does not match the volume rule' },
+    {
+      id: 'v-lvm',
+      name: 'lvm',
+      volumeType: 'lvm',
+      bootable: false,
+      device: '/dev/vdc',
+      array: null,
+      arrayReason: 'volume type lvm does not match the volume rule',
+    },
   ],
   agent: { ok: true },
   freezeStatus: 'thawed',
@@ -39,7 +47,8 @@ describe('applyCreate', () => {
     expect(w.events.indexOf('arm')).toBeLessThan(freezeAt);
     expect(w.events.slice(thawAt)).toEqual(['thaw:instance-00000001', 'status', 'disarm', 'list:fs1', 'list:fs2']);
     expect(result.members.map((m) => m.path)).toEqual([
-      'POOL1/ACC/fs1@ccs_0123456789ab_20261126060000_1of2', 'POOL1/ACC/fs2@ccs_0123456789ab_20261126060000_2of2',
+      'POOL1/ACC/fs1@ccs_0123456789ab_20261126060000_1of2',
+      'POOL1/ACC/fs2@ccs_0123456789ab_20261126060000_2of2',
     ]);
     expect(w.journal.getSet('0123456789ab')!.state).toBe('complete');
     expect(w.watchdog.armed.size).toBe(0);
@@ -70,7 +79,13 @@ describe('applyCreate', () => {
 
   it('thaws even when looking up an array throws inside the window', async () => {
     const w = fakeWorld();
-    const deps = { ...w.deps, array: (name: string) => { if (name === 'ec1') throw new CcsnapError('CCSNAP_CONFIG_NO_ARRAY', 'array ec1 is not configured'); return w.deps.array(name); } };
+    const deps = {
+      ...w.deps,
+      array: (name: string) => {
+        if (name === 'ec1') throw new CcsnapError('CCSNAP_CONFIG_NO_ARRAY', 'array ec1 is not configured');
+        return w.deps.array(name);
+      },
+    };
     const result = await applyCreate(plan(), deps);
     expect(result.state).toBe('failed');
     expect(w.hv.frozen).toBe(false);
@@ -218,16 +233,27 @@ describe('planCreate', () => {
     expect(plan({ bootOnly: true }).members.map((m) => m.volumeId)).toEqual(['v-boot']);
   });
   it('refuses when the agent does not answer and the freeze is required', () => {
-    expect(() => planCreate({ ...facts, agent: { ok: false, code: 'CCSNAP_HV_AGENT_NOT_CONFIGURED', message: 'QEMU guest agent is not configured' } },
-      { setId: '0123456789ab', now: new Date(), freeze: 'required', maxFreezeMs: 1 })).toThrow(/nothing was snapshotted/);
+    expect(() =>
+      planCreate(
+        { ...facts, agent: { ok: false, code: 'CCSNAP_HV_AGENT_NOT_CONFIGURED', message: 'QEMU guest agent is not configured' } },
+        { setId: '0123456789ab', now: new Date(), freeze: 'required', maxFreezeMs: 1 },
+      ),
+    ).toThrow(/nothing was snapshotted/);
   });
   it('plans an offline set for a shut-off instance', () => {
-    const p = planCreate({ ...facts, instance: { ...facts.instance, status: 'SHUTOFF' } }, { setId: '0123456789ab', now: new Date(), freeze: 'required', maxFreezeMs: 1 });
+    const p = planCreate(
+      { ...facts, instance: { ...facts.instance, status: 'SHUTOFF' } },
+      { setId: '0123456789ab', now: new Date(), freeze: 'required', maxFreezeMs: 1 },
+    );
     expect(p.freeze.willFreeze).toBe(false);
     expect(p.expectedConsistency).toBe('offline');
   });
   it('refuses an instance in ERROR', () => {
-    expect(() => planCreate({ ...facts, instance: { ...facts.instance, status: 'ERROR' } }, { setId: '0123456789ab', now: new Date(), freeze: 'required', maxFreezeMs: 1 }))
-      .toThrow(expect.objectContaining({ code: 'CCSNAP_INSTANCE_STATE' }));
+    expect(() =>
+      planCreate(
+        { ...facts, instance: { ...facts.instance, status: 'ERROR' } },
+        { setId: '0123456789ab', now: new Date(), freeze: 'required', maxFreezeMs: 1 },
+      ),
+    ).toThrow(expect.objectContaining({ code: 'CCSNAP_INSTANCE_STATE' }));
   });
 });

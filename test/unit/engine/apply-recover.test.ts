@@ -12,20 +12,38 @@ async function interruptedCreate() {
   journal.insertOperation({ id: 'op-1', kind: 'create', instanceId: 'i-1', instanceName: 'web-1', host: 'compute-1', domain: GUARD.domain, plan: {} });
   journal.acquireLock('i-1', 'op-1');
   journal.insertSet({
-    id: 's-1', instanceId: 'i-1', instanceName: 'web-1', label: null, createdAt: new Date().toISOString(), opId: 'op-1',
-    members: [{ volumeId: 'v1', arrayName: 'ec1', fsId: 'fs1', snapshotName: 'snap-1' }, { volumeId: 'v2', arrayName: 'ec1', fsId: 'fs2', snapshotName: 'snap-2' }],
+    id: 's-1',
+    instanceId: 'i-1',
+    instanceName: 'web-1',
+    label: null,
+    createdAt: new Date().toISOString(),
+    opId: 'op-1',
+    members: [
+      { volumeId: 'v1', arrayName: 'ec1', fsId: 'fs1', snapshotName: 'snap-1' },
+      { volumeId: 'v2', arrayName: 'ec1', fsId: 'fs2', snapshotName: 'snap-2' },
+    ],
   });
   journal.markFreezeSent('op-1', new Date());
   journal.setOperationState('op-1', 'frozen');
   await w.deps.hypervisor.freeze(GUARD.domain);
   await w.deps.array('ec1').createStorageSnapshot({ fsId: 'fs1', name: 'snap-1' });
   const deps: RecoverDeps = {
-    journal, hypervisorFor: () => w.deps.hypervisor, array: (name) => w.deps.array(name),
-    compute: () => Promise.reject(new Error('no rollback here')), timeouts: { powerMs: 1000, arrayMs: 1000, cleanupMs: 1000 },
+    journal,
+    hypervisorFor: () => w.deps.hypervisor,
+    array: (name) => w.deps.array(name),
+    compute: () => Promise.reject(new Error('no rollback here')),
+    timeouts: { powerMs: 1000, arrayMs: 1000, cleanupMs: 1000 },
   };
   const op = journal.listUnfinishedOperations()[0]!;
   const set = journal.getSet('s-1')!;
-  const close: RecoverDecision = { kind: 'close', op, code: 'CCSNAP_INTERRUPTED', reason: 'interrupted', guard: GUARD, sets: [{ setId: 's-1', finish: 'clean', members: set.members }] };
+  const close: RecoverDecision = {
+    kind: 'close',
+    op,
+    code: 'CCSNAP_INTERRUPTED',
+    reason: 'interrupted',
+    guard: GUARD,
+    sets: [{ setId: 's-1', finish: 'clean', members: set.members }],
+  };
   return { w, deps, op, close };
 }
 
@@ -41,7 +59,10 @@ describe('applyRecover', () => {
     expect(w.journal.listUnfinishedOperations()).toEqual([]);
     expect(w.journal.listThawPending()).toEqual([]);
     expect(w.journal.readLock('i-1')).toBeUndefined();
-    expect(w.journal.listSteps('op-1').map((s) => [s.name, s.status])).toEqual([['recover-thaw', 'ok'], ['recover-clean-set', 'ok']]);
+    expect(w.journal.listSteps('op-1').map((s) => [s.name, s.status])).toEqual([
+      ['recover-thaw', 'ok'],
+      ['recover-clean-set', 'ok'],
+    ]);
   });
 
   it('a thaw it cannot confirm: reported failed with CCSNAP_THAW_UNCONFIRMED; the operation stays open, its lock and its set untouched', async () => {
@@ -63,27 +84,43 @@ describe('applyRecover', () => {
     w.hv.failThaw = 1;
     expect(await applyRecover([check], deps)).toMatchObject([{ action: 'check thaw', outcome: 'failed', error: { code: 'CCSNAP_THAW_UNCONFIRMED' } }]);
     expect(w.journal.listThawPending().map((o) => o.id)).toEqual(['op-1']);
-    expect(await applyRecover([check], deps)).toMatchObject([{ action: 'check thaw', outcome: 'recovered', detail: 'guest instance-00000001 is thawed (recover thawed 1 filesystem(s))' }]);
+    expect(await applyRecover([check], deps)).toMatchObject([
+      { action: 'check thaw', outcome: 'recovered', detail: 'guest instance-00000001 is thawed (recover thawed 1 filesystem(s))' },
+    ]);
     expect(w.journal.listThawPending()).toEqual([]);
     expect(w.hv.frozen).toBe(false);
   });
 
   it('reports a skip as it was decided, and nothing for an ignored operation; touches neither', async () => {
     const { w, deps, op } = await interruptedCreate();
-    const reports = await applyRecover([
-      { kind: 'ignore', op, code: 'CCSNAP_RECOVER_STILL_RUNNING', reason: 'an operation of this process' },
-      { kind: 'skip', op, code: 'CCSNAP_RECOVER_STILL_RUNNING', reason: 'still running (pid 42)' },
-    ], deps);
-    expect(reports).toEqual([expect.objectContaining({ action: 'none', outcome: 'skipped', code: 'CCSNAP_RECOVER_STILL_RUNNING', detail: 'still running (pid 42)' })]);
+    const reports = await applyRecover(
+      [
+        { kind: 'ignore', op, code: 'CCSNAP_RECOVER_STILL_RUNNING', reason: 'an operation of this process' },
+        { kind: 'skip', op, code: 'CCSNAP_RECOVER_STILL_RUNNING', reason: 'still running (pid 42)' },
+      ],
+      deps,
+    );
+    expect(reports).toEqual([
+      expect.objectContaining({ action: 'none', outcome: 'skipped', code: 'CCSNAP_RECOVER_STILL_RUNNING', detail: 'still running (pid 42)' }),
+    ]);
     expect(w.hv.frozen).toBe(true);
     expect(w.journal.listSteps('op-1')).toEqual([]);
   });
 
   it('an error in one decision is reported with its code, and the next decision still runs', async () => {
     const { w, deps, op, close } = await interruptedCreate();
-    const rollback: RecoverDecision = { kind: 'resume-rollback', op: { ...op, id: 'op-r', kind: 'rollback' }, code: 'CCSNAP_ROLLBACK_INCOMPLETE', reason: 'half-done', plan: { instance: { host: 'compute-1' } } as never };
+    const rollback: RecoverDecision = {
+      kind: 'resume-rollback',
+      op: { ...op, id: 'op-r', kind: 'rollback' },
+      code: 'CCSNAP_ROLLBACK_INCOMPLETE',
+      reason: 'half-done',
+      plan: { instance: { host: 'compute-1' } } as never,
+    };
     const reports = await applyRecover([rollback, close], deps);
-    expect(reports.map((r) => [r.opId, r.outcome, r.error?.code])).toEqual([['op-r', 'failed', 'CCSNAP_INTERNAL'], ['op-1', 'recovered', undefined]]);
+    expect(reports.map((r) => [r.opId, r.outcome, r.error?.code])).toEqual([
+      ['op-r', 'failed', 'CCSNAP_INTERNAL'],
+      ['op-1', 'recovered', undefined],
+    ]);
     expect(reports[0]!.detail).toBe('no rollback here [CCSNAP_INTERNAL]');
     expect(w.hv.frozen).toBe(false);
   });

@@ -11,9 +11,26 @@ const COMMAND_MS = 15_000;
 
 function op(over: Partial<OperationRecord> = {}): OperationRecord {
   return {
-    id: 'op-1', kind: 'create', instanceId: 'i-1', instanceName: 'web-1', state: 'planned', host: 'compute-1', uri: null,
-    domain: 'instance-00000001', pid: DEAD, hostname: ME.hostname, startedAt: new Date(NOW - 60_000).toISOString(), finishedAt: null,
-    plan: {}, result: null, errorCode: null, errorMessage: null, freezeSentAt: null, thawConfirmedAt: null, thawedBy: null, ...over,
+    id: 'op-1',
+    kind: 'create',
+    instanceId: 'i-1',
+    instanceName: 'web-1',
+    state: 'planned',
+    host: 'compute-1',
+    uri: null,
+    domain: 'instance-00000001',
+    pid: DEAD,
+    hostname: ME.hostname,
+    startedAt: new Date(NOW - 60_000).toISOString(),
+    finishedAt: null,
+    plan: {},
+    result: null,
+    errorCode: null,
+    errorMessage: null,
+    freezeSentAt: null,
+    thawConfirmedAt: null,
+    thawedBy: null,
+    ...over,
   };
 }
 
@@ -23,8 +40,21 @@ function member(volumeId: string, state: MemberRecord['state']): MemberRecord {
 
 function set(id: string, state: SetRecord['state'], members: MemberRecord[]): SetRecord {
   return {
-    id, instanceId: 'i-1', instanceName: 'web-1', label: null, createdAt: new Date(NOW).toISOString(), state, consistency: null, reason: null,
-    frozenMs: null, thawedBy: null, opId: 'op-1', steps: null, policy: null, occurrence: null, members,
+    id,
+    instanceId: 'i-1',
+    instanceName: 'web-1',
+    label: null,
+    createdAt: new Date(NOW).toISOString(),
+    state,
+    consistency: null,
+    reason: null,
+    frozenMs: null,
+    thawedBy: null,
+    opId: 'op-1',
+    steps: null,
+    policy: null,
+    occurrence: null,
+    members,
   };
 }
 
@@ -47,16 +77,25 @@ function decide(record: OperationRecord, options: RecoverOptions, more: Partial<
 
 describe('planRecover: unfinished operations', () => {
   it('an operation of this very process is ignored (not reported, not touched)', () => {
-    for (const options of [explicit, auto]) expect(decide(op({ pid: ME.pid }), options)).toMatchObject({ kind: 'ignore', code: 'CCSNAP_RECOVER_STILL_RUNNING' });
+    for (const options of [explicit, auto])
+      expect(decide(op({ pid: ME.pid }), options)).toMatchObject({ kind: 'ignore', code: 'CCSNAP_RECOVER_STILL_RUNNING' });
   });
 
   it('an operation started on another machine is skipped: its process cannot be checked from here', () => {
-    expect(decide(op({ hostname: 'ccsnap-2' }), explicit)).toMatchObject({ kind: 'skip', code: 'CCSNAP_RECOVER_OTHER_HOST', reason: 'started on another machine (ccsnap-2)' });
+    expect(decide(op({ hostname: 'ccsnap-2' }), explicit)).toMatchObject({
+      kind: 'skip',
+      code: 'CCSNAP_RECOVER_OTHER_HOST',
+      reason: 'started on another machine (ccsnap-2)',
+    });
   });
 
   it('an operation of a live process is left to it, whatever state it is in', () => {
     for (const state of ['planned', 'freezing', 'frozen', 'rolling-back'] as const) {
-      expect(decide(op({ pid: ALIVE, state, freezeSentAt: new Date(NOW).toISOString() }), explicit)).toMatchObject({ kind: 'skip', code: 'CCSNAP_RECOVER_STILL_RUNNING', reason: `still running (pid ${ALIVE})` });
+      expect(decide(op({ pid: ALIVE, state, freezeSentAt: new Date(NOW).toISOString() }), explicit)).toMatchObject({
+        kind: 'skip',
+        code: 'CCSNAP_RECOVER_STILL_RUNNING',
+        reason: `still running (pid ${ALIVE})`,
+      });
     }
   });
 
@@ -71,7 +110,8 @@ describe('planRecover: unfinished operations', () => {
   });
 
   it('an older journal without freeze_sent_at: the state says whether the freeze may have been sent', () => {
-    for (const state of ['freezing', 'frozen', 'thawed'] as const) expect(decide(op({ state }), explicit)).toMatchObject({ kind: 'close', guard: recoverGuard });
+    for (const state of ['freezing', 'frozen', 'thawed'] as const)
+      expect(decide(op({ state }), explicit)).toMatchObject({ kind: 'close', guard: recoverGuard });
     expect(decide(op({ state: 'planned' }), explicit)).toMatchObject({ kind: 'close', guard: null });
   });
 
@@ -102,9 +142,13 @@ describe('planRecover: unfinished operations', () => {
 });
 
 describe('planRecover: finished operations whose thaw was never confirmed', () => {
-  const finishedAgo = (ms: number, over: Partial<OperationRecord> = {}) => op({
-    state: 'failed', freezeSentAt: new Date(NOW - ms - 1000).toISOString(), finishedAt: new Date(NOW - ms).toISOString(), ...over,
-  });
+  const finishedAgo = (ms: number, over: Partial<OperationRecord> = {}) =>
+    op({
+      state: 'failed',
+      freezeSentAt: new Date(NOW - ms - 1000).toISOString(),
+      finishedAt: new Date(NOW - ms).toISOString(),
+      ...over,
+    });
 
   it('recover checks the guest at once, however recent (up to a minute of its own guard)', () => {
     expect(decide(finishedAgo(1000), explicit)).toMatchObject({ kind: 'check-thaw', code: 'CCSNAP_THAW_UNCONFIRMED', guard: recoverGuard });
@@ -142,7 +186,11 @@ describe('planRecover: the list', () => {
     const b = op({ id: 'b', state: 'failed', finishedAt: new Date(NOW).toISOString(), freezeSentAt: new Date(NOW).toISOString() });
     const c = op({ id: 'c', pid: ALIVE });
     const decisions = planRecover(facts({ unfinished: [a, c], thawPending: [b, a] }), explicit);
-    expect(decisions.map((d) => [d.op.id, d.kind])).toEqual([['a', 'close'], ['c', 'skip'], ['b', 'check-thaw']]);
+    expect(decisions.map((d) => [d.op.id, d.kind])).toEqual([
+      ['a', 'close'],
+      ['c', 'skip'],
+      ['b', 'check-thaw'],
+    ]);
   });
 
   it('nothing in the journal: nothing to do', () => {

@@ -6,11 +6,23 @@ const at = new Date('2026-11-26T06:00:00Z');
 const setIds = ['aaaaaaaaaaaa', 'bbbbbbbbbbbb', 'cccccccccccc', 'dddddddddddd'];
 
 function facts(volumes: number): RollbackFacts {
-  const vols = Array.from({ length: volumes }, (_, i) => ({ id: `v${i}`, name: `v${i}`, volumeType: 'cb-ssd', bootable: i === 0, device: null, array: { name: 'ec1', fsId: `fs${i}` } }));
-  const snapshotsByFs = new Map(vols.map((v, i) => [v.array.fsId, setIds.map((id) => {
-    const name = formatSnapshotName(id, at, i + 1, volumes);
-    return { name, path: `P/A/${v.array.fsId}@${name}`, clones: 0, timestamp: '' };
-  })]));
+  const vols = Array.from({ length: volumes }, (_, i) => ({
+    id: `v${i}`,
+    name: `v${i}`,
+    volumeType: 'cb-ssd',
+    bootable: i === 0,
+    device: null,
+    array: { name: 'ec1', fsId: `fs${i}` },
+  }));
+  const snapshotsByFs = new Map(
+    vols.map((v, i) => [
+      v.array.fsId,
+      setIds.map((id) => {
+        const name = formatSnapshotName(id, at, i + 1, volumes);
+        return { name, path: `P/A/${v.array.fsId}@${name}`, clones: 0, timestamp: '' };
+      }),
+    ]),
+  );
   return {
     instance: { id: 'i', name: 'web-1', status: 'ACTIVE', host: 'h', domain: 'd' },
     setId: setIds[0]!,
@@ -23,7 +35,9 @@ function facts(volumes: number): RollbackFacts {
 
 describe('planRollback refusal', () => {
   it('names every newer snapshot path when there are few', () => {
-    expect(() => planRollback(facts(2), { discardNewer: false, partial: false, safety: true })).toThrow(/P\/A\/fs0@ccs_bbbbbbbbbbbb.*P\/A\/fs1@ccs_dddddddddddd/);
+    expect(() => planRollback(facts(2), { discardNewer: false, partial: false, safety: true })).toThrow(
+      /P\/A\/fs0@ccs_bbbbbbbbbbbb.*P\/A\/fs1@ccs_dddddddddddd/,
+    );
   });
 
   it('groups many newer snapshots by set, keeping every path in the details', () => {
@@ -40,7 +54,10 @@ describe('planRollback refusal', () => {
 
   it('with --discard-newer, plans ccsnap deleting exactly those on a newest-only array', () => {
     const plan = planRollback(facts(2), { discardNewer: true, partial: false, safety: true });
-    expect(plan.volumes.map((v) => [v.discardBy, v.discard.length])).toEqual([['ccsnap', 3], ['ccsnap', 3]]);
+    expect(plan.volumes.map((v) => [v.discardBy, v.discard.length])).toEqual([
+      ['ccsnap', 3],
+      ['ccsnap', 3],
+    ]);
     expect(plan.safety.take).toBe(false);
   });
 });

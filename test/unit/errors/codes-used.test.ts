@@ -13,7 +13,9 @@ function sources(): Array<{ file: string; text: string }> {
     .filter((f) => f.endsWith('.ts'))
     .map((f) => join(ROOT, 'src', f))
     .filter((f) => !f.startsWith(CATALOGUE_DIR));
-  const bin = readdirSync(join(ROOT, 'bin')).filter((f) => f.endsWith('.js')).map((f) => join(ROOT, 'bin', f));
+  const bin = readdirSync(join(ROOT, 'bin'))
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => join(ROOT, 'bin', f));
   return [...src, ...bin].map((f) => ({ file: relative(ROOT, f), text: readFileSync(f, 'utf8') }));
 }
 

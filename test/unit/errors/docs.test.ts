@@ -11,7 +11,9 @@ describe('docs/errors.md', () => {
   });
 
   it('has one row per code', () => {
-    const rows = renderErrorsDoc().split('\n').filter((l) => /^\| `CCSNAP_[A-Z0-9_]+` \| [12—]/.test(l));
+    const rows = renderErrorsDoc()
+      .split('\n')
+      .filter((l) => /^\| `CCSNAP_[A-Z0-9_]+` \| [12—]/.test(l));
     expect(rows).toHaveLength(Object.keys(ERROR_CODES).length);
     expect(renderErrorsDoc()).toContain('| `CCSNAP_LOCKED` | 1 | Another operation');
   });

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { CcsnapError } from '../../../src/errors.js';
 import { errorLines, freezeMayHaveTakenEffect, mapVirshFailure } from '../../../src/hypervisor/errors.js';
 
-const facts = { operation: 'freeze', domain: 'instance-00000001', uri: 'qemu+ssh://root:pw@compute-1/system', argv: ['virsh', '-c', 'qemu+ssh://root:pw@compute-1/system', 'domfsfreeze', '--domain=instance-00000001'] };
+const facts = {
+  operation: 'freeze',
+  domain: 'instance-00000001',
+  uri: 'qemu+ssh://root:pw@compute-1/system',
+  argv: ['virsh', '-c', 'qemu+ssh://root:pw@compute-1/system', 'domfsfreeze', '--domain=instance-00000001'],
+};
 const fail = (stderr: string) => mapVirshFailure({ stdout: '', stderr, exitCode: 1, durationMs: 12.4 }, facts);
 
 describe('mapVirshFailure (texts from libvirt 9.0 + qemu-ga 7.2)', () => {
@@ -11,10 +16,19 @@ describe('mapVirshFailure (texts from libvirt 9.0 + qemu-ga 7.2)', () => {
     ['error: Unable to freeze filesystems\nerror: argument unsupported: QEMU guest agent is not configured\n', 'CCSNAP_HV_AGENT_NOT_CONFIGURED'],
     ['error: Unable to freeze filesystems\nerror: Requested operation is not valid: domain is not running\n', 'CCSNAP_HV_DOMAIN_NOT_RUNNING'],
     ["error: failed to get domain 'instance-00000001'\n", 'CCSNAP_HV_DOMAIN_NOT_FOUND'],
-    ["error: Unable to freeze filesystems\nerror: internal error: unable to execute QEMU agent command 'guest-fsfreeze-freeze': Command guest-fsfreeze-freeze has been disabled: the agent is in frozen state\n", 'CCSNAP_HV_ALREADY_FROZEN'],
+    [
+      "error: Unable to freeze filesystems\nerror: internal error: unable to execute QEMU agent command 'guest-fsfreeze-freeze': Command guest-fsfreeze-freeze has been disabled: the agent is in frozen state\n",
+      'CCSNAP_HV_ALREADY_FROZEN',
+    ],
     ['error: Unable to freeze filesystems\nerror: Guest agent is not responding: Guest agent not available for now\n', 'CCSNAP_HV_AGENT_TIMEOUT'],
-    ["error: failed to connect to the hypervisor\nerror: Failed to connect socket to '/var/run/libvirt/libvirt-sock': No such file or directory\n", 'CCSNAP_HV_CONNECTION'],
-    ['error: failed to connect to the hypervisor\nerror: Cannot recv data: ssh: connect to host 127.0.0.1 port 1: Connection refused: Connection reset by peer\n', 'CCSNAP_HV_CONNECTION'],
+    [
+      "error: failed to connect to the hypervisor\nerror: Failed to connect socket to '/var/run/libvirt/libvirt-sock': No such file or directory\n",
+      'CCSNAP_HV_CONNECTION',
+    ],
+    [
+      'error: failed to connect to the hypervisor\nerror: Cannot recv data: ssh: connect to host 127.0.0.1 port 1: Connection refused: Connection reset by peer\n',
+      'CCSNAP_HV_CONNECTION',
+    ],
     ["error: unknown command: 'foo'\n", 'CCSNAP_HV_COMMAND'],
     ['error: argument unsupported: specifying mountpoints is not supported\n', 'CCSNAP_HV_COMMAND'],
   ];

@@ -2,7 +2,25 @@ import { describe, expect, it } from 'vitest';
 import { formatVirshLine, parseVirshLine, quoteVirshArg } from '../../../src/hypervisor/virsh-quote.js';
 import { parseAgentReply, parseDomState, parseFilesystemCount, parseFsInfo } from '../../../src/hypervisor/parse.js';
 
-const NASTY = ['plain', 'with space', "it's", 'a"b', 'semi;colon', '#hash', 'back\\slash', '$(reboot)', '`id`', '--help', "'", '"', '', ' lead', 'tab\there', 'ünïcødé', "x'; destroy --domain=y; echo '"];
+const NASTY = [
+  'plain',
+  'with space',
+  "it's",
+  'a"b',
+  'semi;colon',
+  '#hash',
+  'back\\slash',
+  '$(reboot)',
+  '`id`',
+  '--help',
+  "'",
+  '"',
+  '',
+  ' lead',
+  'tab\there',
+  'ünïcødé',
+  "x'; destroy --domain=y; echo '",
+];
 
 describe('virsh stdin quoting', () => {
   it.each(NASTY)('round-trips %j as one argument', (arg) => {
@@ -16,7 +34,10 @@ describe('virsh stdin quoting', () => {
     expect(() => quoteVirshArg(arg)).toThrowError(expect.objectContaining({ code: 'CCSNAP_HV_BAD_ARGUMENT' }));
   });
   it('parses like virsh: ; splits commands, # starts a comment, quotes and escapes', () => {
-    expect(parseVirshLine(`echo a "b c" 'd;e' f\\ g; domstate x # comment`)).toEqual([['echo', 'a', 'b c', 'd;e', 'f g'], ['domstate', 'x']]);
+    expect(parseVirshLine(`echo a "b c" 'd;e' f\\ g; domstate x # comment`)).toEqual([
+      ['echo', 'a', 'b c', 'd;e', 'f g'],
+      ['domstate', 'x'],
+    ]);
     expect(() => parseVirshLine("echo 'open")).toThrow();
   });
 });
@@ -28,7 +49,8 @@ describe('virsh output parsers', () => {
     expect(parseFilesystemCount('garbage', 'Thawed')).toBeUndefined();
   });
   it('parses domfsinfo by header offsets', () => {
-    const out = ' Mountpoint   Name   Type   Target\n------------------------------------\n /            vda1   ext4   vda\n /boot        vda2   ext4   vda\n\n';
+    const out =
+      ' Mountpoint   Name   Type   Target\n------------------------------------\n /            vda1   ext4   vda\n /boot        vda2   ext4   vda\n\n';
     expect(parseFsInfo(out)).toEqual([
       { mountpoint: '/', name: 'vda1', type: 'ext4', target: 'vda' },
       { mountpoint: '/boot', name: 'vda2', type: 'ext4', target: 'vda' },

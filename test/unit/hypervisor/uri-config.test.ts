@@ -27,7 +27,16 @@ describe('uriForHost', () => {
 
 describe('parseHypervisorConfig', () => {
   it('parses the YAML section', () => {
-    expect(parseHypervisorConfig({ uri: 'qemu+ssh://{host}/system', virsh: '/usr/bin/virsh', agent_timeout: '5s', command_timeout: '15s', session: 'oneshot', env: { A: 1 } })).toEqual({
+    expect(
+      parseHypervisorConfig({
+        uri: 'qemu+ssh://{host}/system',
+        virsh: '/usr/bin/virsh',
+        agent_timeout: '5s',
+        command_timeout: '15s',
+        session: 'oneshot',
+        env: { A: 1 },
+      }),
+    ).toEqual({
       uriTemplate: 'qemu+ssh://{host}/system',
       virsh: '/usr/bin/virsh',
       agentTimeoutSec: 5,
@@ -37,7 +46,13 @@ describe('parseHypervisorConfig', () => {
     });
   });
   it('has defaults', () => {
-    expect(parseHypervisorConfig(undefined)).toEqual({ uriTemplate: 'qemu:///system', virsh: 'virsh', agentTimeoutSec: 5, commandTimeoutMs: 15_000, session: 'persistent' });
+    expect(parseHypervisorConfig(undefined)).toEqual({
+      uriTemplate: 'qemu:///system',
+      virsh: 'virsh',
+      agentTimeoutSec: 5,
+      commandTimeoutMs: 15_000,
+      session: 'persistent',
+    });
     expect(parseHypervisorConfig({ agent_timeout: '1500ms', command_timeout: 10 })).toMatchObject({ agentTimeoutSec: 2, commandTimeoutMs: 10_000 });
   });
   it.each([

@@ -20,13 +20,24 @@ function tempJournal() {
   return openJournal(tempPath());
 }
 
-const TWO_MEMBERS = [{ volumeId: 'v1', arrayName: 'ec1', fsId: 'f1', snapshotName: 's1' }, { volumeId: 'v2', arrayName: 'ec1', fsId: 'f2', snapshotName: 's2' }];
+const TWO_MEMBERS = [
+  { volumeId: 'v1', arrayName: 'ec1', fsId: 'f1', snapshotName: 's1' },
+  { volumeId: 'v2', arrayName: 'ec1', fsId: 'f2', snapshotName: 's2' },
+];
 
 describe('journal', () => {
   it('records a set with pending members, then completes it', () => {
     const journal = tempJournal();
     journal.insertOperation({ id: 'op1', kind: 'create', instanceId: 'i1', instanceName: 'web-1', plan: { a: 1 } });
-    journal.insertSet({ id: 'abc', instanceId: 'i1', instanceName: 'web-1', label: 'nightly', createdAt: '2026-11-26T00:00:00Z', opId: 'op1', members: TWO_MEMBERS });
+    journal.insertSet({
+      id: 'abc',
+      instanceId: 'i1',
+      instanceName: 'web-1',
+      label: 'nightly',
+      createdAt: '2026-11-26T00:00:00Z',
+      opId: 'op1',
+      members: TWO_MEMBERS,
+    });
     expect(journal.listUnfinishedOperations().map((o) => o.id)).toEqual(['op1']);
     journal.updateMember('abc', 'v1', { state: 'created', path: 'P/A/f1@s1' });
     journal.finishSet('abc', { state: 'complete', consistency: 'filesystem-consistent', frozenMs: 12.5 });
@@ -34,7 +45,10 @@ describe('journal', () => {
     const set = journal.getSet('abc')!;
     expect(set.state).toBe('complete');
     expect(set.frozenMs).toBe(12.5);
-    expect(set.members.map((m) => [m.volumeId, m.state, m.path])).toEqual([['v1', 'created', 'P/A/f1@s1'], ['v2', 'pending', null]]);
+    expect(set.members.map((m) => [m.volumeId, m.state, m.path])).toEqual([
+      ['v1', 'created', 'P/A/f1@s1'],
+      ['v2', 'pending', null],
+    ]);
     expect(journal.listUnfinishedOperations()).toEqual([]);
     expect(journal.listSets({ instanceId: 'i1' })).toHaveLength(1);
     expect(journal.listSets({ instanceId: 'other' })).toHaveLength(0);
@@ -46,7 +60,13 @@ describe('journal', () => {
     const journal = tempJournal();
     journal.insertOperation({ id: 'op1', kind: 'rollback', instanceId: 'i1', instanceName: 'web-1', plan: {} });
     journal.recordStep('op1', { name: 'stop', status: 'ok', startedAt: '2026-11-26T00:00:00.000Z', durationMs: 1.5, detail: {} });
-    journal.recordStep('op1', { name: 'rollback-volume', status: 'failed', startedAt: '2026-11-26T00:00:01.000Z', durationMs: 2, detail: { volumeId: 'v1', error: 'boom' } });
+    journal.recordStep('op1', {
+      name: 'rollback-volume',
+      status: 'failed',
+      startedAt: '2026-11-26T00:00:01.000Z',
+      durationMs: 2,
+      detail: { volumeId: 'v1', error: 'boom' },
+    });
     journal.recordStep('op1', { name: 'start', status: 'skipped', startedAt: '2026-11-26T00:00:02.000Z', durationMs: 0 });
     expect(journal.listSteps('op1')).toEqual([
       { name: 'stop', status: 'ok', startedAt: '2026-11-26T00:00:00.000Z', durationMs: 1.5, detail: {} },
@@ -61,9 +81,20 @@ describe('journal', () => {
     journal.acquireLock('i1', 'op1');
     journal.insertOperation({ id: 'op1', kind: 'rollback', instanceId: 'i1', instanceName: 'web-1', plan: {} });
     journal.setOperationState('op1', 'rolling-back');
-    journal.recordOperationError('op1', { errorCode: 'CCSNAP_ROLLBACK_INCOMPLETE', errorMessage: 'stopped', result: { volumes: [['v1', { state: 'failed' }]] } });
+    journal.recordOperationError('op1', {
+      errorCode: 'CCSNAP_ROLLBACK_INCOMPLETE',
+      errorMessage: 'stopped',
+      result: { volumes: [['v1', { state: 'failed' }]] },
+    });
     const [op] = journal.listUnfinishedOperations();
-    expect(op).toMatchObject({ id: 'op1', state: 'rolling-back', finishedAt: null, errorCode: 'CCSNAP_ROLLBACK_INCOMPLETE', errorMessage: 'stopped', result: { volumes: [['v1', { state: 'failed' }]] } });
+    expect(op).toMatchObject({
+      id: 'op1',
+      state: 'rolling-back',
+      finishedAt: null,
+      errorCode: 'CCSNAP_ROLLBACK_INCOMPLETE',
+      errorMessage: 'stopped',
+      result: { volumes: [['v1', { state: 'failed' }]] },
+    });
     expect(journal.readLock('i1')?.opId).toBe('op1');
     journal.adoptOperation('op1');
     expect(journal.readLock('i1')).toMatchObject({ opId: 'op1', pid: process.pid });
@@ -75,7 +106,15 @@ describe('journal', () => {
 
   it('a snapshot gone marks its member deleted, and the set once nothing of it is left', () => {
     const journal = tempJournal();
-    journal.insertSet({ id: 'abc', instanceId: 'i1', instanceName: 'web-1', label: null, createdAt: '2026-11-26T00:00:00Z', opId: 'op1', members: TWO_MEMBERS });
+    journal.insertSet({
+      id: 'abc',
+      instanceId: 'i1',
+      instanceName: 'web-1',
+      label: null,
+      createdAt: '2026-11-26T00:00:00Z',
+      opId: 'op1',
+      members: TWO_MEMBERS,
+    });
     journal.finishSet('abc', { state: 'complete' });
     journal.markSnapshotGone('s1');
     expect(journal.getSet('abc')).toMatchObject({ state: 'complete', members: [{ state: 'deleted' }, { state: 'pending' }] });
@@ -104,10 +143,12 @@ describe('journal', () => {
 
   it('withInstanceLock releases the lock when the work fails', async () => {
     const journal = tempJournal();
-    await expect(withInstanceLock(journal, 'i1', async () => {
-      expect(journal.readLock('i1')).toBeDefined();
-      throw new Error('boom');
-    })).rejects.toThrow('boom');
+    await expect(
+      withInstanceLock(journal, 'i1', async () => {
+        expect(journal.readLock('i1')).toBeDefined();
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
     expect(journal.readLock('i1')).toBeUndefined();
   });
 

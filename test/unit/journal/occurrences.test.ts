@@ -27,7 +27,11 @@ describe('journal migration 3 (policies)', () => {
     const raw = new Database(path);
     for (const m of MIGRATIONS.slice(0, 2)) raw.exec(m);
     raw.pragma('user_version = 2');
-    raw.prepare(`INSERT INTO sets (id, instance_id, instance_name, label, created_at, state, op_id) VALUES ('old', 'i1', 'web-1', 'x', '2026-01-01T00:00:00Z', 'complete', 'op0')`).run();
+    raw
+      .prepare(
+        `INSERT INTO sets (id, instance_id, instance_name, label, created_at, state, op_id) VALUES ('old', 'i1', 'web-1', 'x', '2026-01-01T00:00:00Z', 'complete', 'op0')`,
+      )
+      .run();
     raw.close();
     const journal = openJournal(path);
     expect(journal.getSet('old')).toMatchObject({ id: 'old', state: 'complete', policy: null, occurrence: null });
@@ -42,8 +46,26 @@ describe('journal migration 3 (policies)', () => {
 describe('policy sets', () => {
   it('record the policy and the occurrence they served, and list by either', () => {
     const journal = openJournal(tempPath());
-    journal.insertSet({ id: 'p1', instanceId: 'i1', instanceName: 'web-1', label: 'hourly', createdAt: '2026-05-01T10:00:05Z', opId: 'op1', members: MEMBERS, policy: 'hourly', occurrence: OCC });
-    journal.insertSet({ id: 'm1', instanceId: 'i1', instanceName: 'web-1', label: null, createdAt: '2026-05-01T10:30:00Z', opId: 'op2', members: [{ ...MEMBERS[0]!, snapshotName: 's2' }] });
+    journal.insertSet({
+      id: 'p1',
+      instanceId: 'i1',
+      instanceName: 'web-1',
+      label: 'hourly',
+      createdAt: '2026-05-01T10:00:05Z',
+      opId: 'op1',
+      members: MEMBERS,
+      policy: 'hourly',
+      occurrence: OCC,
+    });
+    journal.insertSet({
+      id: 'm1',
+      instanceId: 'i1',
+      instanceName: 'web-1',
+      label: null,
+      createdAt: '2026-05-01T10:30:00Z',
+      opId: 'op2',
+      members: [{ ...MEMBERS[0]!, snapshotName: 's2' }],
+    });
     expect(journal.getSet('p1')).toMatchObject({ policy: 'hourly', occurrence: OCC });
     expect(journal.getSet('m1')).toMatchObject({ policy: null, occurrence: null });
     expect(journal.listSets({ policy: 'hourly' }).map((s) => s.id)).toEqual(['p1']);
@@ -68,7 +90,9 @@ describe('occurrences', () => {
     expect(journal.recordOccurrence({ policy: 'hourly', occurrence: OCC, scheduledAt: '2026-05-01T10:00:00Z', state: 'missed', reason: 'x' })).toBe(false);
     expect(journal.getOccurrence('hourly', OCC)).toMatchObject({ state: 'due', reason: null, pid: null, startedAt: null, finishedAt: null });
     // The same instant of another policy is another occurrence.
-    expect(journal.recordOccurrence({ policy: 'daily', occurrence: 'daily@2026-05-01T10:00:00Z', scheduledAt: '2026-05-01T10:00:00Z', state: 'due' })).toBe(true);
+    expect(journal.recordOccurrence({ policy: 'daily', occurrence: 'daily@2026-05-01T10:00:00Z', scheduledAt: '2026-05-01T10:00:00Z', state: 'due' })).toBe(
+      true,
+    );
   });
 
   it('start once: due → running for exactly one runner, even on two connections to the file', () => {
@@ -96,9 +120,24 @@ describe('occurrences', () => {
     expect(journal.getOccurrence('hourly', OCC)).toMatchObject({ pid: 2147483646, hostname: 'elsewhere' });
     journal.adoptOccurrence('hourly', OCC);
     expect(journal.getOccurrence('hourly', OCC)).toMatchObject({ state: 'running', pid: process.pid, hostname: hostname() });
-    journal.finishOccurrence('hourly', OCC, { state: 'done', result: { instances: [{ id: 'i1', setId: 'p1' }, { id: 'i2', missed: 'locked' }] } });
+    journal.finishOccurrence('hourly', OCC, {
+      state: 'done',
+      result: {
+        instances: [
+          { id: 'i1', setId: 'p1' },
+          { id: 'i2', missed: 'locked' },
+        ],
+      },
+    });
     expect(journal.getOccurrence('hourly', OCC)).toMatchObject({
-      state: 'done', finishedAt: expect.any(String), result: { instances: [{ id: 'i1', setId: 'p1' }, { id: 'i2', missed: 'locked' }] },
+      state: 'done',
+      finishedAt: expect.any(String),
+      result: {
+        instances: [
+          { id: 'i1', setId: 'p1' },
+          { id: 'i2', missed: 'locked' },
+        ],
+      },
     });
     expect(journal.startOccurrence('hourly', OCC)).toBe(false);
   });
@@ -128,8 +167,19 @@ describe('occurrences', () => {
 
   it('can be recorded missed at once, with the reason', () => {
     const journal = openJournal(tempPath());
-    journal.recordOccurrence({ policy: 'hourly', occurrence: 'hourly@2026-05-01T07:00:00Z', scheduledAt: '2026-05-01T07:00:00Z', state: 'missed', reason: 'its window passed while no ccsnap ran' });
-    expect(journal.getOccurrence('hourly', 'hourly@2026-05-01T07:00:00Z')).toMatchObject({ state: 'missed', reason: 'its window passed while no ccsnap ran', finishedAt: expect.any(String), pid: null });
+    journal.recordOccurrence({
+      policy: 'hourly',
+      occurrence: 'hourly@2026-05-01T07:00:00Z',
+      scheduledAt: '2026-05-01T07:00:00Z',
+      state: 'missed',
+      reason: 'its window passed while no ccsnap ran',
+    });
+    expect(journal.getOccurrence('hourly', 'hourly@2026-05-01T07:00:00Z')).toMatchObject({
+      state: 'missed',
+      reason: 'its window passed while no ccsnap ran',
+      finishedAt: expect.any(String),
+      pid: null,
+    });
     expect(journal.startOccurrence('hourly', 'hourly@2026-05-01T07:00:00Z')).toBe(false);
   });
 
@@ -142,7 +192,10 @@ describe('occurrences', () => {
     rec('hourly', '2026-05-01T10:00:00Z', 'due');
     rec('daily', '2026-05-01T00:00:00Z', 'due');
     expect(journal.listOccurrences().map((o) => o.occurrence)).toEqual([
-      'hourly@2026-05-01T11:00:00Z', 'hourly@2026-05-01T10:00:00Z', 'hourly@2026-05-01T09:00:00Z', 'daily@2026-05-01T00:00:00Z',
+      'hourly@2026-05-01T11:00:00Z',
+      'hourly@2026-05-01T10:00:00Z',
+      'hourly@2026-05-01T09:00:00Z',
+      'daily@2026-05-01T00:00:00Z',
     ]);
     expect(journal.listOccurrences({ policy: 'hourly', limit: 1 }).map((o) => o.occurrence)).toEqual(['hourly@2026-05-01T11:00:00Z']);
     expect(journal.listOccurrences({ policy: 'hourly', states: ['missed'] }).map((o) => o.occurrence)).toEqual(['hourly@2026-05-01T09:00:00Z']);

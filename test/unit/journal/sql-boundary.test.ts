@@ -40,12 +40,22 @@ function backendLeaks(file: string, text: string): string[] {
     } else if (ts.isCallExpression(node)) {
       const [first] = node.arguments;
       const literal = first && (ts.isStringLiteral(first) || ts.isNoSubstitutionTemplateLiteral(first) || ts.isTemplateExpression(first));
-      if ((node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require')) && first && ts.isStringLiteral(first)) {
+      if (
+        (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require')) &&
+        first &&
+        ts.isStringLiteral(first)
+      ) {
         checkModule(node, first.text);
       } else if (ts.isPropertyAccessExpression(node.expression) && SQL_METHODS.has(node.expression.name.text) && literal) {
         found.push(`${where(node)} calls .${node.expression.name.text}() with a statement`);
       }
-    } else if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node)) {
+    } else if (
+      ts.isStringLiteral(node) ||
+      ts.isNoSubstitutionTemplateLiteral(node) ||
+      ts.isTemplateHead(node) ||
+      ts.isTemplateMiddle(node) ||
+      ts.isTemplateTail(node)
+    ) {
       if (SQL.test(node.text)) found.push(`${where(node)} has SQL: ${JSON.stringify(node.text.trim().slice(0, 60))}`);
     }
     ts.forEachChild(node, visit);
@@ -65,19 +75,26 @@ describe('the journal port boundary', () => {
     expect(backendLeaks('x.ts', 'db.exec(`CREATE TABLE t (a TEXT)`);')).toHaveLength(2);
     expect(backendLeaks('x.ts', 'const sql = `UPDATE operations SET state = ? WHERE id = ${id}`;')).toHaveLength(1);
     expect(backendLeaks('x.ts', "const q = 'SELECT * FROM sets';")).toHaveLength(1);
-    expect(backendLeaks('x.ts', [
-      "import { openJournal, type Journal } from '../journal/index.js';",
-      "import type { LockHolder } from './journal/port.js';",
-      '// SELECT * FROM sets: a comment is not code',
-      "rt.watchdog().prepare({ domain: 'd' });",
-      'const m = /^(\\d+)$/.exec(text);',
-      "const message = 'select a set to delete';",
-    ].join('\n'))).toEqual([]);
+    expect(
+      backendLeaks(
+        'x.ts',
+        [
+          "import { openJournal, type Journal } from '../journal/index.js';",
+          "import type { LockHolder } from './journal/port.js';",
+          '// SELECT * FROM sets: a comment is not code',
+          "rt.watchdog().prepare({ domain: 'd' });",
+          'const m = /^(\\d+)$/.exec(text);',
+          "const message = 'select a set to delete';",
+        ].join('\n'),
+      ),
+    ).toEqual([]);
   });
 
   it('no SQL, SQLite driver or backend module outside src/journal/<backend>/', () => {
     const files = sources().filter((s) => !BACKEND_DIR.test(s.file));
-    expect(files.map((s) => s.file)).toEqual(expect.arrayContaining(['src/runtime.ts', 'src/engine/apply-rollback.ts', 'src/ops/recover.ts', 'src/journal/port.ts']));
+    expect(files.map((s) => s.file)).toEqual(
+      expect.arrayContaining(['src/runtime.ts', 'src/engine/apply-rollback.ts', 'src/ops/recover.ts', 'src/journal/port.ts']),
+    );
     expect(files.flatMap((s) => backendLeaks(s.file, s.text))).toEqual([]);
   });
 

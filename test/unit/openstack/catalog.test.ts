@@ -6,11 +6,15 @@ import type { CcsnapError } from '../../../src/errors.js';
 import type { CloudConfig } from '../../../src/openstack/config-types.js';
 
 const catalog = normalizeCatalog([
-  { type: 'compute', name: 'nova', endpoints: [
-    { interface: 'public', region_id: 'RegionOne', url: 'https://nova.one/v2.1/' },
-    { interface: 'internal', region_id: 'RegionOne', url: 'http://nova.internal/v2.1' },
-    { interface: 'public', region: 'RegionTwo', url: 'https://nova.two/v2.1' },
-  ] },
+  {
+    type: 'compute',
+    name: 'nova',
+    endpoints: [
+      { interface: 'public', region_id: 'RegionOne', url: 'https://nova.one/v2.1/' },
+      { interface: 'internal', region_id: 'RegionOne', url: 'http://nova.internal/v2.1' },
+      { interface: 'public', region: 'RegionTwo', url: 'https://nova.two/v2.1' },
+    ],
+  },
   { type: 'volumev3', name: 'cinderv3', endpoints: [{ interface: 'public', region_id: 'RegionOne', url: 'https://cinder/v3/p1' }] },
   { type: 'bogus' },
 ]);
@@ -40,7 +44,15 @@ describe('catalog', () => {
 });
 
 describe('microversions', () => {
-  const cloud = (c: Partial<CloudConfig>): CloudConfig => ({ name: 'x', authType: 'password', auth: { authUrl: '' }, interface: 'public', insecure: false, raw: {}, ...c });
+  const cloud = (c: Partial<CloudConfig>): CloudConfig => ({
+    name: 'x',
+    authType: 'password',
+    auth: { authUrl: '' },
+    interface: 'public',
+    insecure: false,
+    raw: {},
+    ...c,
+  });
   it('defaults to compute 2.79 / volume 3.60; a bare major keeps the default', () => {
     expect(defaultMicroversion('compute', cloud({}))).toBe('2.79');
     expect(defaultMicroversion('compute', cloud({ computeApiVersion: '2' }))).toBe('2.79');

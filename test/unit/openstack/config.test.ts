@@ -131,7 +131,11 @@ describe('resolveCloud precedence', () => {
   });
 
   it('overrides.cloud selects the cloud and overrides.authUrl replaces auth_url', () => {
-    const cloud = resolveCloud({ env: { OS_CLOUD: 'appcred' }, searchPath: [etc], overrides: { cloud: 'lab', authUrl: 'http://127.0.0.1:9/v3', insecure: true } });
+    const cloud = resolveCloud({
+      env: { OS_CLOUD: 'appcred' },
+      searchPath: [etc],
+      overrides: { cloud: 'lab', authUrl: 'http://127.0.0.1:9/v3', insecure: true },
+    });
     expect(cloud.name).toBe('lab');
     expect(cloud.auth.authUrl).toBe('http://127.0.0.1:9/v3');
     expect(cloud.insecure).toBe(true);
@@ -140,13 +144,18 @@ describe('resolveCloud precedence', () => {
   it('the --os-* auth flags override OS_* variables, which override clouds.yaml', () => {
     const env = { OS_USERNAME: 'env-user', OS_PASSWORD: 'env-pass', OS_PROJECT_NAME: 'env-project', OS_USER_DOMAIN_NAME: 'EnvDomain' };
     const cloud = resolveCloud({
-      cloud: 'lab', env, searchPath: [etc],
+      cloud: 'lab',
+      env,
+      searchPath: [etc],
       overrides: { username: 'flag-user', password: 'flag-pass', projectDomainName: 'FlagDomain', region: 'FlagRegion', interface: 'public' },
     });
     expect(cloud.auth).toMatchObject({
       authUrl: 'https://keystone.lab:5000/v3', // clouds.yaml
-      username: 'flag-user', password: 'flag-pass', projectDomainName: 'FlagDomain', // flags
-      projectName: 'env-project', userDomainName: 'EnvDomain', // OS_*
+      username: 'flag-user',
+      password: 'flag-pass',
+      projectDomainName: 'FlagDomain', // flags
+      projectName: 'env-project',
+      userDomainName: 'EnvDomain', // OS_*
     });
     expect(cloud.regionName).toBe('FlagRegion');
     expect(cloud.interface).toBe('public');
@@ -154,19 +163,44 @@ describe('resolveCloud precedence', () => {
 
   it('the --os-* auth flags alone describe a cloud (no OS_*, no clouds.yaml)', () => {
     const cloud = resolveCloud({
-      env: {}, searchPath: [join(dir, 'empty')],
-      overrides: { authUrl: 'http://127.0.0.1:5000/v3', username: 'u', password: 'p', projectName: 'pr', userDomainName: 'Default', projectDomainName: 'Default', region: 'R1', interface: 'internal' },
+      env: {},
+      searchPath: [join(dir, 'empty')],
+      overrides: {
+        authUrl: 'http://127.0.0.1:5000/v3',
+        username: 'u',
+        password: 'p',
+        projectName: 'pr',
+        userDomainName: 'Default',
+        projectDomainName: 'Default',
+        region: 'R1',
+        interface: 'internal',
+      },
     });
     expect(cloud).toMatchObject({ name: 'envvars', authType: 'password', regionName: 'R1', interface: 'internal' });
-    expect(cloud.auth).toMatchObject({ authUrl: 'http://127.0.0.1:5000/v3', username: 'u', password: 'p', projectName: 'pr', userDomainName: 'Default', projectDomainName: 'Default' });
+    expect(cloud.auth).toMatchObject({
+      authUrl: 'http://127.0.0.1:5000/v3',
+      username: 'u',
+      password: 'p',
+      projectName: 'pr',
+      userDomainName: 'Default',
+      projectDomainName: 'Default',
+    });
   });
 
   it('builds an "envvars" cloud from OS_* alone', () => {
     const cloud = resolveCloud({
       env: {
-        OS_AUTH_URL: 'http://127.0.0.1:5000/v3', OS_USERNAME: 'admin', OS_PASSWORD: 'secret', OS_PROJECT_NAME: 'admin',
-        OS_USER_DOMAIN_NAME: 'Default', OS_PROJECT_DOMAIN_ID: 'default', OS_REGION_NAME: 'RegionOne',
-        OS_COMPUTE_API_VERSION: '2.79', OS_VOLUME_API_VERSION: '3.60', OS_CACERT: '/ca.pem', OS_AUTH_TYPE: 'v3password',
+        OS_AUTH_URL: 'http://127.0.0.1:5000/v3',
+        OS_USERNAME: 'admin',
+        OS_PASSWORD: 'secret',
+        OS_PROJECT_NAME: 'admin',
+        OS_USER_DOMAIN_NAME: 'Default',
+        OS_PROJECT_DOMAIN_ID: 'default',
+        OS_REGION_NAME: 'RegionOne',
+        OS_COMPUTE_API_VERSION: '2.79',
+        OS_VOLUME_API_VERSION: '3.60',
+        OS_CACERT: '/ca.pem',
+        OS_AUTH_TYPE: 'v3password',
       },
       searchPath: [join(dir, 'empty')],
     });
@@ -179,7 +213,13 @@ describe('resolveCloud precedence', () => {
 
   it('reads application credential and token variables', () => {
     const app = resolveCloud({
-      env: { OS_AUTH_URL: 'http://127.0.0.1:5000', OS_AUTH_TYPE: 'v3applicationcredential', OS_APPLICATION_CREDENTIAL_NAME: 'ac', OS_USER_ID: 'u1', OS_APPLICATION_CREDENTIAL_SECRET: 'sss' },
+      env: {
+        OS_AUTH_URL: 'http://127.0.0.1:5000',
+        OS_AUTH_TYPE: 'v3applicationcredential',
+        OS_APPLICATION_CREDENTIAL_NAME: 'ac',
+        OS_USER_ID: 'u1',
+        OS_APPLICATION_CREDENTIAL_SECRET: 'sss',
+      },
     });
     expect(app.auth).toMatchObject({ applicationCredentialName: 'ac', userId: 'u1', applicationCredentialSecret: 'sss' });
     const tok = resolveCloud({ env: { OS_AUTH_URL: 'http://127.0.0.1:5000', OS_AUTH_TYPE: 'v3token', OS_TOKEN: 'abc', OS_DOMAIN_NAME: 'Default' } });

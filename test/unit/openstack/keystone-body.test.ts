@@ -10,7 +10,9 @@ function cloud(authType: CloudConfig['authType'], auth: Partial<CloudConfig['aut
 
 describe('buildTokenRequest', () => {
   it('password: user by name + domain name, project by name + domain name (what OSC sends)', () => {
-    const body = buildTokenRequest(cloud('password', { username: 'admin', password: 'secret', userDomainName: 'Default', projectName: 'admin', projectDomainName: 'Default' }));
+    const body = buildTokenRequest(
+      cloud('password', { username: 'admin', password: 'secret', userDomainName: 'Default', projectName: 'admin', projectDomainName: 'Default' }),
+    );
     expect(body).toEqual({
       auth: {
         identity: { methods: ['password'], password: { user: { name: 'admin', domain: { name: 'Default' }, password: 'secret' } } },
@@ -26,22 +28,34 @@ describe('buildTokenRequest', () => {
 
   it('password: project domain falls back to default_domain, then to the user domain', () => {
     const a = buildTokenRequest(cloud('password', { username: 'a', password: 'p', defaultDomain: 'default', projectName: 'x' }));
-    expect(a).toMatchObject({ auth: { identity: { password: { user: { domain: { id: 'default' } } } }, scope: { project: { name: 'x', domain: { id: 'default' } } } } });
+    expect(a).toMatchObject({
+      auth: { identity: { password: { user: { domain: { id: 'default' } } } }, scope: { project: { name: 'x', domain: { id: 'default' } } } },
+    });
     const b = buildTokenRequest(cloud('password', { username: 'a', password: 'p', userDomainId: 'd9', projectName: 'x' }));
     expect(b).toMatchObject({ auth: { scope: { project: { domain: { id: 'd9' } } } } });
   });
 
   it('password: domain scope, and unscoped', () => {
-    expect(buildTokenRequest(cloud('password', { userId: 'u', password: 'p', domainName: 'Default' }))).toMatchObject({ auth: { scope: { domain: { name: 'Default' } } } });
+    expect(buildTokenRequest(cloud('password', { userId: 'u', password: 'p', domainName: 'Default' }))).toMatchObject({
+      auth: { scope: { domain: { name: 'Default' } } },
+    });
     expect(buildTokenRequest(cloud('password', { userId: 'u', password: 'p' })).auth).not.toHaveProperty('scope');
   });
 
   it('application credential by id, and by name + user', () => {
-    expect(buildTokenRequest(cloud('v3applicationcredential', { applicationCredentialId: 'ac1', applicationCredentialSecret: 's', projectName: 'x' }))).toEqual({
-      auth: { identity: { methods: ['application_credential'], application_credential: { id: 'ac1', secret: 's' } } },
-    });
-    expect(buildTokenRequest(cloud('v3applicationcredential', { applicationCredentialName: 'n', applicationCredentialSecret: 's', username: 'bob', userDomainName: 'D' }))).toEqual({
-      auth: { identity: { methods: ['application_credential'], application_credential: { name: 'n', secret: 's', user: { name: 'bob', domain: { name: 'D' } } } } },
+    expect(buildTokenRequest(cloud('v3applicationcredential', { applicationCredentialId: 'ac1', applicationCredentialSecret: 's', projectName: 'x' }))).toEqual(
+      {
+        auth: { identity: { methods: ['application_credential'], application_credential: { id: 'ac1', secret: 's' } } },
+      },
+    );
+    expect(
+      buildTokenRequest(
+        cloud('v3applicationcredential', { applicationCredentialName: 'n', applicationCredentialSecret: 's', username: 'bob', userDomainName: 'D' }),
+      ),
+    ).toEqual({
+      auth: {
+        identity: { methods: ['application_credential'], application_credential: { name: 'n', secret: 's', user: { name: 'bob', domain: { name: 'D' } } } },
+      },
     });
   });
 
@@ -55,7 +69,13 @@ describe('buildTokenRequest', () => {
 describe('Keystone documents', () => {
   it('parses a token response', () => {
     const info = parseTokenResponse('tok', {
-      token: { expires_at: '2026-11-27T05:52:42.000000Z', user: { id: 'u', name: 'admin', domain: { id: 'default' } }, project: { id: 'p', name: 'admin' }, roles: [{ name: 'admin' }], catalog: [] },
+      token: {
+        expires_at: '2026-11-27T05:52:42.000000Z',
+        user: { id: 'u', name: 'admin', domain: { id: 'default' } },
+        project: { id: 'p', name: 'admin' },
+        roles: [{ name: 'admin' }],
+        catalog: [],
+      },
     });
     expect(info.expiresAt?.toISOString()).toBe('2026-11-27T05:52:42.000Z');
     expect(info.project).toEqual({ id: 'p', name: 'admin' });

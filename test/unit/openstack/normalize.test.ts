@@ -8,15 +8,38 @@ import { redactBody, redactHeaders, redactUrl } from '../../../src/openstack/htt
 describe('normalizeServer', () => {
   it('maps Nova extended attributes', () => {
     const s = normalizeServer({
-      id: 'i', name: 'vm1', status: 'ACTIVE', tenant_id: 'p', created: '2026-01-01T00:00:00Z',
-      'OS-EXT-SRV-ATTR:host': 'cmp1', 'OS-EXT-SRV-ATTR:instance_name': 'instance-00000001',
-      'os-extended-volumes:volumes_attached': [{ id: 'v1', delete_on_termination: false }, { id: 'v2' }], 'OS-EXT-STS:task_state': null,
+      id: 'i',
+      name: 'vm1',
+      status: 'ACTIVE',
+      tenant_id: 'p',
+      created: '2026-01-01T00:00:00Z',
+      'OS-EXT-SRV-ATTR:host': 'cmp1',
+      'OS-EXT-SRV-ATTR:instance_name': 'instance-00000001',
+      'os-extended-volumes:volumes_attached': [{ id: 'v1', delete_on_termination: false }, { id: 'v2' }],
+      'OS-EXT-STS:task_state': null,
     });
-    expect(s).toEqual({ id: 'i', name: 'vm1', status: 'ACTIVE', host: 'cmp1', instanceName: 'instance-00000001', projectId: 'p', volumeIds: ['v1', 'v2'], created: '2026-01-01T00:00:00Z', taskState: null });
+    expect(s).toEqual({
+      id: 'i',
+      name: 'vm1',
+      status: 'ACTIVE',
+      host: 'cmp1',
+      instanceName: 'instance-00000001',
+      projectId: 'p',
+      volumeIds: ['v1', 'v2'],
+      created: '2026-01-01T00:00:00Z',
+      taskState: null,
+    });
   });
 
   it('handles a building server (host null, instance_name "") and a fault', () => {
-    const s = normalizeServer({ id: 'i', name: 'b', status: 'ERROR', 'OS-EXT-SRV-ATTR:host': null, 'OS-EXT-SRV-ATTR:instance_name': '', fault: { message: 'No valid host' } });
+    const s = normalizeServer({
+      id: 'i',
+      name: 'b',
+      status: 'ERROR',
+      'OS-EXT-SRV-ATTR:host': null,
+      'OS-EXT-SRV-ATTR:instance_name': '',
+      fault: { message: 'No valid host' },
+    });
     expect(s.host).toBeNull();
     expect(s.instanceName).toBe('');
     expect(s.volumeIds).toEqual([]);
@@ -31,18 +54,39 @@ describe('normalizeServer', () => {
 describe('normalizeVolume', () => {
   it('maps Cinder fields, string booleans and attachments', () => {
     const v = normalizeVolume({
-      id: 'v', name: null, status: 'in-use', size: 2, volume_type: 'cb-ssd', bootable: 'true', 'os-vol-host-attr:host': 'h@b#p',
-      'os-vol-tenant-attr:tenant_id': 'p', multiattach: false,
+      id: 'v',
+      name: null,
+      status: 'in-use',
+      size: 2,
+      volume_type: 'cb-ssd',
+      bootable: 'true',
+      'os-vol-host-attr:host': 'h@b#p',
+      'os-vol-tenant-attr:tenant_id': 'p',
+      multiattach: false,
       attachments: [{ id: 'v', attachment_id: 'a', volume_id: 'v', server_id: 's', host_name: 'cmp1', device: '/dev/sdb' }],
     });
     expect(v).toEqual({
-      id: 'v', name: '', status: 'in-use', size: 2, volumeType: 'cb-ssd', bootable: true, backendHost: 'h@b#p', projectId: 'p', multiattach: false,
+      id: 'v',
+      name: '',
+      status: 'in-use',
+      size: 2,
+      volumeType: 'cb-ssd',
+      bootable: true,
+      backendHost: 'h@b#p',
+      projectId: 'p',
+      multiattach: false,
       attachments: [{ serverId: 's', device: '/dev/sdb', attachmentId: 'a', hostName: 'cmp1' }],
     });
   });
 
   it('parses Cinder booleans', () => {
-    expect([parseCinderBool('true'), parseCinderBool('True'), parseCinderBool(true), parseCinderBool('false'), parseCinderBool(undefined)]).toEqual([true, true, true, false, false]);
+    expect([parseCinderBool('true'), parseCinderBool('True'), parseCinderBool(true), parseCinderBool('false'), parseCinderBool(undefined)]).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
     expect(normalizeVolume({ id: 'x', bootable: 'false' }).volumeType).toBeNull();
   });
 });
@@ -57,8 +101,16 @@ describe('service error messages and redaction', () => {
   });
 
   it('redacts headers, bodies and URLs', () => {
-    expect(redactHeaders({ 'X-Auth-Token': 't', 'x-subject-token': 's', accept: 'a' })).toEqual({ 'X-Auth-Token': '***', 'x-subject-token': '***', accept: 'a' });
-    expect(redactBody({ auth: { identity: { password: { user: { name: 'u', password: 'p' } }, token: { id: 't' }, application_credential: { id: 'ac', secret: 's' } } } })).toEqual({
+    expect(redactHeaders({ 'X-Auth-Token': 't', 'x-subject-token': 's', accept: 'a' })).toEqual({
+      'X-Auth-Token': '***',
+      'x-subject-token': '***',
+      accept: 'a',
+    });
+    expect(
+      redactBody({
+        auth: { identity: { password: { user: { name: 'u', password: 'p' } }, token: { id: 't' }, application_credential: { id: 'ac', secret: 's' } } },
+      }),
+    ).toEqual({
       auth: { identity: { password: { user: { name: 'u', password: '***' } }, token: { id: '***' }, application_credential: { id: 'ac', secret: '***' } } },
     });
     expect(redactUrl('http://u:pw@127.0.0.1/x?token=abc&limit=2')).toBe('http://127.0.0.1/x?token=***&limit=2');

@@ -16,7 +16,11 @@ function due(over: Partial<DueInput>) {
 describe('occurrence ids', () => {
   it('are the policy and the UTC instant to the second, and split back', () => {
     expect(occurrenceId('hourly-web', at('2026-03-29T01:00:00.000Z'))).toBe('hourly-web@2026-03-29T01:00:00Z');
-    expect(parseOccurrenceId('hourly-web@2026-03-29T01:00:00Z')).toEqual({ policy: 'hourly-web', at: at('2026-03-29T01:00:00Z'), id: 'hourly-web@2026-03-29T01:00:00Z' });
+    expect(parseOccurrenceId('hourly-web@2026-03-29T01:00:00Z')).toEqual({
+      policy: 'hourly-web',
+      at: at('2026-03-29T01:00:00Z'),
+      id: 'hourly-web@2026-03-29T01:00:00Z',
+    });
     expect(formatInstant(at('2026-03-29T01:00:00.999Z'))).toBe('2026-03-29T01:00:00Z');
   });
 
@@ -83,7 +87,14 @@ describe('what is due', () => {
 
   it('a daily policy across the spring-forward day of its zone', () => {
     const daily = compileSchedule('30 2 * * *', 'Europe/Berlin', at('2026-01-01T00:00:00Z'));
-    const r = computeDue({ policy: 'd', schedule: daily, missed: 'run-once', spreadMs: 0, lastHandled: at('2026-03-28T01:30:00Z'), now: at('2026-03-29T01:05:00Z') });
+    const r = computeDue({
+      policy: 'd',
+      schedule: daily,
+      missed: 'run-once',
+      spreadMs: 0,
+      lastHandled: at('2026-03-28T01:30:00Z'),
+      now: at('2026-03-29T01:05:00Z'),
+    });
     expect(r.due.map((o) => o.id)).toEqual(['d@2026-03-29T01:00:00Z']);
     expect(r.due[0]!.windowEnd).toEqual(at('2026-03-29T01:15:00Z'));
   });

@@ -25,10 +25,18 @@ describe('bucket keys in the policy zone', () => {
   it('puts an instant in the local hour, day, ISO week, month and year', () => {
     const t = new Date('2026-12-31T23:30:00Z'); // 2027-01-01 00:30 CET, a Friday in ISO week 2026-W53
     expect(['hour', 'day', 'week', 'month', 'year'].map((u) => bucketKey(t, u as never, 'Europe/Berlin'))).toEqual([
-      '2027-01-01 00 +01:00', '2027-01-01', '2026-W53', '2027-01', '2027',
+      '2027-01-01 00 +01:00',
+      '2027-01-01',
+      '2026-W53',
+      '2027-01',
+      '2027',
     ]);
     expect(['hour', 'day', 'week', 'month', 'year'].map((u) => bucketKey(t, u as never, 'UTC'))).toEqual([
-      '2026-12-31 23 +00:00', '2026-12-31', '2026-W53', '2026-12', '2026',
+      '2026-12-31 23 +00:00',
+      '2026-12-31',
+      '2026-W53',
+      '2026-12',
+      '2026',
     ]);
   });
 
@@ -49,25 +57,35 @@ describe('bucket keys in the policy zone', () => {
 });
 
 describe('retention rules (restic forget semantics, per instance)', () => {
-  const week = ['2026-06-01T12:00:00Z', '2026-06-02T08:00:00Z', '2026-06-02T20:00:00Z', '2026-06-04T12:00:00Z', '2026-06-05T12:00:00Z']
-    .map((t, i) => set(`s${i}`, t));
+  const week = ['2026-06-01T12:00:00Z', '2026-06-02T08:00:00Z', '2026-06-02T20:00:00Z', '2026-06-04T12:00:00Z', '2026-06-05T12:00:00Z'].map((t, i) =>
+    set(`s${i}`, t),
+  );
 
   it('keep_last keeps the N newest', () => {
     expect(summary(plan(week, { keepLast: 2 }))).toEqual({
-      s4: 'keep: keep-last 1/2; newest complete set of the instance', s3: 'keep: keep-last 2/2', s2: 'prune', s1: 'prune', s0: 'prune',
+      s4: 'keep: keep-last 1/2; newest complete set of the instance',
+      s3: 'keep: keep-last 2/2',
+      s2: 'prune',
+      s1: 'prune',
+      s0: 'prune',
     });
   });
 
   it('daily keeps the newest set of each of the N newest days that have a set (empty days do not count)', () => {
     expect(summary(plan(week, { daily: 3 }))).toEqual({
-      s4: 'keep: daily 1/3 (2026-06-05); newest complete set of the instance', s3: 'keep: daily 2/3 (2026-06-04)', s2: 'keep: daily 3/3 (2026-06-02)',
-      s1: 'prune', s0: 'prune',
+      s4: 'keep: daily 1/3 (2026-06-05); newest complete set of the instance',
+      s3: 'keep: daily 2/3 (2026-06-04)',
+      s2: 'keep: daily 3/3 (2026-06-02)',
+      s1: 'prune',
+      s0: 'prune',
     });
   });
 
   it('each rule counts on its own; a set kept by several rules lists them all', () => {
     const d = summary(plan(week, { keepLast: 1, daily: 2, weekly: 2, monthly: 1, yearly: 1 }));
-    expect(d.s4).toBe('keep: keep-last 1/1; daily 1/2 (2026-06-05); weekly 1/2 (2026-W23); monthly 1/1 (2026-06); yearly 1/1 (2026); newest complete set of the instance');
+    expect(d.s4).toBe(
+      'keep: keep-last 1/1; daily 1/2 (2026-06-05); weekly 1/2 (2026-W23); monthly 1/1 (2026-06); yearly 1/1 (2026); newest complete set of the instance',
+    );
     expect(d.s3).toBe('keep: daily 2/2 (2026-06-04)');
     expect(d.s0).toBe('prune'); // 2026-06-01 is the Monday of W23, the same week as the others: no second week
   });
@@ -81,7 +99,13 @@ describe('retention rules (restic forget semantics, per instance)', () => {
     const sets = [...week, set('o1', '2026-06-05T13:00:00Z', { instanceId: 'i2' }), set('o2', '2026-06-05T14:00:00Z', { instanceId: 'i2' })];
     const d = plan(sets, { keepLast: 1 });
     expect(d.map((x) => `${x.instanceId}/${x.setId}:${x.action}`)).toEqual([
-      'i1/s4:keep', 'i1/s3:prune', 'i1/s2:prune', 'i1/s1:prune', 'i1/s0:prune', 'i2/o2:keep', 'i2/o1:prune',
+      'i1/s4:keep',
+      'i1/s3:prune',
+      'i1/s2:prune',
+      'i1/s1:prune',
+      'i1/s0:prune',
+      'i2/o2:keep',
+      'i2/o1:prune',
     ]);
   });
 
@@ -89,7 +113,9 @@ describe('retention rules (restic forget semantics, per instance)', () => {
     const sets = [set('b', '2026-06-05T12:00:00Z'), set('a', '2026-06-05T12:00:00Z'), set('c', '2026-06-04T12:00:00Z')];
     expect(summary(plan(sets, { daily: 2 }))).toEqual(summary(plan([...sets].reverse(), { daily: 2 })));
     expect(summary(plan(sets, { daily: 2 }))).toEqual({
-      a: 'keep: daily 1/2 (2026-06-05); newest complete set of the instance', b: 'prune', c: 'keep: daily 2/2 (2026-06-04)',
+      a: 'keep: daily 1/2 (2026-06-05); newest complete set of the instance',
+      b: 'prune',
+      c: 'keep: daily 2/2 (2026-06-04)',
     });
   });
 });
@@ -100,13 +126,17 @@ describe('retention buckets at time-zone boundaries', () => {
 
   it('counts days in the policy zone (Europe/Berlin)', () => {
     expect(summary(plan(sets, { daily: 2 }, 'Europe/Berlin'))).toEqual({
-      b: 'keep: daily 1/2 (2026-06-02); newest complete set of the instance', a: 'keep: daily 2/2 (2026-06-01)', c: 'prune',
+      b: 'keep: daily 1/2 (2026-06-02); newest complete set of the instance',
+      a: 'keep: daily 2/2 (2026-06-01)',
+      c: 'prune',
     });
   });
 
   it('and in UTC the same sets fall on other days', () => {
     expect(summary(plan(sets, { daily: 2 }, 'UTC'))).toEqual({
-      b: 'keep: daily 1/2 (2026-06-01); newest complete set of the instance', a: 'prune', c: 'keep: daily 2/2 (2026-05-31)',
+      b: 'keep: daily 1/2 (2026-06-01); newest complete set of the instance',
+      a: 'prune',
+      c: 'keep: daily 2/2 (2026-05-31)',
     });
   });
 
@@ -136,8 +166,10 @@ describe('retention buckets at time-zone boundaries', () => {
 describe('retention safety rules', () => {
   it('decides only sets made by this policy: manual, other policies and foreign sets are never in the output', () => {
     const sets = [
-      set('mine-old', '2026-06-01T00:00:00Z'), set('mine-new', '2026-06-03T00:00:00Z'),
-      set('manual', '2026-05-01T00:00:00Z', { policy: null }), set('other', '2026-05-02T00:00:00Z', { policy: 'other' }),
+      set('mine-old', '2026-06-01T00:00:00Z'),
+      set('mine-new', '2026-06-03T00:00:00Z'),
+      set('manual', '2026-05-01T00:00:00Z', { policy: null }),
+      set('other', '2026-05-02T00:00:00Z', { policy: 'other' }),
     ];
     expect(summary(plan(sets, { keepLast: 1 }))).toEqual({ 'mine-new': 'keep: keep-last 1/1; newest complete set of the instance', 'mine-old': 'prune' });
   });
@@ -145,11 +177,13 @@ describe('retention safety rules', () => {
   it('never prunes the newest complete set of an instance, even when no rule keeps it', () => {
     const sets = [set('old', '2026-06-01T00:00:00Z'), set('new', '2026-06-02T00:00:00Z'), set('failed', '2026-06-03T00:00:00Z', { state: 'failed' })];
     expect(summary(plan(sets, {}))).toEqual({
-      failed: 'keep: failed (not counted; create and recover clean it up)', new: 'keep: newest complete set of the instance', old: 'prune',
+      failed: 'keep: failed (not counted; create and recover clean it up)',
+      new: 'keep: newest complete set of the instance',
+      old: 'prune',
     });
   });
 
-  it('the newest complete set is the instance\'s, whoever made it', () => {
+  it("the newest complete set is the instance's, whoever made it", () => {
     const sets = [set('mine', '2026-06-01T00:00:00Z'), set('manual', '2026-06-02T00:00:00Z', { policy: null })];
     expect(summary(plan(sets, {}))).toEqual({ mine: 'prune' });
   });
@@ -157,7 +191,9 @@ describe('retention safety rules', () => {
   it('never prunes a set with clones, and still counts it', () => {
     const sets = [set('cloned', '2026-06-01T00:00:00Z', { hasClones: true }), set('a', '2026-06-02T00:00:00Z'), set('b', '2026-06-02T06:00:00Z')];
     expect(summary(plan(sets, { daily: 1 }))).toEqual({
-      b: 'keep: daily 1/1 (2026-06-02); newest complete set of the instance', a: 'prune', cloned: 'keep: has clones on the array',
+      b: 'keep: daily 1/1 (2026-06-02); newest complete set of the instance',
+      a: 'prune',
+      cloned: 'keep: has clones on the array',
     });
     expect(summary(plan(sets, { daily: 2 })).cloned).toBe('keep: daily 2/2 (2026-06-01); has clones on the array');
   });
@@ -182,7 +218,9 @@ describe('retention safety rules', () => {
   });
 
   it('leaves deleted sets out', () => {
-    expect(plan([set('gone', '2026-06-01T00:00:00Z', { state: 'deleted' }), set('x', '2026-06-02T00:00:00Z')], { keepLast: 1 }).map((d) => d.setId)).toEqual(['x']);
+    expect(plan([set('gone', '2026-06-01T00:00:00Z', { state: 'deleted' }), set('x', '2026-06-02T00:00:00Z')], { keepLast: 1 }).map((d) => d.setId)).toEqual([
+      'x',
+    ]);
   });
 });
 
@@ -201,16 +239,27 @@ describe('a year of hourly sets in Europe/Berlin (the worked table)', () => {
       // hourly 24 (keep_last 3 and yearly 1 are inside it): 2026-11-26T11Z … 2026-11-27T10Z
       ...Array.from({ length: 24 }, (_, i) => new Date(Date.parse('2026-11-27T10:00:00Z') - i * 3_600_000).toISOString().slice(0, 13)),
       // daily 7: the last set of each local day is 23:00 CET = 22:00Z (the 26th is inside hourly already)
-      '2026-11-25T22', '2026-11-24T22', '2026-11-23T22', '2026-11-22T22', '2026-11-21T22',
+      '2026-11-25T22',
+      '2026-11-24T22',
+      '2026-11-23T22',
+      '2026-11-22T22',
+      '2026-11-21T22',
       // weekly 4: this week (Mon 23 Nov) is the newest set; then Sundays 23:00 CET: 22 Nov (daily already), 15 Nov, 8 Nov
-      '2026-11-15T22', '2026-11-08T22',
+      '2026-11-15T22',
+      '2026-11-08T22',
       // monthly 6: November is the newest set; 31 Oct 23:00 CET; 30 Sep, 31 Aug, 31 Jul, 30 Jun 23:00 CEST = 21:00Z
-      '2026-10-31T22', '2026-09-30T21', '2026-08-31T21', '2026-07-31T21', '2026-06-30T21',
+      '2026-10-31T22',
+      '2026-09-30T21',
+      '2026-08-31T21',
+      '2026-07-31T21',
+      '2026-06-30T21',
     ];
     expect(kept(decisions)).toEqual(expected);
     expect(decisions.filter((d) => d.action === 'prune')).toHaveLength(8760 - 36);
     const d = summary(decisions);
-    expect(d['2026-11-27T10']).toBe('keep: keep-last 1/3; hourly 1/24 (2026-11-27 11 +01:00); daily 1/7 (2026-11-27); weekly 1/4 (2026-W48); monthly 1/6 (2026-11); yearly 1/1 (2026); newest complete set of the instance');
+    expect(d['2026-11-27T10']).toBe(
+      'keep: keep-last 1/3; hourly 1/24 (2026-11-27 11 +01:00); daily 1/7 (2026-11-27); weekly 1/4 (2026-W48); monthly 1/6 (2026-11); yearly 1/1 (2026); newest complete set of the instance',
+    );
     expect(d['2026-11-22T22']).toBe('keep: daily 6/7 (2026-11-22); weekly 2/4 (2026-W47)');
     expect(d['2026-06-30T21']).toBe('keep: monthly 6/6 (2026-06)');
     expect(d['2026-06-30T22']).toBe('prune'); // 00:00 CEST on 1 July

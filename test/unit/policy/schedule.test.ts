@@ -56,7 +56,11 @@ describe('schedule occurrences in a named zone across DST (Europe/Berlin, 2026)'
     const s = compileSchedule('*/30 2 * * *', BERLIN, NOW);
     expect(iso(s.nextN(at('2026-03-28T12:00:00Z'), 2))).toEqual(['2026-03-30T00:00:00Z', '2026-03-30T00:30:00Z']);
     expect(iso(s.nextN(at('2026-10-24T12:00:00Z'), 5))).toEqual([
-      '2026-10-25T00:00:00Z', '2026-10-25T00:30:00Z', '2026-10-25T01:00:00Z', '2026-10-25T01:30:00Z', '2026-10-26T01:00:00Z',
+      '2026-10-25T00:00:00Z',
+      '2026-10-25T00:30:00Z',
+      '2026-10-25T01:00:00Z',
+      '2026-10-25T01:30:00Z',
+      '2026-10-26T01:00:00Z',
     ]);
   });
 
@@ -77,7 +81,9 @@ describe('schedule queries', () => {
 
   it('between is (from, to], oldest first', () => {
     expect(iso(hourly.between(at('2026-05-01T10:00:00Z'), at('2026-05-01T13:00:00Z')))).toEqual([
-      '2026-05-01T11:00:00Z', '2026-05-01T12:00:00Z', '2026-05-01T13:00:00Z',
+      '2026-05-01T11:00:00Z',
+      '2026-05-01T12:00:00Z',
+      '2026-05-01T13:00:00Z',
     ]);
     expect(hourly.between(at('2026-05-01T10:00:00Z'), at('2026-05-01T10:59:00Z'))).toEqual([]);
   });

@@ -5,14 +5,35 @@ import { parsePolicies } from '../../../src/policy/parse.js';
 import { describePolicy, formatLocal, summarizePolicy, webhookText } from '../../../src/policy/view.js';
 
 const NOW = new Date('2026-10-24T23:30:00Z'); // 01:30 CEST, the night Berlin falls back
-const [POLICY] = parsePolicies([{
-  name: 'hourly-web', instances: { names: ['web-*'] }, schedule: '0 * * * *', timezone: 'Europe/Berlin',
-  retention: { keep_last: 1, daily: 2 }, spread: '10m', create: { boot_only: true }, notify: { webhook: 'https://hooks.example.test/T0/secret?x=1', on: ['failure'] },
-}], { freeze: 'required', maxFreezeMs: 10_000, perHost: 2, concurrency: 8 }, NOW);
+const [POLICY] = parsePolicies(
+  [
+    {
+      name: 'hourly-web',
+      instances: { names: ['web-*'] },
+      schedule: '0 * * * *',
+      timezone: 'Europe/Berlin',
+      retention: { keep_last: 1, daily: 2 },
+      spread: '10m',
+      create: { boot_only: true },
+      notify: { webhook: 'https://hooks.example.test/T0/secret?x=1', on: ['failure'] },
+    },
+  ],
+  { freeze: 'required', maxFreezeMs: 10_000, perHost: 2, concurrency: 8 },
+  NOW,
+);
 
 const occurrence = (iso: string, state: OccurrenceRecord['state']): OccurrenceRecord => ({
-  policy: 'hourly-web', occurrence: `hourly-web@${iso}`, scheduledAt: iso, state, reason: state === 'missed' ? 'its window passed' : null,
-  pid: null, hostname: null, recordedAt: iso, startedAt: null, finishedAt: null, result: null,
+  policy: 'hourly-web',
+  occurrence: `hourly-web@${iso}`,
+  scheduledAt: iso,
+  state,
+  reason: state === 'missed' ? 'its window passed' : null,
+  pid: null,
+  hostname: null,
+  recordedAt: iso,
+  startedAt: null,
+  finishedAt: null,
+  result: null,
 });
 
 describe('policy views', () => {
@@ -28,15 +49,28 @@ describe('policy views', () => {
 
   it('summarize a policy for `policy list`', () => {
     expect(summarizePolicy(POLICY!, occurrence('2026-10-24T23:00:00Z', 'done'), NOW)).toEqual({
-      name: 'hourly-web', schedule: '0 * * * *', timezone: 'Europe/Berlin', next: '2026-10-25T02:00:00+02:00',
-      lastOccurrence: '2026-10-25T01:00:00+02:00', lastState: 'done', missed: 'run-once', spread: '10m', retention: 'keep_last 1, daily 2', instances: 'names web-*',
+      name: 'hourly-web',
+      schedule: '0 * * * *',
+      timezone: 'Europe/Berlin',
+      next: '2026-10-25T02:00:00+02:00',
+      lastOccurrence: '2026-10-25T01:00:00+02:00',
+      lastState: 'done',
+      missed: 'run-once',
+      spread: '10m',
+      retention: 'keep_last 1, daily 2',
+      instances: 'names web-*',
     });
   });
 
   it('describe a policy for `policy show`: occurrences across the fall-back, matched instances, decisions', () => {
     const d = describePolicy({
-      policy: POLICY!, now: NOW, nextCount: 3,
-      servers: [{ id: 'i1', name: 'web-1', projectId: 'p' }, { id: 'i2', name: 'db-1', projectId: 'p' }],
+      policy: POLICY!,
+      now: NOW,
+      nextCount: 3,
+      servers: [
+        { id: 'i1', name: 'web-1', projectId: 'p' },
+        { id: 'i2', name: 'db-1', projectId: 'p' },
+      ],
       occurrences: [occurrence('2026-10-24T23:00:00Z', 'done'), occurrence('2026-10-24T22:00:00Z', 'missed')],
       sets: [
         { id: 'a', instanceId: 'i1', policy: 'hourly-web', createdAt: '2026-10-23T10:00:00Z', state: 'complete', hasClones: false },
@@ -47,7 +81,8 @@ describe('policy views', () => {
     });
     expect(d.nextOccurrences).toEqual(['2026-10-25T02:00:00+02:00', '2026-10-25T02:00:00+01:00', '2026-10-25T03:00:00+01:00']);
     expect(d.recentOccurrences.map((o) => [o.scheduled, o.state, o.reason])).toEqual([
-      ['2026-10-25T01:00:00+02:00', 'done', null], ['2026-10-25T00:00:00+02:00', 'missed', 'its window passed'],
+      ['2026-10-25T01:00:00+02:00', 'done', null],
+      ['2026-10-25T00:00:00+02:00', 'missed', 'its window passed'],
     ]);
     expect(d.matchedInstances).toEqual([{ id: 'i1', name: 'web-1', projectId: 'p' }]);
     // db-1 no longer matches: its set is not decided (never pruned by a policy it left).

@@ -13,7 +13,8 @@ export async function autoRecover(ctx: CommandContext, rt: Runtime): Promise<voi
       if (r.outcome === 'recovered') ctx.log.warn(`recovered interrupted ${r.kind} ${r.opId} of ${r.instanceName}: ${r.detail}`);
       else if (r.outcome === 'failed') ctx.log.warn(`could not recover ${r.kind} ${r.opId} of ${r.instanceName}: ${r.detail}`);
       // A half-done rollback (only `ccsnap recover` resumes one) holds its instance: say so.
-      else if (r.code === 'CCSNAP_ROLLBACK_INCOMPLETE') ctx.log.warn(`${r.kind} ${r.opId} of ${r.instanceName}: ${withHint({ code: r.code, message: r.detail })}`);
+      else if (r.code === 'CCSNAP_ROLLBACK_INCOMPLETE')
+        ctx.log.warn(`${r.kind} ${r.opId} of ${r.instanceName}: ${withHint({ code: r.code, message: r.detail })}`);
     }
   } catch (err) {
     ctx.log.warn(`automatic recovery failed: ${(err as Error).message}`);

@@ -6,8 +6,13 @@ import { PASSWORD } from './fake-openstack.js';
 export function cloudFor(authUrl: string, extraEnv: Record<string, string> = {}): CloudConfig {
   return resolveCloud({
     env: {
-      OS_AUTH_URL: authUrl, OS_USERNAME: 'admin', OS_PASSWORD: PASSWORD, OS_PROJECT_NAME: 'admin',
-      OS_USER_DOMAIN_NAME: 'Default', OS_PROJECT_DOMAIN_ID: 'default', ...extraEnv,
+      OS_AUTH_URL: authUrl,
+      OS_USERNAME: 'admin',
+      OS_PASSWORD: PASSWORD,
+      OS_PROJECT_NAME: 'admin',
+      OS_USER_DOMAIN_NAME: 'Default',
+      OS_PROJECT_DOMAIN_ID: 'default',
+      ...extraEnv,
     },
     searchPath: [],
   });

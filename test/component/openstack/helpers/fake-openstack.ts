@@ -44,16 +44,31 @@ export interface FakeOpenStack {
 function serverBody(s: FakeServer, base: string): Record<string, unknown> {
   const status = s.next && s.next.length > 0 ? s.next.shift()! : s.status;
   return {
-    id: s.id, name: s.name, status, tenant_id: PROJECT_ID, created: '2026-01-01T00:00:00Z',
-    'OS-EXT-SRV-ATTR:host': s.host ?? 'cmp1', 'OS-EXT-SRV-ATTR:instance_name': `instance-${s.id.slice(0, 8)}`,
-    'OS-EXT-STS:task_state': null, 'os-extended-volumes:volumes_attached': [{ id: `vol-of-${s.id}` }],
+    id: s.id,
+    name: s.name,
+    status,
+    tenant_id: PROJECT_ID,
+    created: '2026-01-01T00:00:00Z',
+    'OS-EXT-SRV-ATTR:host': s.host ?? 'cmp1',
+    'OS-EXT-SRV-ATTR:instance_name': `instance-${s.id.slice(0, 8)}`,
+    'OS-EXT-STS:task_state': null,
+    'os-extended-volumes:volumes_attached': [{ id: `vol-of-${s.id}` }],
     links: [{ rel: 'self', href: `${base}/compute/v2.1/servers/${s.id}` }],
     ...(s.fault ? { fault: { code: 500, message: s.fault } } : {}),
   };
 }
 
 function volumeBody(v: FakeState['volumes'][number]): Record<string, unknown> {
-  return { id: v.id, name: v.name, status: 'available', size: 1, volume_type: 'cb-ssd', bootable: v.bootable ?? 'false', 'os-vol-host-attr:host': 'h@b#p', attachments: [] };
+  return {
+    id: v.id,
+    name: v.name,
+    status: 'available',
+    size: 1,
+    volume_type: 'cb-ssd',
+    bootable: v.bootable ?? 'false',
+    'os-vol-host-attr:host': 'h@b#p',
+    attachments: [],
+  };
 }
 
 /** One page of `items` by limit/marker, with a rel=next link (the caller's `<key>_links`) when more remain. */
@@ -86,16 +101,29 @@ function handleIdentity(req: RecordedRequest, res: ServerResponse, state: FakeSt
   if (req.method === 'POST' && path === '/identity/v3/auth/tokens') {
     const body = JSON.parse(req.body) as { auth: { identity: { password?: { user: { password?: string } } } } };
     if (body.auth.identity.password?.user.password !== PASSWORD) {
-      return sendJson(res, 401, { error: { code: 401, message: 'The request you have made requires authentication.', title: 'Unauthorized' } }, { 'x-openstack-request-id': 'req-auth' });
+      return sendJson(
+        res,
+        401,
+        { error: { code: 401, message: 'The request you have made requires authentication.', title: 'Unauthorized' } },
+        { 'x-openstack-request-id': 'req-auth' },
+      );
     }
     const token = `tok-${++state.issued}-${'x'.repeat(20)}`;
     state.validTokens.add(token);
-    return sendJson(res, 201, {
-      token: {
-        expires_at: new Date(Date.now() + 3600_000).toISOString(), user: { id: 'u1', name: 'admin', domain: { id: 'default' } },
-        project: { id: PROJECT_ID, name: 'admin', domain: { id: 'default' } }, roles: [{ id: 'r', name: 'admin' }], catalog: catalog(base),
+    return sendJson(
+      res,
+      201,
+      {
+        token: {
+          expires_at: new Date(Date.now() + 3600_000).toISOString(),
+          user: { id: 'u1', name: 'admin', domain: { id: 'default' } },
+          project: { id: PROJECT_ID, name: 'admin', domain: { id: 'default' } },
+          roles: [{ id: 'r', name: 'admin' }],
+          catalog: catalog(base),
+        },
       },
-    }, { 'x-subject-token': token });
+      { 'x-subject-token': token },
+    );
   }
   sendJson(res, 404, { error: { code: 404, message: 'not found' } });
 }
@@ -129,7 +157,9 @@ function handleVolume(req: RecordedRequest, res: ServerResponse, state: FakeStat
     return sendJson(res, 200, { volumes: items.map(volumeBody), ...(links ? { volumes_links: links } : {}) });
   }
   if (path === '/types') {
-    return sendJson(res, 200, { volume_types: [{ id: 't1', name: 'cb-ssd', is_public: true, description: null, extra_specs: { volume_backend_name: 'cloudbyte' } }] });
+    return sendJson(res, 200, {
+      volume_types: [{ id: 't1', name: 'cb-ssd', is_public: true, description: null, extra_specs: { volume_backend_name: 'cloudbyte' } }],
+    });
   }
   sendJson(res, 404, { itemNotFound: { code: 404, message: 'Volume could not be found.' } });
 }

@@ -55,8 +55,7 @@ export async function startReplay(entries: CaptureEntry[]): Promise<Replay> {
   const misses: string[] = [];
   const referenced = entries.flatMap((e) => [...JSON.stringify(e.resp_body).matchAll(/http:\/\/127\.0\.0\.1:1(\d{4})/g)].map((m) => Number(m[1])));
   const ports = [...new Set([...entries.map((e) => e.port), ...referenced])];
-  const rewrite = (text: string): string =>
-    text.replace(/http:\/\/127\.0\.0\.1:1(\d{4})/g, (whole, port: string) => servers.get(Number(port))?.url ?? whole);
+  const rewrite = (text: string): string => text.replace(/http:\/\/127\.0\.0\.1:1(\d{4})/g, (whole, port: string) => servers.get(Number(port))?.url ?? whole);
   for (const port of ports) {
     const own = entries.filter((e) => e.port === port);
     const server = await startTestServer((req, res) => {
