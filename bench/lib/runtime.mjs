@@ -9,7 +9,7 @@ import { composeSandboxRuntime } from '../../dist/sandbox-entry.js';
  * sandbox ccsnap config (persistent virsh session through bin/sandbox-virsh.js), and a journal in a fresh
  * temporary directory (a copy of `journalFrom` when given).
  */
-export async function openBenchRuntime(url, { hypervisor, create, journalFrom } = {}) {
+export async function openBenchRuntime(url, { hypervisor, create, policies, journalFrom } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'ccsnap-bench-'));
   if (journalFrom) copyFileSync(journalFrom, join(dir, 'journal.db'));
   const rt = await composeSandboxRuntime(url, {
@@ -17,6 +17,7 @@ export async function openBenchRuntime(url, { hypervisor, create, journalFrom } 
     stateDir: dir,
     ...(hypervisor ? { hypervisor } : {}),
     ...(create ? { create } : {}),
+    ...(policies ? { policies } : {}),
   });
   return {
     rt,

@@ -10,6 +10,8 @@ export interface SandboxRuntimeOptions {
   hypervisor?: Record<string, unknown>;
   /** The config's `create:` section (max_freeze, freeze, concurrency, per_host, thaw_guard). */
   create?: Record<string, unknown>;
+  /** The config's `policies:` list (docs/policies.md). */
+  policies?: unknown[];
   journalPath?: string;
   /** Directory of the default journal and of the watchdog log (see ComposeOptions.stateDir). */
   stateDir?: string;
@@ -27,6 +29,7 @@ export function composeSandboxRuntime(url: string, options: SandboxRuntimeOption
   const config = sandboxCcsnapConfig(url, options.rollback);
   if (options.hypervisor) config.hypervisor = { ...(config.hypervisor as Record<string, unknown>), ...options.hypervisor };
   if (options.create) config.create = options.create;
+  if (options.policies) config.policies = options.policies;
   return composeRuntime({
     env: { ...(options.env ?? process.env), ...sandboxEnv() },
     cloud: sandboxCloud(url),
