@@ -10,6 +10,10 @@
  *   }
  */
 export * from './core.js';
+export { sleep } from './util/abort.js';
+export { startDeadline, withDeadline, deadlineAt, isDeadlineReason, type Deadline } from './util/deadline.js';
+export { isProcessAlive } from './util/process-alive.js';
+export { ensurePrivateDir, ensurePrivateFile } from './util/private-files.js';
 export { composeRuntime, type ComposeOptions } from './compose.js';
 export { Runtime, type RuntimeOptions } from './runtime.js';
 export { loadSettings, findConfigFile, type CcsnapSettings } from './config.js';

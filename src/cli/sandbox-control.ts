@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { CcsnapError, UsageError } from '../core.js';
-import { startDeadline } from '../core.js';
+import { startDeadline } from '../index.js';
 import { defaultStatePath, readServerInfo } from './sandbox-paths.js';
 import type { CommandContext } from './types.js';
 

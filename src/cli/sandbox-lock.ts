@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { linkSync, readFileSync, rmSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { CcsnapError } from '../core.js';
-import { ensurePrivateDir } from '../core.js';
-import { isProcessAlive } from '../core.js';
+import { ensurePrivateDir } from '../index.js';
+import { isProcessAlive } from '../index.js';
 
 /**
  * One process at a time owns a sandbox state file: an in-process `--sandbox` command (for its whole run),

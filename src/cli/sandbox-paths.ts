@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { isProcessAlive } from '../core.js';
+import { isProcessAlive } from '../index.js';
 
 /** $CCSNAP_SANDBOX_DIR, else ${XDG_STATE_HOME:-~/.local/state}/ccsnap/sandbox. */
 export function sandboxDir(env: NodeJS.ProcessEnv): string {

@@ -4,7 +4,7 @@ import { waitForLock } from './sandbox-lock.js';
 import { defaultStatePath, readServerInfo } from './sandbox-paths.js';
 import type { OpenedRuntime } from './commands/shared/opened-runtime.js';
 import type { CommandContext } from './types.js';
-import { withDeadline } from '../core.js';
+import { withDeadline } from '../index.js';
 
 /**
  * The Runtime of a `--sandbox` command (open-runtime.ts loads this module with a dynamic import, only with

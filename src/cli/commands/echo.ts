@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { CcsnapError, UsageError } from '../../core.js';
-import { sleep } from '../../core.js';
+import { sleep } from '../../index.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { ECHO_COLUMNS, ECHO_ROWS } from './echo-data.js';
 
