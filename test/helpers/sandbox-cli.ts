@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -96,6 +96,8 @@ export interface SandboxCli {
   mode: 'sandbox' | 'configured';
   /** Runs `node bin/ccsnap.js <globals> ...args`; never throws on a non-zero exit. */
   run(args: string[], opts?: RunOptions): Promise<CliResult>;
+  /** Starts the same command as `run` without waiting for it (stdout and stderr piped): to signal or kill it. */
+  spawn(args: string[], opts?: Pick<RunOptions, 'journal' | 'env'>): ChildProcess;
   /** `ccsnap create <instance> [...args]`, which must succeed with a complete set. */
   createSet(instance: string, ...args: string[]): Promise<CreatedSet>;
   /** Runs with `-f json`, requires exit 0, returns the parsed stdout. */
@@ -140,9 +142,14 @@ export async function startSandboxCli(options: StartSandboxCliOptions = {}): Pro
   const globals = mode === 'sandbox' ? ['--sandbox'] : await writeConfiguredCloud(dir, sandbox.url, options.rollback ?? 'newest-only');
   const baseEnv = cleanEnv(dir, mode);
 
+  const argvOf = (args: string[], journal: string | undefined): string[] => [
+    CCSNAP_BIN,
+    ...globals,
+    ...(journal ? ['--journal', journal] : mode === 'configured' ? ['--journal', journalPath] : []),
+    ...args,
+  ];
   const run = async (args: string[], opts: RunOptions = {}): Promise<CliResult> => {
-    const argv = [CCSNAP_BIN, ...globals, ...(opts.journal ? ['--journal', opts.journal] : mode === 'configured' ? ['--journal', journalPath] : []), ...args];
-    const result = await execCli(argv, { ...baseEnv, ...opts.env }, opts.timeoutMs ?? 60_000);
+    const result = await execCli(argvOf(args, opts.journal), { ...baseEnv, ...opts.env }, opts.timeoutMs ?? 60_000);
     if (result.stderr.includes('in-process at')) throw new Error(`the CLI did not use the test's sandbox:\n${result.stderr}`);
     return result;
   };
@@ -160,6 +167,7 @@ export async function startSandboxCli(options: StartSandboxCliOptions = {}): Pro
     sandbox,
     mode,
     run,
+    spawn: (args, opts = {}) => spawn(process.execPath, argvOf(args, opts.journal), { env: { ...baseEnv, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] }),
     async json<T>(args: string[], opts?: RunOptions): Promise<T> {
       const r = await run([...args, '-f', 'json'], opts);
       if (r.code !== 0) throw new Error(`ccsnap ${args.join(' ')} exited ${r.code}:\n${r.stderr}${r.stdout}`);

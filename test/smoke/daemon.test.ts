@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { SANDBOX_API_KEY, SANDBOX_API_KEY_ENV, SANDBOX_CLOUD_NAME } from '../../src/sandbox-entry.js';
-import { CCSNAP_BIN, startSandboxCli, type SandboxCli } from '../helpers/sandbox-cli.js';
+import { startSandboxCli, type SandboxCli } from '../helpers/sandbox-cli.js';
 
 /**
  * The built `ccsnap daemon` against a configured cloud (the sandbox written as an ordinary cloud): it listens,
@@ -39,21 +38,7 @@ describe('ccsnap daemon', () => {
     const policy = { name: 'yearly-web', instances: { names: ['web-1'] }, schedule: '0 0 1 1 *', retention: { keep_last: 3 } };
     for (const cloud of Object.values(doc.clouds)) cloud.policies = [policy];
     await writeFile(path, stringify(doc));
-    child = spawn(
-      process.execPath,
-      [CCSNAP_BIN, '--os-cloud', SANDBOX_CLOUD_NAME, '--config', path, '--journal', cli.journalPath, 'daemon', '--listen', '127.0.0.1:0'],
-      {
-        env: {
-          ...process.env,
-          HOME: cli.dir,
-          XDG_CONFIG_HOME: join(cli.dir, 'config'),
-          XDG_STATE_HOME: join(cli.dir, 'xdg-state'),
-          OS_CLIENT_CONFIG_FILE: join(cli.dir, 'clouds.yaml'),
-          [SANDBOX_API_KEY_ENV]: SANDBOX_API_KEY,
-        },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
-    );
+    child = cli.spawn(['daemon', '--listen', '127.0.0.1:0']);
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   });

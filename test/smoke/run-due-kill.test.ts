@@ -1,12 +1,11 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { addScaledServers, SANDBOX_API_KEY, SANDBOX_API_KEY_ENV, SANDBOX_CLOUD_NAME } from '../../src/sandbox-entry.js';
-import { CCSNAP_BIN, startSandboxCli, type SandboxCli } from '../helpers/sandbox-cli.js';
+import { addScaledServers } from '../../src/sandbox-entry.js';
+import { startSandboxCli, type SandboxCli } from '../helpers/sandbox-cli.js';
 
 const INSTANCES = Array.from({ length: 6 }, (_, i) => `vm-${String(i + 1).padStart(5, '0')}`);
 
@@ -63,23 +62,9 @@ describe('kill -9 during run-due', () => {
   it("the next run-due finishes the killed run's occurrence without a duplicate set", async () => {
     // Every snapshot answers only after 300 ms, inside the freeze window: the kill likely lands in one.
     const slow = cli.sandbox.ctx.faults.add({ service: 'array', key: 'createStorageSnapshot', latencyMs: 300 });
-    const child = spawn(
-      process.execPath,
-      [CCSNAP_BIN, '--os-cloud', SANDBOX_CLOUD_NAME, '--config', join(cli.dir, 'ccsnap.yaml'), '--journal', cli.journalPath, 'run-due'],
-      {
-        env: {
-          ...process.env,
-          HOME: cli.dir,
-          XDG_CONFIG_HOME: join(cli.dir, 'config'),
-          XDG_STATE_HOME: join(cli.dir, 'xdg-state'),
-          OS_CLIENT_CONFIG_FILE: join(cli.dir, 'clouds.yaml'),
-          [SANDBOX_API_KEY_ENV]: SANDBOX_API_KEY,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = cli.spawn(['run-due']);
     let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
       child.on('exit', (code, signal) => resolve({ code, signal })),
     );
