@@ -2,7 +2,7 @@ import { applyCreate, type CreateResult } from '../engine/apply-create.js';
 import type { InstanceSnapshots } from '../engine/catalog.js';
 import { newSetId } from '../engine/names.js';
 import { planCreate, type CreateFacts, type CreatePlan, type FreezePolicy, type PolicyOccurrenceRef } from '../engine/plan-create.js';
-import { toCcsnapError, type CodedError } from '../errors.js';
+import { CcsnapError, toCcsnapError, type CodedError } from '../errors.js';
 import type { HypervisorConfig } from '../hypervisor/types.js';
 import { withInstanceLock } from '../journal/index.js';
 import type { Runtime } from '../runtime.js';
@@ -23,6 +23,13 @@ export interface CreateRequest {
   concurrency?: number;
   perHost?: number;
   signal?: AbortSignal;
+  /**
+   * Stops new freezes only (a service's SIGTERM): once it fires, an instance whose freeze was not sent yet ends
+   * interrupted before anything is frozen, while a freeze window already open runs to its end (max-freeze) and
+   * its set completes. `signal`, by contrast, also cuts an open window short (the guest is thawed, the set
+   * discarded).
+   */
+  drain?: AbortSignal;
   /**
    * A set made for a snapshot policy: the policy and the occurrence it serves, recorded on the set (and in
    * the operation's plan). The policy's create settings (freeze, max_freeze, per_host, concurrency,
@@ -129,6 +136,7 @@ export async function createOne(rt: Runtime, entry: InstanceSnapshots, req: Crea
       // The lock is taken before the pre-checks, so a second ccsnap fails on the lock, never on our freeze.
       return await withInstanceLock(rt.journal(), entry.instance.id, async (opId) => {
         const plan = await makePlan(lease.hypervisor, opId);
+        if (req.drain?.aborted) throw new CcsnapError('CCSNAP_INTERRUPTED', `stopping: no new freeze is started (${entry.instance.name} was not frozen)`);
         return { instance: name, kind: 'result' as const, result: await applyPlan(rt, lease.hypervisor, plan, req, opId) };
       });
     } finally {

@@ -63,7 +63,8 @@ function createRequest(ctx: RunContext, job: InstanceJob): CreateRequest {
     ...createRequestOf(job.policy),
     policy: { name: job.policy.name, occurrence: job.occurrence },
     now: () => ctx.clock.now(),
-    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    // The run's stop is a drain: no new freeze after it, but an open window finishes and its set completes.
+    ...(ctx.signal ? { drain: ctx.signal } : {}),
   };
 }
 
