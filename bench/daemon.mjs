@@ -26,8 +26,8 @@ function writeJournal(path) {
       const id = `inst-${String(i).padStart(4, '0')}`;
       for (let k = 0; k < SETS; k++) {
         const setId = `s${i}-${k}`;
-        j.insertOperation({ id: `op-${setId}`, kind: 'create', instanceId: id, instanceName: `web-${i}`, plan: {} });
-        j.insertSet({
+        void j.insertOperation({ id: `op-${setId}`, kind: 'create', instanceId: id, instanceName: `web-${i}`, plan: {} });
+        void j.insertSet({
           id: setId,
           instanceId: id,
           instanceName: `web-${i}`,
@@ -36,12 +36,12 @@ function writeJournal(path) {
           opId: `op-${setId}`,
           members: [0, 1].map((m) => ({ volumeId: `v${i}-${m}`, arrayName: 'ec1', fsId: `fs${i}-${m}`, snapshotName: `snap-${setId}-${m}` })),
         });
-        j.finishSet(setId, { state: 'complete', consistency: 'filesystem-consistent', frozenMs: 5 + (k % 7) * 3 });
-        j.finishOperation(`op-${setId}`, { state: 'done' });
+        void j.finishSet(setId, { state: 'complete', consistency: 'filesystem-consistent', frozenMs: 5 + (k % 7) * 3 });
+        void j.finishOperation(`op-${setId}`, { state: 'done' });
       }
       if (i % 10 === 0) {
-        j.insertOperation({ id: `op-f${i}`, kind: 'create', instanceId: id, instanceName: `web-${i}`, plan: {} });
-        j.finishOperation(`op-f${i}`, { state: 'failed', errorCode: 'CCSNAP_FREEZE_FAILED', errorMessage: 'agent not answering' });
+        void j.insertOperation({ id: `op-f${i}`, kind: 'create', instanceId: id, instanceName: `web-${i}`, plan: {} });
+        void j.finishOperation(`op-f${i}`, { state: 'failed', errorCode: 'CCSNAP_FREEZE_FAILED', errorMessage: 'agent not answering' });
       }
     }
   });

@@ -132,6 +132,6 @@ export class Runtime {
   async close(): Promise<void> {
     this.dog?.close();
     await Promise.allSettled([this.pool?.close(), ...[...this.arrayClients.values()].map((c) => c.close()), this.sessionPromise?.then((s) => s.close())]);
-    this.openedJournal?.close();
+    await this.openedJournal?.close();
   }
 }

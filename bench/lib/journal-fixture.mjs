@@ -45,9 +45,9 @@ export function writeMatchingJournal(path, spec, arrayName = 'sandbox') {
   try {
     journal.batch(() => {
       for (const set of sets.values()) {
-        journal.insertSet(set);
-        for (const m of set.members) journal.updateMember(set.id, m.volumeId, { state: 'created', path: m.path });
-        journal.finishSet(set.id, { state: 'complete', consistency: 'filesystem-consistent', frozenMs: 3 });
+        void journal.insertSet(set);
+        for (const m of set.members) void journal.updateMember(set.id, m.volumeId, { state: 'created', path: m.path });
+        void journal.finishSet(set.id, { state: 'complete', consistency: 'filesystem-consistent', frozenMs: 3 });
       }
     });
   } finally {

@@ -31,34 +31,32 @@ export function createJournalView(opts: JournalViewOptions): DaemonView {
     async policies(call) {
       const descriptors = await source.list(call);
       if (descriptors.length === 0) return [];
-      const good = newestGoodSets(journal.listSets({ states: ['complete'] }), opts.attribution ?? 'instance');
+      const good = newestGoodSets(await journal.listSets({ states: ['complete'] }), opts.attribution ?? 'instance');
       const since = new Date(call.now.getTime() - FAILURE_LOOKBACK_MS).toISOString();
-      const failures = groupByInstance(journal.listOperations({ states: ['failed'], since }));
+      const failures = groupByInstance(await journal.listOperations({ states: ['failed'], since }));
       return descriptors.map((d) => policyStatus(d, good, failures, call));
     },
     async sets(query) {
-      return selectSets(journal, query).map(toSetSummary);
+      return (await selectSets(journal, query)).map(toSetSummary);
     },
     async freezeWindows(since) {
-      return journal
-        .listSets()
+      return (await journal.listSets())
         .filter((s) => s.frozenMs !== null && s.createdAt >= since)
         .slice(0, MAX_FREEZE_WINDOWS)
         .map(toFreezeWindow)
         .reverse();
     },
     async failures(query: FailureQuery) {
-      return journal
-        .listOperations({
-          states: ['failed'],
-          limit: query.limit,
-          ...(query.instanceId ? { instanceId: query.instanceId } : {}),
-          ...(query.since ? { since: query.since } : {}),
-        })
-        .map(toFailure);
+      const ops = await journal.listOperations({
+        states: ['failed'],
+        limit: query.limit,
+        ...(query.instanceId ? { instanceId: query.instanceId } : {}),
+        ...(query.since ? { since: query.since } : {}),
+      });
+      return ops.map(toFailure);
     },
     async guestsFrozen() {
-      return journal.listThawPending().length;
+      return (await journal.listThawPending()).length;
     },
     triggerPolicy: (name, call) => source.trigger(name, call),
   };
@@ -119,11 +117,11 @@ function policyStatus(d: PolicyDescriptor, good: Map<string, SetRecord>, failure
   };
 }
 
-function selectSets(journal: Journal, query: SetQuery): SetRecord[] {
+async function selectSets(journal: Journal, query: SetQuery): Promise<SetRecord[]> {
   const policy = query.policy !== undefined ? { policy: query.policy } : {};
-  if (query.instance === undefined) return journal.listSets(policy).slice(0, query.limit);
-  const byId = journal.listSets({ instanceId: query.instance, ...policy });
-  const sets = byId.length > 0 ? byId : journal.listSets(policy).filter((s) => s.instanceName === query.instance);
+  if (query.instance === undefined) return (await journal.listSets(policy)).slice(0, query.limit);
+  const byId = await journal.listSets({ instanceId: query.instance, ...policy });
+  const sets = byId.length > 0 ? byId : (await journal.listSets(policy)).filter((s) => s.instanceName === query.instance);
   return sets.slice(0, query.limit);
 }
 

@@ -42,12 +42,12 @@ export function createRunnerSource(rt: Runtime, opts: RunnerSourceOptions = {}):
   return {
     async list(call): Promise<PolicyDescriptor[]> {
       const byPolicy = await instances(call.signal);
-      return policySchedules(rt, call.now).map((s) => ({ ...s, instances: byPolicy.get(s.name) ?? [] }));
+      return (await policySchedules(rt, call.now)).map((s) => ({ ...s, instances: byPolicy.get(s.name) ?? [] }));
     },
     async trigger(name) {
       if (!rt.settings.policies.some((p) => p.name === name)) return undefined;
       if (opts.signal?.aborted) throw new CcsnapError('CCSNAP_DAEMON_STOPPING', `the daemon is stopping; policy ${name} was not started`);
-      const { occurrence, done } = startPolicyRun(rt, name, opts.signal ? { signal: opts.signal } : {});
+      const { occurrence, done } = await startPolicyRun(rt, name, opts.signal ? { signal: opts.signal } : {});
       const run = done.then(
         (report) => opts.onTriggered?.(name, { report }),
         (error: unknown) => opts.onTriggered?.(name, { error }),

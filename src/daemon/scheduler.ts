@@ -27,12 +27,12 @@ export async function runScheduler(rt: Runtime, opts: SchedulerOptions): Promise
       if (opts.signal.aborted) break;
       opts.onError?.(err);
     }
-    await sleep(nextPassInMs(rt, maxWait), opts.signal).catch(() => undefined);
+    await sleep(await nextPassInMs(rt, maxWait), opts.signal).catch(() => undefined);
   }
 }
 
 /** Until a second after the next occurrence of any policy (so it is due when the pass runs), 1 s to `maxWait`. */
-export function nextPassInMs(rt: Runtime, maxWait: number, now: Date = new Date()): number {
-  const next = policySchedules(rt, now).reduce((min, s) => Math.min(min, s.nextOccurrence ? Date.parse(s.nextOccurrence) : Infinity), Infinity);
+export async function nextPassInMs(rt: Runtime, maxWait: number, now: Date = new Date()): Promise<number> {
+  const next = (await policySchedules(rt, now)).reduce((min, s) => Math.min(min, s.nextOccurrence ? Date.parse(s.nextOccurrence) : Infinity), Infinity);
   return Math.max(1_000, Math.min(maxWait, next - now.getTime() + 1_000));
 }

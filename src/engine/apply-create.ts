@@ -65,7 +65,7 @@ export interface CreateResult {
  */
 export async function applyCreate(plan: CreatePlan, deps: CreateDeps, opId: string): Promise<CreateResult> {
   const { journal } = deps;
-  journal.insertOperation({
+  await journal.insertOperation({
     id: opId,
     kind: 'create',
     instanceId: plan.instance.id,
@@ -75,7 +75,7 @@ export async function applyCreate(plan: CreatePlan, deps: CreateDeps, opId: stri
     domain: plan.instance.domain,
     plan,
   });
-  journal.insertSet({
+  await journal.insertSet({
     id: plan.setId,
     instanceId: plan.instance.id,
     instanceName: plan.instance.name,
@@ -126,7 +126,7 @@ async function runCreate(plan: CreatePlan, deps: CreateDeps, opId: string): Prom
     w = await runFreezeWindow(plan, deps, opId, clock);
     const sealed = await sealThaw(plan, deps, opId, clock, w);
     if (w.freezeError !== undefined) {
-      const failure = failedFreeze(plan, deps, opId, clock, w, sealed);
+      const failure = await failedFreeze(plan, deps, opId, clock, w, sealed);
       if (failure) return failure;
       consistency = 'crash-consistent';
       reason = `guest could not be frozen: ${(w.freezeError as Error).message}`;
@@ -156,7 +156,7 @@ async function runCreate(plan: CreatePlan, deps: CreateDeps, opId: string): Prom
  */
 async function runFreezeWindow(plan: CreatePlan, deps: CreateDeps, opId: string, clock: StepClock): Promise<Window> {
   const domain = plan.instance.domain;
-  deps.journal.markFreezeSent(opId, new Date());
+  await deps.journal.markFreezeSent(opId, new Date());
   const freezeSentAt = Date.now();
   const w: Window = { frozen: false, freezeSentAt, frozenAt: 0, windowStart: freezeSentAt, windowEnd: freezeSentAt, freezeTimedOut: false, settled: [] };
   const window: Deadline = deadlineAt(freezeSentAt + plan.maxFreezeMs, deps.signal, 'freeze window');
@@ -208,7 +208,7 @@ async function sealThaw(plan: CreatePlan, deps: CreateDeps, opId: string, clock:
       errors: thaw.errors.map((e) => `${e.message} [${e.code}]`),
     });
   }
-  deps.journal.setOperationState(opId, 'thawed');
+  await deps.journal.setOperationState(opId, 'thawed');
   let watchdogThaw: WatchdogThaw | undefined;
   if (!thaw || thaw.verified) {
     watchdogThaw = await clock.time('disarm-watchdog', () => deps.watchdog.disarm(opId)).catch(() => undefined);
@@ -216,7 +216,7 @@ async function sealThaw(plan: CreatePlan, deps: CreateDeps, opId: string, clock:
     await clock.time('hand-over-to-watchdog', () => deps.watchdog.guard(opId)).catch(() => undefined);
   }
   const thawedBy = whoThawed(w, thaw, watchdogThaw);
-  if (!thaw || thaw.verified) deps.journal.markThawConfirmed(opId, thawedBy ?? 'ccsnap');
+  if (!thaw || thaw.verified) await deps.journal.markThawConfirmed(opId, thawedBy ?? 'ccsnap');
   const thawedAt = thawedBy === 'ccsnap' ? thaw?.thawedAt : thawedBy === 'watchdog' ? watchdogThaw?.thawedAt : null;
   // The freeze took effect just before it answered, the thaw just before its call returned.
   const frozenMs = w.frozen && thawedAt ? round(thawedAt - w.frozenAt) : null;
@@ -231,7 +231,7 @@ function whoThawed(w: Window, thaw: ThawOutcome | undefined, watchdogThaw: Watch
 }
 
 /** The freeze did not answer (or failed): discard per policy, or go on crash-consistent (best-effort). */
-function failedFreeze(plan: CreatePlan, deps: CreateDeps, opId: string, clock: StepClock, w: Window, sealed: Sealed): CreateResult | undefined {
+async function failedFreeze(plan: CreatePlan, deps: CreateDeps, opId: string, clock: StepClock, w: Window, sealed: Sealed): Promise<CreateResult | undefined> {
   const interrupted = deps.signal?.aborted ?? false;
   if (plan.freeze.policy === 'required' || w.freezeTimedOut || interrupted) {
     const cause = toCcsnapError(w.freezeError);
@@ -247,8 +247,8 @@ function failedFreeze(plan: CreatePlan, deps: CreateDeps, opId: string, clock: S
             message: `could not freeze ${plan.instance.name} (${plan.instance.domain}): ${cause.message} [${cause.code}]; nothing was snapshotted`,
           };
     const withThaw = sealed.thaw && !sealed.thaw.verified ? describeUnconfirmed(plan, sealed.thaw, error.message) : error;
-    deps.journal.finishSet(plan.setId, { state: 'failed', reason: withThaw.message, steps: clock.steps });
-    deps.journal.finishOperation(opId, { state: 'failed', errorCode: withThaw.code, errorMessage: withThaw.message });
+    await deps.journal.finishSet(plan.setId, { state: 'failed', reason: withThaw.message, steps: clock.steps });
+    await deps.journal.finishOperation(opId, { state: 'failed', errorCode: withThaw.code, errorMessage: withThaw.message });
     return baseResult(plan, opId, clock, {
       state: 'failed',
       consistency: null,
@@ -311,8 +311,8 @@ async function finishCreate(plan: CreatePlan, deps: CreateDeps, opId: string, cl
   if (failures.length === 0 && !lateAfterWatchdog) {
     const paths = await clock.time('lookup-paths', () => withDeadline(deps.timeouts.arrayMs, undefined, (signal) => findPaths(deps, plan.members, signal)));
     const members = plan.members.map((m) => memberOutcome(m, 'created', paths.get(m.volumeId) ?? null, null));
-    for (const m of members) deps.journal.updateMember(plan.setId, m.volumeId, { state: 'created', path: m.path });
-    deps.journal.finishSet(plan.setId, {
+    for (const m of members) await deps.journal.updateMember(plan.setId, m.volumeId, { state: 'created', path: m.path });
+    await deps.journal.finishSet(plan.setId, {
       state: 'complete',
       consistency: w.consistency,
       reason: w.reason,
@@ -322,7 +322,7 @@ async function finishCreate(plan: CreatePlan, deps: CreateDeps, opId: string, cl
     });
     // Every member was taken inside the window: the set is good even if the thaw could not be confirmed.
     const thawError = w.thaw && !w.thaw.verified ? describeUnconfirmed(plan, w.thaw, 'the set is complete') : undefined;
-    deps.journal.finishOperation(
+    await deps.journal.finishOperation(
       opId,
       thawError
         ? { state: 'failed', errorCode: thawError.code, errorMessage: thawError.message, result: { setId: plan.setId } }
@@ -355,9 +355,9 @@ async function finishCreate(plan: CreatePlan, deps: CreateDeps, opId: string, cl
       ),
     ),
   );
-  for (const m of members) deps.journal.updateMember(plan.setId, m.volumeId, { state: m.state, path: m.path, error: m.error });
-  deps.journal.finishSet(plan.setId, { state: 'failed', reason: error.message, frozenMs: w.frozenMs, thawedBy: w.thawedBy, steps: clock.steps });
-  deps.journal.finishOperation(opId, { state: 'failed', errorCode: error.code, errorMessage: error.message });
+  for (const m of members) await deps.journal.updateMember(plan.setId, m.volumeId, { state: m.state, path: m.path, error: m.error });
+  await deps.journal.finishSet(plan.setId, { state: 'failed', reason: error.message, frozenMs: w.frozenMs, thawedBy: w.thawedBy, steps: clock.steps });
+  await deps.journal.finishOperation(opId, { state: 'failed', errorCode: error.code, errorMessage: error.message });
   return baseResult(plan, opId, clock, { state: 'failed', consistency: null, reason: error.message, ...thawFacts, members, error });
 }
 

@@ -31,14 +31,14 @@ export interface DeleteResult {
 /** Deletes the planned snapshots; already gone counts as success (noted). Idempotent. */
 export async function applyDelete(plan: DeletePlan, deps: DeleteDeps): Promise<DeleteResult> {
   const opId = randomUUID();
-  deps.journal.acquireLock(plan.instance.id, opId);
+  await deps.journal.acquireLock(plan.instance.id, opId);
   try {
-    deps.journal.insertOperation({ id: opId, kind: 'delete', instanceId: plan.instance.id, instanceName: plan.instance.name, plan });
-    deps.journal.setOperationState(opId, 'deleting');
+    await deps.journal.insertOperation({ id: opId, kind: 'delete', instanceId: plan.instance.id, instanceName: plan.instance.name, plan });
+    await deps.journal.setOperationState(opId, 'deleting');
     const deletions = await mapLimited(plan.deletions, 4, (d) => deleteOne(d, deps, opId));
-    markSets(deps.journal, deletions);
+    await markSets(deps.journal, deletions);
     const failed = deletions.filter((d) => d.outcome === 'failed');
-    deps.journal.finishOperation(
+    await deps.journal.finishOperation(
       opId,
       failed.length
         ? { state: 'failed', errorCode: 'CCSNAP_DELETE_INCOMPLETE', errorMessage: `${failed.length} snapshot(s) could not be deleted`, result: deletions }
@@ -46,7 +46,7 @@ export async function applyDelete(plan: DeletePlan, deps: DeleteDeps): Promise<D
     );
     return { opId, instanceId: plan.instance.id, instanceName: plan.instance.name, state: failed.length ? 'failed' : 'done', deletions };
   } finally {
-    deps.journal.releaseLock(plan.instance.id, opId);
+    await deps.journal.releaseLock(plan.instance.id, opId);
   }
 }
 
@@ -66,7 +66,7 @@ async function deleteOne(d: PlannedDeletion, deps: DeleteDeps, opId: string): Pr
       outcome = { ...d, outcome: 'failed', error: `${e.message} [${e.code}]`, durationMs: round(nowMs() - t0) };
     }
   }
-  deps.journal.recordStep(opId, {
+  await deps.journal.recordStep(opId, {
     name: 'delete-snapshot',
     status: outcome.outcome === 'failed' ? 'failed' : 'ok',
     startedAt,
@@ -77,6 +77,6 @@ async function deleteOne(d: PlannedDeletion, deps: DeleteDeps, opId: string): Pr
 }
 
 /** Journal: snapshots gone → members deleted; a set with nothing left → deleted. */
-function markSets(journal: Journal, deletions: DeletionOutcome[]): void {
-  for (const d of deletions) if (d.outcome !== 'failed') journal.markSnapshotGone(d.name);
+async function markSets(journal: Journal, deletions: DeletionOutcome[]): Promise<void> {
+  for (const d of deletions) if (d.outcome !== 'failed') await journal.markSnapshotGone(d.name);
 }

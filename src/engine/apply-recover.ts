@@ -76,12 +76,12 @@ async function carryOut(d: Exclude<RecoverDecision, { kind: 'ignore' | 'skip' }>
 /** A finished operation sent a freeze that nobody saw answered by "thawed" afterwards: check the guest again. */
 async function checkThaw(d: Extract<RecoverDecision, { kind: 'check-thaw' }>, deps: RecoverDeps, clock: StepClock): Promise<Done> {
   if (!d.guard) {
-    deps.journal.markThawConfirmed(d.op.id, 'recover');
+    await deps.journal.markThawConfirmed(d.op.id, 'recover');
     return { action: 'none', outcome: 'recovered', detail: 'no domain recorded' };
   }
   const outcome = await guardGuest(d.guard, deps, clock);
   if (!outcome.verified) return { action: 'check thaw', outcome: 'failed', detail: describeGuard(d.guard, outcome), error: unconfirmed(d.guard, outcome) };
-  deps.journal.markThawConfirmed(d.op.id, outcome.thawedAt !== null ? 'recover' : 'ccsnap');
+  await deps.journal.markThawConfirmed(d.op.id, outcome.thawedAt !== null ? 'recover' : 'ccsnap');
   return { action: 'check thaw', outcome: 'recovered', detail: describeGuard(d.guard, outcome) };
 }
 
@@ -89,7 +89,7 @@ async function checkThaw(d: Extract<RecoverDecision, { kind: 'check-thaw' }>, de
 async function close(d: Extract<RecoverDecision, { kind: 'close' }>, deps: RecoverDeps, clock: StepClock): Promise<Done> {
   const { op } = d;
   const action = op.kind === 'create' ? 'thaw and clean' : 'close';
-  deps.journal.adoptOperation(op.id);
+  await deps.journal.adoptOperation(op.id);
   const notes: string[] = [];
   let thawedBy: ThawedBy | null = null;
   if (d.guard) {
@@ -101,11 +101,11 @@ async function close(d: Extract<RecoverDecision, { kind: 'close' }>, deps: Recov
       return { action, outcome: 'failed', detail: `${notes.join('; ')} [${error.code}]`, error };
     }
     thawedBy = outcome.thawedAt !== null ? 'recover' : null;
-    deps.journal.markThawConfirmed(op.id, thawedBy ?? 'ccsnap');
+    await deps.journal.markThawConfirmed(op.id, thawedBy ?? 'ccsnap');
   }
   for (const repair of d.sets) notes.push(await repairSet(repair, thawedBy, deps, clock));
-  deps.journal.finishOperation(op.id, { state: 'failed', errorCode: 'CCSNAP_INTERRUPTED', errorMessage: `interrupted in state ${op.state}; recovered` });
-  deps.journal.releaseLocksOf(op.id);
+  await deps.journal.finishOperation(op.id, { state: 'failed', errorCode: 'CCSNAP_INTERRUPTED', errorMessage: `interrupted in state ${op.state}; recovered` });
+  await deps.journal.releaseLocksOf(op.id);
   return { action, outcome: 'recovered', detail: notes.join('; ') || 'nothing to repair' };
 }
 
@@ -130,9 +130,9 @@ async function repairSet(repair: SetRepair, thawedBy: ThawedBy | null, deps: Rec
       ),
     { setId: repair.setId },
   );
-  for (const c of cleaned) journal.updateMember(repair.setId, c.volumeId, { state: c.state, path: c.path, error: 'interrupted; cleaned by recover' });
+  for (const c of cleaned) await journal.updateMember(repair.setId, c.volumeId, { state: c.state, path: c.path, error: 'interrupted; cleaned by recover' });
   const left = cleaned.filter((c) => c.state === 'delete-failed');
-  journal.finishSet(repair.setId, { state: 'failed', reason: 'interrupted (ccsnap died); cleaned by recover', ...(thawedBy ? { thawedBy } : {}) });
+  await journal.finishSet(repair.setId, { state: 'failed', reason: 'interrupted (ccsnap died); cleaned by recover', ...(thawedBy ? { thawedBy } : {}) });
   return left.length
     ? `set ${repair.setId}: ${left.length} snapshot(s) could not be deleted`
     : `set ${repair.setId} cleaned (${cleaned.filter((c) => c.state === 'deleted').length} snapshot(s) deleted)`;
@@ -141,7 +141,7 @@ async function repairSet(repair: SetRepair, thawedBy: ThawedBy | null, deps: Rec
 /** A half-done rollback: finish it (apply-rollback journals its own steps; it skips the volumes already rolled back). */
 async function resume(d: Extract<RecoverDecision, { kind: 'resume-rollback' }>, deps: RecoverDeps): Promise<Done> {
   const { journal, signal } = deps;
-  journal.adoptOperation(d.op.id);
+  await journal.adoptOperation(d.op.id);
   const compute = await deps.compute(signal);
   const result = await resumeRollback(
     d.plan,
@@ -180,6 +180,7 @@ async function guardGuest(guard: RecoverGuard, deps: RecoverDeps, clock: StepClo
     ...(outcome.unfreezable ? { unfreezable: outcome.unfreezable } : {}),
     errors: outcome.errors.map((e) => `${e.message} [${e.code}]`),
   });
+  await clock.settle();
   return outcome;
 }
 

@@ -37,8 +37,8 @@ export interface RollbackResult {
 /** Runs a rollback plan; on a failure half-way it stops, leaves the instance stopped, and keeps the lock for `recover`. */
 export async function applyRollback(plan: RollbackPlan, deps: RollbackDeps): Promise<RollbackResult> {
   const opId = randomUUID();
-  deps.journal.acquireLock(plan.instance.id, opId);
-  deps.journal.insertOperation({
+  await deps.journal.acquireLock(plan.instance.id, opId);
+  await deps.journal.insertOperation({
     id: opId,
     kind: 'rollback',
     instanceId: plan.instance.id,
@@ -53,10 +53,7 @@ export async function applyRollback(plan: RollbackPlan, deps: RollbackDeps): Pro
 /** Continues a rollback a previous run left half-way (used by recover). */
 export async function resumeRollback(plan: RollbackPlan, deps: RollbackDeps, opId: string): Promise<RollbackResult> {
   const done = new Set(
-    deps.journal
-      .listSteps(opId)
-      .filter((s) => s.name === 'rollback-volume' && s.status === 'ok')
-      .map((s) => String(s.detail?.volumeId)),
+    (await deps.journal.listSteps(opId)).filter((s) => s.name === 'rollback-volume' && s.status === 'ok').map((s) => String(s.detail?.volumeId)),
   );
   return runRollback({ ...plan, stop: true, safety: { take: false, reason: 'resumed' } }, deps, opId, done);
 }
@@ -71,7 +68,7 @@ async function runRollback(plan: RollbackPlan, deps: RollbackDeps, opId: string,
   const steps = clock.steps;
   let safetySet: OfflineSetResult | undefined;
   try {
-    deps.journal.setOperationState(opId, 'stopping');
+    await deps.journal.setOperationState(opId, 'stopping');
     await stopInstance(plan, deps, step);
     if (plan.safety.take && deps.safetyMembers?.length) {
       safetySet = await step('safety-set', () =>
@@ -80,7 +77,7 @@ async function runRollback(plan: RollbackPlan, deps: RollbackDeps, opId: string,
     }
     // Nothing appeared since the plan: otherwise the rollback would destroy a snapshot nobody named.
     for (const v of plan.volumes) if (states.get(v.volumeId)!.state === 'pending') await recheckNewer(deps, v);
-    deps.journal.setOperationState(opId, 'rolling-back');
+    await deps.journal.setOperationState(opId, 'rolling-back');
     for (const v of plan.volumes) {
       if (states.get(v.volumeId)!.state === 'rolled-back') continue;
       try {
@@ -91,7 +88,7 @@ async function runRollback(plan: RollbackPlan, deps: RollbackDeps, opId: string,
               () => withDeadline(deps.timeouts.arrayMs, undefined, (signal) => deps.array(v.arrayName).deleteSnapshot({ fsId: v.fsId, path: d.path, signal })),
               { volumeId: v.volumeId, path: d.path },
             );
-            deps.journal.markSnapshotGone(d.name);
+            await deps.journal.markSnapshotGone(d.name);
           }
         }
         await step(
@@ -103,19 +100,19 @@ async function runRollback(plan: RollbackPlan, deps: RollbackDeps, opId: string,
           { volumeId: v.volumeId, path: v.target.path },
         );
         states.set(v.volumeId, { state: 'rolled-back' });
-        if (v.discardBy === 'array') for (const d of v.discard) deps.journal.markSnapshotGone(d.name);
+        if (v.discardBy === 'array') for (const d of v.discard) await deps.journal.markSnapshotGone(d.name);
       } catch (err) {
         states.set(v.volumeId, { state: 'failed', error: (err as Error).message });
         throw err;
       }
     }
     if (plan.start) {
-      deps.journal.setOperationState(opId, 'starting');
+      await deps.journal.setOperationState(opId, 'starting');
       await step('start', () => withDeadline(deps.timeouts.powerMs, undefined, (signal) => deps.compute.start(plan.instance.id, { signal })));
       await step('wait-active', () => deps.compute.waitForStatus(plan.instance.id, 'ACTIVE', { deadlineMs: deps.timeouts.powerMs }));
     }
-    deps.journal.finishOperation(opId, { state: 'done', result: { volumes: [...states] } });
-    deps.journal.releaseLock(plan.instance.id, opId);
+    await deps.journal.finishOperation(opId, { state: 'done', result: { volumes: [...states] } });
+    await deps.journal.releaseLock(plan.instance.id, opId);
     return result(plan, opId, states, steps, 'done', plan.start ? 'ACTIVE' : 'SHUTOFF', safetySet);
   } catch (err) {
     const cause = toCcsnapError(err);
@@ -127,15 +124,15 @@ async function runRollback(plan: RollbackPlan, deps: RollbackDeps, opId: string,
     const touched = [...states.values()].some((s) => s.state !== 'pending');
     if (!touched) {
       // No disk was changed: the operation is over (the instance may be left stopped).
-      deps.journal.finishOperation(opId, { state: 'failed', errorCode: cause.code, errorMessage: cause.message, result: { volumes: [...states] } });
-      deps.journal.releaseLock(plan.instance.id, opId);
+      await deps.journal.finishOperation(opId, { state: 'failed', errorCode: cause.code, errorMessage: cause.message, result: { volumes: [...states] } });
+      await deps.journal.releaseLock(plan.instance.id, opId);
       return result(plan, opId, states, steps, 'failed', 'SHUTOFF', safetySet, {
         code: cause.code,
         message: `rollback of ${plan.instance.name} to set ${plan.setId} failed before any volume was changed: ${cause.message}`,
       });
     }
     // The operation stays unfinished and keeps its lock, so nothing else touches a half-rolled-back instance.
-    deps.journal.recordOperationError(opId, { errorCode: error.code, errorMessage: error.message, result: { volumes: [...states] } });
+    await deps.journal.recordOperationError(opId, { errorCode: error.code, errorMessage: error.message, result: { volumes: [...states] } });
     return result(plan, opId, states, steps, 'failed', 'SHUTOFF', safetySet, error);
   }
 }

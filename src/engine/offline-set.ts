@@ -19,7 +19,7 @@ export async function takeOfflineSet(
   const setId = newSetId();
   const now = new Date();
   const members = args.members.map((m, i) => ({ ...m, snapshotName: formatSnapshotName(setId, now, i + 1, args.members.length, args.label) }));
-  journal.insertSet({
+  await journal.insertSet({
     id: setId,
     instanceId: args.instance.id,
     instanceName: args.instance.name,
@@ -36,15 +36,15 @@ export async function takeOfflineSet(
   const failed = settled.findIndex((s) => s.status === 'rejected');
   if (failed >= 0) {
     const cleaned = await withDeadline(deps.timeouts.arrayMs, undefined, (signal) => cleanupMembers(deps, members, [members[failed]!.volumeId], signal));
-    for (const c of cleaned) journal.updateMember(setId, c.volumeId, { state: c.state, path: c.path, error: c.error });
-    journal.finishSet(setId, { state: 'failed', reason: 'safety set failed' });
+    for (const c of cleaned) await journal.updateMember(setId, c.volumeId, { state: c.state, path: c.path, error: c.error });
+    await journal.finishSet(setId, { state: 'failed', reason: 'safety set failed' });
     throw new CcsnapError(
       'CCSNAP_SAFETY_SET_FAILED',
       `could not take the safety set: ${((settled[failed] as PromiseRejectedResult).reason as Error).message}; nothing was rolled back`,
     );
   }
   const paths = await withDeadline(deps.timeouts.arrayMs, undefined, (signal) => findPaths(deps, members, signal));
-  for (const m of members) journal.updateMember(setId, m.volumeId, { state: 'created', path: paths.get(m.volumeId) ?? null });
-  journal.finishSet(setId, { state: 'complete', consistency: 'offline', reason: 'instance stopped' });
+  for (const m of members) await journal.updateMember(setId, m.volumeId, { state: 'created', path: paths.get(m.volumeId) ?? null });
+  await journal.finishSet(setId, { state: 'complete', consistency: 'offline', reason: 'instance stopped' });
   return { setId, members: members.map((m) => ({ volumeId: m.volumeId, snapshotName: m.snapshotName, path: paths.get(m.volumeId) ?? null })) };
 }

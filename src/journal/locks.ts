@@ -21,10 +21,10 @@ export function lockedError(instanceId: string, holder: LockHolder): CcsnapError
 /** Runs `fn` holding the instance's lock (a fresh operation id is passed in); always releases it. */
 export async function withInstanceLock<T>(journal: Journal, instanceId: string, fn: (opId: string) => Promise<T>): Promise<T> {
   const opId = randomUUID();
-  journal.acquireLock(instanceId, opId);
+  await journal.acquireLock(instanceId, opId);
   try {
     return await fn(opId);
   } finally {
-    journal.releaseLock(instanceId, opId);
+    await journal.releaseLock(instanceId, opId);
   }
 }

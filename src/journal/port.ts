@@ -16,79 +16,80 @@ import type {
  * The journal as the engine and the operations see it: every read and write of operations, sets,
  * members, locks and steps. One implementation per backend (today SQLite, see `sqlite/`); nothing
  * outside `journal/` knows how it is stored. Every method is atomic on its own: a caller never
- * needs a transaction around one. Synchronous for now; docs/architecture.md says how an
- * asynchronous backend fits.
+ * needs a transaction around one. Asynchronous, so a networked backend (PostgreSQL) fits the same
+ * port: a caller awaits each write before the step it records may happen (e.g. markFreezeSent
+ * before the freeze request leaves).
  */
 export interface Journal {
   // ---- operations ----
   /** Records a new operation in state `planned`, owned by this process. */
-  insertOperation(op: NewOperation): void;
-  setOperationState(id: string, state: OperationState): void;
+  insertOperation(op: NewOperation): Promise<void>;
+  setOperationState(id: string, state: OperationState): Promise<void>;
   /** The freeze request is about to leave: from now on the guest may be frozen, whatever the freeze answers. */
-  markFreezeSent(id: string, at: Date): void;
+  markFreezeSent(id: string, at: Date): Promise<void>;
   /** The agent answered "thawed" after the freeze: no freeze of this operation can land any more. */
-  markThawConfirmed(id: string, thawedBy: string): void;
-  finishOperation(id: string, outcome: OperationOutcome): void;
+  markThawConfirmed(id: string, thawedBy: string): Promise<void>;
+  finishOperation(id: string, outcome: OperationOutcome): Promise<void>;
   /** Records why an operation stopped while it stays unfinished (and keeps its lock) for `recover`. */
-  recordOperationError(id: string, error: OperationError): void;
+  recordOperationError(id: string, error: OperationError): Promise<void>;
   /** Transfers an unfinished operation, and the locks it holds, to this process (used by recover). */
-  adoptOperation(id: string): void;
-  listUnfinishedOperations(): OperationRecord[];
+  adoptOperation(id: string): Promise<void>;
+  listUnfinishedOperations(): Promise<OperationRecord[]>;
   /** Operations that sent a freeze (failed ones included) whose thaw nobody confirmed yet. */
-  listThawPending(): OperationRecord[];
+  listThawPending(): Promise<OperationRecord[]>;
   /** Operations matching `filter`, newest started first (e.g. recent failed creates for the daemon's status page). */
-  listOperations(filter?: OperationFilter): OperationRecord[];
+  listOperations(filter?: OperationFilter): Promise<OperationRecord[]>;
 
   // ---- steps ----
   /** Appends a step to an operation (steps keep the order they were recorded in). */
-  recordStep(opId: string, step: StepTiming): void;
-  listSteps(opId: string): StepTiming[];
+  recordStep(opId: string, step: StepTiming): Promise<void>;
+  listSteps(opId: string): Promise<StepTiming[]>;
 
   // ---- sets and members ----
   /** Records a set and its members as pending, before anything is created on the array. */
-  insertSet(set: NewSet): void;
-  updateMember(setId: string, volumeId: string, change: MemberChange): void;
-  finishSet(setId: string, outcome: SetOutcome): void;
-  getSet(setId: string): SetRecord | undefined;
+  insertSet(set: NewSet): Promise<void>;
+  updateMember(setId: string, volumeId: string, change: MemberChange): Promise<void>;
+  finishSet(setId: string, outcome: SetOutcome): Promise<void>;
+  getSet(setId: string): Promise<SetRecord | undefined>;
   /** Sets of one instance (or all), newest first. */
-  listSets(filter?: SetFilter): SetRecord[];
-  listSetsOfOperation(opId: string): SetRecord[];
+  listSets(filter?: SetFilter): Promise<SetRecord[]>;
+  listSetsOfOperation(opId: string): Promise<SetRecord[]>;
   /**
    * Records that an array snapshot is gone (deleted by ccsnap, or destroyed by a rollback): its member
    * becomes `deleted`, and a set with nothing left on the array becomes `deleted`. Unknown names are ignored.
    */
-  markSnapshotGone(snapshotName: string): void;
+  markSnapshotGone(snapshotName: string): Promise<void>;
 
   // ---- locks (one per instance) ----
   /** Takes the instance's lock for `opId`, or throws CCSNAP_LOCKED naming the holder (see `lockedError`). */
-  acquireLock(instanceId: string, opId: string): void;
-  releaseLock(instanceId: string, opId: string): void;
+  acquireLock(instanceId: string, opId: string): Promise<void>;
+  releaseLock(instanceId: string, opId: string): Promise<void>;
   /** Releases every lock an operation holds (recover, after closing the operation). */
-  releaseLocksOf(opId: string): void;
-  readLock(instanceId: string): LockHolder | undefined;
+  releaseLocksOf(opId: string): Promise<void>;
+  readLock(instanceId: string): Promise<LockHolder | undefined>;
   /** Every lock held now (recover releases those a dead process took before it journaled anything). */
-  listLocks(): LockHolder[];
+  listLocks(): Promise<LockHolder[]>;
 
   // ---- policy occurrences (each recorded once per policy) ----
   /**
    * Records an occurrence as `due` (or `missed`, with its reason) unless it is already recorded, in any
    * state: true when this call recorded it. Atomic, so two runners never both record one occurrence.
    */
-  recordOccurrence(o: NewOccurrence): boolean;
+  recordOccurrence(o: NewOccurrence): Promise<boolean>;
   /** due → running, owned by this process: true when this call took it (false: not due, or unknown). */
-  startOccurrence(policy: string, occurrence: string): boolean;
+  startOccurrence(policy: string, occurrence: string): Promise<boolean>;
   /**
    * Transfers a running occurrence to this process (its owner died; the caller checked). With `from`, a
    * compare-and-set: only while that process still owns it, so of two runners adopting one dead runner's
    * occurrence, exactly one gets true.
    */
-  adoptOccurrence(policy: string, occurrence: string, from?: OccurrenceOwner): boolean;
-  finishOccurrence(policy: string, occurrence: string, outcome: OccurrenceOutcome): void;
-  getOccurrence(policy: string, occurrence: string): OccurrenceRecord | undefined;
+  adoptOccurrence(policy: string, occurrence: string, from?: OccurrenceOwner): Promise<boolean>;
+  finishOccurrence(policy: string, occurrence: string, outcome: OccurrenceOutcome): Promise<void>;
+  getOccurrence(policy: string, occurrence: string): Promise<OccurrenceRecord | undefined>;
   /** Newest scheduled first. The newest of a policy, in any state, is the last one a runner has handled. */
-  listOccurrences(filter?: OccurrenceFilter): OccurrenceRecord[];
+  listOccurrences(filter?: OccurrenceFilter): Promise<OccurrenceRecord[]>;
 
-  close(): void;
+  close(): Promise<void>;
 }
 
 export interface NewOccurrence {

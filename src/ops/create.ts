@@ -186,7 +186,7 @@ async function gatherFacts(
   ownOpId?: string,
 ): Promise<CreateFacts> {
   const { instance } = entry;
-  const lock = rt.journal().readLock(instance.id);
+  const lock = await rt.journal().readLock(instance.id);
   const holder = lock && lock.opId !== ownOpId ? lock : undefined;
   const facts: CreateFacts = {
     instance,

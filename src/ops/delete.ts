@@ -28,12 +28,12 @@ export async function deleteSnapshots(rt: Runtime, req: DeleteRequest): Promise<
   const entry = pickInstance(inventory.instances, req.instance);
   // A volume whose filesystem is ambiguous has no known snapshots: a set would be deleted only in part.
   assertMapped(entry.instance, entry.volumes, 'nothing was deleted', (v) => v.arrayProblem?.code === 'CCSNAP_ARRAY_FS_AMBIGUOUS');
-  for (const ref of req.refs) refuseOtherInstancesSet(rt, entry.instance, ref, 'nothing was deleted');
+  for (const ref of req.refs) await refuseOtherInstancesSet(rt, entry.instance, ref, 'nothing was deleted');
   const catalog = await catalogFor(rt, [entry], req.signal);
   const plan = planDelete(entry.instance, catalog, {
     refs: req.refs,
     now: new Date(),
-    journalSets: rt.journal().listSets({ instanceId: entry.instance.id }),
+    journalSets: await rt.journal().listSets({ instanceId: entry.instance.id }),
     ...(req.keepLast !== undefined ? { keepLast: req.keepLast } : {}),
     ...(req.olderThanMs !== undefined ? { olderThanMs: req.olderThanMs } : {}),
   });

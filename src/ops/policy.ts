@@ -11,9 +11,10 @@ import { requireName } from './resolve.js';
 import { catalogFor } from './snapshots.js';
 
 /** Every policy of the cloud, with its next occurrence and the newest one the journal records. No cloud I/O. */
-export function listPolicies(rt: Runtime, now: Date = new Date()): PolicySummary[] {
+export async function listPolicies(rt: Runtime, now: Date = new Date()): Promise<PolicySummary[]> {
   const journal = rt.journal();
-  return rt.settings.policies.map((p) => summarizePolicy(p, journal.listOccurrences({ policy: p.name, limit: 1 })[0], now));
+  const latest = await Promise.all(rt.settings.policies.map((p) => journal.listOccurrences({ policy: p.name, limit: 1 })));
+  return rt.settings.policies.map((p, i) => summarizePolicy(p, latest[i]![0], now));
 }
 
 export function findPolicy(rt: Runtime, name: string): Policy {
@@ -50,15 +51,12 @@ export async function showPolicy(rt: Runtime, name: string, opts: { signal?: Abo
   const ids = new Set(matchInstances(policy, servers).map((s) => s.id));
   const matched = inventory.instances.filter((i) => ids.has(i.instance.id));
   const entries = matched.length > 0 ? await catalogFor(rt, matched, opts.signal) : [];
-  const journalSets = rt
-    .journal()
-    .listSets()
-    .filter((s) => ids.has(s.instanceId));
+  const journalSets = (await rt.journal().listSets()).filter((s) => ids.has(s.instanceId));
   return describePolicy({
     policy,
     servers,
     now: opts.now ?? new Date(),
-    occurrences: rt.journal().listOccurrences({ policy: policy.name, limit: 5 }),
+    occurrences: await rt.journal().listOccurrences({ policy: policy.name, limit: 5 }),
     sets: retentionSetsFromCatalog(journalSets, entries),
   });
 }

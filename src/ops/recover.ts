@@ -16,7 +16,7 @@ export type { RecoverReport } from '../engine/apply-recover.js';
  * Gathers the facts, plans (engine/plan-recover), applies (engine/apply-recover).
  */
 export async function recoverOperations(rt: Runtime, opts: { auto: boolean; signal?: AbortSignal }): Promise<RecoverReport[]> {
-  const decisions = planRecover(gatherFacts(rt), {
+  const decisions = planRecover(await gatherFacts(rt), {
     auto: opts.auto,
     thawGuardMs: rt.settings.create.thawGuardMs,
     commandTimeoutMs: rt.hypervisorConfig.commandTimeoutMs,
@@ -29,7 +29,7 @@ export async function recoverOperations(rt: Runtime, opts: { auto: boolean; sign
     timeouts: { powerMs: rt.settings.timeouts.powerMs, arrayMs: rt.settings.timeouts.rollbackArrayMs, cleanupMs: rt.settings.timeouts.cleanupMs },
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
-  return [...reports, ...releaseOrphanedLocks(rt)];
+  return [...reports, ...(await releaseOrphanedLocks(rt))];
 }
 
 /**
@@ -37,14 +37,15 @@ export async function recoverOperations(rt: Runtime, opts: { auto: boolean; sign
  * killed in between leaves a lock and nothing else (no freeze was sent, no snapshot made). Such a lock,
  * held by a dead process on this machine for no unfinished operation, is released; any other lock is kept.
  */
-function releaseOrphanedLocks(rt: Runtime): RecoverReport[] {
+async function releaseOrphanedLocks(rt: Runtime): Promise<RecoverReport[]> {
   const journal = rt.journal();
-  const open = new Set(journal.listUnfinishedOperations().map((op) => op.id));
+  const open = new Set((await journal.listUnfinishedOperations()).map((op) => op.id));
   const here = hostname();
-  const orphaned = journal.listLocks().filter((l) => l.hostname === here && l.pid !== process.pid && !isProcessAlive(l.pid) && !open.has(l.opId));
-  return orphaned.map((l) => {
-    journal.releaseLock(l.instanceId, l.opId);
-    return {
+  const orphaned = (await journal.listLocks()).filter((l) => l.hostname === here && l.pid !== process.pid && !isProcessAlive(l.pid) && !open.has(l.opId));
+  const reports: RecoverReport[] = [];
+  for (const l of orphaned) {
+    await journal.releaseLock(l.instanceId, l.opId);
+    reports.push({
       opId: l.opId,
       kind: 'lock',
       instanceId: l.instanceId,
@@ -54,20 +55,23 @@ function releaseOrphanedLocks(rt: Runtime): RecoverReport[] {
       outcome: 'recovered',
       code: 'CCSNAP_RECOVER_ORPHANED_LOCK',
       detail: `held by a dead ccsnap (pid ${l.pid}) that had journaled no operation yet (nothing was frozen or snapshotted); released`,
-    };
-  });
+    });
+  }
+  return reports;
 }
 
 /** The journal's unfinished and thaw-pending operations, the sets of the unfinished ones, and which owners live. */
-function gatherFacts(rt: Runtime): RecoverFacts {
+async function gatherFacts(rt: Runtime): Promise<RecoverFacts> {
   const journal = rt.journal();
-  const unfinished = journal.listUnfinishedOperations();
+  const unfinished = await journal.listUnfinishedOperations();
   const here = hostname();
-  const setsOf = new Map<string, SetRecord[]>(unfinished.map((op) => [op.id, journal.listSetsOfOperation(op.id)]));
+  const setsOf = new Map<string, SetRecord[]>(
+    await Promise.all(unfinished.map(async (op): Promise<[string, SetRecord[]]> => [op.id, await journal.listSetsOfOperation(op.id)])),
+  );
   const owners = new Set(unfinished.filter((op) => op.hostname === here).map((op) => op.pid));
   return {
     unfinished,
-    thawPending: journal.listThawPending(),
+    thawPending: await journal.listThawPending(),
     setsOf,
     liveOwners: new Set([...owners].filter((pid) => isProcessAlive(pid))),
     pid: process.pid,

@@ -33,9 +33,9 @@ export async function rollbackInstance(rt: Runtime, req: RollbackRequest): Promi
   const inventory = await gatherInventory(rt, { instance: req.instance, ...sig });
   const entry = pickInstance(inventory.instances, req.instance);
   assertMapped(entry.instance, entry.volumes, 'nothing was stopped or rolled back');
-  refuseOtherInstancesSet(rt, entry.instance, req.set, 'nothing was changed');
+  await refuseOtherInstancesSet(rt, entry.instance, req.set, 'nothing was changed');
   const catalog = await catalogFor(rt, [entry], req.signal);
-  const members = resolveSetMembers(rt, entry.instance.id, req.set, catalog);
+  const members = await resolveSetMembers(rt, entry.instance.id, req.set, catalog);
   const snapshotsByFs = new Map<string, Array<{ name: string; path: string; clones: number; timestamp: string }>>();
   for (const e of catalog) {
     if (!e.onArray || !e.path) continue;

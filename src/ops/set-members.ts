@@ -7,8 +7,8 @@ import type { ListedSnapshot } from './snapshots.js';
  * The members of a set on one instance: from the journal when it knows the set, else rebuilt
  * from the array (ccsnap names encode the set; a foreign snapshot is its own one-name "set").
  */
-export function resolveSetMembers(rt: Runtime, instanceId: string, ref: string, catalog: ListedSnapshot[]): SetMemberRef[] {
-  const journal = rt.journal().getSet(ref);
+export async function resolveSetMembers(rt: Runtime, instanceId: string, ref: string, catalog: ListedSnapshot[]): Promise<SetMemberRef[]> {
+  const journal = await rt.journal().getSet(ref);
   if (journal && journal.instanceId === instanceId) {
     const created = journal.members.filter((m) => m.state === 'created');
     if (created.length === 0) {
@@ -28,8 +28,8 @@ export function resolveSetMembers(rt: Runtime, instanceId: string, ref: string, 
 }
 
 /** A set the journal records for ANOTHER instance is named as such (not "not found"), and refused. */
-export function refuseOtherInstancesSet(rt: Runtime, instance: { id: string; name: string }, ref: string, consequence: string): void {
-  const set = rt.journal().getSet(ref);
+export async function refuseOtherInstancesSet(rt: Runtime, instance: { id: string; name: string }, ref: string, consequence: string): Promise<void> {
+  const set = await rt.journal().getSet(ref);
   if (!set || set.instanceId === instance.id) return;
   throw new CcsnapError(
     'CCSNAP_SET_OTHER_INSTANCE',

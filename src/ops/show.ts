@@ -25,7 +25,7 @@ export interface SetView {
 export async function showSet(rt: Runtime, setId: string, signal?: AbortSignal): Promise<SetView> {
   requireName(setId, 'set');
   rt.requireArrays();
-  const set = rt.journal().getSet(setId);
+  const set = await rt.journal().getSet(setId);
   if (set) {
     const members = await mapLimited(set.members, 8, async (m) => {
       const snaps = await rt.array(m.arrayName).listStorageSnapshots({ fsId: m.fsId, ...(signal ? { signal } : {}) });

@@ -22,7 +22,7 @@ export async function fetchSnapshotsByFs(rt: Runtime, instances: InstanceSnapsho
  */
 export async function catalogFor(rt: Runtime, instances: InstanceSnapshots[], signal?: AbortSignal, journalSets?: SetRecord[]): Promise<ListedSnapshot[]> {
   const byFs = await fetchSnapshotsByFs(rt, instances, signal);
-  const sets = journalSets ?? (instances.length === 1 ? rt.journal().listSets({ instanceId: instances[0]!.instance.id }) : rt.journal().listSets());
+  const sets = journalSets ?? (instances.length === 1 ? await rt.journal().listSets({ instanceId: instances[0]!.instance.id }) : await rt.journal().listSets());
   const entries = catalogSnapshots(instances, byFs, sets);
   return entries.map((e) => ({ ...e, status: entryStatus(e, entries) }));
 }

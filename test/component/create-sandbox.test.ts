@@ -51,7 +51,7 @@ describe('create on the sandbox (real virsh driver path, real HTTP)', () => {
     expect(windows[0]!.endedBy).toBe('thaw');
     // ccsnap's own figure (freeze answer to thaw answer) agrees with the sandbox's clock.
     expect(Math.abs(r.frozenMs! - windows[0]!.ms!)).toBeLessThan(50);
-    expect(f.rt.journal().getSet(r.setId)!.state).toBe('complete');
+    expect((await f.rt.journal().getSet(r.setId))!.state).toBe('complete');
   });
 
   it('thaws and deletes what was created when the array fails one member', async () => {
@@ -70,7 +70,7 @@ describe('create on the sandbox (real virsh driver path, real HTTP)', () => {
     expect((await f.windows(domainOf('db-1')))[0]!.endedBy).toBe('thaw');
     expect(snapshotsOn(fs)).toEqual([]);
     expect(r.members.filter((m) => m.state === 'deleted')).toHaveLength(2);
-    expect(f.rt.journal().getSet(r.setId)!.state).toBe('failed');
+    expect((await f.rt.journal().getSet(r.setId))!.state).toBe('failed');
   });
 
   it('thaws within --max-freeze when the array hangs, and discards the set', async () => {

@@ -58,12 +58,7 @@ describe('deleteSnapshots', () => {
       }),
     ).rejects.toMatchObject({ code: 'CCSNAP_DECLINED', message: expect.stringContaining('nothing was deleted') });
     expect(asked).toHaveLength(1);
-    expect(asked[0]).toEqual(
-      env.rt
-        .journal()
-        .getSet(setId)!
-        .members.map((m) => m.snapshotName),
-    );
+    expect(asked[0]).toEqual((await env.rt.journal().getSet(setId))!.members.map((m) => m.snapshotName));
     expect(env.sandbox.ctx.transcript.list(seq).filter((e) => e.command === 'deleteSnapshot')).toEqual([]);
     expect(JSON.stringify(env.sandbox.ctx.state.array.snapshots)).toBe(before);
 
@@ -86,7 +81,7 @@ describe('deleteSnapshots', () => {
     expect(asked).toBe(0);
     expect(result?.state).toBe('done');
     expect(result?.deletions.map((d) => d.outcome)).toEqual(['already-absent', 'already-absent']);
-    expect(env.rt.journal().getSet(setId)?.state).toBe('deleted');
+    expect((await env.rt.journal().getSet(setId))?.state).toBe('deleted');
   });
 
   it("a set the journal knows on another instance is named as that instance's, and never deleted here", async () => {

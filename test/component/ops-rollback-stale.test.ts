@@ -43,6 +43,6 @@ describe('a snapshot that appears after the rollback plan', () => {
     expect(env.sandbox.ctx.transcript.list(seq).filter((e) => e.command === 'rollbackToSnapshot' || e.command === 'deleteSnapshot')).toEqual([]);
     expect(snapshotNames()).toEqual([...before, 'cron_nightly'].sort());
     const webId = env.sandbox.ctx.state.nova.servers.find((s) => s.name === 'web-1')!.id;
-    expect(env.rt.journal().readLock(webId)).toBeUndefined();
+    expect(await env.rt.journal().readLock(webId)).toBeUndefined();
   });
 });

@@ -29,15 +29,7 @@ describe('rollbackInstance on a destroy-newer array', () => {
     const { plan } = await rollbackInstance(env.rt, { instance: 'web-1', set: sets[0]!, discardNewer: true, dryRun: true });
     expect(plan.volumes.map((v) => v.discardBy)).toEqual(['array', 'array']);
     expect(plan.volumes.flatMap((v) => v.discard.map((d) => d.name)).sort()).toEqual(
-      sets
-        .slice(1)
-        .flatMap((s) =>
-          env.rt
-            .journal()
-            .getSet(s)!
-            .members.map((m) => m.snapshotName),
-        )
-        .sort(),
+      (await Promise.all(sets.slice(1).map((s) => env.rt.journal().getSet(s)))).flatMap((set) => set!.members.map((m) => m.snapshotName)).sort(),
     );
     expect(plan.safety.take).toBe(false);
     await expect(rollbackInstance(env.rt, { instance: 'web-1', set: sets[0]!, yes: true })).rejects.toMatchObject({ code: 'CCSNAP_NEWER_SNAPSHOTS' });
@@ -75,14 +67,14 @@ describe('rollbackInstance on a destroy-newer array', () => {
     expect(actions(seq)).toHaveLength(1);
     expect(server('web-1').status).toBe('SHUTOFF');
     // Each step is journaled as it ends (recover resumes from them): the journal holds the result's steps, in order.
-    expect(env.rt.journal().listSteps(result!.opId)).toEqual(result!.steps);
+    expect(await env.rt.journal().listSteps(result!.opId)).toEqual(result!.steps);
     expect(result!.steps.map((st) => st.name)).toEqual(['stop', 'wait-shutoff', 'check-domain-stopped', 'rollback-volume', 'rollback-volume']);
     expect(result!.steps.filter((st) => st.name === 'rollback-volume').map((st) => st.detail?.volumeId)).toEqual(result!.volumes.map((v) => v.volumeId));
 
-    const left = env.rt.journal().getSet(sets[2]!)!;
+    const left = (await env.rt.journal().getSet(sets[2]!))!;
     expect(left.state).toBe('deleted');
     expect(snapshotNames()).toEqual(
-      [...env.rt.journal().getSet(sets[0]!)!.members, ...env.rt.journal().getSet(sets[1]!)!.members].map((m) => m.snapshotName).sort(),
+      [...(await env.rt.journal().getSet(sets[0]!))!.members, ...(await env.rt.journal().getSet(sets[1]!))!.members].map((m) => m.snapshotName).sort(),
     );
     const view = await showSet(env.rt, sets[2]!);
     expect(view.members.map((m) => [m.journalState, m.onArray])).toEqual([
@@ -97,6 +89,6 @@ describe('rollbackInstance on a destroy-newer array', () => {
     expect(result).toMatchObject({ state: 'done', instanceLeft: 'ACTIVE' });
     expect(actions(seq)).toHaveLength(1);
     expect(server('web-1').status).toBe('ACTIVE');
-    expect(env.rt.journal().getSet(sets[1]!)!.state).toBe('deleted');
+    expect((await env.rt.journal().getSet(sets[1]!))!.state).toBe('deleted');
   });
 });

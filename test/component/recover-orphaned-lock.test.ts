@@ -31,7 +31,7 @@ describe('recover and locks a dead ccsnap left without an operation', () => {
 
   it('releases the lock of a dead process that journaled nothing, so the instance can be snapshotted again', async () => {
     const journal = f.rt.journal();
-    journal.acquireLock(id('web-1'), 'op-killed-in-pre-checks');
+    await journal.acquireLock(id('web-1'), 'op-killed-in-pre-checks');
     setLockPid(id('web-1'), deadPid());
     const [refused] = await createSnapshots(f.rt, { instances: ['web-1'] });
     expect(refused).toMatchObject({ kind: 'error', error: { code: 'CCSNAP_LOCKED' } });
@@ -40,17 +40,17 @@ describe('recover and locks a dead ccsnap left without an operation', () => {
     expect(reports).toEqual([
       expect.objectContaining({ opId: 'op-killed-in-pre-checks', kind: 'lock', instanceId: id('web-1'), action: 'release lock', outcome: 'recovered' }),
     ]);
-    expect(journal.readLock(id('web-1'))).toBeUndefined();
+    expect(await journal.readLock(id('web-1'))).toBeUndefined();
     const [made] = await createSnapshots(f.rt, { instances: ['web-1'] });
     expect(made!.kind === 'result' && made!.result.state).toBe('complete');
   });
 
   it("keeps a live process's lock and the lock of an unfinished operation recover leaves for later", async () => {
     const journal = f.rt.journal();
-    journal.acquireLock(id('app-1'), 'op-of-a-live-process');
+    await journal.acquireLock(id('app-1'), 'op-of-a-live-process');
     // A half-done rollback of a dead process: the automatic pass leaves it (and its lock) to `ccsnap recover`.
-    journal.insertOperation({ id: 'op-half-rollback', kind: 'rollback', instanceId: id('db-1'), instanceName: 'db-1', plan: {} });
-    journal.acquireLock(id('db-1'), 'op-half-rollback');
+    await journal.insertOperation({ id: 'op-half-rollback', kind: 'rollback', instanceId: id('db-1'), instanceName: 'db-1', plan: {} });
+    await journal.acquireLock(id('db-1'), 'op-half-rollback');
     const dead = deadPid();
     const db = new Database(f.journalPath);
     db.prepare("UPDATE operations SET pid = ? WHERE id = 'op-half-rollback'").run(dead);
@@ -59,7 +59,7 @@ describe('recover and locks a dead ccsnap left without an operation', () => {
 
     const reports = await recoverOperations(f.rt, { auto: true });
     expect(reports.map((r) => [r.opId, r.outcome])).toEqual([['op-half-rollback', 'skipped']]);
-    expect(journal.readLock(id('app-1'))?.opId).toBe('op-of-a-live-process');
-    expect(journal.readLock(id('db-1'))?.opId).toBe('op-half-rollback');
+    expect((await journal.readLock(id('app-1')))?.opId).toBe('op-of-a-live-process');
+    expect((await journal.readLock(id('db-1')))?.opId).toBe('op-half-rollback');
   });
 });

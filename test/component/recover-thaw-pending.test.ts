@@ -19,11 +19,11 @@ describe('recover checks every guest whose thaw was never confirmed, failed oper
   };
 
   /** A failed create whose freeze "failed" but landed later: the guest is frozen, the journal says failed. */
-  function leaveFailedFreeze(finishedAt = new Date()): string {
+  async function leaveFailedFreeze(finishedAt = new Date()): Promise<string> {
     const { server, domain } = web();
     const journal = f.rt.journal();
     const opId = `op-${Math.random().toString(16).slice(2)}`;
-    journal.insertOperation({
+    await journal.insertOperation({
       id: opId,
       kind: 'create',
       instanceId: server.id,
@@ -33,11 +33,11 @@ describe('recover checks every guest whose thaw was never confirmed, failed oper
       domain: domain.name,
       plan: {},
     });
-    journal.markFreezeSent(opId, new Date(finishedAt.getTime() - 1000));
+    await journal.markFreezeSent(opId, new Date(finishedAt.getTime() - 1000));
     // The journal stamps finished_at with the clock: the operation finished at `finishedAt`.
     vi.setSystemTime(finishedAt);
     try {
-      journal.finishOperation(opId, { state: 'failed', errorCode: 'CCSNAP_FREEZE_FAILED', errorMessage: 'agent timeout' });
+      await journal.finishOperation(opId, { state: 'failed', errorCode: 'CCSNAP_FREEZE_FAILED', errorMessage: 'agent timeout' });
     } finally {
       vi.useRealTimers();
     }
@@ -48,20 +48,20 @@ describe('recover checks every guest whose thaw was never confirmed, failed oper
   }
 
   it('`recover` thaws the guest, confirms the thaw, and finds nothing the second time', async () => {
-    const opId = leaveFailedFreeze();
+    const opId = await leaveFailedFreeze();
     const reports = await recoverOperations(f.rt, { auto: false });
     expect(reports).toEqual([expect.objectContaining({ opId, action: 'check thaw', outcome: 'recovered' })]);
     expect(reports[0]!.detail).toMatch(/is thawed \(recover thawed 2 filesystem\(s\)\)/);
     expect(web().domain.frozen).toBe(false);
-    expect(f.rt.journal().listThawPending()).toEqual([]);
+    expect(await f.rt.journal().listThawPending()).toEqual([]);
     expect(await recoverOperations(f.rt, { auto: false })).toEqual([]);
   });
 
   it('the automatic pass leaves a recent one to the watchdog (its guard time), and takes an older one', async () => {
-    leaveFailedFreeze();
+    await leaveFailedFreeze();
     expect(await recoverOperations(f.rt, { auto: true })).toEqual([]);
     expect(web().domain.frozen).toBe(true);
-    const old = leaveFailedFreeze(new Date(Date.now() - f.rt.settings.create.thawGuardMs - 60_000));
+    const old = await leaveFailedFreeze(new Date(Date.now() - f.rt.settings.create.thawGuardMs - 60_000));
     const reports = await recoverOperations(f.rt, { auto: true });
     expect(reports.map((r) => [r.opId, r.outcome])).toEqual([[old, 'recovered']]);
     expect(web().domain.frozen).toBe(false);

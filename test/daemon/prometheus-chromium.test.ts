@@ -61,7 +61,7 @@ describe.skipIf(skipWithout(HAS_PROMETHEUS && HAS_CHROMIUM, 'prometheus and chro
       const failed = stack.outcomes.find((o) => o.kind === 'result' && o.result.state === 'failed');
       const code = failed?.kind === 'result' ? failed.result.error?.code : undefined;
       expect(code).toMatch(/^CCSNAP_[A-Z_]+$/);
-      const journalCode = stack.sbx.rt.journal().listOperations({ states: ['failed'] })[0]?.errorCode;
+      const journalCode = (await stack.sbx.rt.journal().listOperations({ states: ['failed'] }))[0]?.errorCode;
       expect(journalCode).toBe(code);
 
       const dom = await dumpDom(`${stack.server.url}/`);

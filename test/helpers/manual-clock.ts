@@ -13,7 +13,8 @@ export interface ManualClock extends RunClock {
   set(at: Date | string): void;
   /** Every wait, in the order they began: the instant waited for. */
   readonly sleeps: Date[];
-  onSleep: ((until: Date) => void) | undefined;
+  /** Awaited before the wait is queued (a test may release a lock here). */
+  onSleep: ((until: Date) => void | Promise<void>) | undefined;
 }
 
 interface Sleeper {
@@ -23,7 +24,7 @@ interface Sleeper {
   wake: () => void;
 }
 
-export function manualClock(start: Date | string, opts: { gate?: () => boolean } = {}): ManualClock {
+export function manualClock(start: Date | string, opts: { gate?: () => boolean | Promise<boolean> } = {}): ManualClock {
   let now = new Date(start).getTime();
   let seq = 0;
   const queue: Sleeper[] = [];
@@ -34,7 +35,7 @@ export function manualClock(start: Date | string, opts: { gate?: () => boolean }
     try {
       while (queue.length > 0) {
         queue.sort((a, b) => a.until - b.until || a.seq - b.seq);
-        if (queue[0]!.gated && !gate()) {
+        if (queue[0]!.gated && !(await gate())) {
           await new Promise((r) => setTimeout(r, 1));
           continue;
         }
@@ -58,20 +59,27 @@ export function manualClock(start: Date | string, opts: { gate?: () => boolean }
     sleepUntil(until, signal) {
       if (signal?.aborted) return Promise.reject(new Error('aborted'));
       clock.sleeps.push(until);
-      clock.onSleep?.(until);
+      const onSleep = clock.onSleep;
       return new Promise<void>((resolve, reject) => {
-        const sleeper: Sleeper = { until: until.getTime(), seq: seq++, gated: !gate(), wake: resolve };
-        queue.push(sleeper);
+        const sleeper: Sleeper = { until: until.getTime(), seq: seq++, gated: false, wake: resolve };
+        let aborted = false;
         signal?.addEventListener(
           'abort',
           () => {
+            aborted = true;
             const i = queue.indexOf(sleeper);
             if (i >= 0) queue.splice(i, 1);
             reject(new Error('aborted'));
           },
           { once: true },
         );
-        if (!pumping) void pump();
+        void (async () => {
+          await onSleep?.(until);
+          sleeper.gated = !(await gate());
+          if (aborted) return;
+          queue.push(sleeper);
+          if (!pumping) void pump();
+        })().catch(reject);
       });
     },
   };

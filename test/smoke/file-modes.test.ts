@@ -30,19 +30,19 @@ describe('file modes', () => {
     expect(mode(log)).toBe('600');
   });
 
-  it('the journal, its WAL and shared-memory files are 0600, and a missing directory is made 0700', () => {
+  it('the journal, its WAL and shared-memory files are 0600, and a missing directory is made 0700', async () => {
     const base = mkdtempSync(join(tmpdir(), 'ccsnap-modes-'));
     try {
       const path = join(base, 'new', 'dir', 'journal.db');
       const journal = openJournal(path);
       try {
-        journal.insertOperation({ id: 'op-modes', kind: 'create', instanceId: 'i-1', instanceName: 'web-1', plan: {} });
-        journal.finishOperation('op-modes', { state: 'done' });
+        await journal.insertOperation({ id: 'op-modes', kind: 'create', instanceId: 'i-1', instanceName: 'web-1', plan: {} });
+        await journal.finishOperation('op-modes', { state: 'done' });
         expect(mode(join(base, 'new'))).toBe('700');
         expect(mode(join(base, 'new', 'dir'))).toBe('700');
         for (const f of [path, `${path}-wal`, `${path}-shm`]) expect(mode(f), f).toBe('600');
       } finally {
-        journal.close();
+        await journal.close();
       }
     } finally {
       rmSync(base, { recursive: true, force: true });

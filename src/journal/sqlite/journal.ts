@@ -43,110 +43,112 @@ export class SqliteJournal implements Journal {
     return new SqliteJournal(openDatabase(path));
   }
 
-  insertOperation(op: NewOperation): void {
+  async insertOperation(op: NewOperation): Promise<void> {
     insertOperation(this.db, op);
   }
-  setOperationState(id: string, state: OperationState): void {
+  async setOperationState(id: string, state: OperationState): Promise<void> {
     setOperationState(this.db, id, state);
   }
-  markFreezeSent(id: string, at: Date): void {
+  async markFreezeSent(id: string, at: Date): Promise<void> {
     markFreezeSent(this.db, id, at);
   }
-  markThawConfirmed(id: string, thawedBy: string): void {
+  async markThawConfirmed(id: string, thawedBy: string): Promise<void> {
     markThawConfirmed(this.db, id, thawedBy);
   }
-  finishOperation(id: string, outcome: OperationOutcome): void {
+  async finishOperation(id: string, outcome: OperationOutcome): Promise<void> {
     finishOperation(this.db, id, outcome);
   }
-  recordOperationError(id: string, error: OperationError): void {
+  async recordOperationError(id: string, error: OperationError): Promise<void> {
     recordOperationError(this.db, id, error);
   }
-  adoptOperation(id: string): void {
+  async adoptOperation(id: string): Promise<void> {
     adoptOperation(this.db, id);
   }
-  listUnfinishedOperations(): OperationRecord[] {
+  async listUnfinishedOperations(): Promise<OperationRecord[]> {
     return listUnfinishedOperations(this.db);
   }
-  listThawPending(): OperationRecord[] {
+  async listThawPending(): Promise<OperationRecord[]> {
     return listThawPending(this.db);
   }
-  listOperations(filter?: OperationFilter): OperationRecord[] {
+  async listOperations(filter?: OperationFilter): Promise<OperationRecord[]> {
     return listOperations(this.db, filter);
   }
 
-  recordStep(opId: string, step: StepTiming): void {
+  async recordStep(opId: string, step: StepTiming): Promise<void> {
     recordStep(this.db, opId, step);
   }
-  listSteps(opId: string): StepTiming[] {
+  async listSteps(opId: string): Promise<StepTiming[]> {
     return listSteps(this.db, opId);
   }
 
-  insertSet(set: NewSet): void {
+  async insertSet(set: NewSet): Promise<void> {
     insertSet(this.db, set);
   }
-  updateMember(setId: string, volumeId: string, change: MemberChange): void {
+  async updateMember(setId: string, volumeId: string, change: MemberChange): Promise<void> {
     updateMember(this.db, setId, volumeId, change);
   }
-  finishSet(setId: string, outcome: SetOutcome): void {
+  async finishSet(setId: string, outcome: SetOutcome): Promise<void> {
     finishSet(this.db, setId, outcome);
   }
-  getSet(setId: string): SetRecord | undefined {
+  async getSet(setId: string): Promise<SetRecord | undefined> {
     return getSet(this.db, setId);
   }
-  listSets(filter?: SetFilter): SetRecord[] {
+  async listSets(filter?: SetFilter): Promise<SetRecord[]> {
     return listSets(this.db, filter);
   }
-  listSetsOfOperation(opId: string): SetRecord[] {
+  async listSetsOfOperation(opId: string): Promise<SetRecord[]> {
     return listSetsOfOperation(this.db, opId);
   }
-  markSnapshotGone(snapshotName: string): void {
+  async markSnapshotGone(snapshotName: string): Promise<void> {
     markSnapshotGone(this.db, snapshotName);
   }
 
-  acquireLock(instanceId: string, opId: string): void {
+  async acquireLock(instanceId: string, opId: string): Promise<void> {
     acquireLock(this.db, instanceId, opId);
   }
-  releaseLock(instanceId: string, opId: string): void {
+  async releaseLock(instanceId: string, opId: string): Promise<void> {
     releaseLock(this.db, instanceId, opId);
   }
-  releaseLocksOf(opId: string): void {
+  async releaseLocksOf(opId: string): Promise<void> {
     releaseLocksOf(this.db, opId);
   }
-  readLock(instanceId: string): LockHolder | undefined {
+  async readLock(instanceId: string): Promise<LockHolder | undefined> {
     return readLock(this.db, instanceId);
   }
-  listLocks(): LockHolder[] {
+  async listLocks(): Promise<LockHolder[]> {
     return listLocks(this.db);
   }
 
-  recordOccurrence(o: NewOccurrence): boolean {
+  async recordOccurrence(o: NewOccurrence): Promise<boolean> {
     return recordOccurrence(this.db, o);
   }
-  startOccurrence(policy: string, occurrence: string): boolean {
+  async startOccurrence(policy: string, occurrence: string): Promise<boolean> {
     return startOccurrence(this.db, policy, occurrence);
   }
-  adoptOccurrence(policy: string, occurrence: string, from?: OccurrenceOwner): boolean {
+  async adoptOccurrence(policy: string, occurrence: string, from?: OccurrenceOwner): Promise<boolean> {
     return adoptOccurrence(this.db, policy, occurrence, from);
   }
-  finishOccurrence(policy: string, occurrence: string, outcome: OccurrenceOutcome): void {
+  async finishOccurrence(policy: string, occurrence: string, outcome: OccurrenceOutcome): Promise<void> {
     finishOccurrence(this.db, policy, occurrence, outcome);
   }
-  getOccurrence(policy: string, occurrence: string): OccurrenceRecord | undefined {
+  async getOccurrence(policy: string, occurrence: string): Promise<OccurrenceRecord | undefined> {
     return getOccurrence(this.db, policy, occurrence);
   }
-  listOccurrences(filter?: OccurrenceFilter): OccurrenceRecord[] {
+  async listOccurrences(filter?: OccurrenceFilter): Promise<OccurrenceRecord[]> {
     return listOccurrences(this.db, filter);
   }
 
   /**
    * SQLite only, not part of the port: runs `fn` (which calls this journal's methods) as one transaction.
-   * For bulk writers such as the bench's journal fixture; ccsnap itself never needs it.
+   * For bulk writers such as the bench's journal fixture; ccsnap itself never needs it. This backend's
+   * methods do their work synchronously when called (their promises are already settled), so `fn` need
+   * not await them.
    */
   batch<T>(fn: () => T): T {
     return this.db.transaction(fn)();
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.db.close();
   }
 }

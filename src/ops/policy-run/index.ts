@@ -40,7 +40,7 @@ export async function runDue(rt: Runtime, opts: RunDueOptions = {}): Promise<Run
  * policy's last scheduled occurrence, so the next scheduled one still runs.
  */
 export async function runPolicy(rt: Runtime, name: string, opts: RunOptions = {}): Promise<RunReport> {
-  return startPolicyRun(rt, name, opts).done;
+  return (await startPolicyRun(rt, name, opts)).done;
 }
 
 /**
@@ -48,15 +48,16 @@ export async function runPolicy(rt: Runtime, name: string, opts: RunOptions = {}
  * recorded and started before this returns (its id identifies the run); `done` settles with the report.
  * Throws CCSNAP_POLICY_NOT_FOUND for an unknown policy, before anything is recorded.
  */
-export function startPolicyRun(rt: Runtime, name: string, opts: RunOptions = {}): { occurrence: string; done: Promise<RunReport> } {
+export async function startPolicyRun(rt: Runtime, name: string, opts: RunOptions = {}): Promise<{ occurrence: string; done: Promise<RunReport> }> {
   const policy = findPolicy(rt, name);
   const ctx = createRunContext(rt, opts);
   const startedAt = ctx.clock.now();
   const occurrence = adhocOccurrenceId(policy.name, startedAt, newNonce());
   if (!ctx.dryRun) {
     const journal = rt.journal();
-    journal.recordOccurrence({ policy: policy.name, occurrence, scheduledAt: startedAt.toISOString(), state: 'due' });
-    if (!journal.startOccurrence(policy.name, occurrence)) throw new CcsnapError('CCSNAP_INTERNAL', `could not start the ad-hoc occurrence ${occurrence}`);
+    await journal.recordOccurrence({ policy: policy.name, occurrence, scheduledAt: startedAt.toISOString(), state: 'due' });
+    if (!(await journal.startOccurrence(policy.name, occurrence)))
+      throw new CcsnapError('CCSNAP_INTERNAL', `could not start the ad-hoc occurrence ${occurrence}`);
   }
   const done = whileServing(policy.name, occurrence, () => runAdhoc(ctx, policy, occurrence, startedAt)).then((run) => report(ctx, startedAt, [run]));
   return { occurrence, done };

@@ -30,12 +30,12 @@ export interface InstanceJob {
  */
 export async function runInstance(ctx: RunContext, job: InstanceJob, limit: (host: string) => Limiter): Promise<InstanceRunResult> {
   const base = baseResult(job);
-  const served = servedBy(ctx, job);
+  const served = await servedBy(ctx, job);
   if (served) return { ...base, ...served };
   if (ctx.dryRun) return { ...base, outcome: 'planned' };
   if (!(await waitUntil(ctx, job.startAt))) return interrupted(base);
   for (let attempts = 1; ; attempts++) {
-    const again = servedBy(ctx, job);
+    const again = await servedBy(ctx, job);
     if (again) return { ...base, ...again, attempts: attempts - 1 };
     const entry = await ctx.inventory.entry(job.instance.id).catch((err: unknown) => toCcsnapError(err));
     if (entry instanceof Error) return { ...base, attempts: attempts - 1, outcome: 'failed', errorCode: entry.code, message: entry.message };
@@ -83,8 +83,8 @@ async function waitUntil(ctx: RunContext, at: Date): Promise<boolean> {
  * died: never a duplicate), or still being created by another runner. A failed set does not count
  * (create cleaned it up, all-or-nothing): the instance is tried again.
  */
-function servedBy(ctx: RunContext, job: InstanceJob): Partial<InstanceRunResult> | undefined {
-  const sets = ctx.rt.journal().listSets({ instanceId: job.instance.id, policy: job.policy.name, occurrence: job.occurrence });
+async function servedBy(ctx: RunContext, job: InstanceJob): Promise<Partial<InstanceRunResult> | undefined> {
+  const sets = await ctx.rt.journal().listSets({ instanceId: job.instance.id, policy: job.policy.name, occurrence: job.occurrence });
   const complete = sets.find((s) => s.state === 'complete');
   if (complete) return { outcome: 'already-done', setId: complete.id, consistency: complete.consistency };
   const creating = sets.find((s) => s.state === 'creating');

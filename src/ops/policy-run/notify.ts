@@ -16,12 +16,9 @@ const HISTORY = 50;
  * `missed` (an instance was busy for the whole window) and `success` (every instance served). Each is
  * delivered in the background (bounded); the run waits for them at its end. Nothing here throws.
  */
-export function notifyOccurrence(ctx: RunContext, policy: Policy, occ: OccurrenceRun): void {
+export async function notifyOccurrence(ctx: RunContext, policy: Policy, occ: OccurrenceRun): Promise<void> {
   if (!policy.notify || ctx.dryRun) return;
-  const earlier = ctx.rt
-    .journal()
-    .listOccurrences({ policy: policy.name, limit: HISTORY + 1 })
-    .filter((r) => r.occurrence !== occ.occurrence);
+  const earlier = (await ctx.rt.journal().listOccurrences({ policy: policy.name, limit: HISTORY + 1 })).filter((r) => r.occurrence !== occ.occurrence);
   const events = occurrenceEvents(occ.instances, previousOutcomes(earlier));
   const raised: Array<[NotifyEvent, WebhookPayload]> = [];
   const payload = payloadContext(ctx);

@@ -43,13 +43,12 @@ export async function serveOccurrence(ctx: RunContext, spec: OccurrenceSpec, ent
  * Finishes an occurrence that will not run any more (superseded by a newer one, or an ad-hoc run whose
  * runner died): instances that got their set keep it, the others are recorded missed with the reason.
  */
-export function closeOccurrence(ctx: RunContext, spec: OccurrenceSpec, entries: InstanceSnapshots[], why: string): OccurrenceRun {
-  const instances = entries.map((e): InstanceRunResult => {
-    const set = ctx.rt
-      .journal()
-      .listSets({ instanceId: e.instance.id, policy: spec.policy.name, occurrence: spec.occurrence })
-      .find((s) => s.state === 'complete');
-    return {
+export async function closeOccurrence(ctx: RunContext, spec: OccurrenceSpec, entries: InstanceSnapshots[], why: string): Promise<OccurrenceRun> {
+  const instances: InstanceRunResult[] = [];
+  for (const e of entries) {
+    const sets = await ctx.rt.journal().listSets({ instanceId: e.instance.id, policy: spec.policy.name, occurrence: spec.occurrence });
+    const set = sets.find((s) => s.state === 'complete');
+    instances.push({
       instanceId: e.instance.id,
       instanceName: e.instance.name,
       outcome: set ? 'already-done' : 'missed',
@@ -59,12 +58,12 @@ export function closeOccurrence(ctx: RunContext, spec: OccurrenceSpec, entries: 
       attempts: 0,
       errorCode: null,
       message: set ? null : why,
-    };
-  });
+    });
+  }
   return finish(ctx, spec, instances, why);
 }
 
-function finish(ctx: RunContext, spec: OccurrenceSpec, instances: InstanceRunResult[], why?: string): OccurrenceRun {
+async function finish(ctx: RunContext, spec: OccurrenceSpec, instances: InstanceRunResult[], why?: string): Promise<OccurrenceRun> {
   const base = { policy: spec.policy.name, occurrence: spec.occurrence, scheduledAt: spec.scheduledAt.toISOString(), how: spec.how, instances };
   if (ctx.dryRun) return { ...base, state: 'planned', reason: why ?? null };
   if (ctx.signal?.aborted) {
@@ -72,9 +71,9 @@ function finish(ctx: RunContext, spec: OccurrenceSpec, instances: InstanceRunRes
   }
   const summary = summarizeOccurrence(instances);
   const reason = why && summary.reason ? `${why}; ${summary.reason}` : (why ?? summary.reason);
-  ctx.rt.journal().finishOccurrence(spec.policy.name, spec.occurrence, { state: summary.state, reason, result: { instances } });
+  await ctx.rt.journal().finishOccurrence(spec.policy.name, spec.occurrence, { state: summary.state, reason, result: { instances } });
   const run: OccurrenceRun = { ...base, state: summary.state, reason };
-  notifyOccurrence(ctx, spec.policy, run);
+  await notifyOccurrence(ctx, spec.policy, run);
   return run;
 }
 

@@ -22,7 +22,7 @@ import type { RunContext } from './context.js';
 export async function applyRetention(ctx: RunContext, policy: Policy, entries: InstanceSnapshots[]): Promise<RetentionRun> {
   if (entries.length === 0) return { decisions: [] };
   // The journal's sets of the matched instances only (one indexed query each), not the whole journal's history.
-  const journalSets = entries.flatMap((e) => ctx.rt.journal().listSets({ instanceId: e.instance.id }));
+  const journalSets = (await Promise.all(entries.map((e) => ctx.rt.journal().listSets({ instanceId: e.instance.id })))).flat();
   const catalog = await catalogFor(ctx.rt, entries, ctx.signal, journalSets);
   const decisions = planRetention({
     policy: policy.name,
@@ -74,7 +74,7 @@ async function pruneInstance(
       {
         refs: setIds,
         now: ctx.clock.now(),
-        journalSets: ctx.rt.journal().listSets({ instanceId: entry.instance.id }),
+        journalSets: await ctx.rt.journal().listSets({ instanceId: entry.instance.id }),
       },
     );
     const result = await applyDelete(plan, {

@@ -39,10 +39,7 @@ export async function runScheduledPolicy(ctx: RunContext, policy: Policy): Promi
 }
 
 async function resumeRecorded(ctx: RunContext, policy: Policy, schedule: Schedule, run: PolicyRun): Promise<void> {
-  const open = ctx.rt
-    .journal()
-    .listOccurrences({ policy: policy.name, states: ['due', 'running'] })
-    .reverse();
+  const open = (await ctx.rt.journal().listOccurrences({ policy: policy.name, states: ['due', 'running'] })).reverse();
   for (const record of open) {
     const now = ctx.clock.now();
     const { action, reason } = decideResume({ record, latest: schedule.latest(now), ownerGone: ownerGone(record) });
@@ -72,7 +69,7 @@ async function resumeOne(
       instances: [],
     };
   }
-  if (!ctx.dryRun && !take(ctx, record)) return undefined;
+  if (!ctx.dryRun && !(await take(ctx, record))) return undefined;
   return whileServing(policy.name, record.occurrence, async () => {
     if (action === 'adopt' || (record.state === 'running' && action === 'close')) await recoverOnce(ctx);
     const entries = await ctx.inventory.matched(policy);
@@ -85,7 +82,7 @@ async function resumeOne(
 }
 
 /** Takes a recorded occurrence over: due → running (compare-and-set), or a dead owner's running one (compare-and-set on that owner). */
-function take(ctx: RunContext, record: OccurrenceRecord): boolean {
+function take(ctx: RunContext, record: OccurrenceRecord): Promise<boolean> {
   const journal = ctx.rt.journal();
   if (record.state === 'due') return journal.startOccurrence(record.policy, record.occurrence);
   return journal.adoptOccurrence(record.policy, record.occurrence, { pid: record.pid, hostname: record.hostname });
@@ -118,11 +115,21 @@ function ownerGone(record: OccurrenceRecord): boolean {
 async function runDueNow(ctx: RunContext, policy: Policy, schedule: Schedule, run: PolicyRun): Promise<void> {
   const journal = ctx.rt.journal();
   const now = ctx.clock.now();
-  const due = computeDue({ policy: policy.name, schedule, missed: policy.missed, spreadMs: policy.spreadMs, lastHandled: lastHandledOf(ctx, policy), now });
+  const due = computeDue({
+    policy: policy.name,
+    schedule,
+    missed: policy.missed,
+    spreadMs: policy.spreadMs,
+    lastHandled: await lastHandledOf(ctx, policy),
+    now,
+  });
   const missed: MissedRecord[] = [];
   for (const m of due.missed) {
     const record = { occurrence: m.id, scheduledAt: m.at.toISOString(), reason: m.reason };
-    if (ctx.dryRun || journal.recordOccurrence({ policy: policy.name, occurrence: m.id, scheduledAt: record.scheduledAt, state: 'missed', reason: m.reason }))
+    if (
+      ctx.dryRun ||
+      (await journal.recordOccurrence({ policy: policy.name, occurrence: m.id, scheduledAt: record.scheduledAt, state: 'missed', reason: m.reason }))
+    )
       missed.push(record);
   }
   run.missed = missed;
@@ -142,8 +149,8 @@ async function runDueNow(ctx: RunContext, policy: Policy, schedule: Schedule, ru
 async function startDue(ctx: RunContext, policy: Policy, schedule: Schedule, d: DueOccurrence): Promise<OccurrenceRun | undefined> {
   const journal = ctx.rt.journal();
   if (!ctx.dryRun) {
-    journal.recordOccurrence({ policy: policy.name, occurrence: d.id, scheduledAt: d.at.toISOString(), state: 'due' });
-    if (!journal.startOccurrence(policy.name, d.id)) {
+    await journal.recordOccurrence({ policy: policy.name, occurrence: d.id, scheduledAt: d.at.toISOString(), state: 'due' });
+    if (!(await journal.startOccurrence(policy.name, d.id))) {
       ctx.log.info(`${policy.name}: ${d.id} was taken by another runner`);
       return undefined;
     }
@@ -156,10 +163,10 @@ async function startDue(ctx: RunContext, policy: Policy, schedule: Schedule, d: 
 }
 
 /** The newest recorded scheduled occurrence of the policy (ad-hoc runs never count). */
-function lastHandledOf(ctx: RunContext, policy: Policy): Date | null {
+async function lastHandledOf(ctx: RunContext, policy: Policy): Promise<Date | null> {
   const journal = ctx.rt.journal();
-  const recent = journal.listOccurrences({ policy: policy.name, limit: LAST_HANDLED_WINDOW });
+  const recent = await journal.listOccurrences({ policy: policy.name, limit: LAST_HANDLED_WINDOW });
   const found = lastScheduled(recent);
   if (found || recent.length < LAST_HANDLED_WINDOW) return found;
-  return lastScheduled(journal.listOccurrences({ policy: policy.name }));
+  return lastScheduled(await journal.listOccurrences({ policy: policy.name }));
 }

@@ -28,9 +28,10 @@ export interface PolicyScheduleStatus {
   lastRun: { occurrence: string; scheduledAt: string; state: OccurrenceState; finishedAt: string | null; reason: string | null } | null;
 }
 
-export function policySchedules(rt: Runtime, now: Date = new Date()): PolicyScheduleStatus[] {
+export async function policySchedules(rt: Runtime, now: Date = new Date()): Promise<PolicyScheduleStatus[]> {
   const journal = rt.journal();
-  return rt.settings.policies.map((p) => scheduleStatus(p, journal.listOccurrences({ policy: p.name }), now));
+  const records = await Promise.all(rt.settings.policies.map((p) => journal.listOccurrences({ policy: p.name })));
+  return rt.settings.policies.map((p, i) => scheduleStatus(p, records[i]!, now));
 }
 
 /** One policy's status from its records (newest first, as the journal lists them). Pure. */

@@ -21,14 +21,9 @@ describe('a set made for a policy', () => {
     expect(outcome!.kind).toBe('result');
     const result = outcome!.kind === 'result' ? outcome!.result : undefined;
     expect(result!.state).toBe('complete');
-    const set = sb.rt.journal().getSet(result!.setId)!;
+    const set = (await sb.rt.journal().getSet(result!.setId))!;
     expect(set).toMatchObject({ policy: 'hourly', occurrence: 'hourly@2026-03-23T05:00:00Z', createdAt: at.toISOString(), state: 'complete' });
-    expect(
-      sb.rt
-        .journal()
-        .listSets({ policy: 'hourly', occurrence: 'hourly@2026-03-23T05:00:00Z' })
-        .map((s) => s.id),
-    ).toEqual([set.id]);
+    expect((await sb.rt.journal().listSets({ policy: 'hourly', occurrence: 'hourly@2026-03-23T05:00:00Z' })).map((s) => s.id)).toEqual([set.id]);
     // The snapshot names carry the same instant (the array's list shows it).
     expect(set.members.every((m) => m.snapshotName.includes('_20260323050007_'))).toBe(true);
   });
@@ -36,6 +31,6 @@ describe('a set made for a policy', () => {
   it('a manual create records no policy', async () => {
     const [outcome] = await createSnapshots(sb.rt, { instances: ['app-1'], maxFreezeMs: 5000 });
     const setId = outcome!.kind === 'result' ? outcome!.result.setId : '';
-    expect(sb.rt.journal().getSet(setId)).toMatchObject({ policy: null, occurrence: null, state: 'complete' });
+    expect(await sb.rt.journal().getSet(setId)).toMatchObject({ policy: null, occurrence: null, state: 'complete' });
   });
 });

@@ -20,7 +20,7 @@ describe('run-due on the sandbox (library, injected clock)', () => {
   const id = (name: string) => sb.sandbox.ctx.state.nova.servers.find((s) => s.name === name)!.id;
   const journal = () => rt.journal();
   const creates = (since = 0) => sb.sandbox.ctx.transcript.list(since).filter((e) => e.command === 'createStorageSnapshot');
-  const setsOf = (occurrence: string) => journal().listSets({ policy: 'hourly', occurrence });
+  const setsOf = async (occurrence: string) => await journal().listSets({ policy: 'hourly', occurrence });
 
   async function open(policies: unknown[], start: string): Promise<void> {
     clock = manualClock(start);
@@ -44,14 +44,14 @@ describe('run-due on the sandbox (library, injected clock)', () => {
     for (const i of occ[0]!.instances) {
       expect(i.startAt).toBe(spreadStart(new Date('2026-03-23T05:00:00Z'), 'hourly', i.instanceId, SPREAD_MS).toISOString());
     }
-    const sets = setsOf('hourly@2026-03-23T05:00:00Z');
+    const sets = await setsOf('hourly@2026-03-23T05:00:00Z');
     expect(sets.map((s) => s.instanceName).sort()).toEqual([...NAMES].sort());
     for (const s of sets) {
       expect(s).toMatchObject({ state: 'complete', policy: 'hourly', label: 'hourly' });
       expect(Date.parse(s.createdAt)).toBeGreaterThanOrEqual(Date.parse('2026-03-23T05:00:00Z'));
       expect(Date.parse(s.createdAt)).toBeLessThan(Date.parse('2026-03-23T05:00:00Z') + SPREAD_MS);
     }
-    expect(journal().getOccurrence('hourly', 'hourly@2026-03-23T05:00:00Z')).toMatchObject({
+    expect(await journal().getOccurrence('hourly', 'hourly@2026-03-23T05:00:00Z')).toMatchObject({
       state: 'done',
       pid: process.pid,
       result: { instances: expect.any(Array) },
@@ -62,7 +62,7 @@ describe('run-due on the sandbox (library, injected clock)', () => {
     expect(nothingHappened(second)).toBe(true);
     expect(second.policies[0]).toMatchObject({ occurrences: [], missed: [], retention: null, next: '2026-03-23T06:00:00.000Z' });
     expect(sb.sandbox.ctx.transcript.list(mark).filter((e) => e.command !== undefined)).toEqual([]);
-    expect(setsOf('hourly@2026-03-23T05:00:00Z')).toHaveLength(3);
+    expect(await setsOf('hourly@2026-03-23T05:00:00Z')).toHaveLength(3);
   });
 
   it("a dry run records, creates and deletes nothing; it shows the occurrence, each instance's start and what retention decides", async () => {
@@ -75,7 +75,7 @@ describe('run-due on the sandbox (library, injected clock)', () => {
     expect(p.occurrences.map((o) => [o.occurrence, o.state])).toEqual([['hourly@2026-03-23T06:00:00Z', 'planned']]);
     expect(p.occurrences[0]!.instances.every((i) => i.outcome === 'planned' && i.startAt >= '2026-03-23T06:00:00.000Z')).toBe(true);
     expect(p.retention!.decisions.map((d) => [d.instanceName, d.action, d.outcome])).toEqual(expect.arrayContaining(NAMES.map((n) => [n, 'keep', 'kept'])));
-    expect(journal().getOccurrence('hourly', 'hourly@2026-03-23T06:00:00Z')).toBeUndefined();
+    expect(await journal().getOccurrence('hourly', 'hourly@2026-03-23T06:00:00Z')).toBeUndefined();
     expect(creates(mark)).toEqual([]);
     expect(clock.sleeps.filter((d) => d >= new Date('2026-03-23T06:00:00Z'))).toEqual([]);
   });
@@ -98,28 +98,29 @@ describe('run-due on the sandbox (library, injected clock)', () => {
       'skipper@2026-03-23T09:00:00Z',
     ]);
     expect(skip!.occurrences).toEqual([]);
-    expect(journal().listOccurrences({ policy: 'skipper', states: ['missed'] })).toHaveLength(4);
-    expect(journal().listSets({ policy: 'skipper', occurrence: 'skipper@2026-03-23T09:00:00Z' })).toEqual([]);
+    expect(await journal().listOccurrences({ policy: 'skipper', states: ['missed'] })).toHaveLength(4);
+    expect(await journal().listSets({ policy: 'skipper', occurrence: 'skipper@2026-03-23T09:00:00Z' })).toEqual([]);
   });
 
   it('a busy instance is retried with back-off inside the window, then served', async () => {
     await open([HOURLY], '2026-03-23T05:00:00Z');
-    journal().acquireLock(id('web-1'), 'held-by-the-test');
+    await journal().acquireLock(id('web-1'), 'held-by-the-test');
     const waits: Date[] = [];
-    clock.onSleep = (until) => {
+    clock.onSleep = async (until) => {
       waits.push(until);
       // Released while ccsnap waits for its third attempt.
-      if (journal().readLock(id('web-1'))?.opId === 'held-by-the-test' && clock.sleeps.length >= 5) journal().releaseLock(id('web-1'), 'held-by-the-test');
+      if ((await journal().readLock(id('web-1')))?.opId === 'held-by-the-test' && clock.sleeps.length >= 5)
+        await journal().releaseLock(id('web-1'), 'held-by-the-test');
     };
     const r = await runDue(rt, { clock });
     const web = r.policies[0]!.occurrences[0]!.instances.find((i) => i.instanceName === 'web-1')!;
     expect(web).toMatchObject({ outcome: 'created', attempts: 3 });
-    expect(setsOf('hourly@2026-03-23T05:00:00Z').filter((s) => s.instanceName === 'web-1')).toHaveLength(1);
+    expect((await setsOf('hourly@2026-03-23T05:00:00Z')).filter((s) => s.instanceName === 'web-1')).toHaveLength(1);
   });
 
   it('an instance busy for the whole window is recorded missed with the reason; the occurrence is done with the others', async () => {
     await open([HOURLY], '2026-03-23T05:00:00Z');
-    journal().acquireLock(id('db-1'), 'held-by-the-test');
+    await journal().acquireLock(id('db-1'), 'held-by-the-test');
     const r = await runDue(rt, { clock });
     const occ = r.policies[0]!.occurrences[0]!;
     const db = occ.instances.find((i) => i.instanceName === 'db-1')!;
@@ -130,12 +131,8 @@ describe('run-due on the sandbox (library, injected clock)', () => {
     expect(db.attempts).toBeGreaterThan(3);
     expect(clock.now().getTime()).toBeLessThan(Date.parse('2026-03-23T05:25:00Z'));
     expect(occ).toMatchObject({ state: 'done', reason: '2 of 3 served, 1 missed' });
-    expect(journal().getOccurrence('hourly', occ.occurrence)).toMatchObject({ state: 'done', reason: '2 of 3 served, 1 missed' });
-    expect(
-      setsOf(occ.occurrence)
-        .map((s) => s.instanceName)
-        .sort(),
-    ).toEqual(['app-1', 'web-1']);
+    expect(await journal().getOccurrence('hourly', occ.occurrence)).toMatchObject({ state: 'done', reason: '2 of 3 served, 1 missed' });
+    expect((await setsOf(occ.occurrence)).map((s) => s.instanceName).sort()).toEqual(['app-1', 'web-1']);
   });
 
   it('an interrupted run leaves its occurrence running; the next run adopts it and serves only what is left (no duplicate set)', async () => {
@@ -144,7 +141,7 @@ describe('run-due on the sandbox (library, injected clock)', () => {
     const controller = new AbortController();
     const running = runDue(rt, { clock, signal: controller.signal });
     // Interrupted once the journal records the first complete set (the record, not a time).
-    while (!setsOf('hourly@2026-03-23T05:00:00Z').some((s) => s.state === 'complete')) await new Promise((r) => setImmediate(r));
+    while (!(await setsOf('hourly@2026-03-23T05:00:00Z')).some((s) => s.state === 'complete')) await new Promise((r) => setImmediate(r));
     controller.abort();
     const first = await running;
     const interrupted = first.policies[0]!.occurrences[0]!;
@@ -153,7 +150,7 @@ describe('run-due on the sandbox (library, injected clock)', () => {
     const served = interrupted.instances.filter((i) => i.outcome === 'created').map((i) => i.instanceName);
     expect(served.length).toBeGreaterThan(0);
     expect(served.length).toBeLessThan(3);
-    expect(journal().getOccurrence('hourly', interrupted.occurrence)).toMatchObject({ state: 'running' });
+    expect(await journal().getOccurrence('hourly', interrupted.occurrence)).toMatchObject({ state: 'running' });
 
     const second = await runDue(rt, { clock });
     const adopted = second.policies[0]!.occurrences[0]!;
@@ -164,7 +161,7 @@ describe('run-due on the sandbox (library, injected clock)', () => {
         .map((i) => i.instanceName)
         .sort(),
     ).toEqual([...served].sort());
-    const perInstance = setsOf(adopted.occurrence)
+    const perInstance = (await setsOf(adopted.occurrence))
       .filter((s) => s.state === 'complete')
       .map((s) => s.instanceName)
       .sort();
@@ -175,8 +172,8 @@ describe('run-due on the sandbox (library, injected clock)', () => {
   it("a dead runner's occurrence that a newer one superseded is closed: the rest recorded missed, then the newer one runs", async () => {
     await open([HOURLY], '2026-03-23T05:00:00Z');
     // What a runner that died at 05:03 leaves: the occurrence running (owned by no live runner), one set made.
-    journal().recordOccurrence({ policy: 'hourly', occurrence: 'hourly@2026-03-23T05:00:00Z', scheduledAt: '2026-03-23T05:00:00.000Z', state: 'due' });
-    journal().startOccurrence('hourly', 'hourly@2026-03-23T05:00:00Z');
+    await journal().recordOccurrence({ policy: 'hourly', occurrence: 'hourly@2026-03-23T05:00:00Z', scheduledAt: '2026-03-23T05:00:00.000Z', state: 'due' });
+    await journal().startOccurrence('hourly', 'hourly@2026-03-23T05:00:00Z');
     await createSnapshots(rt, {
       instances: ['web-1'],
       policy: { name: 'hourly', occurrence: 'hourly@2026-03-23T05:00:00Z' },
@@ -192,7 +189,7 @@ describe('run-due on the sandbox (library, injected clock)', () => {
       ['web-1', 'already-done'],
     ]);
     expect(closed!.reason).toMatch(/its runner died, and a newer occurrence is due/);
-    expect(setsOf('hourly@2026-03-23T05:00:00Z')).toHaveLength(1);
+    expect(await setsOf('hourly@2026-03-23T05:00:00Z')).toHaveLength(1);
     expect(next).toMatchObject({ occurrence: 'hourly@2026-03-23T06:00:00Z', how: 'on-time', state: 'done' });
   });
 
@@ -216,9 +213,7 @@ describe('run-due on the sandbox (library, injected clock)', () => {
       await runDue(rt, { clock });
     }
     const web = id('web-1');
-    const left = journal()
-      .listSets({ instanceId: web })
-      .filter((s) => s.state === 'complete');
+    const left = (await journal().listSets({ instanceId: web })).filter((s) => s.state === 'complete');
     expect(left.filter((s) => s.policy === 'hourly').map((s) => s.occurrence)).toEqual(['hourly@2026-03-23T07:00:00Z']);
     expect(
       left
@@ -227,7 +222,7 @@ describe('run-due on the sandbox (library, injected clock)', () => {
         .sort(),
     ).toEqual(['other@2026-03-23T05:30:00Z', 'other@2026-03-23T06:30:00Z']);
     expect(left.map((s) => s.id)).toContain(manualId);
-    expect(journal().listSets({ policy: 'hourly', states: ['deleted'] })).toHaveLength(2 * 3);
+    expect(await journal().listSets({ policy: 'hourly', states: ['deleted'] })).toHaveLength(2 * 3);
     expect(sb.sandbox.ctx.state.array.snapshots.some((s) => s.name === 'nightly-by-another-tool')).toBe(true);
   });
 
@@ -255,7 +250,7 @@ describe('run-due on the sandbox (library, injected clock)', () => {
     expect(r.notifications[0]!.attempts).toBeGreaterThan(1);
     expect(warnings.filter((w) => w.includes('[CCSNAP_NOTIFY_FAILED]'))).toHaveLength(1);
     expect(JSON.stringify({ r, warnings })).not.toContain('tok3n');
-    expect(journal().getOccurrence('hourly', occ.occurrence)).toMatchObject({ state: 'done' });
+    expect(await journal().getOccurrence('hourly', occ.occurrence)).toMatchObject({ state: 'done' });
   });
 
   it('policy run NAME serves an ad-hoc occurrence now, recorded like the others, and the scheduled one still runs', async () => {
@@ -266,7 +261,7 @@ describe('run-due on the sandbox (library, injected clock)', () => {
     expect(occ).toMatchObject({ how: 'ad-hoc', state: 'done' });
     // No spread: every instance starts now.
     expect(occ.instances.map((i) => [i.outcome, i.startAt])).toEqual(NAMES.map(() => ['created', '2026-03-23T04:59:00.000Z']));
-    expect(journal().getOccurrence('hourly', occ.occurrence)).toMatchObject({ state: 'done', scheduledAt: '2026-03-23T04:59:00.000Z' });
+    expect(await journal().getOccurrence('hourly', occ.occurrence)).toMatchObject({ state: 'done', scheduledAt: '2026-03-23T04:59:00.000Z' });
     clock.set('2026-03-23T05:00:00Z');
     const due = await runDue(rt, { clock });
     expect(due.policies[0]!.occurrences.map((o) => [o.occurrence, o.state])).toEqual([['hourly@2026-03-23T05:00:00Z', 'done']]);
@@ -274,16 +269,12 @@ describe('run-due on the sandbox (library, injected clock)', () => {
 
   it("startPolicyRun (the daemon's trigger) records and starts the ad-hoc occurrence before it returns; another run in this process leaves it alone", async () => {
     await open([HOURLY], '2026-03-23T04:40:00Z');
-    const { occurrence, done } = startPolicyRun(rt, 'hourly', { clock });
-    expect(journal().getOccurrence('hourly', occurrence)).toMatchObject({ state: 'running', pid: process.pid });
+    const { occurrence, done } = await startPolicyRun(rt, 'hourly', { clock });
+    expect(await journal().getOccurrence('hourly', occurrence)).toMatchObject({ state: 'running', pid: process.pid });
     const meanwhile = await runDue(rt, { clock });
     expect(meanwhile.policies[0]!.occurrences).toEqual([expect.objectContaining({ occurrence, how: 'left', state: 'running' })]);
     const r = await done;
     expect(r.policies[0]!.occurrences[0]).toMatchObject({ occurrence, how: 'ad-hoc', state: 'done' });
-    expect(
-      journal()
-        .listSets({ policy: 'hourly', occurrence })
-        .filter((s) => s.state === 'complete'),
-    ).toHaveLength(3);
+    expect((await journal().listSets({ policy: 'hourly', occurrence })).filter((s) => s.state === 'complete')).toHaveLength(3);
   });
 });

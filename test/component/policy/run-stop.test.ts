@@ -43,12 +43,12 @@ describe('stopping a policy run', () => {
     const stopped = instances.filter((i) => i.outcome !== 'created');
     expect(created).toHaveLength(1);
     expect(stopped.map((i) => [i.outcome, i.errorCode])).toEqual([['missed', 'CCSNAP_INTERRUPTED']]);
-    const set = rt.journal().getSet(created[0]!.setId!)!;
+    const set = (await rt.journal().getSet(created[0]!.setId!))!;
     expect(set).toMatchObject({ state: 'complete', thawedBy: 'ccsnap' });
     // The guest that was frozen at the stop is the one whose set completed; the other was never frozen.
     const serverOf = (name: string) => sb.sandbox.ctx.state.nova.servers.find((s) => s.name === name)!;
     expect(frozenAtStop).toEqual([serverOf(created[0]!.instanceName).instanceName]);
-    expect(rt.journal().listSets({ instanceId: stopped[0]!.instanceId })).toEqual([]);
+    expect(await rt.journal().listSets({ instanceId: stopped[0]!.instanceId })).toEqual([]);
     expect(domains().filter((d) => d.frozen)).toEqual([]);
   });
 });

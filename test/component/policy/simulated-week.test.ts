@@ -83,11 +83,10 @@ describe('a simulated week of run-due (hourly + daily policies, 20 instances)', 
     const ids = names.map((n) => server(n).id);
     // Simulated time stands still while a ccsnap operation holds an instance (the test's own holds excepted).
     clock = manualClock(START, {
-      gate: () =>
-        ids.every((id) => {
-          const l = rt.journal().readLock(id);
-          return !l || l.opId === TEST_OP;
-        }),
+      gate: async () => {
+        const locks = await rt.journal().listLocks();
+        return locks.every((l) => !ids.includes(l.instanceId) || l.opId === TEST_OP);
+      },
     });
     rt = withPolicies(
       sb,
@@ -153,13 +152,14 @@ describe('a simulated week of run-due (hourly + daily policies, 20 instances)', 
         manual.push(o!.kind === 'result' ? o!.result.setId : '');
         await makeForeign('vm-00004', 'other-tool-adhoc');
       }
-      if (at === BUSY_ALL) rt.journal().acquireLock(server('vm-00005').id, TEST_OP);
+      if (at === BUSY_ALL) await rt.journal().acquireLock(server('vm-00005').id, TEST_OP);
       if (at === BUSY_TWO) {
-        rt.journal().acquireLock(server('vm-00006').id, TEST_OP);
+        await rt.journal().acquireLock(server('vm-00006').id, TEST_OP);
         retryLines = 0;
-        clock.onSleep = () => {
+        clock.onSleep = async () => {
           // Released while the runner waits for its third attempt.
-          if (retryLines >= 2 && rt.journal().readLock(server('vm-00006').id)?.opId === TEST_OP) rt.journal().releaseLock(server('vm-00006').id, TEST_OP);
+          if (retryLines >= 2 && (await rt.journal().readLock(server('vm-00006').id))?.opId === TEST_OP)
+            await rt.journal().releaseLock(server('vm-00006').id, TEST_OP);
         };
       }
       const fault =
@@ -176,7 +176,7 @@ describe('a simulated week of run-due (hourly + daily policies, 20 instances)', 
       try {
         await step(at);
       } finally {
-        if (at === BUSY_ALL) rt.journal().releaseLock(server('vm-00005').id, TEST_OP);
+        if (at === BUSY_ALL) await rt.journal().releaseLock(server('vm-00005').id, TEST_OP);
         if (at === BUSY_TWO) clock.onSleep = undefined;
         if (fault !== undefined) sb.sandbox.ctx.faults.remove(fault);
       }
@@ -184,15 +184,15 @@ describe('a simulated week of run-due (hourly + daily policies, 20 instances)', 
     expect(reports).toHaveLength(HOURS - DOWN.size);
   }, 900_000);
 
-  it('served every hourly occurrence exactly once (the three of the downtime recorded missed), one set per instance', () => {
-    const records = rt.journal().listOccurrences({ policy: 'hourly' });
+  it('served every hourly occurrence exactly once (the three of the downtime recorded missed), one set per instance', async () => {
+    const records = await rt.journal().listOccurrences({ policy: 'hourly' });
     expect(records).toHaveLength(HOURS);
     const missed = records.filter((r) => r.state === 'missed');
     expect(missed.map((r) => r.scheduledAt).sort()).toEqual([...DOWN].sort());
     expect(missed.every((r) => /its window passed while no ccsnap ran/.test(r.reason ?? ''))).toBe(true);
     expect(records.filter((r) => r.state !== 'missed').every((r) => r.state === 'done')).toBe(true);
     for (const r of records.filter((x) => x.state === 'done')) {
-      const sets = rt.journal().listSets({ policy: 'hourly', occurrence: r.occurrence });
+      const sets = await rt.journal().listSets({ policy: 'hourly', occurrence: r.occurrence });
       const good = sets.filter((s) => s.state === 'complete' || s.state === 'deleted');
       const expected = names.filter((n) => !(r.scheduledAt === BUSY_ALL && n === 'vm-00005') && !(r.scheduledAt === FAIL_AT && n === 'vm-00007'));
       expect(good.map((s) => s.instanceName).sort(), r.occurrence).toEqual(expected);
@@ -203,15 +203,12 @@ describe('a simulated week of run-due (hourly + daily policies, 20 instances)', 
     }
   });
 
-  it('served the daily policy once a day at 03:00 Berlin, across the change to summer time', () => {
-    const records = rt.journal().listOccurrences({ policy: 'daily' });
+  it('served the daily policy once a day at 03:00 Berlin, across the change to summer time', async () => {
+    const records = await rt.journal().listOccurrences({ policy: 'daily' });
     expect(records.map((r) => r.occurrence).reverse()).toEqual(DAILY_AT.map((at) => `daily@${at}`));
     expect(records.every((r) => r.state === 'done')).toBe(true);
     for (const r of records) {
-      const good = rt
-        .journal()
-        .listSets({ policy: 'daily', occurrence: r.occurrence })
-        .filter((s) => s.state === 'complete' || s.state === 'deleted');
+      const good = (await rt.journal().listSets({ policy: 'daily', occurrence: r.occurrence })).filter((s) => s.state === 'complete' || s.state === 'deleted');
       expect(good.map((s) => s.instanceName).sort(), r.occurrence).toEqual(names);
     }
   });
@@ -258,16 +255,13 @@ describe('a simulated week of run-due (hourly + daily policies, 20 instances)', 
     expect(text).not.toContain('/client/api');
   });
 
-  it('kept what the retention planner keeps: 29 hourly sets per instance (24 hours + 5 older days), 3 daily ones', () => {
+  it('kept what the retention planner keeps: 29 hourly sets per instance (24 hours + 5 older days), 3 daily ones', async () => {
     const now = clock.now();
     for (const [policy, rules, perInstance] of [
       ['hourly', { keepLast: 3, hourly: 24, daily: 7, weekly: 0, monthly: 0, yearly: 0 }, 29],
       ['daily', { keepLast: 3, hourly: 0, daily: 0, weekly: 0, monthly: 0, yearly: 0 }, 3],
     ] as const) {
-      const made = rt
-        .journal()
-        .listSets({ policy })
-        .filter((s) => s.state === 'complete' || s.state === 'deleted');
+      const made = (await rt.journal().listSets({ policy })).filter((s) => s.state === 'complete' || s.state === 'deleted');
       // Every set the policy ever made, as if all were still there: what the planner keeps of them now.
       const expected = planRetention({
         policy,
@@ -291,13 +285,13 @@ describe('a simulated week of run-due (hourly + daily policies, 20 instances)', 
     }
   });
 
-  it('left manual sets and foreign snapshots alone, and no guest frozen', () => {
-    for (const id of manual) expect(rt.journal().getSet(id)).toMatchObject({ state: 'complete', policy: null });
+  it('left manual sets and foreign snapshots alone, and no guest frozen', async () => {
+    for (const id of manual) expect(await rt.journal().getSet(id)).toMatchObject({ state: 'complete', policy: null });
     const onArray = new Set(sb.sandbox.ctx.state.array.snapshots.map((s) => s.name));
-    for (const id of manual) for (const m of rt.journal().getSet(id)!.members) expect(onArray.has(m.snapshotName)).toBe(true);
+    for (const id of manual) for (const m of (await rt.journal().getSet(id))!.members) expect(onArray.has(m.snapshotName)).toBe(true);
     for (const f of foreign) expect(onArray.has(f)).toBe(true);
     expect(sb.sandbox.ctx.state.hypervisor.domains.filter((d) => d.frozen)).toEqual([]);
-    expect(rt.journal().listUnfinishedOperations()).toEqual([]);
+    expect(await rt.journal().listUnfinishedOperations()).toEqual([]);
   });
 
   it('a second run-due at the same hour does nothing', async () => {

@@ -7,19 +7,19 @@ import { openJournal, type Journal } from '../../../src/journal/index.js';
 const NOW = new Date('2026-11-27T10:30:00.000Z');
 const call = () => ({ signal: new AbortController().signal, now: NOW });
 let journal: Journal;
-afterEach(() => journal?.close());
+afterEach(async () => journal?.close());
 
 /** A create operation for `instance`, and its set created at `at`: complete (frozen `frozenMs`) or failed with `code`. */
-function record(
+async function record(
   j: Journal,
   n: number,
   instance: string,
   at: string,
   outcome: { frozenMs?: number; code?: CcsnapErrorCode; thawedBy?: string; policy?: string | null },
-): void {
+): Promise<void> {
   const policy = outcome.policy === undefined ? 'hourly' : outcome.policy;
-  j.insertOperation({ id: `op${n}`, kind: 'create', instanceId: instance, instanceName: `name-${instance}`, plan: {} });
-  j.insertSet({
+  await j.insertOperation({ id: `op${n}`, kind: 'create', instanceId: instance, instanceName: `name-${instance}`, plan: {} });
+  await j.insertSet({
     id: `set${n}`,
     instanceId: instance,
     instanceName: `name-${instance}`,
@@ -30,16 +30,16 @@ function record(
     ...(policy !== null ? { policy, occurrence: `${policy}@${at}` } : {}),
   });
   if (outcome.code) {
-    j.finishSet(`set${n}`, { state: 'failed', reason: 'boom' });
-    j.finishOperation(`op${n}`, { state: 'failed', errorCode: outcome.code, errorMessage: `failed ${n}` });
+    await j.finishSet(`set${n}`, { state: 'failed', reason: 'boom' });
+    await j.finishOperation(`op${n}`, { state: 'failed', errorCode: outcome.code, errorMessage: `failed ${n}` });
   } else {
-    j.finishSet(`set${n}`, {
+    await j.finishSet(`set${n}`, {
       state: 'complete',
       consistency: 'filesystem-consistent',
       frozenMs: outcome.frozenMs ?? null,
       thawedBy: outcome.thawedBy ?? 'ccsnap',
     });
-    j.finishOperation(`op${n}`, { state: 'done' });
+    await j.finishOperation(`op${n}`, { state: 'done' });
   }
 }
 
@@ -67,11 +67,11 @@ const HOURLY: PolicyDescriptor = {
 describe('the journal-backed view', () => {
   it('judges each instance of a policy from its newest complete set, with failures newer than it', async () => {
     journal = openJournal(':memory:');
-    record(journal, 1, 'i1', '2026-11-27T09:00:10.000Z', { frozenMs: 20 });
-    record(journal, 2, 'i1', '2026-11-27T10:00:05.000Z', { frozenMs: 30 });
-    record(journal, 3, 'i2', '2026-11-27T09:00:07.000Z', { frozenMs: 25 });
-    record(journal, 4, 'i2', '2026-11-27T10:00:09.000Z', { code: 'CCSNAP_ARRAY_TIMEOUT' });
-    record(journal, 5, 'i3', '2026-11-27T10:00:03.000Z', { code: 'CCSNAP_FREEZE_FAILED' });
+    await record(journal, 1, 'i1', '2026-11-27T09:00:10.000Z', { frozenMs: 20 });
+    await record(journal, 2, 'i1', '2026-11-27T10:00:05.000Z', { frozenMs: 30 });
+    await record(journal, 3, 'i2', '2026-11-27T09:00:07.000Z', { frozenMs: 25 });
+    await record(journal, 4, 'i2', '2026-11-27T10:00:09.000Z', { code: 'CCSNAP_ARRAY_TIMEOUT' });
+    await record(journal, 5, 'i3', '2026-11-27T10:00:03.000Z', { code: 'CCSNAP_FREEZE_FAILED' });
     const view = createJournalView({ journal, policies: { list: async () => [HOURLY], trigger: async () => undefined } });
     const [p] = await view.policies(call());
     expect(p!.lastRun?.state).toBe('done');
@@ -85,12 +85,12 @@ describe('the journal-backed view', () => {
 
   it('has no policies without a source, and reads sets, freeze windows, failures and thaws pending', async () => {
     journal = openJournal(':memory:');
-    record(journal, 1, 'i1', '2026-11-26T09:00:00.000Z', { frozenMs: 20 });
-    record(journal, 2, 'i1', '2026-11-27T09:00:00.000Z', { frozenMs: 12_000, thawedBy: 'watchdog' });
-    record(journal, 3, 'i2', '2026-11-27T09:30:00.000Z', { frozenMs: 40 });
-    record(journal, 4, 'i2', '2026-11-27T09:40:00.000Z', { code: 'CCSNAP_FREEZE_FAILED' });
-    journal.insertOperation({ id: 'op9', kind: 'create', instanceId: 'i3', instanceName: 'name-i3', plan: {} });
-    journal.markFreezeSent('op9', new Date());
+    await record(journal, 1, 'i1', '2026-11-26T09:00:00.000Z', { frozenMs: 20 });
+    await record(journal, 2, 'i1', '2026-11-27T09:00:00.000Z', { frozenMs: 12_000, thawedBy: 'watchdog' });
+    await record(journal, 3, 'i2', '2026-11-27T09:30:00.000Z', { frozenMs: 40 });
+    await record(journal, 4, 'i2', '2026-11-27T09:40:00.000Z', { code: 'CCSNAP_FREEZE_FAILED' });
+    await journal.insertOperation({ id: 'op9', kind: 'create', instanceId: 'i3', instanceName: 'name-i3', plan: {} });
+    await journal.markFreezeSent('op9', new Date());
     const view = createJournalView({ journal });
     expect(await view.policies(call())).toEqual([]);
     expect(await view.triggerPolicy('hourly', call())).toBeUndefined();
@@ -112,16 +112,16 @@ describe('the journal-backed view', () => {
     ]);
     expect((await view.failures({ limit: 5 }, call())).map((f) => [f.instanceId, f.errorCode])).toEqual([['i2', 'CCSNAP_FREEZE_FAILED']]);
     expect(await view.guestsFrozen(call())).toBe(1);
-    journal.markThawConfirmed('op9', 'ccsnap');
+    await journal.markThawConfirmed('op9', 'ccsnap');
     expect(await view.guestsFrozen(call())).toBe(0);
   });
 
   it("with attribution 'policy', counts only the sets a policy made: a manual set or another policy's does not make an instance on time", async () => {
     journal = openJournal(':memory:');
-    record(journal, 1, 'i1', '2026-11-27T10:00:05.000Z', { frozenMs: 20, policy: null });
-    record(journal, 2, 'i2', '2026-11-27T10:00:05.000Z', { frozenMs: 20, policy: 'nightly' });
-    record(journal, 3, 'i3', '2026-11-27T09:00:05.000Z', { frozenMs: 20 });
-    record(journal, 4, 'i3', '2026-11-27T10:10:00.000Z', { frozenMs: 20, policy: null });
+    await record(journal, 1, 'i1', '2026-11-27T10:00:05.000Z', { frozenMs: 20, policy: null });
+    await record(journal, 2, 'i2', '2026-11-27T10:00:05.000Z', { frozenMs: 20, policy: 'nightly' });
+    await record(journal, 3, 'i3', '2026-11-27T09:00:05.000Z', { frozenMs: 20 });
+    await record(journal, 4, 'i3', '2026-11-27T10:10:00.000Z', { frozenMs: 20, policy: null });
     const source = { list: async () => [HOURLY], trigger: async () => undefined };
     const strict = createJournalView({ journal, policies: source, attribution: 'policy' });
     const [p] = await strict.policies(call());

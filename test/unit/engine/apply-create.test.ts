@@ -50,7 +50,7 @@ describe('applyCreate', () => {
       'POOL1/ACC/fs1@ccs_0123456789ab_20261126060000_1of2',
       'POOL1/ACC/fs2@ccs_0123456789ab_20261126060000_2of2',
     ]);
-    expect(w.journal.getSet('0123456789ab')!.state).toBe('complete');
+    expect((await w.journal.getSet('0123456789ab'))!.state).toBe('complete');
     expect(w.watchdog.armed.size).toBe(0);
   });
 
@@ -63,7 +63,7 @@ describe('applyCreate', () => {
     expect(w.hv.frozen).toBe(false);
     expect(w.snaps.get('fs1')).toEqual([]);
     expect(result.members.find((m) => m.volumeId === 'v-boot')!.state).toBe('deleted');
-    expect(w.journal.getSet('0123456789ab')!.state).toBe('failed');
+    expect((await w.journal.getSet('0123456789ab'))!.state).toBe('failed');
   });
 
   it('thaws when the array hangs past --max-freeze, with a fresh (not aborted) signal', async () => {
@@ -169,8 +169,8 @@ describe('applyCreate: the window counts from the freeze request, and the set te
     expect(deadline).toBeLessThanOrEqual(after + 500 + WATCHDOG_LAG_MS);
     expect(result.thawedBy).toBe('ccsnap');
     expect(result.frozenMs).toBeGreaterThanOrEqual(0);
-    expect(w.journal.getSet(result.setId)?.thawedBy).toBe('ccsnap');
-    expect(w.journal.listThawPending()).toEqual([]);
+    expect((await w.journal.getSet(result.setId))?.thawedBy).toBe('ccsnap');
+    expect(await w.journal.listThawPending()).toEqual([]);
   });
 
   it('a freeze that has not answered by the deadline may still land: it is thawed after it lands, nothing is snapshotted', async () => {
@@ -193,7 +193,7 @@ describe('applyCreate: the window counts from the freeze request, and the set te
     const result = await applyCreate(plan(), w.deps);
     expect(result.error?.code).toBe('CCSNAP_FREEZE_FAILED');
     expect(w.events.filter((e) => e.startsWith('thaw:'))).toEqual([]);
-    expect(w.journal.listThawPending()).toEqual([]);
+    expect(await w.journal.listThawPending()).toEqual([]);
   });
 
   it('the watchdog thawed before every member answered: the set is discarded, and says the watchdog thawed it', async () => {
@@ -211,7 +211,7 @@ describe('applyCreate: the window counts from the freeze request, and the set te
     expect(result.thawedBy).toBe('watchdog');
     expect(result.frozenMs).toBeGreaterThan(0);
     expect(result.frozenMs).toBeLessThan(200);
-    expect(w.journal.getSet(result.setId)?.thawedBy).toBe('watchdog');
+    expect((await w.journal.getSet(result.setId))?.thawedBy).toBe('watchdog');
   });
 
   it('an unconfirmed thaw stays pending in the journal for recover', async () => {
@@ -219,7 +219,7 @@ describe('applyCreate: the window counts from the freeze request, and the set te
     w.hv.failThaw = Number.MAX_SAFE_INTEGER;
     const result = await applyCreate(plan(), w.deps);
     expect(result.error?.code).toBe('CCSNAP_THAW_UNCONFIRMED');
-    expect(w.journal.listThawPending().map((o) => o.id)).toEqual([result.opId]);
+    expect((await w.journal.listThawPending()).map((o) => o.id)).toEqual([result.opId]);
   });
 });
 

@@ -9,9 +9,9 @@ const GUARD: RecoverGuard = { host: 'compute-1', domain: 'instance-00000001', gu
 async function interruptedCreate() {
   const w = fakeWorld();
   const { journal } = w;
-  journal.insertOperation({ id: 'op-1', kind: 'create', instanceId: 'i-1', instanceName: 'web-1', host: 'compute-1', domain: GUARD.domain, plan: {} });
-  journal.acquireLock('i-1', 'op-1');
-  journal.insertSet({
+  await journal.insertOperation({ id: 'op-1', kind: 'create', instanceId: 'i-1', instanceName: 'web-1', host: 'compute-1', domain: GUARD.domain, plan: {} });
+  await journal.acquireLock('i-1', 'op-1');
+  await journal.insertSet({
     id: 's-1',
     instanceId: 'i-1',
     instanceName: 'web-1',
@@ -23,8 +23,8 @@ async function interruptedCreate() {
       { volumeId: 'v2', arrayName: 'ec1', fsId: 'fs2', snapshotName: 'snap-2' },
     ],
   });
-  journal.markFreezeSent('op-1', new Date());
-  journal.setOperationState('op-1', 'frozen');
+  await journal.markFreezeSent('op-1', new Date());
+  await journal.setOperationState('op-1', 'frozen');
   await w.deps.hypervisor.freeze(GUARD.domain);
   await w.deps.array('ec1').createStorageSnapshot({ fsId: 'fs1', name: 'snap-1' });
   const deps: RecoverDeps = {
@@ -34,8 +34,8 @@ async function interruptedCreate() {
     compute: () => Promise.reject(new Error('no rollback here')),
     timeouts: { powerMs: 1000, arrayMs: 1000, cleanupMs: 1000 },
   };
-  const op = journal.listUnfinishedOperations()[0]!;
-  const set = journal.getSet('s-1')!;
+  const op = (await journal.listUnfinishedOperations())[0]!;
+  const set = (await journal.getSet('s-1'))!;
   const close: RecoverDecision = {
     kind: 'close',
     op,
@@ -55,11 +55,11 @@ describe('applyRecover', () => {
     expect(report!.detail).toBe('guest instance-00000001 is thawed (recover thawed 1 filesystem(s)); set s-1 cleaned (1 snapshot(s) deleted)');
     expect(w.hv.frozen).toBe(false);
     expect(w.snaps.get('fs1')).toEqual([]);
-    expect(w.journal.getSet('s-1')).toMatchObject({ state: 'failed', thawedBy: 'recover' });
-    expect(w.journal.listUnfinishedOperations()).toEqual([]);
-    expect(w.journal.listThawPending()).toEqual([]);
-    expect(w.journal.readLock('i-1')).toBeUndefined();
-    expect(w.journal.listSteps('op-1').map((s) => [s.name, s.status])).toEqual([
+    expect(await w.journal.getSet('s-1')).toMatchObject({ state: 'failed', thawedBy: 'recover' });
+    expect(await w.journal.listUnfinishedOperations()).toEqual([]);
+    expect(await w.journal.listThawPending()).toEqual([]);
+    expect(await w.journal.readLock('i-1')).toBeUndefined();
+    expect((await w.journal.listSteps('op-1')).map((s) => [s.name, s.status])).toEqual([
       ['recover-thaw', 'ok'],
       ['recover-clean-set', 'ok'],
     ]);
@@ -71,23 +71,23 @@ describe('applyRecover', () => {
     const [report] = await applyRecover([close], deps);
     expect(report).toMatchObject({ action: 'thaw and clean', outcome: 'failed', code: 'CCSNAP_INTERRUPTED', error: { code: 'CCSNAP_THAW_UNCONFIRMED' } });
     expect(report!.error!.message).toMatch(/^could not confirm instance-00000001 thawed: status after thaw attempt 1: frozen \[CCSNAP_HV_STILL_FROZEN\]$/);
-    expect(w.journal.listUnfinishedOperations().map((o) => o.id)).toEqual(['op-1']);
-    expect(w.journal.readLock('i-1')?.opId).toBe('op-1');
-    expect(w.journal.getSet('s-1')!.state).toBe('creating');
-    expect(w.journal.listSteps('op-1').map((s) => [s.name, s.status])).toEqual([['recover-thaw', 'failed']]);
+    expect((await w.journal.listUnfinishedOperations()).map((o) => o.id)).toEqual(['op-1']);
+    expect((await w.journal.readLock('i-1'))?.opId).toBe('op-1');
+    expect((await w.journal.getSet('s-1'))!.state).toBe('creating');
+    expect((await w.journal.listSteps('op-1')).map((s) => [s.name, s.status])).toEqual([['recover-thaw', 'failed']]);
   });
 
   it('checks the thaw of a finished operation and confirms it; an unconfirmed one stays thaw-pending', async () => {
     const { w, deps, op } = await interruptedCreate();
-    w.journal.finishOperation('op-1', { state: 'failed', errorCode: 'CCSNAP_FREEZE_FAILED', errorMessage: 'agent timeout' });
+    await w.journal.finishOperation('op-1', { state: 'failed', errorCode: 'CCSNAP_FREEZE_FAILED', errorMessage: 'agent timeout' });
     const check: RecoverDecision = { kind: 'check-thaw', op, code: 'CCSNAP_THAW_UNCONFIRMED', reason: 'no thaw confirmed', guard: GUARD };
     w.hv.failThaw = 1;
     expect(await applyRecover([check], deps)).toMatchObject([{ action: 'check thaw', outcome: 'failed', error: { code: 'CCSNAP_THAW_UNCONFIRMED' } }]);
-    expect(w.journal.listThawPending().map((o) => o.id)).toEqual(['op-1']);
+    expect((await w.journal.listThawPending()).map((o) => o.id)).toEqual(['op-1']);
     expect(await applyRecover([check], deps)).toMatchObject([
       { action: 'check thaw', outcome: 'recovered', detail: 'guest instance-00000001 is thawed (recover thawed 1 filesystem(s))' },
     ]);
-    expect(w.journal.listThawPending()).toEqual([]);
+    expect(await w.journal.listThawPending()).toEqual([]);
     expect(w.hv.frozen).toBe(false);
   });
 
@@ -104,7 +104,7 @@ describe('applyRecover', () => {
       expect.objectContaining({ action: 'none', outcome: 'skipped', code: 'CCSNAP_RECOVER_STILL_RUNNING', detail: 'still running (pid 42)' }),
     ]);
     expect(w.hv.frozen).toBe(true);
-    expect(w.journal.listSteps('op-1')).toEqual([]);
+    expect(await w.journal.listSteps('op-1')).toEqual([]);
   });
 
   it('an error in one decision is reported with its code, and the next decision still runs', async () => {

@@ -26,10 +26,10 @@ const TWO_MEMBERS = [
 ];
 
 describe('journal', () => {
-  it('records a set with pending members, then completes it', () => {
+  it('records a set with pending members, then completes it', async () => {
     const journal = tempJournal();
-    journal.insertOperation({ id: 'op1', kind: 'create', instanceId: 'i1', instanceName: 'web-1', plan: { a: 1 } });
-    journal.insertSet({
+    await journal.insertOperation({ id: 'op1', kind: 'create', instanceId: 'i1', instanceName: 'web-1', plan: { a: 1 } });
+    await journal.insertSet({
       id: 'abc',
       instanceId: 'i1',
       instanceName: 'web-1',
@@ -38,55 +38,55 @@ describe('journal', () => {
       opId: 'op1',
       members: TWO_MEMBERS,
     });
-    expect(journal.listUnfinishedOperations().map((o) => o.id)).toEqual(['op1']);
-    journal.updateMember('abc', 'v1', { state: 'created', path: 'P/A/f1@s1' });
-    journal.finishSet('abc', { state: 'complete', consistency: 'filesystem-consistent', frozenMs: 12.5 });
-    journal.finishOperation('op1', { state: 'done' });
-    const set = journal.getSet('abc')!;
+    expect((await journal.listUnfinishedOperations()).map((o) => o.id)).toEqual(['op1']);
+    await journal.updateMember('abc', 'v1', { state: 'created', path: 'P/A/f1@s1' });
+    await journal.finishSet('abc', { state: 'complete', consistency: 'filesystem-consistent', frozenMs: 12.5 });
+    await journal.finishOperation('op1', { state: 'done' });
+    const set = (await journal.getSet('abc'))!;
     expect(set.state).toBe('complete');
     expect(set.frozenMs).toBe(12.5);
     expect(set.members.map((m) => [m.volumeId, m.state, m.path])).toEqual([
       ['v1', 'created', 'P/A/f1@s1'],
       ['v2', 'pending', null],
     ]);
-    expect(journal.listUnfinishedOperations()).toEqual([]);
-    expect(journal.listSets({ instanceId: 'i1' })).toHaveLength(1);
-    expect(journal.listSets({ instanceId: 'other' })).toHaveLength(0);
-    expect(journal.listSetsOfOperation('op1').map((s) => s.id)).toEqual(['abc']);
-    expect(journal.listSetsOfOperation('op2')).toEqual([]);
+    expect(await journal.listUnfinishedOperations()).toEqual([]);
+    expect(await journal.listSets({ instanceId: 'i1' })).toHaveLength(1);
+    expect(await journal.listSets({ instanceId: 'other' })).toHaveLength(0);
+    expect((await journal.listSetsOfOperation('op1')).map((s) => s.id)).toEqual(['abc']);
+    expect(await journal.listSetsOfOperation('op2')).toEqual([]);
   });
 
-  it('keeps steps in the order they were recorded', () => {
+  it('keeps steps in the order they were recorded', async () => {
     const journal = tempJournal();
-    journal.insertOperation({ id: 'op1', kind: 'rollback', instanceId: 'i1', instanceName: 'web-1', plan: {} });
-    journal.recordStep('op1', { name: 'stop', status: 'ok', startedAt: '2026-11-26T00:00:00.000Z', durationMs: 1.5, detail: {} });
-    journal.recordStep('op1', {
+    await journal.insertOperation({ id: 'op1', kind: 'rollback', instanceId: 'i1', instanceName: 'web-1', plan: {} });
+    await journal.recordStep('op1', { name: 'stop', status: 'ok', startedAt: '2026-11-26T00:00:00.000Z', durationMs: 1.5, detail: {} });
+    await journal.recordStep('op1', {
       name: 'rollback-volume',
       status: 'failed',
       startedAt: '2026-11-26T00:00:01.000Z',
       durationMs: 2,
       detail: { volumeId: 'v1', error: 'boom' },
     });
-    journal.recordStep('op1', { name: 'start', status: 'skipped', startedAt: '2026-11-26T00:00:02.000Z', durationMs: 0 });
-    expect(journal.listSteps('op1')).toEqual([
+    await journal.recordStep('op1', { name: 'start', status: 'skipped', startedAt: '2026-11-26T00:00:02.000Z', durationMs: 0 });
+    expect(await journal.listSteps('op1')).toEqual([
       { name: 'stop', status: 'ok', startedAt: '2026-11-26T00:00:00.000Z', durationMs: 1.5, detail: {} },
       { name: 'rollback-volume', status: 'failed', startedAt: '2026-11-26T00:00:01.000Z', durationMs: 2, detail: { volumeId: 'v1', error: 'boom' } },
       { name: 'start', status: 'skipped', startedAt: '2026-11-26T00:00:02.000Z', durationMs: 0 },
     ]);
-    expect(journal.listSteps('op2')).toEqual([]);
+    expect(await journal.listSteps('op2')).toEqual([]);
   });
 
-  it('an operation that records its error stays unfinished; recover closes it and frees its locks', () => {
+  it('an operation that records its error stays unfinished; recover closes it and frees its locks', async () => {
     const journal = tempJournal();
-    journal.acquireLock('i1', 'op1');
-    journal.insertOperation({ id: 'op1', kind: 'rollback', instanceId: 'i1', instanceName: 'web-1', plan: {} });
-    journal.setOperationState('op1', 'rolling-back');
-    journal.recordOperationError('op1', {
+    await journal.acquireLock('i1', 'op1');
+    await journal.insertOperation({ id: 'op1', kind: 'rollback', instanceId: 'i1', instanceName: 'web-1', plan: {} });
+    await journal.setOperationState('op1', 'rolling-back');
+    await journal.recordOperationError('op1', {
       errorCode: 'CCSNAP_ROLLBACK_INCOMPLETE',
       errorMessage: 'stopped',
       result: { volumes: [['v1', { state: 'failed' }]] },
     });
-    const [op] = journal.listUnfinishedOperations();
+    const [op] = await journal.listUnfinishedOperations();
     expect(op).toMatchObject({
       id: 'op1',
       state: 'rolling-back',
@@ -95,18 +95,18 @@ describe('journal', () => {
       errorMessage: 'stopped',
       result: { volumes: [['v1', { state: 'failed' }]] },
     });
-    expect(journal.readLock('i1')?.opId).toBe('op1');
-    journal.adoptOperation('op1');
-    expect(journal.readLock('i1')).toMatchObject({ opId: 'op1', pid: process.pid });
-    journal.finishOperation('op1', { state: 'failed', errorCode: 'CCSNAP_INTERRUPTED', errorMessage: 'recovered' });
-    journal.releaseLocksOf('op1');
-    expect(journal.readLock('i1')).toBeUndefined();
-    expect(journal.listUnfinishedOperations()).toEqual([]);
+    expect((await journal.readLock('i1'))?.opId).toBe('op1');
+    await journal.adoptOperation('op1');
+    expect(await journal.readLock('i1')).toMatchObject({ opId: 'op1', pid: process.pid });
+    await journal.finishOperation('op1', { state: 'failed', errorCode: 'CCSNAP_INTERRUPTED', errorMessage: 'recovered' });
+    await journal.releaseLocksOf('op1');
+    expect(await journal.readLock('i1')).toBeUndefined();
+    expect(await journal.listUnfinishedOperations()).toEqual([]);
   });
 
-  it('a snapshot gone marks its member deleted, and the set once nothing of it is left', () => {
+  it('a snapshot gone marks its member deleted, and the set once nothing of it is left', async () => {
     const journal = tempJournal();
-    journal.insertSet({
+    await journal.insertSet({
       id: 'abc',
       instanceId: 'i1',
       instanceName: 'web-1',
@@ -115,53 +115,53 @@ describe('journal', () => {
       opId: 'op1',
       members: TWO_MEMBERS,
     });
-    journal.finishSet('abc', { state: 'complete' });
-    journal.markSnapshotGone('s1');
-    expect(journal.getSet('abc')).toMatchObject({ state: 'complete', members: [{ state: 'deleted' }, { state: 'pending' }] });
-    journal.markSnapshotGone('unknown');
-    journal.markSnapshotGone('s2');
-    expect(journal.getSet('abc')?.state).toBe('deleted');
+    await journal.finishSet('abc', { state: 'complete' });
+    await journal.markSnapshotGone('s1');
+    expect(await journal.getSet('abc')).toMatchObject({ state: 'complete', members: [{ state: 'deleted' }, { state: 'pending' }] });
+    await journal.markSnapshotGone('unknown');
+    await journal.markSnapshotGone('s2');
+    expect((await journal.getSet('abc'))?.state).toBe('deleted');
   });
 
-  it('lists operations whose freeze was sent until their thaw is confirmed', () => {
+  it('lists operations whose freeze was sent until their thaw is confirmed', async () => {
     const journal = tempJournal();
-    journal.insertOperation({ id: 'op1', kind: 'create', instanceId: 'i1', instanceName: 'web-1', domain: 'instance-1', plan: {} });
-    journal.markFreezeSent('op1', new Date('2026-11-26T00:00:00Z'));
-    journal.finishOperation('op1', { state: 'failed', errorCode: 'CCSNAP_FREEZE_FAILED', errorMessage: 'agent timeout' });
-    expect(journal.listThawPending()).toEqual([expect.objectContaining({ id: 'op1', state: 'failed', freezeSentAt: '2026-11-26T00:00:00.000Z' })]);
-    journal.markThawConfirmed('op1', 'recover');
-    expect(journal.listThawPending()).toEqual([]);
+    await journal.insertOperation({ id: 'op1', kind: 'create', instanceId: 'i1', instanceName: 'web-1', domain: 'instance-1', plan: {} });
+    await journal.markFreezeSent('op1', new Date('2026-11-26T00:00:00Z'));
+    await journal.finishOperation('op1', { state: 'failed', errorCode: 'CCSNAP_FREEZE_FAILED', errorMessage: 'agent timeout' });
+    expect(await journal.listThawPending()).toEqual([expect.objectContaining({ id: 'op1', state: 'failed', freezeSentAt: '2026-11-26T00:00:00.000Z' })]);
+    await journal.markThawConfirmed('op1', 'recover');
+    expect(await journal.listThawPending()).toEqual([]);
   });
 
-  it('refuses a second lock on the same instance and names the holder', () => {
+  it('refuses a second lock on the same instance and names the holder', async () => {
     const journal = tempJournal();
-    journal.acquireLock('i1', 'op1');
-    expect(() => journal.acquireLock('i1', 'op2')).toThrow(expect.objectContaining({ code: 'CCSNAP_LOCKED' }));
-    journal.releaseLock('i1', 'op1');
-    expect(() => journal.acquireLock('i1', 'op2')).not.toThrow();
+    await journal.acquireLock('i1', 'op1');
+    await expect(journal.acquireLock('i1', 'op2')).rejects.toThrow(expect.objectContaining({ code: 'CCSNAP_LOCKED' }));
+    await journal.releaseLock('i1', 'op1');
+    await expect(journal.acquireLock('i1', 'op2')).resolves.toBeUndefined();
   });
 
   it('withInstanceLock releases the lock when the work fails', async () => {
     const journal = tempJournal();
     await expect(
       withInstanceLock(journal, 'i1', async () => {
-        expect(journal.readLock('i1')).toBeDefined();
+        expect(await journal.readLock('i1')).toBeDefined();
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
-    expect(journal.readLock('i1')).toBeUndefined();
+    expect(await journal.readLock('i1')).toBeUndefined();
   });
 
-  it('reports a lock of a dead process as stale', () => {
+  it('reports a lock of a dead process as stale', async () => {
     const path = tempPath();
     const journal = openJournal(path);
-    journal.acquireLock('i1', 'op1');
+    await journal.acquireLock('i1', 'op1');
     // SQLite-specific: a second connection plays a ccsnap process that died holding the lock.
     const raw = new Database(path);
     raw.prepare('UPDATE locks SET pid = 2147483646').run();
     raw.close();
     try {
-      journal.acquireLock('i1', 'op2');
+      await journal.acquireLock('i1', 'op2');
       expect.unreachable();
     } catch (err) {
       expect((err as { details: { stale: boolean } }).details.stale).toBe(true);

@@ -22,7 +22,7 @@ const MEMBERS = [{ volumeId: 'v1', arrayName: 'ec1', fsId: 'f1', snapshotName: '
 const OCC = 'hourly@2026-05-01T10:00:00Z';
 
 describe('journal migration 3 (policies)', () => {
-  it('upgrades a journal of schema 2 in place: old sets read as manual ones', () => {
+  it('upgrades a journal of schema 2 in place: old sets read as manual ones', async () => {
     const path = tempPath();
     const raw = new Database(path);
     for (const m of MIGRATIONS.slice(0, 2)) raw.exec(m);
@@ -34,9 +34,9 @@ describe('journal migration 3 (policies)', () => {
       .run();
     raw.close();
     const journal = openJournal(path);
-    expect(journal.getSet('old')).toMatchObject({ id: 'old', state: 'complete', policy: null, occurrence: null });
-    expect(journal.listOccurrences()).toEqual([]);
-    journal.close();
+    expect(await journal.getSet('old')).toMatchObject({ id: 'old', state: 'complete', policy: null, occurrence: null });
+    expect(await journal.listOccurrences()).toEqual([]);
+    await journal.close();
     const check = new Database(path);
     expect(check.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     check.close();
@@ -44,9 +44,9 @@ describe('journal migration 3 (policies)', () => {
 });
 
 describe('policy sets', () => {
-  it('record the policy and the occurrence they served, and list by either', () => {
+  it('record the policy and the occurrence they served, and list by either', async () => {
     const journal = openJournal(tempPath());
-    journal.insertSet({
+    await journal.insertSet({
       id: 'p1',
       instanceId: 'i1',
       instanceName: 'web-1',
@@ -57,7 +57,7 @@ describe('policy sets', () => {
       policy: 'hourly',
       occurrence: OCC,
     });
-    journal.insertSet({
+    await journal.insertSet({
       id: 'm1',
       instanceId: 'i1',
       instanceName: 'web-1',
@@ -66,61 +66,63 @@ describe('policy sets', () => {
       opId: 'op2',
       members: [{ ...MEMBERS[0]!, snapshotName: 's2' }],
     });
-    expect(journal.getSet('p1')).toMatchObject({ policy: 'hourly', occurrence: OCC });
-    expect(journal.getSet('m1')).toMatchObject({ policy: null, occurrence: null });
-    expect(journal.listSets({ policy: 'hourly' }).map((s) => s.id)).toEqual(['p1']);
-    expect(journal.listSets({ occurrence: OCC }).map((s) => s.id)).toEqual(['p1']);
-    expect(journal.listSets({ policy: 'daily' })).toEqual([]);
-    expect(journal.listSets().map((s) => s.id)).toEqual(['m1', 'p1']);
+    expect(await journal.getSet('p1')).toMatchObject({ policy: 'hourly', occurrence: OCC });
+    expect(await journal.getSet('m1')).toMatchObject({ policy: null, occurrence: null });
+    expect((await journal.listSets({ policy: 'hourly' })).map((s) => s.id)).toEqual(['p1']);
+    expect((await journal.listSets({ occurrence: OCC })).map((s) => s.id)).toEqual(['p1']);
+    expect(await journal.listSets({ policy: 'daily' })).toEqual([]);
+    expect((await journal.listSets()).map((s) => s.id)).toEqual(['m1', 'p1']);
   });
 
-  it('refuse a policy without its occurrence (and the reverse), writing nothing', () => {
+  it('refuse a policy without its occurrence (and the reverse), writing nothing', async () => {
     const journal = openJournal(tempPath());
     const base = { instanceId: 'i1', instanceName: 'web-1', label: null, createdAt: '2026-05-01T10:00:00Z', opId: 'op1', members: MEMBERS };
-    expect(() => journal.insertSet({ ...base, id: 'a', policy: 'hourly' })).toThrow(expect.objectContaining({ code: 'CCSNAP_INTERNAL' }));
-    expect(() => journal.insertSet({ ...base, id: 'b', occurrence: OCC })).toThrow(expect.objectContaining({ code: 'CCSNAP_INTERNAL' }));
-    expect(journal.listSets()).toEqual([]);
+    await expect(journal.insertSet({ ...base, id: 'a', policy: 'hourly' })).rejects.toThrow(expect.objectContaining({ code: 'CCSNAP_INTERNAL' }));
+    await expect(journal.insertSet({ ...base, id: 'b', occurrence: OCC })).rejects.toThrow(expect.objectContaining({ code: 'CCSNAP_INTERNAL' }));
+    expect(await journal.listSets()).toEqual([]);
   });
 });
 
 describe('occurrences', () => {
-  it('are recorded once: the second record of the same (policy, occurrence) changes nothing', () => {
+  it('are recorded once: the second record of the same (policy, occurrence) changes nothing', async () => {
     const journal = openJournal(tempPath());
-    expect(journal.recordOccurrence({ policy: 'hourly', occurrence: OCC, scheduledAt: '2026-05-01T10:00:00Z', state: 'due' })).toBe(true);
-    expect(journal.recordOccurrence({ policy: 'hourly', occurrence: OCC, scheduledAt: '2026-05-01T10:00:00Z', state: 'missed', reason: 'x' })).toBe(false);
-    expect(journal.getOccurrence('hourly', OCC)).toMatchObject({ state: 'due', reason: null, pid: null, startedAt: null, finishedAt: null });
-    // The same instant of another policy is another occurrence.
-    expect(journal.recordOccurrence({ policy: 'daily', occurrence: 'daily@2026-05-01T10:00:00Z', scheduledAt: '2026-05-01T10:00:00Z', state: 'due' })).toBe(
-      true,
+    expect(await journal.recordOccurrence({ policy: 'hourly', occurrence: OCC, scheduledAt: '2026-05-01T10:00:00Z', state: 'due' })).toBe(true);
+    expect(await journal.recordOccurrence({ policy: 'hourly', occurrence: OCC, scheduledAt: '2026-05-01T10:00:00Z', state: 'missed', reason: 'x' })).toBe(
+      false,
     );
+    expect(await journal.getOccurrence('hourly', OCC)).toMatchObject({ state: 'due', reason: null, pid: null, startedAt: null, finishedAt: null });
+    // The same instant of another policy is another occurrence.
+    expect(
+      await journal.recordOccurrence({ policy: 'daily', occurrence: 'daily@2026-05-01T10:00:00Z', scheduledAt: '2026-05-01T10:00:00Z', state: 'due' }),
+    ).toBe(true);
   });
 
-  it('start once: due → running for exactly one runner, even on two connections to the file', () => {
+  it('start once: due → running for exactly one runner, even on two connections to the file', async () => {
     const path = tempPath();
     const a = openJournal(path);
     const b = openJournal(path);
-    a.recordOccurrence({ policy: 'hourly', occurrence: OCC, scheduledAt: '2026-05-01T10:00:00Z', state: 'due' });
-    expect(b.recordOccurrence({ policy: 'hourly', occurrence: OCC, scheduledAt: '2026-05-01T10:00:00Z', state: 'due' })).toBe(false);
-    expect(a.startOccurrence('hourly', OCC)).toBe(true);
-    expect(b.startOccurrence('hourly', OCC)).toBe(false);
-    expect(b.getOccurrence('hourly', OCC)).toMatchObject({ state: 'running', pid: process.pid, hostname: hostname(), startedAt: expect.any(String) });
-    expect(a.startOccurrence('hourly', 'hourly@2026-05-01T11:00:00Z')).toBe(false); // unknown
-    a.close();
-    b.close();
+    await a.recordOccurrence({ policy: 'hourly', occurrence: OCC, scheduledAt: '2026-05-01T10:00:00Z', state: 'due' });
+    expect(await b.recordOccurrence({ policy: 'hourly', occurrence: OCC, scheduledAt: '2026-05-01T10:00:00Z', state: 'due' })).toBe(false);
+    expect(await a.startOccurrence('hourly', OCC)).toBe(true);
+    expect(await b.startOccurrence('hourly', OCC)).toBe(false);
+    expect(await b.getOccurrence('hourly', OCC)).toMatchObject({ state: 'running', pid: process.pid, hostname: hostname(), startedAt: expect.any(String) });
+    expect(await a.startOccurrence('hourly', 'hourly@2026-05-01T11:00:00Z')).toBe(false); // unknown
+    await a.close();
+    await b.close();
   });
 
-  it('a running occurrence whose owner died is adopted, then finished with its result', () => {
+  it('a running occurrence whose owner died is adopted, then finished with its result', async () => {
     const path = tempPath();
     const journal = openJournal(path);
-    journal.recordOccurrence({ policy: 'hourly', occurrence: OCC, scheduledAt: '2026-05-01T10:00:00Z', state: 'due' });
-    journal.startOccurrence('hourly', OCC);
+    await journal.recordOccurrence({ policy: 'hourly', occurrence: OCC, scheduledAt: '2026-05-01T10:00:00Z', state: 'due' });
+    await journal.startOccurrence('hourly', OCC);
     const raw = new Database(path);
     raw.prepare("UPDATE occurrences SET pid = 2147483646, hostname = 'elsewhere'").run();
     raw.close();
-    expect(journal.getOccurrence('hourly', OCC)).toMatchObject({ pid: 2147483646, hostname: 'elsewhere' });
-    journal.adoptOccurrence('hourly', OCC);
-    expect(journal.getOccurrence('hourly', OCC)).toMatchObject({ state: 'running', pid: process.pid, hostname: hostname() });
-    journal.finishOccurrence('hourly', OCC, {
+    expect(await journal.getOccurrence('hourly', OCC)).toMatchObject({ pid: 2147483646, hostname: 'elsewhere' });
+    await journal.adoptOccurrence('hourly', OCC);
+    expect(await journal.getOccurrence('hourly', OCC)).toMatchObject({ state: 'running', pid: process.pid, hostname: hostname() });
+    await journal.finishOccurrence('hourly', OCC, {
       state: 'done',
       result: {
         instances: [
@@ -129,7 +131,7 @@ describe('occurrences', () => {
         ],
       },
     });
-    expect(journal.getOccurrence('hourly', OCC)).toMatchObject({
+    expect(await journal.getOccurrence('hourly', OCC)).toMatchObject({
       state: 'done',
       finishedAt: expect.any(String),
       result: {
@@ -139,66 +141,66 @@ describe('occurrences', () => {
         ],
       },
     });
-    expect(journal.startOccurrence('hourly', OCC)).toBe(false);
+    expect(await journal.startOccurrence('hourly', OCC)).toBe(false);
   });
 
-  it('adopting from a named owner is a compare-and-set: of two adopters, one wins', () => {
+  it('adopting from a named owner is a compare-and-set: of two adopters, one wins', async () => {
     const path = tempPath();
     const journal = openJournal(path);
-    journal.recordOccurrence({ policy: 'hourly', occurrence: OCC, scheduledAt: '2026-05-01T10:00:00Z', state: 'due' });
-    journal.startOccurrence('hourly', OCC);
+    await journal.recordOccurrence({ policy: 'hourly', occurrence: OCC, scheduledAt: '2026-05-01T10:00:00Z', state: 'due' });
+    await journal.startOccurrence('hourly', OCC);
     const raw = new Database(path);
     raw.prepare("UPDATE occurrences SET pid = 2147483646, hostname = 'elsewhere'").run();
     raw.close();
     const dead = { pid: 2147483646, hostname: 'elsewhere' };
-    expect(journal.adoptOccurrence('hourly', OCC, dead)).toBe(true);
+    expect(await journal.adoptOccurrence('hourly', OCC, dead)).toBe(true);
     // A second adopter that saw the same dead owner loses: the owner is this process now.
-    expect(journal.adoptOccurrence('hourly', OCC, dead)).toBe(false);
-    expect(journal.getOccurrence('hourly', OCC)).toMatchObject({ state: 'running', pid: process.pid, hostname: hostname() });
+    expect(await journal.adoptOccurrence('hourly', OCC, dead)).toBe(false);
+    expect(await journal.getOccurrence('hourly', OCC)).toMatchObject({ state: 'running', pid: process.pid, hostname: hostname() });
   });
 
-  it('adopting touches only a running occurrence', () => {
+  it('adopting touches only a running occurrence', async () => {
     const path = tempPath();
     const journal = openJournal(path);
-    journal.recordOccurrence({ policy: 'hourly', occurrence: OCC, scheduledAt: '2026-05-01T10:00:00Z', state: 'due' });
-    expect(journal.adoptOccurrence('hourly', OCC)).toBe(false);
-    expect(journal.getOccurrence('hourly', OCC)).toMatchObject({ state: 'due', pid: null });
+    await journal.recordOccurrence({ policy: 'hourly', occurrence: OCC, scheduledAt: '2026-05-01T10:00:00Z', state: 'due' });
+    expect(await journal.adoptOccurrence('hourly', OCC)).toBe(false);
+    expect(await journal.getOccurrence('hourly', OCC)).toMatchObject({ state: 'due', pid: null });
   });
 
-  it('can be recorded missed at once, with the reason', () => {
+  it('can be recorded missed at once, with the reason', async () => {
     const journal = openJournal(tempPath());
-    journal.recordOccurrence({
+    await journal.recordOccurrence({
       policy: 'hourly',
       occurrence: 'hourly@2026-05-01T07:00:00Z',
       scheduledAt: '2026-05-01T07:00:00Z',
       state: 'missed',
       reason: 'its window passed while no ccsnap ran',
     });
-    expect(journal.getOccurrence('hourly', 'hourly@2026-05-01T07:00:00Z')).toMatchObject({
+    expect(await journal.getOccurrence('hourly', 'hourly@2026-05-01T07:00:00Z')).toMatchObject({
       state: 'missed',
       reason: 'its window passed while no ccsnap ran',
       finishedAt: expect.any(String),
       pid: null,
     });
-    expect(journal.startOccurrence('hourly', 'hourly@2026-05-01T07:00:00Z')).toBe(false);
+    expect(await journal.startOccurrence('hourly', 'hourly@2026-05-01T07:00:00Z')).toBe(false);
   });
 
-  it('list newest scheduled first, by policy, state and limit', () => {
+  it('list newest scheduled first, by policy, state and limit', async () => {
     const journal = openJournal(tempPath());
     const rec = (policy: string, iso: string, state: 'due' | 'missed') =>
       journal.recordOccurrence({ policy, occurrence: `${policy}@${iso}`, scheduledAt: iso, state });
-    rec('hourly', '2026-05-01T09:00:00Z', 'missed');
-    rec('hourly', '2026-05-01T11:00:00Z', 'due');
-    rec('hourly', '2026-05-01T10:00:00Z', 'due');
-    rec('daily', '2026-05-01T00:00:00Z', 'due');
-    expect(journal.listOccurrences().map((o) => o.occurrence)).toEqual([
+    await rec('hourly', '2026-05-01T09:00:00Z', 'missed');
+    await rec('hourly', '2026-05-01T11:00:00Z', 'due');
+    await rec('hourly', '2026-05-01T10:00:00Z', 'due');
+    await rec('daily', '2026-05-01T00:00:00Z', 'due');
+    expect((await journal.listOccurrences()).map((o) => o.occurrence)).toEqual([
       'hourly@2026-05-01T11:00:00Z',
       'hourly@2026-05-01T10:00:00Z',
       'hourly@2026-05-01T09:00:00Z',
       'daily@2026-05-01T00:00:00Z',
     ]);
-    expect(journal.listOccurrences({ policy: 'hourly', limit: 1 }).map((o) => o.occurrence)).toEqual(['hourly@2026-05-01T11:00:00Z']);
-    expect(journal.listOccurrences({ policy: 'hourly', states: ['missed'] }).map((o) => o.occurrence)).toEqual(['hourly@2026-05-01T09:00:00Z']);
-    expect(journal.listOccurrences({ policy: 'daily', states: ['done'] })).toEqual([]);
+    expect((await journal.listOccurrences({ policy: 'hourly', limit: 1 })).map((o) => o.occurrence)).toEqual(['hourly@2026-05-01T11:00:00Z']);
+    expect((await journal.listOccurrences({ policy: 'hourly', states: ['missed'] })).map((o) => o.occurrence)).toEqual(['hourly@2026-05-01T09:00:00Z']);
+    expect(await journal.listOccurrences({ policy: 'daily', states: ['done'] })).toEqual([]);
   });
 });
