@@ -49,7 +49,9 @@ export default tseslint.config(
   // Layer boundaries (CONTRIBUTING.md, docs/architecture.md). A later block replaces an earlier one's options
   // for the same file, so each block lists everything its layer must not import.
   { files: ['src/**/*.ts'], ignores: [`${CLI}/**`], rules: { 'local/layer-boundaries': ['error', { forbid: [CLI] }] } },
-  layer(['src/openstack', 'src/array', 'src/hypervisor', 'src/util', 'src/error-codes'], { forbid: ABOVE_ADAPTERS }),
+  layer(['src/openstack', 'src/array', 'src/hypervisor', 'src/util', 'src/error-codes'], { forbid: [...ABOVE_ADAPTERS, 'src/fleet'] }),
+  // The workers' job queue and shared slots: beside the journal, below the operations.
+  layer(['src/fleet'], { forbid: ['src/engine', 'src/ops', 'src/daemon', CLI, 'src/sandbox'] }),
   layer(['src/engine'], { forbid: ['src/ops', 'src/daemon', CLI, 'src/sandbox'] }),
   layer(['src/ops', 'src/policy', 'src/notify', 'src/metrics'], { forbid: ['src/daemon', CLI, 'src/sandbox'] }),
   // The daemon sits beside the CLI: it may use the whole library, never the CLI or the emulator.

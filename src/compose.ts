@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { findConfigFile, loadSettings, type CcsnapSettings } from './config.js';
 import { CcsnapError } from './errors.js';
 import { defaultJournalPath } from './journal/index.js';
+import { isPostgresTarget } from './runtime.js';
 import { resolveCloud, type CloudConfig, type CloudOverrides, type RequestLogHook } from './openstack/index.js';
 import { findCloudsFile } from './openstack/config-files.js';
 import { Runtime } from './runtime.js';
@@ -48,14 +49,17 @@ export async function composeRuntime(options: ComposeOptions = {}): Promise<Runt
   const cloud = typeof options.cloud === 'object' ? options.cloud : resolveNamedCloud(options, env);
   const settings = await loadCloudSettings(options.config, cloud, env);
   const named = options.journalPath ?? (env.CCSNAP_JOURNAL || undefined) ?? settings.journalPath ?? undefined;
-  if (named !== undefined) requireJournalDir(named);
+  const shared = named !== undefined && isPostgresTarget(named);
+  if (named !== undefined && !shared) requireJournalDir(named);
   const journalPath = named ?? (options.stateDir ? join(options.stateDir, 'journal.db') : defaultJournalPath(env));
+  // The watchdog's log sits next to the journal in use (or in the state directory given); with a shared
+  // PostgreSQL journal it is this machine's own, in the state directory (the watchdog stays local).
+  const logDir = options.stateDir ?? dirname(shared ? defaultJournalPath({ ...env, CCSNAP_JOURNAL: '' }) : journalPath);
   return new Runtime({
     cloud,
     settings,
     journalPath,
-    // The watchdog's log sits next to the journal in use (or in the state directory given).
-    watchdogLogPath: join(options.stateDir ?? dirname(journalPath), 'watchdog.log'),
+    watchdogLogPath: join(logDir, 'watchdog.log'),
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.onRequest ? { onRequest: options.onRequest } : {}),
   });

@@ -32,11 +32,15 @@ export interface CcsnapSettings {
   cloudName: string;
   arrays: ArrayConfig[];
   rollbackSemantics: Map<string, RollbackSemantics>;
+  /** Arrays with `max_snapshot_calls`: at most that many snapshot calls at once, across every worker of a shared journal. */
+  arrayCallLimits: Map<string, number>;
   hypervisor: HypervisorConfig;
   journalPath: string | null;
   create: { maxFreezeMs: number; freeze: FreezePolicy; concurrency: number; perHost: number; thawGuardMs: number };
   /** Bounds of the calls outside the freeze window (the config's `timeouts:`). */
   timeouts: OperationTimeouts;
+  /** Many workers on a PostgreSQL journal (the config's `fleet:`). */
+  fleet: FleetSettings;
   /** Snapshot policies of this cloud (empty when none is configured). */
   policies: Policy[];
   warnings: ArrayConfigWarning[];
@@ -89,11 +93,13 @@ function pickSection(doc: Dict, cloudName: string): Dict {
 async function parseSection(section: Dict, ctx: { source: string | null; cloudName: string; env: NodeJS.ProcessEnv }): Promise<CcsnapSettings> {
   const rawArrays = Array.isArray(section.arrays) ? section.arrays : section.arrays === undefined ? [] : section.arrays;
   const rollbackSemantics = new Map<string, RollbackSemantics>();
+  const arrayCallLimits = new Map<string, number>();
   const stripped = Array.isArray(rawArrays)
     ? rawArrays.map((entry: unknown) => {
         if (!isDict(entry)) return entry;
-        const { rollback, ...rest } = entry;
+        const { rollback, max_snapshot_calls: calls, ...rest } = entry;
         if (rollback !== undefined) rollbackSemantics.set(String(rest.name), parseSemantics(rollback, String(rest.name)));
+        if (calls !== undefined) arrayCallLimits.set(String(rest.name), positiveInt(calls, 0, `array ${String(rest.name)}: max_snapshot_calls`, 1024));
         return rest;
       })
     : rawArrays;
@@ -105,10 +111,12 @@ async function parseSection(section: Dict, ctx: { source: string | null; cloudNa
     cloudName: ctx.cloudName,
     arrays,
     rollbackSemantics,
+    arrayCallLimits,
     hypervisor: parseHypervisorConfig(section.hypervisor ?? {}),
     journalPath: typeof section.journal === 'string' ? section.journal : null,
     create,
     timeouts: parseTimeouts(section.timeouts),
+    fleet: parseFleet(section.fleet),
     policies: await parsePolicySection(section.policies, create),
     warnings,
   };
@@ -124,6 +132,34 @@ async function parsePolicySection(value: unknown, create: CcsnapSettings['create
 function parseSemantics(value: unknown, array: string): RollbackSemantics {
   if (value === 'newest-only' || value === 'destroy-newer' || value === 'keep-newer') return value;
   throw new CcsnapError('CCSNAP_CONFIG_INVALID', `array ${array}: rollback must be newest-only, destroy-newer or keep-newer`);
+}
+
+/**
+ * fleet: { concurrency: 8, job_lease: 60s, owner_lease: 30s, poll: 1s } — a worker serves `concurrency` instance
+ * jobs at once; a job its worker holds past `job_lease` is served again by another worker; an owner (a process)
+ * whose heartbeat stopped for `owner_lease` is dead to the others, which then recover its operations.
+ */
+export interface FleetSettings {
+  concurrency: number;
+  jobLeaseMs: number;
+  ownerLeaseMs: number;
+  pollMs: number;
+}
+
+function parseFleet(value: unknown): FleetSettings {
+  const f = isDict(value) ? value : {};
+  const ms = (v: unknown, fallback: number, what: string, min: number, max: number): number => {
+    if (v === undefined) return fallback;
+    const n = parseDuration(String(v));
+    if (n < min || n > max) throw new CcsnapError('CCSNAP_CONFIG_INVALID', `fleet.${what} must be between ${min / 1000}s and ${max / 1000}s`);
+    return n;
+  };
+  return {
+    concurrency: positiveInt(f.concurrency, 8, 'fleet.concurrency', 256),
+    jobLeaseMs: ms(f.job_lease, 60_000, 'job_lease', 5_000, 3_600_000),
+    ownerLeaseMs: ms(f.owner_lease, 30_000, 'owner_lease', 3_000, 600_000),
+    pollMs: ms(f.poll, 1_000, 'poll', 500, 60_000),
+  };
 }
 
 function parseCreate(value: unknown): CcsnapSettings['create'] {

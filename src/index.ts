@@ -40,6 +40,7 @@ export {
   runDue,
   runPolicy,
   startPolicyRun,
+  startPolicyWorker,
   nothingHappened,
   policySchedules,
   policyInstances,

@@ -5,6 +5,7 @@ import { Watchdog } from './engine/watchdog.js';
 import { CcsnapError } from './errors.js';
 import { createHypervisorPool, type HypervisorConfig, type HypervisorPool } from './hypervisor/index.js';
 import { openJournal, type Journal } from './journal/index.js';
+import { startFleetQueue, type FleetQueue } from './fleet/queue.js';
 import { ensurePrivateFile } from './util/private-files.js';
 import {
   createSession,
@@ -16,6 +17,11 @@ import {
   type RequestLogHook,
   type Session,
 } from './openstack/index.js';
+
+/** A journal named by a postgres:// or postgresql:// URL is the shared PostgreSQL journal. */
+export function isPostgresTarget(journalPath: string): boolean {
+  return /^postgres(?:ql)?:\/\//i.test(journalPath);
+}
 
 export interface RuntimeOptions {
   cloud: CloudConfig;
@@ -37,6 +43,9 @@ export class Runtime {
   private pool: HypervisorPool | undefined;
   private openedJournal: Journal | undefined;
   private dog: Watchdog | undefined;
+  private queue: Promise<FleetQueue> | undefined;
+  /** Where the job queue reports its background errors (a daemon logs them); default: dropped. */
+  onFleetError: ((err: CcsnapError) => void) | undefined;
 
   constructor(readonly options: RuntimeOptions) {}
 
@@ -109,6 +118,26 @@ export class Runtime {
     return this.openedJournal;
   }
 
+  /** True when the journal is shared in PostgreSQL: policy occurrences are then served as jobs by many workers. */
+  usesFleet(): boolean {
+    return isPostgresTarget(this.options.journalPath);
+  }
+
+  /** The workers' job queue (pg-boss on the journal's PostgreSQL database), started on first use. */
+  fleetQueue(): Promise<FleetQueue> {
+    if (!this.usesFleet()) return Promise.reject(new CcsnapError('CCSNAP_INTERNAL', 'the job queue needs a PostgreSQL journal'));
+    const f = this.settings.fleet;
+    this.queue ??= startFleetQueue({
+      url: this.options.journalPath,
+      jobLeaseSeconds: Math.ceil(f.jobLeaseMs / 1000),
+      maintenanceSeconds: Math.max(1, Math.min(30, Math.floor(f.jobLeaseMs / 4000))),
+      pollSeconds: Math.max(0.5, f.pollMs / 1000),
+      onError: (err) => this.onFleetError?.(err),
+    });
+    this.queue.catch(() => (this.queue = undefined));
+    return this.queue;
+  }
+
   watchdog(): Watchdog {
     // The watchdog appends to its log; the file is created here, private (0600), before it starts.
     if (!this.dog && this.options.watchdogLogPath) ensurePrivateFile(this.options.watchdogLogPath);
@@ -130,6 +159,8 @@ export class Runtime {
   }
 
   async close(): Promise<void> {
+    // The queue first: its workers' handlers (open freeze windows) finish before anything else closes.
+    await this.queue?.then((q) => q.stop()).catch(() => undefined);
     this.dog?.close();
     await Promise.allSettled([this.pool?.close(), ...[...this.arrayClients.values()].map((c) => c.close()), this.sessionPromise?.then((s) => s.close())]);
     await this.openedJournal?.close();

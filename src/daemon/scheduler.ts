@@ -18,7 +18,8 @@ export interface SchedulerOptions {
  * whoever else runs run-due: the journal decides.
  */
 export async function runScheduler(rt: Runtime, opts: SchedulerOptions): Promise<void> {
-  const maxWait = opts.maxWaitMs ?? 60_000;
+  // With many workers, a pass at least once per owner lease: a dead worker's occurrence is adopted soon after.
+  const maxWait = opts.maxWaitMs ?? (rt.usesFleet() ? Math.min(60_000, rt.settings.fleet.ownerLeaseMs) : 60_000);
   while (!opts.signal.aborted) {
     try {
       const report = await runDue(rt, { signal: opts.signal });

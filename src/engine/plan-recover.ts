@@ -85,9 +85,16 @@ export function planRecover(facts: RecoverFacts, options: RecoverOptions): Recov
 }
 
 function decideUnfinished(op: OperationRecord, facts: RecoverFacts, options: RecoverOptions): RecoverDecision {
-  if (op.pid === facts.pid) return { kind: 'ignore', op, code: 'CCSNAP_RECOVER_STILL_RUNNING', reason: 'an operation of this process' };
-  if (op.hostname !== facts.hostname) return otherMachine(op);
-  if (facts.liveOwners.has(op.pid)) return { kind: 'skip', op, code: 'CCSNAP_RECOVER_STILL_RUNNING', reason: `still running (pid ${op.pid})` };
+  if (op.pid === facts.pid && op.hostname === facts.hostname)
+    return { kind: 'ignore', op, code: 'CCSNAP_RECOVER_STILL_RUNNING', reason: 'an operation of this process' };
+  // A shared journal (PostgreSQL) knows every owner's lease: a live one is never recovered, wherever it runs;
+  // an expired one is recovered from any machine (its guest is reached through the hypervisor URI).
+  if (op.ownerAlive === true)
+    return { kind: 'skip', op, code: 'CCSNAP_RECOVER_STILL_RUNNING', reason: `still running (its owner on ${op.hostname} holds a lease)` };
+  if (op.ownerAlive !== false) {
+    if (op.hostname !== facts.hostname) return otherMachine(op);
+    if (facts.liveOwners.has(op.pid)) return { kind: 'skip', op, code: 'CCSNAP_RECOVER_STILL_RUNNING', reason: `still running (pid ${op.pid})` };
+  }
   if (op.kind === 'rollback') {
     if (options.auto)
       return { kind: 'skip', op, code: 'CCSNAP_ROLLBACK_INCOMPLETE', reason: 'half-done rollback: the automatic recovery does not resume rollbacks' };
@@ -115,7 +122,7 @@ function decideThawPending(op: OperationRecord, facts: RecoverFacts, options: Re
       reason: `the watchdog may still guard it (finished ${age} ms ago, thaw_guard ${options.thawGuardMs} ms)`,
     };
   }
-  if (op.hostname !== facts.hostname) return otherMachine(op);
+  if (op.hostname !== facts.hostname && op.ownerAlive !== false) return otherMachine(op);
   return {
     kind: 'check-thaw',
     op,

@@ -88,8 +88,35 @@ export interface Journal {
   getOccurrence(policy: string, occurrence: string): Promise<OccurrenceRecord | undefined>;
   /** Newest scheduled first. The newest of a policy, in any state, is the last one a runner has handled. */
   listOccurrences(filter?: OccurrenceFilter): Promise<OccurrenceRecord[]>;
+  /**
+   * Records (or replaces) one instance's outcome for an occurrence: the workers that serve an occurrence's
+   * instance jobs write here, and the runner that owns the occurrence reads them back to finish it.
+   */
+  recordInstanceResult(policy: string, occurrence: string, instanceId: string, result: unknown): Promise<void>;
+  listInstanceResults(policy: string, occurrence: string): Promise<InstanceResultRecord[]>;
+
+  /**
+   * Counting semaphores shared by every process on this journal (PostgreSQL only; absent on SQLite, whose
+   * limits are the process's own): per compute host for freezes, per array for snapshot calls.
+   */
+  readonly slots?: SlotPort;
 
   close(): Promise<void>;
+}
+
+/** A counting semaphore per scope, with leases on the database's clock (a holder that dies frees its slot at expiry). */
+export interface SlotPort {
+  /** Takes one of `capacity` slots of `scope` for `holder` until now + leaseMs: false when all are held. Idempotent per holder. */
+  tryAcquire(scope: string, capacity: number, holder: string, leaseMs: number): Promise<boolean>;
+  release(scope: string, holder: string): Promise<void>;
+  /** The holders of unexpired slots of `scope`. */
+  holders(scope: string): Promise<string[]>;
+}
+
+export interface InstanceResultRecord {
+  instanceId: string;
+  result: unknown;
+  recordedAt: string;
 }
 
 export interface NewOccurrence {

@@ -18,6 +18,10 @@ export interface OperationRecord {
   domain: string | null;
   pid: number;
   hostname: string;
+  /** The owner (a process's journal session) that runs it; null/absent on journals without owners. */
+  ownerId?: string | null;
+  /** Whether that owner's lease is current (PostgreSQL); null/absent: unknown (SQLite judges by pid on the same machine). */
+  ownerAlive?: boolean | null;
   startedAt: string;
   finishedAt: string | null;
   plan: unknown;
@@ -93,6 +97,9 @@ export interface OccurrenceRecord {
   /** The process that runs (or ran) it; null while due or when recorded missed at once. */
   pid: number | null;
   hostname: string | null;
+  ownerId?: string | null;
+  /** Whether the owner's lease is current (PostgreSQL); null/absent: unknown. */
+  ownerAlive?: boolean | null;
   recordedAt: string;
   startedAt: string | null;
   finishedAt: string | null;

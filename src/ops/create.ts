@@ -8,6 +8,8 @@ import { withInstanceLock } from '../journal/index.js';
 import type { Runtime } from '../runtime.js';
 import type { HypervisorPort } from '../engine/ports.js';
 import { createKeyedLimiter, createLimiter } from '../util/limit.js';
+import { acquireSlots, type SlotClaim } from '../fleet/slots.js';
+import { WATCHDOG_LAG_MS } from '../engine/watchdog-protocol.js';
 import { gatherInventory } from './inventory.js';
 import { pickInstance, requireName } from './resolve.js';
 
@@ -135,9 +137,12 @@ export async function createOne(rt: Runtime, entry: InstanceSnapshots, req: Crea
     try {
       // The lock is taken before the pre-checks, so a second ccsnap fails on the lock, never on our freeze.
       return await withInstanceLock(rt.journal(), entry.instance.id, async (opId) => {
+        // Checked under the lock: a worker that took this instance's job over never makes a second set.
+        if (req.policy) await refuseServedOccurrence(rt, entry.instance.id, req.policy);
         const plan = await makePlan(lease.hypervisor, opId);
         if (req.drain?.aborted) throw new CcsnapError('CCSNAP_INTERRUPTED', `stopping: no new freeze is started (${entry.instance.name} was not frozen)`);
-        return { instance: name, kind: 'result' as const, result: await applyPlan(rt, lease.hypervisor, plan, req, opId) };
+        const result = await withFleetSlots(rt, plan, req, opId, () => applyPlan(rt, lease.hypervisor, plan, req, opId));
+        return { instance: name, kind: 'result' as const, result };
       });
     } finally {
       lease.release();
@@ -147,6 +152,52 @@ export async function createOne(rt: Runtime, entry: InstanceSnapshots, req: Crea
     return { instance: name, instanceId: entry.instance.id, kind: 'error', error: { code: e.code, message: e.message } };
   }
 }
+
+/** CCSNAP_OCCURRENCE_SERVED when the instance has a complete set for this policy occurrence already. */
+async function refuseServedOccurrence(rt: Runtime, instanceId: string, ref: PolicyOccurrenceRef): Promise<void> {
+  const sets = await rt.journal().listSets({ instanceId, policy: ref.name, occurrence: ref.occurrence });
+  const done = sets.find((s) => s.state === 'complete');
+  if (done) throw new CcsnapError('CCSNAP_OCCURRENCE_SERVED', `instance ${instanceId} has set ${done.id} for ${ref.occurrence} already; nothing was created`);
+}
+
+/**
+ * The limits shared by every process on the journal (PostgreSQL: many workers): a slot of the compute host
+ * (at most per_host guests frozen there at once) and one per member on an array with a snapshot-call limit,
+ * held from before the freeze to after the thaw. Without shared slots (SQLite) the process's own limiters do.
+ */
+async function withFleetSlots<T>(rt: Runtime, plan: CreatePlan, req: CreateRequest, opId: string, fn: () => Promise<T>): Promise<T> {
+  const port = rt.journal().slots;
+  if (!port) return fn();
+  const claims = slotClaims(rt, plan, req.perHost ?? rt.settings.create.perHost, opId);
+  if (claims.length === 0) return fn();
+  const held = await acquireSlots(port, claims, slotLeaseMs(rt, plan), req.signal ?? req.drain);
+  try {
+    return await fn();
+  } finally {
+    await held.release();
+  }
+}
+
+function slotClaims(rt: Runtime, plan: CreatePlan, perHost: number, opId: string): SlotClaim[] {
+  const host = plan.freeze.willFreeze ? [{ scope: `host:${plan.instance.host ?? ''}`, capacity: perHost, holder: opId }] : [];
+  const arrays = plan.members.flatMap((m) => {
+    const limit = rt.settings.arrayCallLimits.get(m.arrayName);
+    return limit ? [{ scope: `array:${m.arrayName}`, capacity: limit, holder: `${opId}/${m.volumeId}` }] : [];
+  });
+  return [...host, ...arrays];
+}
+
+/**
+ * A slot outlives the worst case of its holder: the freeze window, the watchdog's lag, and the pre-window
+ * steps (journal, arm the watchdog) with a wide margin. A worker killed with its guest frozen keeps the
+ * host's slot until the watchdog has thawed the guest, so no other worker freezes one more guest there.
+ */
+function slotLeaseMs(rt: Runtime, plan: CreatePlan): number {
+  return Math.max(plan.maxFreezeMs + WATCHDOG_LAG_MS, rt.settings.timeouts.arrayMs) + SLOT_LEASE_MARGIN_MS;
+}
+
+/** The pre-window steps' allowance in a slot's lease. */
+export const SLOT_LEASE_MARGIN_MS = 30_000;
 
 function applyPlan(rt: Runtime, hv: HypervisorPort, plan: CreatePlan, req: CreateRequest, opId: string): Promise<CreateResult> {
   const cfg = rt.hypervisorConfig;

@@ -55,6 +55,10 @@ async function serve(ctx: CommandContext, rt: Runtime, opts: Record<string, unkn
       onError: (m) => ctx.log.warn(m),
     });
     say(ctx, `listening on ${http.server.url}; ${rt.settings.policies.length} policies`);
+    const { startPolicyWorker } = await import('../../index.js');
+    rt.onFleetError = (err) => ctx.log.warn(`job queue: ${err.message} [${err.code}]`);
+    if (await startPolicyWorker(rt, { signal: life.signal, log: { info: (m) => ctx.log.info(m), warn: (m) => ctx.log.warn(m) } }))
+      say(ctx, `worker: serving policy jobs from the shared journal, ${rt.settings.fleet.concurrency} at a time`);
     try {
       await runScheduler(rt, {
         signal: life.signal,

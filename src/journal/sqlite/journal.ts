@@ -7,6 +7,7 @@ import type {
   NewSet,
   OccurrenceFilter,
   OccurrenceOutcome,
+  InstanceResultRecord,
   OccurrenceOwner,
   OperationError,
   OperationFilter,
@@ -17,6 +18,7 @@ import type {
 import type { OccurrenceRecord, OperationRecord, OperationState, SetRecord, StepTiming } from '../types.js';
 import { acquireLock, listLocks, readLock, releaseLock, releaseLocksOf } from './locks.js';
 import { adoptOccurrence, finishOccurrence, getOccurrence, listOccurrences, recordOccurrence, startOccurrence } from './occurrences.js';
+import { listInstanceResults, recordInstanceResult } from './instance-results.js';
 import { openDatabase, type Db } from './open.js';
 import {
   adoptOperation,
@@ -136,6 +138,13 @@ export class SqliteJournal implements Journal {
   }
   async listOccurrences(filter?: OccurrenceFilter): Promise<OccurrenceRecord[]> {
     return listOccurrences(this.db, filter);
+  }
+
+  async recordInstanceResult(policy: string, occurrence: string, instanceId: string, result: unknown): Promise<void> {
+    recordInstanceResult(this.db, policy, occurrence, instanceId, result);
+  }
+  async listInstanceResults(policy: string, occurrence: string): Promise<InstanceResultRecord[]> {
+    return listInstanceResults(this.db, policy, occurrence);
   }
 
   /**

@@ -94,4 +94,16 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX occurrences_newest ON occurrences(policy, scheduled_at);
   `,
+  `
+  -- Many workers (issue 16): each instance of an occurrence is served as a job, by any worker; its outcome
+  -- is recorded here and the occurrence's owner finishes the occurrence from them.
+  CREATE TABLE instance_results (
+    policy      TEXT NOT NULL,
+    occurrence  TEXT NOT NULL,
+    instance_id TEXT NOT NULL,
+    result_json TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    PRIMARY KEY (policy, occurrence, instance_id)
+  );
+  `,
 ];

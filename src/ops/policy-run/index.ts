@@ -6,6 +6,7 @@ import type { Policy } from '../../policy/types.js';
 import type { Runtime } from '../../runtime.js';
 import { findPolicy } from '../policy.js';
 import { createRunContext, newNonce, whileServing, type RunContext, type RunOptions } from './context.js';
+import { createInstanceJobHandler } from './fleet.js';
 import { serveOccurrence } from './occurrence.js';
 import { applyRetention } from './retention.js';
 import { runScheduledPolicy } from './scheduled.js';
@@ -91,3 +92,16 @@ export function nothingHappened(r: RunReport): boolean {
   );
 }
 export { policySchedules, scheduleStatus, policyInstances, type PolicyScheduleStatus } from './status.js';
+
+/**
+ * Makes this process one of the workers of a shared PostgreSQL journal: it serves the queued instance jobs of
+ * every policy occurrence (whoever queued them), `fleet.concurrency` at a time, until the runtime closes
+ * (which waits for the jobs in hand: their open freeze windows finish). Does nothing on a SQLite journal.
+ */
+export async function startPolicyWorker(rt: Runtime, opts: RunOptions = {}): Promise<boolean> {
+  if (!rt.usesFleet()) return false;
+  const ctx = createRunContext(rt, opts);
+  const queue = await rt.fleetQueue();
+  await queue.work(rt.settings.fleet.concurrency, createInstanceJobHandler(ctx));
+  return true;
+}

@@ -42,6 +42,10 @@ export async function runInstance(ctx: RunContext, job: InstanceJob, limit: (hos
     if (!entry) return { ...base, attempts: attempts - 1, outcome: 'missed', message: 'the instance is no longer listed by Nova' };
     const outcome = await limit(entry.instance.host ?? '')(() => createOne(ctx.rt, entry, createRequest(ctx, job)));
     const result = { ...base, ...resultOf(outcome), attempts };
+    if (result.errorCode === 'CCSNAP_OCCURRENCE_SERVED') {
+      const served = await servedBy(ctx, job);
+      if (served) return { ...base, ...served, attempts };
+    }
     if (ctx.signal?.aborted && result.outcome === 'failed') return { ...interrupted(base), attempts };
     if (result.errorCode !== 'CCSNAP_LOCKED' || result.outcome !== 'failed') return result;
     const next = nextBusyAttempt(attempts, ctx.clock.now(), job.retryUntil);

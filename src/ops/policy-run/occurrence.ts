@@ -5,7 +5,8 @@ import { spreadStart } from '../../policy/spread.js';
 import type { Policy } from '../../policy/types.js';
 import { createKeyedLimiter, createLimiter, type Limiter } from '../../util/limit.js';
 import type { RunContext } from './context.js';
-import { jobOf, runInstance } from './instance.js';
+import { collectInstanceResults, queueInstanceJobs } from './fleet.js';
+import { jobOf, runInstance, type InstanceJob } from './instance.js';
 import { notifyOccurrence } from './notify.js';
 
 export interface OccurrenceSpec {
@@ -31,12 +32,36 @@ export async function serveOccurrence(ctx: RunContext, spec: OccurrenceSpec, ent
   // Started in start order, so the limiters' queues serve instances in the order their offsets fall;
   // reported in the inventory's order.
   const byStart = [...jobs].sort((a, b) => a.startAt.getTime() - b.startAt.getTime());
+  if (!ctx.dryRun && ctx.rt.usesFleet()) return serveOnFleet(ctx, spec, byStart, jobs);
   const done = new Map(await Promise.all(byStart.map(async (job) => [job, await runInstance(ctx, job, limit)] as const)));
   return finish(
     ctx,
     spec,
     jobs.map((job) => done.get(job)!),
   );
+}
+
+/** The workers serve the instances (any of them, queued by start time); this runner collects their outcomes. */
+async function serveOnFleet(ctx: RunContext, spec: OccurrenceSpec, byStart: InstanceJob[], jobs: InstanceJob[]): Promise<OccurrenceRun> {
+  await queueInstanceJobs(ctx, byStart);
+  ctx.log.info(`${spec.policy.name}: ${spec.occurrence}: ${jobs.length} instance job(s) queued for the workers`);
+  const got = await collectInstanceResults(ctx, jobs);
+  const instances = jobs.map((j) => got?.get(j.instance.id) ?? interruptedResult(j));
+  return finish(ctx, spec, instances);
+}
+
+function interruptedResult(j: InstanceJob): InstanceRunResult {
+  return {
+    instanceId: j.instance.id,
+    instanceName: j.instance.name,
+    outcome: 'missed',
+    setId: null,
+    consistency: null,
+    startAt: j.startAt.toISOString(),
+    attempts: 0,
+    errorCode: 'CCSNAP_INTERRUPTED',
+    message: 'the runner stopped before this instance was served; its job stays queued',
+  };
 }
 
 /**

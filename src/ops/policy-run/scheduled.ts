@@ -106,6 +106,8 @@ async function recoverOnce(ctx: RunContext): Promise<void> {
  */
 function ownerGone(record: OccurrenceRecord): boolean {
   if (record.state !== 'running') return false;
+  // A shared journal knows the owner's lease (its own occurrences a process judges as before).
+  if (record.ownerAlive != null && !(record.pid === process.pid && record.hostname === hostname())) return !record.ownerAlive;
   if (record.hostname !== hostname()) return false;
   if (record.pid === null) return true;
   if (record.pid === process.pid) return !activeOccurrences.has(occurrenceKey(record.policy, record.occurrence));

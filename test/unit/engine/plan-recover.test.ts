@@ -196,4 +196,39 @@ describe('planRecover: the list', () => {
   it('nothing in the journal: nothing to do', () => {
     expect(planRecover(facts(), explicit)).toEqual([]);
   });
+
+  describe('a shared journal (owner leases)', () => {
+    it('never recovers an operation whose owner holds a lease, on this machine or another, even if the pid looks dead', () => {
+      const here = op({ id: 'here', pid: DEAD, ownerId: 'w1', ownerAlive: true });
+      const there = op({ id: 'there', hostname: 'ccsnap-2', pid: ALIVE, ownerId: 'w2', ownerAlive: true });
+      const decisions = planRecover(facts({ unfinished: [here, there] }), explicit);
+      expect(decisions.map((d) => [d.op.id, d.kind, d.code])).toEqual([
+        ['here', 'skip', 'CCSNAP_RECOVER_STILL_RUNNING'],
+        ['there', 'skip', 'CCSNAP_RECOVER_STILL_RUNNING'],
+      ]);
+    });
+
+    it("recovers an operation of another machine once its owner's lease expired (and checks its guest there)", () => {
+      const frozen = op({
+        id: 'w2-op',
+        hostname: 'ccsnap-2',
+        pid: ALIVE,
+        state: 'frozen',
+        freezeSentAt: new Date(NOW - 5_000).toISOString(),
+        ownerAlive: false,
+      });
+      const [d] = planRecover(facts({ unfinished: [frozen] }), explicit);
+      expect(d).toMatchObject({ kind: 'close', code: 'CCSNAP_INTERRUPTED', guard: { domain: 'instance-00000001', host: 'compute-1' } });
+    });
+
+    it('an operation of this very process (same pid and machine) is left alone; the same pid on another machine is not this process', () => {
+      const mine = op({ id: 'mine', pid: ME.pid, ownerAlive: false });
+      const twin = op({ id: 'twin', pid: ME.pid, hostname: 'ccsnap-2', ownerAlive: false });
+      const decisions = planRecover(facts({ unfinished: [mine, twin] }), explicit);
+      expect(decisions.map((d) => [d.op.id, d.kind])).toEqual([
+        ['mine', 'ignore'],
+        ['twin', 'close'],
+      ]);
+    });
+  });
 });

@@ -1,0 +1,92 @@
+import type PgBoss from 'pg-boss';
+import { CcsnapError, toCcsnapError } from '../errors.js';
+
+/** One instance of one policy occurrence, as a job any worker may serve. */
+export interface InstanceJobData {
+  policy: string;
+  occurrence: string;
+  instanceId: string;
+  instanceName: string;
+  host: string | null;
+  startAt: string;
+  retryUntil: string;
+}
+
+export interface FleetQueueOptions {
+  /** The PostgreSQL URL of the shared journal (pg-boss keeps its tables in its own schema there). */
+  url: string;
+  /** How long a worker may hold a job before another worker takes it over (pg-boss's expireInSeconds). */
+  jobLeaseSeconds: number;
+  /** How often expired jobs are looked for (pg-boss's maintenance; at least 1 s). */
+  maintenanceSeconds: number;
+  /** How often an idle worker asks for a job. */
+  pollSeconds: number;
+  onError?: (err: CcsnapError) => void;
+}
+
+export interface FleetQueue {
+  /** Queues the jobs; a job whose id exists already (the same policy, instance and occurrence) is not queued again. */
+  enqueue(jobs: Array<{ id: string; data: InstanceJobData; startAfter: Date }>): Promise<void>;
+  /**
+   * Serves jobs with `concurrency` pollers. A handler that resolves completes its job; one that throws fails it,
+   * and pg-boss retries it (after `retryDelaySeconds`) until the retry limit.
+   */
+  work(concurrency: number, handler: (data: InstanceJobData, jobId: string) => Promise<void>): Promise<void>;
+  /** Stops polling and waits for the handlers running now (each bounded by its create's deadlines). */
+  stop(): Promise<void>;
+}
+
+export const INSTANCE_QUEUE = 'ccsnap-policy-instance';
+export const BOSS_SCHEMA = 'ccsnap_boss';
+/** A job that could not be served yet (its instance busy) is tried again this much later, as long as its window lasts. */
+export const RETRY_DELAY_SECONDS = 5;
+
+/** Starts pg-boss on the journal's database (creating its schema and the queue on first use). */
+export async function startFleetQueue(opts: FleetQueueOptions): Promise<FleetQueue> {
+  const { default: PgBossClass } = (await import('pg-boss')) as { default: typeof PgBoss };
+  const boss = new PgBossClass({
+    connectionString: opts.url,
+    schema: BOSS_SCHEMA,
+    application_name: 'ccsnap-worker',
+    max: 4,
+    maintenanceIntervalSeconds: opts.maintenanceSeconds,
+    schedule: false,
+  });
+  boss.on('error', (err: unknown) => opts.onError?.(toQueueError(err)));
+  try {
+    await boss.start();
+    await boss.createQueue(INSTANCE_QUEUE, {
+      name: INSTANCE_QUEUE,
+      policy: 'standard',
+      expireInSeconds: opts.jobLeaseSeconds,
+      retryLimit: 100_000,
+      retryDelay: RETRY_DELAY_SECONDS,
+      retryBackoff: false,
+    });
+  } catch (err) {
+    await boss.stop({ graceful: false, wait: true }).catch(() => undefined);
+    throw toQueueError(err);
+  }
+  return {
+    async enqueue(jobs) {
+      if (jobs.length === 0) return;
+      await boss.insert(jobs.map((j) => ({ id: j.id, name: INSTANCE_QUEUE, data: j.data, startAfter: j.startAfter, expireInSeconds: opts.jobLeaseSeconds })));
+    },
+    async work(concurrency, handler) {
+      for (let i = 0; i < concurrency; i++) {
+        await boss.work<InstanceJobData>(INSTANCE_QUEUE, { batchSize: 1, pollingIntervalSeconds: opts.pollSeconds }, async (jobs) => {
+          for (const job of jobs) await handler(job.data, job.id);
+        });
+      }
+    },
+    async stop() {
+      await boss.stop({ graceful: true, wait: true, timeout: 120_000 });
+    },
+  };
+}
+
+/** A pg-boss failure as one coded line (its messages quote SQL, never the connection string). */
+function toQueueError(err: unknown): CcsnapError {
+  const e = toCcsnapError(err);
+  return new CcsnapError('CCSNAP_FLEET_QUEUE', `job queue: ${e.message}`, { cause: err });
+}

@@ -1,0 +1,132 @@
+import type { InstanceRunResult } from '../../policy/run-types.js';
+import { CcsnapError, toCcsnapError } from '../../errors.js';
+import { instanceJobId } from '../../fleet/job-id.js';
+import type { InstanceJobData } from '../../fleet/queue.js';
+import { sleep } from '../../util/abort.js';
+import { createKeyedLimiter, type Limiter } from '../../util/limit.js';
+import { recoverOperations } from '../recover.js';
+import type { RunContext } from './context.js';
+import { runInstance, type InstanceJob } from './instance.js';
+
+/**
+ * Many workers on one PostgreSQL journal: the runner that owns an occurrence queues one job per instance
+ * (pg-boss; the job id is the idempotency key of policy, instance and occurrence), any worker serves it,
+ * records the instance's outcome in the journal, and the owner finishes the occurrence from those records.
+ */
+
+/** Queues the occurrence's instance jobs (a job queued already, by a runner that died, is not queued twice). */
+export async function queueInstanceJobs(ctx: RunContext, jobs: readonly InstanceJob[]): Promise<void> {
+  const queue = await ctx.rt.fleetQueue();
+  await queue.enqueue(jobs.map((j) => ({ id: instanceJobId(j.policy.name, j.instance.id, j.occurrence), data: jobDataOf(j), startAfter: j.startAt })));
+}
+
+/**
+ * Waits until every instance of the occurrence has its outcome in the journal, or until the window closed
+ * and a job lease more passed (then the rest are recorded unserved). Interrupted (the runner stops), it
+ * returns what it has: the occurrence stays running and is adopted later, its jobs stay queued.
+ */
+export async function collectInstanceResults(ctx: RunContext, jobs: readonly InstanceJob[]): Promise<Map<string, InstanceRunResult> | undefined> {
+  const journal = ctx.rt.journal();
+  const { pollMs, jobLeaseMs } = ctx.rt.settings.fleet;
+  const first = jobs[0];
+  if (!first) return new Map();
+  const deadline = Math.max(...jobs.map((j) => j.retryUntil.getTime())) + jobLeaseMs;
+  for (;;) {
+    const records = await journal.listInstanceResults(first.policy.name, first.occurrence);
+    const got = new Map(records.map((r) => [r.instanceId, r.result as InstanceRunResult]));
+    if (jobs.every((j) => got.has(j.instance.id))) return got;
+    if (ctx.signal?.aborted) return undefined;
+    if (ctx.clock.now().getTime() > deadline) return withUnserved(got, jobs);
+    await sleep(pollMs, ctx.signal).catch(() => undefined);
+  }
+}
+
+function withUnserved(got: Map<string, InstanceRunResult>, jobs: readonly InstanceJob[]): Map<string, InstanceRunResult> {
+  for (const j of jobs) {
+    if (got.has(j.instance.id)) continue;
+    got.set(j.instance.id, {
+      instanceId: j.instance.id,
+      instanceName: j.instance.name,
+      outcome: 'missed',
+      setId: null,
+      consistency: null,
+      startAt: j.startAt.toISOString(),
+      attempts: 0,
+      errorCode: 'CCSNAP_FLEET_UNSERVED',
+      message: `no worker served it before ${j.retryUntil.toISOString()}`,
+    });
+  }
+  return got;
+}
+
+function jobDataOf(j: InstanceJob): InstanceJobData {
+  return {
+    policy: j.policy.name,
+    occurrence: j.occurrence,
+    instanceId: j.instance.id,
+    instanceName: j.instance.name,
+    host: j.instance.host,
+    startAt: j.startAt.toISOString(),
+    retryUntil: j.retryUntil.toISOString(),
+  };
+}
+
+/** A worker: serves instance jobs from the queue with its own run context (and its per-host limiters). */
+export function createInstanceJobHandler(ctx: RunContext): (data: InstanceJobData) => Promise<void> {
+  const limits = new Map<string, (host: string) => Limiter>();
+  return async (data) => {
+    const policy = ctx.rt.settings.policies.find((p) => p.name === data.policy);
+    if (!policy) {
+      const e = new CcsnapError('CCSNAP_POLICY_NOT_FOUND', `this worker has no policy ${data.policy} (do the workers share one config?)`);
+      throw e; // another worker, whose config has it, takes the job
+    }
+    let limit = limits.get(policy.name);
+    if (!limit) {
+      const perHost = createKeyedLimiter(policy.create.perHost);
+      limit = (host) => perHost(host);
+      limits.set(policy.name, limit);
+    }
+    const job: InstanceJob = {
+      policy,
+      occurrence: data.occurrence,
+      instance: { id: data.instanceId, name: data.instanceName, host: data.host },
+      startAt: new Date(data.startAt),
+      retryUntil: new Date(data.retryUntil),
+    };
+    await serveInstanceJob(ctx, job, limit);
+  };
+}
+
+/**
+ * One instance's job on a worker. A set of this occurrence a dead worker left half-made is recovered first
+ * (recover touches only operations whose owner's lease expired). A busy instance is retried here for half a
+ * job lease at most; then the job goes back to the queue (CCSNAP_FLEET_RETRY) while the window lasts, so a
+ * job never outlives its lease. Interrupted before its freeze (the worker stops), the job goes back too.
+ */
+export async function serveInstanceJob(ctx: RunContext, job: InstanceJob, limit: (host: string) => Limiter): Promise<void> {
+  const journal = ctx.rt.journal();
+  await recoverAbandoned(ctx, job);
+  const leaseEnd = ctx.clock.now().getTime() + ctx.rt.settings.fleet.jobLeaseMs / 2;
+  const until = new Date(Math.min(job.retryUntil.getTime(), leaseEnd));
+  const result = await runInstance(ctx, { ...job, retryUntil: until }, limit);
+  const busy = result.outcome === 'missed' && result.errorCode === 'CCSNAP_LOCKED';
+  if (busy && ctx.clock.now().getTime() < job.retryUntil.getTime()) {
+    throw new CcsnapError('CCSNAP_FLEET_RETRY', `${job.instance.name} is busy (${result.message ?? 'locked'}); its job goes back to the queue`);
+  }
+  if (result.errorCode === 'CCSNAP_INTERRUPTED')
+    throw new CcsnapError('CCSNAP_INTERRUPTED', `this worker is stopping; ${job.instance.name} goes back to the queue`);
+  await journal.recordInstanceResult(job.policy.name, job.occurrence, job.instance.id, result);
+}
+
+async function recoverAbandoned(ctx: RunContext, job: InstanceJob): Promise<void> {
+  const sets = await ctx.rt.journal().listSets({ instanceId: job.instance.id, policy: job.policy.name, occurrence: job.occurrence });
+  if (!sets.some((s) => s.state === 'creating')) return;
+  try {
+    for (const r of await recoverOperations(ctx.rt, { auto: true, ...(ctx.signal ? { signal: ctx.signal } : {}) })) {
+      if (r.outcome !== 'skipped') ctx.log.info(`recovered ${r.kind} ${r.opId} of ${r.instanceName}: ${r.outcome}: ${r.detail}`);
+    }
+  } catch (err) {
+    const e = toCcsnapError(err);
+    ctx.log.warn(`recover before serving ${job.instance.name} failed: ${e.message} [${e.code}]`);
+  }
+}
