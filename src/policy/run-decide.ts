@@ -47,6 +47,8 @@ export interface ResumeInput {
   latest: Date | null;
   /** For a running record: its owner is gone (a dead process on this machine, or this process no longer running it). */
   ownerGone: boolean;
+  /** The instances are served as jobs by many workers (a shared PostgreSQL journal). */
+  fleet?: boolean;
 }
 
 export function decideResume(input: ResumeInput): { action: ResumeAction; reason: string } {
@@ -59,6 +61,8 @@ export function decideResume(input: ResumeInput): { action: ResumeAction; reason
   }
   if (!input.ownerGone) return { action: 'leave', reason: 'another runner is serving it' };
   if (isLatest) return { action: 'adopt', reason: 'its runner died; finishing it' };
+  // Many workers: its instance jobs are queued and served whoever runs them, so it is collected, not closed.
+  if (input.fleet && !scheduled) return { action: 'adopt', reason: 'its ad-hoc runner died; collecting what the workers serve' };
   return { action: 'close', reason: scheduled ? 'its runner died, and a newer occurrence is due' : 'its ad-hoc runner died' };
 }
 

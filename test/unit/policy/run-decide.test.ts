@@ -97,6 +97,14 @@ describe('resuming what the journal records as due or running', () => {
     expect(decide('p@adhoc-2026-05-01T10:30:00Z-aaaaaa', 'due', false)).toBe('close');
     expect(decide('p@adhoc-2026-05-01T10:30:00Z-aaaaaa', 'running', false)).toBe('leave');
   });
+
+  it('with many workers, collects an ad-hoc run whose runner died (its instance jobs are queued and still served)', () => {
+    const fleet = (occurrence: string, state: 'due' | 'running', ownerGone: boolean) =>
+      decideResume({ record: record(occurrence, state), latest, ownerGone, fleet: true }).action;
+    expect(fleet('p@adhoc-2026-05-01T10:30:00Z-aaaaaa', 'running', true)).toBe('adopt');
+    expect(fleet('p@adhoc-2026-05-01T10:30:00Z-aaaaaa', 'running', false)).toBe('leave');
+    expect(fleet('p@2026-05-01T09:00:00Z', 'running', true)).toBe('close');
+  });
 });
 
 describe('when instances start and until when a busy one is retried', () => {
