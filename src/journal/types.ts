@@ -18,6 +18,17 @@ export interface OperationRecord {
   domain: string | null;
   pid: number;
   hostname: string;
+  /**
+   * The journal instance (one per process) that owns it: the one that recorded it, or adopted it since
+   * (null: recorded before owners were, or nobody owns it yet).
+   */
+  ownerId: string | null;
+  /**
+   * Whether that owner is alive now. PostgreSQL: its lease (renewed by its heartbeat) has not run out, by the
+   * server's clock. SQLite: its pid is alive, when it ran on this machine; null (unknown) for another machine.
+   * null also when nobody owns it.
+   */
+  ownerAlive: boolean | null;
   startedAt: string;
   finishedAt: string | null;
   plan: unknown;
@@ -93,6 +104,17 @@ export interface OccurrenceRecord {
   /** The process that runs (or ran) it; null while due or when recorded missed at once. */
   pid: number | null;
   hostname: string | null;
+  /**
+   * The journal instance (one per process) that owns it: the one that recorded it, or adopted it since
+   * (null: recorded before owners were, or nobody owns it yet).
+   */
+  ownerId: string | null;
+  /**
+   * Whether that owner is alive now. PostgreSQL: its lease (renewed by its heartbeat) has not run out, by the
+   * server's clock. SQLite: its pid is alive, when it ran on this machine; null (unknown) for another machine.
+   * null also when nobody owns it.
+   */
+  ownerAlive: boolean | null;
   recordedAt: string;
   startedAt: string | null;
   finishedAt: string | null;
