@@ -54,7 +54,7 @@ export function tcpUrl(pg: PgClusterInfo, database = 'postgres', withPassword = 
 export async function startPgCluster(opts: { parent?: string; signal?: AbortSignal } = {}): Promise<PgCluster> {
   const bin = findPgBin();
   if (!bin) throw new Error(`PostgreSQL is not installed (no ${PG_ROOT}/*/bin/initdb): run scripts/pg-suite/setup.sh`);
-  const dir = makeClusterDir(opts.parent ?? tmpdir());
+  const dir = makeClusterDir(opts.parent ?? defaultParent());
   const asPg = serverRunner(bin, dir, opts.signal);
   const password = randomBytes(18).toString('base64url');
   const data = join(dir, 'data');
@@ -154,6 +154,20 @@ function stopNow(bin: string, data: string, dir: string): void {
     // Already stopped: nothing to do but remove the files.
   }
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * The temp dir, when the server's user can reach it; else /tmp. (As root, the main suite's private TMPDIR
+ * is root's alone: the postgres user cannot enter it.)
+ */
+function defaultParent(): string {
+  if (!isRoot()) return tmpdir();
+  try {
+    execFileSync('runuser', ['-u', SUPERUSER, '--', 'test', '-x', tmpdir()], { stdio: 'ignore' });
+    return tmpdir();
+  } catch {
+    return '/tmp';
+  }
 }
 
 function makeClusterDir(parent: string): string {
