@@ -2,8 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { findConfigFile, loadSettings, type CcsnapSettings } from './config.js';
 import { CcsnapError } from './errors.js';
-import { defaultJournalPath } from './journal/index.js';
-import { isPostgresTarget } from './runtime.js';
+import { defaultJournalPath, isPostgresUrl } from './journal/index.js';
 import { resolveCloud, type CloudConfig, type CloudOverrides, type RequestLogHook } from './openstack/index.js';
 import { findCloudsFile } from './openstack/config-files.js';
 import { Runtime } from './runtime.js';
@@ -49,17 +48,18 @@ export async function composeRuntime(options: ComposeOptions = {}): Promise<Runt
   const cloud = typeof options.cloud === 'object' ? options.cloud : resolveNamedCloud(options, env);
   const settings = await loadCloudSettings(options.config, cloud, env);
   const named = options.journalPath ?? (env.CCSNAP_JOURNAL || undefined) ?? settings.journalPath ?? undefined;
-  const shared = named !== undefined && isPostgresTarget(named);
-  if (named !== undefined && !shared) requireJournalDir(named);
+  if (named !== undefined && !isPostgresUrl(named)) requireJournalDir(named);
   const journalPath = named ?? (options.stateDir ? join(options.stateDir, 'journal.db') : defaultJournalPath(env));
-  // The watchdog's log sits next to the journal in use (or in the state directory given); with a shared
-  // PostgreSQL journal it is this machine's own, in the state directory (the watchdog stays local).
-  const logDir = options.stateDir ?? dirname(shared ? defaultJournalPath({ ...env, CCSNAP_JOURNAL: '' }) : journalPath);
   return new Runtime({
     cloud,
     settings,
     journalPath,
-    watchdogLogPath: join(logDir, 'watchdog.log'),
+    // The watchdog's log sits next to a SQLite journal (or in the state directory given); with a PostgreSQL
+    // journal, in the default state directory.
+    watchdogLogPath: join(
+      options.stateDir ?? dirname(isPostgresUrl(journalPath) ? defaultJournalPath({ ...env, CCSNAP_JOURNAL: '' }) : journalPath),
+      'watchdog.log',
+    ),
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.onRequest ? { onRequest: options.onRequest } : {}),
   });

@@ -4,7 +4,7 @@ import type { ComputePort, HypervisorPort, RollbackSemantics } from './engine/po
 import { Watchdog } from './engine/watchdog.js';
 import { CcsnapError } from './errors.js';
 import { createHypervisorPool, type HypervisorConfig, type HypervisorPool } from './hypervisor/index.js';
-import { openJournal, type Journal } from './journal/index.js';
+import { isPostgresUrl, openJournal, type Journal } from './journal/index.js';
 import { startFleetQueue, type FleetQueue } from './fleet/queue.js';
 import { ensurePrivateFile } from './util/private-files.js';
 import {
@@ -17,11 +17,6 @@ import {
   type RequestLogHook,
   type Session,
 } from './openstack/index.js';
-
-/** A journal named by a postgres:// or postgresql:// URL is the shared PostgreSQL journal. */
-export function isPostgresTarget(journalPath: string): boolean {
-  return /^postgres(?:ql)?:\/\//i.test(journalPath);
-}
 
 export interface RuntimeOptions {
   cloud: CloudConfig;
@@ -114,13 +109,13 @@ export class Runtime {
   }
 
   journal(): Journal {
-    this.openedJournal ??= openJournal(this.options.journalPath);
+    this.openedJournal ??= openJournal(this.options.journalPath, { leaseMs: this.settings.fleet.ownerLeaseMs });
     return this.openedJournal;
   }
 
   /** True when the journal is shared in PostgreSQL: policy occurrences are then served as jobs by many workers. */
   usesFleet(): boolean {
-    return isPostgresTarget(this.options.journalPath);
+    return isPostgresUrl(this.options.journalPath);
   }
 
   /** The workers' job queue (pg-boss on the journal's PostgreSQL database), started on first use. */

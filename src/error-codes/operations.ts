@@ -79,7 +79,14 @@ export const OPERATION_CODES = {
     'Run `ccsnap recover` on that machine.',
   ),
   CCSNAP_DELETE_INCOMPLETE: error('Some snapshots could not be deleted (the others were).', 'Read each failed row; run the delete again.'),
-  CCSNAP_JOURNAL_OPEN: error('The journal database cannot be opened.', 'Check the path and its permissions (--journal, $CCSNAP_JOURNAL).'),
+  CCSNAP_JOURNAL_OPEN: error(
+    'The journal cannot be opened: a SQLite file (path, permissions) or a PostgreSQL journal (server unreachable, login refused, database missing, schema not creatable).',
+    'Check the path and its permissions, or the PostgreSQL URL, server and role (--journal, $CCSNAP_JOURNAL, PGPASSWORD or ~/.pgpass).',
+  ),
+  CCSNAP_JOURNAL_UNAVAILABLE: error(
+    'The PostgreSQL journal became unreachable during a call (server down or restarted, connection lost).',
+    'Check the server and the network; run the command again (run `ccsnap recover` if an operation was left unfinished).',
+  ),
   CCSNAP_JOURNAL_VERSION: error('The journal was written by a newer ccsnap (its schema is newer).', 'Use that newer ccsnap, or another journal.'),
   CCSNAP_JOURNAL_DIR: error("The journal's directory does not exist.", "Create it, or fix --journal / the config's journal:."),
 } as const;

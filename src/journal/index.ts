@@ -1,11 +1,18 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Journal } from './port.js';
+import { PostgresJournal, type PostgresJournalOptions } from './postgres/journal.js';
+import { isPostgresUrl } from './postgres/url.js';
 import { SqliteJournal } from './sqlite/journal.js';
 
 export * from './types.js';
 export type * from './port.js';
 export { isProcessAlive, lockedError, withInstanceLock } from './locks.js';
+export { isPostgresUrl, redactUrl } from './postgres/url.js';
+export { DEFAULT_LEASE_MS } from './postgres/journal.js';
+
+/** Options of a PostgreSQL journal (a SQLite journal has none): its owner's lease and its pool's size. */
+export type OpenJournalOptions = PostgresJournalOptions;
 
 /** Default journal path: $CCSNAP_JOURNAL, else ${XDG_STATE_HOME:-~/.local/state}/ccsnap/journal.db. */
 export function defaultJournalPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -14,7 +21,11 @@ export function defaultJournalPath(env: NodeJS.ProcessEnv = process.env): string
   return join(state, 'ccsnap', 'journal.db');
 }
 
-/** Opens (creating and migrating if needed) the journal at `path`. */
-export function openJournal(path: string): Journal {
-  return SqliteJournal.open(path);
+/**
+ * Opens the journal `target` names: a `postgresql://` or `postgres://` URL is a PostgreSQL journal shared by
+ * many processes (it connects, migrates and registers this process as an owner on its first call); anything
+ * else is the path of a SQLite file (created and migrated now).
+ */
+export function openJournal(target: string, options: OpenJournalOptions = {}): Journal {
+  return isPostgresUrl(target) ? PostgresJournal.open(target, options) : SqliteJournal.open(target);
 }

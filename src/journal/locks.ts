@@ -4,15 +4,18 @@ import { CcsnapError } from '../errors.js';
 import type { Journal, LockHolder } from './port.js';
 
 export { isProcessAlive } from '../util/process-alive.js';
-import { isProcessAlive } from '../util/process-alive.js';
 
-/** The CCSNAP_LOCKED error every backend throws when an instance's lock is held: names the holder, and says when it is stale. */
+/**
+ * The CCSNAP_LOCKED error every backend throws when an instance's lock is held: names the holder, and says
+ * when it is stale (its owner is dead: `ownerAlive` false, as the backend judged it when it read the lock).
+ */
 export function lockedError(instanceId: string, holder: LockHolder): CcsnapError {
-  const stale = holder.hostname === hostname() && !isProcessAlive(holder.pid);
+  const stale = holder.ownerAlive === false;
+  const where = holder.hostname === hostname() ? `pid ${holder.pid}` : `pid ${holder.pid} on ${holder.hostname}`;
   return new CcsnapError(
     'CCSNAP_LOCKED',
     stale
-      ? `instance ${instanceId} is held by an unfinished operation ${holder.opId} of a dead ccsnap process (pid ${holder.pid})`
+      ? `instance ${instanceId} is held by an unfinished operation ${holder.opId} of a dead ccsnap process (${where})`
       : `instance ${instanceId} is busy: operation ${holder.opId} (pid ${holder.pid} on ${holder.hostname}) holds it`,
     { details: { ...holder, stale } },
   );

@@ -14,7 +14,7 @@ import type {
 
 /**
  * The journal as the engine and the operations see it: every read and write of operations, sets,
- * members, locks and steps. One implementation per backend (today SQLite, see `sqlite/`); nothing
+ * members, locks and steps. One implementation per backend (SQLite in `sqlite/`, PostgreSQL in `postgres/`); nothing
  * outside `journal/` knows how it is stored. Every method is atomic on its own: a caller never
  * needs a transaction around one. Asynchronous, so a networked backend (PostgreSQL) fits the same
  * port: a caller awaits each write before the step it records may happen (e.g. markFreezeSent
@@ -96,20 +96,25 @@ export interface Journal {
   listInstanceResults(policy: string, occurrence: string): Promise<InstanceResultRecord[]>;
 
   /**
-   * Counting semaphores shared by every process on this journal (PostgreSQL only; absent on SQLite, whose
-   * limits are the process's own): per compute host for freezes, per array for snapshot calls.
+   * Counting semaphores shared by every process on the journal (limits across workers: guests frozen per
+   * compute host, concurrent calls per array). Only a shared backend has them (PostgreSQL); SQLite has none.
    */
   readonly slots?: SlotPort;
 
+  /** Ends this journal: stops its heartbeat and ends its owner's lease (what it left unfinished is recoverable at once). */
   close(): Promise<void>;
 }
 
-/** A counting semaphore per scope, with leases on the database's clock (a holder that dies frees its slot at expiry). */
+/**
+ * A counting semaphore per `scope` (e.g. `host:<compute host>`): never more than `capacity` unexpired
+ * holders. A holder's slot expires `leaseMs` after its last acquire, by the database's clock, so a dead
+ * worker's slots come back by themselves.
+ */
 export interface SlotPort {
-  /** Takes one of `capacity` slots of `scope` for `holder` until now + leaseMs: false when all are held. Idempotent per holder. */
+  /** Takes a slot for `holder` if fewer than `capacity` are held (atomic across processes): true when it holds one now. Acquiring again while holding extends the slot (true). */
   tryAcquire(scope: string, capacity: number, holder: string, leaseMs: number): Promise<boolean>;
   release(scope: string, holder: string): Promise<void>;
-  /** The holders of unexpired slots of `scope`. */
+  /** The unexpired holders of `scope`, sorted. */
   holders(scope: string): Promise<string[]>;
 }
 
@@ -128,9 +133,11 @@ export interface NewOccurrence {
   reason?: string | null;
 }
 
+/** The owner an adopter saw on a running occurrence; with `ownerId` (from the record), the compare-and-set also checks it. */
 export interface OccurrenceOwner {
   pid: number | null;
   hostname: string | null;
+  ownerId?: string | null;
 }
 
 export interface OccurrenceOutcome {
@@ -218,5 +225,9 @@ export interface LockHolder {
   opId: string;
   pid: number;
   hostname: string;
+  /** The journal instance (process) that holds it (null: taken before owners were recorded). */
+  ownerId: string | null;
+  /** Whether that owner lives, as the backend can tell (see OperationRecord.ownerAlive). */
+  ownerAlive: boolean | null;
   acquiredAt: string;
 }

@@ -18,10 +18,17 @@ export interface OperationRecord {
   domain: string | null;
   pid: number;
   hostname: string;
-  /** The owner (a process's journal session) that runs it; null/absent on journals without owners. */
-  ownerId?: string | null;
-  /** Whether that owner's lease is current (PostgreSQL); null/absent: unknown (SQLite judges by pid on the same machine). */
-  ownerAlive?: boolean | null;
+  /**
+   * The journal instance (one per process) that owns it: the one that recorded it, or adopted it since
+   * (null: recorded before owners were, or nobody owns it yet).
+   */
+  ownerId: string | null;
+  /**
+   * Whether that owner is alive now. PostgreSQL: its lease (renewed by its heartbeat) has not run out, by the
+   * server's clock. SQLite: its pid is alive, when it ran on this machine; null (unknown) for another machine.
+   * null also when nobody owns it.
+   */
+  ownerAlive: boolean | null;
   startedAt: string;
   finishedAt: string | null;
   plan: unknown;
@@ -97,9 +104,17 @@ export interface OccurrenceRecord {
   /** The process that runs (or ran) it; null while due or when recorded missed at once. */
   pid: number | null;
   hostname: string | null;
-  ownerId?: string | null;
-  /** Whether the owner's lease is current (PostgreSQL); null/absent: unknown. */
-  ownerAlive?: boolean | null;
+  /**
+   * The journal instance (one per process) that owns it: the one that recorded it, or adopted it since
+   * (null: recorded before owners were, or nobody owns it yet).
+   */
+  ownerId: string | null;
+  /**
+   * Whether that owner is alive now. PostgreSQL: its lease (renewed by its heartbeat) has not run out, by the
+   * server's clock. SQLite: its pid is alive, when it ran on this machine; null (unknown) for another machine.
+   * null also when nobody owns it.
+   */
+  ownerAlive: boolean | null;
   recordedAt: string;
   startedAt: string | null;
   finishedAt: string | null;

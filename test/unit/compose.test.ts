@@ -76,6 +76,17 @@ describe('composeRuntime: settings in, a Runtime out', () => {
     }
   });
 
+  it('a PostgreSQL journal (journal: or $CCSNAP_JOURNAL) is a URL, not a path: no directory check; the watchdog log in the state dir', async () => {
+    const { dir, env } = home('pg', { 'clouds.yaml': { clouds: { prod: { auth: AUTH } } } });
+    const cloudEnv = { ...env, OS_CLIENT_CONFIG_FILE: join(ROOT, 'pg', 'clouds.yaml') };
+    const url = 'postgresql://ccsnap@db.example:5432/ccsnap';
+    for (const opts of [{ env: { ...cloudEnv, CCSNAP_JOURNAL: url } }, { env: cloudEnv, config: { inline: { journal: url } } }]) {
+      const rt = await composeRuntime(opts);
+      expect(rt.options.journalPath).toBe(url);
+      expect(rt.options.watchdogLogPath).toBe(join(dir, 'state', 'ccsnap', 'watchdog.log'));
+    }
+  });
+
   it('a resolved cloud and a state directory: no lookup, journal and log in that directory', async () => {
     const { dir, env } = home('resolved');
     const rt = await composeRuntime({

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type {
   Journal,
   LockHolder,
@@ -20,6 +22,7 @@ import { acquireLock, listLocks, readLock, releaseLock, releaseLocksOf } from '.
 import { adoptOccurrence, finishOccurrence, getOccurrence, listOccurrences, recordOccurrence, startOccurrence } from './occurrences.js';
 import { listInstanceResults, recordInstanceResult } from './instance-results.js';
 import { openDatabase, type Db } from './open.js';
+import type { Owner } from './owner.js';
 import {
   adoptOperation,
   finishOperation,
@@ -38,6 +41,9 @@ import { finishSet, getSet, insertSet, listSets, listSetsOfOperation, markSnapsh
 
 /** The journal in one SQLite file (WAL, synchronous=FULL): a crash loses no committed step. */
 export class SqliteJournal implements Journal {
+  /** This instance as the owner of what it records (SQLite keeps no lease: see sqlite/owner.ts). */
+  private readonly owner: Owner = { id: randomUUID(), pid: process.pid, hostname: hostname() };
+
   private constructor(private readonly db: Db) {}
 
   /** Opens (creating and migrating if needed) the journal at `path` (`:memory:` for a throwaway one). */
@@ -45,8 +51,13 @@ export class SqliteJournal implements Journal {
     return new SqliteJournal(openDatabase(path));
   }
 
+  /** This instance's owner id (its records carry it). */
+  get ownerId(): string {
+    return this.owner.id;
+  }
+
   async insertOperation(op: NewOperation): Promise<void> {
-    insertOperation(this.db, op);
+    insertOperation(this.db, this.owner, op);
   }
   async setOperationState(id: string, state: OperationState): Promise<void> {
     setOperationState(this.db, id, state);
@@ -64,7 +75,7 @@ export class SqliteJournal implements Journal {
     recordOperationError(this.db, id, error);
   }
   async adoptOperation(id: string): Promise<void> {
-    adoptOperation(this.db, id);
+    adoptOperation(this.db, this.owner, id);
   }
   async listUnfinishedOperations(): Promise<OperationRecord[]> {
     return listUnfinishedOperations(this.db);
@@ -106,7 +117,7 @@ export class SqliteJournal implements Journal {
   }
 
   async acquireLock(instanceId: string, opId: string): Promise<void> {
-    acquireLock(this.db, instanceId, opId);
+    acquireLock(this.db, this.owner, instanceId, opId);
   }
   async releaseLock(instanceId: string, opId: string): Promise<void> {
     releaseLock(this.db, instanceId, opId);
@@ -125,10 +136,10 @@ export class SqliteJournal implements Journal {
     return recordOccurrence(this.db, o);
   }
   async startOccurrence(policy: string, occurrence: string): Promise<boolean> {
-    return startOccurrence(this.db, policy, occurrence);
+    return startOccurrence(this.db, this.owner, policy, occurrence);
   }
   async adoptOccurrence(policy: string, occurrence: string, from?: OccurrenceOwner): Promise<boolean> {
-    return adoptOccurrence(this.db, policy, occurrence, from);
+    return adoptOccurrence(this.db, this.owner, policy, occurrence, from);
   }
   async finishOccurrence(policy: string, occurrence: string, outcome: OccurrenceOutcome): Promise<void> {
     finishOccurrence(this.db, policy, occurrence, outcome);

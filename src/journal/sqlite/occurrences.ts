@@ -1,7 +1,7 @@
-import { hostname } from 'node:os';
 import type { NewOccurrence, OccurrenceFilter, OccurrenceOutcome, OccurrenceOwner } from '../port.js';
 import type { OccurrenceRecord, OccurrenceState } from '../types.js';
 import type { Db } from './open.js';
+import { ownerAlive, type Owner } from './owner.js';
 
 interface OccurrenceRow {
   policy: string;
@@ -11,6 +11,7 @@ interface OccurrenceRow {
   reason: string | null;
   pid: number | null;
   hostname: string | null;
+  owner_id: string | null;
   recorded_at: string;
   started_at: string | null;
   finished_at: string | null;
@@ -30,23 +31,35 @@ export function recordOccurrence(db: Db, o: NewOccurrence): boolean {
   return info.changes === 1;
 }
 
-/** due → running for this process, as one statement: of two runners, exactly one gets true. */
-export function startOccurrence(db: Db, policy: string, occurrence: string): boolean {
+/** due → running for this owner, as one statement: of two runners, exactly one gets true. */
+export function startOccurrence(db: Db, owner: Owner, policy: string, occurrence: string): boolean {
   const info = db
     .prepare(
-      `UPDATE occurrences SET state = 'running', pid = ?, hostname = ?, started_at = ?
+      `UPDATE occurrences SET state = 'running', pid = ?, hostname = ?, owner_id = ?, started_at = ?
                            WHERE policy = ? AND occurrence = ? AND state = 'due'`,
     )
-    .run(process.pid, hostname(), new Date().toISOString(), policy, occurrence);
+    .run(owner.pid, owner.hostname, owner.id, new Date().toISOString(), policy, occurrence);
   return info.changes === 1;
 }
 
-/** running → running owned by this process; with `from`, only while that owner still holds it (one statement). */
-export function adoptOccurrence(db: Db, policy: string, occurrence: string, from?: OccurrenceOwner): boolean {
-  const owner = from ? ' AND pid IS ? AND hostname IS ?' : '';
+/**
+ * running → running owned by this owner; with `from`, only while that owner still holds it (its pid and
+ * hostname, and its owner id when given), in one statement.
+ */
+export function adoptOccurrence(db: Db, owner: Owner, policy: string, occurrence: string, from?: OccurrenceOwner): boolean {
+  const cas: string[] = [];
+  const args: unknown[] = [];
+  if (from) {
+    cas.push(' AND pid IS ? AND hostname IS ?');
+    args.push(from.pid, from.hostname);
+    if (from.ownerId !== undefined) {
+      cas.push(' AND owner_id IS ?');
+      args.push(from.ownerId);
+    }
+  }
   const info = db
-    .prepare(`UPDATE occurrences SET pid = ?, hostname = ? WHERE policy = ? AND occurrence = ? AND state = 'running'${owner}`)
-    .run(process.pid, hostname(), policy, occurrence, ...(from ? [from.pid, from.hostname] : []));
+    .prepare(`UPDATE occurrences SET pid = ?, hostname = ?, owner_id = ? WHERE policy = ? AND occurrence = ? AND state = 'running'${cas.join('')}`)
+    .run(owner.pid, owner.hostname, owner.id, policy, occurrence, ...args);
   return info.changes === 1;
 }
 
@@ -96,6 +109,8 @@ function toOccurrence(row: OccurrenceRow): OccurrenceRecord {
     reason: row.reason,
     pid: row.pid,
     hostname: row.hostname,
+    ownerId: row.owner_id,
+    ownerAlive: ownerAlive(row.pid, row.hostname),
     recordedAt: row.recorded_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,

@@ -1,7 +1,7 @@
-import { hostname } from 'node:os';
 import type { NewOperation, OperationError, OperationFilter, OperationOutcome } from '../port.js';
 import type { OperationKind, OperationRecord, OperationState, StepTiming } from '../types.js';
 import type { Db } from './open.js';
+import { ownerAlive, type Owner } from './owner.js';
 
 interface OperationRow {
   id: string;
@@ -14,6 +14,7 @@ interface OperationRow {
   domain: string | null;
   pid: number;
   hostname: string;
+  owner_id: string | null;
   started_at: string;
   finished_at: string | null;
   plan_json: string;
@@ -25,10 +26,10 @@ interface OperationRow {
   thawed_by: string | null;
 }
 
-export function insertOperation(db: Db, op: NewOperation): void {
+export function insertOperation(db: Db, owner: Owner, op: NewOperation): void {
   db.prepare(
-    `INSERT INTO operations (id, kind, instance_id, instance_name, state, host, uri, domain, pid, hostname, started_at, plan_json)
-              VALUES (?, ?, ?, ?, 'planned', ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO operations (id, kind, instance_id, instance_name, state, host, uri, domain, pid, hostname, owner_id, started_at, plan_json)
+              VALUES (?, ?, ?, ?, 'planned', ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     op.id,
     op.kind,
@@ -37,8 +38,9 @@ export function insertOperation(db: Db, op: NewOperation): void {
     op.host ?? null,
     op.uri ?? null,
     op.domain ?? null,
-    process.pid,
-    hostname(),
+    owner.pid,
+    owner.hostname,
+    owner.id,
     new Date().toISOString(),
     JSON.stringify(op.plan),
   );
@@ -87,11 +89,11 @@ export function recordOperationError(db: Db, id: string, error: OperationError):
   );
 }
 
-/** Transfers an unfinished operation and its locks to this process (used by recover). */
-export function adoptOperation(db: Db, id: string): void {
+/** Transfers an unfinished operation and its locks to this owner (used by recover). */
+export function adoptOperation(db: Db, owner: Owner, id: string): void {
   db.transaction(() => {
-    db.prepare('UPDATE operations SET pid = ?, hostname = ? WHERE id = ?').run(process.pid, hostname(), id);
-    db.prepare('UPDATE locks SET pid = ?, hostname = ? WHERE op_id = ?').run(process.pid, hostname(), id);
+    db.prepare('UPDATE operations SET pid = ?, hostname = ?, owner_id = ? WHERE id = ?').run(owner.pid, owner.hostname, owner.id, id);
+    db.prepare('UPDATE locks SET pid = ?, hostname = ?, owner_id = ? WHERE op_id = ?').run(owner.pid, owner.hostname, owner.id, id);
   })();
 }
 
@@ -168,6 +170,8 @@ function toOperation(row: OperationRow): OperationRecord {
     domain: row.domain,
     pid: row.pid,
     hostname: row.hostname,
+    ownerId: row.owner_id,
+    ownerAlive: ownerAlive(row.pid, row.hostname),
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     plan: JSON.parse(row.plan_json) as unknown,

@@ -95,6 +95,13 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX occurrences_newest ON occurrences(policy, scheduled_at);
   `,
   `
+  -- Owners (issue 16): each open journal (process) has an owner id, recorded on what it owns. SQLite keeps
+  -- no lease: whether an owner lives is its pid's liveness on this machine (unknown for another machine).
+  ALTER TABLE operations ADD COLUMN owner_id TEXT;
+  ALTER TABLE locks ADD COLUMN owner_id TEXT;
+  ALTER TABLE occurrences ADD COLUMN owner_id TEXT;
+  `,
+  `
   -- Many workers (issue 16): each instance of an occurrence is served as a job, by any worker; its outcome
   -- is recorded here and the occurrence's owner finishes the occurrence from them.
   CREATE TABLE instance_results (

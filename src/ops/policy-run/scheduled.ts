@@ -85,7 +85,7 @@ async function resumeOne(
 function take(ctx: RunContext, record: OccurrenceRecord): Promise<boolean> {
   const journal = ctx.rt.journal();
   if (record.state === 'due') return journal.startOccurrence(record.policy, record.occurrence);
-  return journal.adoptOccurrence(record.policy, record.occurrence, { pid: record.pid, hostname: record.hostname });
+  return journal.adoptOccurrence(record.policy, record.occurrence, { pid: record.pid, hostname: record.hostname, ownerId: record.ownerId });
 }
 
 /**

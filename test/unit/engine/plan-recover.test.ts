@@ -21,6 +21,8 @@ function op(over: Partial<OperationRecord> = {}): OperationRecord {
     domain: 'instance-00000001',
     pid: DEAD,
     hostname: ME.hostname,
+    ownerId: null,
+    ownerAlive: null,
     startedAt: new Date(NOW - 60_000).toISOString(),
     finishedAt: null,
     plan: {},

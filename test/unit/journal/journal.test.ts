@@ -1,10 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openJournal, withInstanceLock } from '../../../src/journal/index.js';
+import { openJournal } from '../../../src/journal/index.js';
+import { MIGRATIONS } from '../../../src/journal/sqlite/schema.js';
 
+/**
+ * What only the SQLite backend does (the behaviour both backends share is the contract,
+ * contract-sqlite.test.ts): a second connection to the file plays a ccsnap process that died.
+ */
 const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
@@ -16,150 +21,19 @@ function tempPath() {
   return join(dir, 'j.db');
 }
 
-function tempJournal() {
-  return openJournal(tempPath());
+function tamper(path: string, sql: string): void {
+  const raw = new Database(path);
+  raw.prepare(sql).run();
+  raw.close();
 }
 
-const TWO_MEMBERS = [
-  { volumeId: 'v1', arrayName: 'ec1', fsId: 'f1', snapshotName: 's1' },
-  { volumeId: 'v2', arrayName: 'ec1', fsId: 'f2', snapshotName: 's2' },
-];
-
-describe('journal', () => {
-  it('records a set with pending members, then completes it', async () => {
-    const journal = tempJournal();
-    await journal.insertOperation({ id: 'op1', kind: 'create', instanceId: 'i1', instanceName: 'web-1', plan: { a: 1 } });
-    await journal.insertSet({
-      id: 'abc',
-      instanceId: 'i1',
-      instanceName: 'web-1',
-      label: 'nightly',
-      createdAt: '2026-11-26T00:00:00Z',
-      opId: 'op1',
-      members: TWO_MEMBERS,
-    });
-    expect((await journal.listUnfinishedOperations()).map((o) => o.id)).toEqual(['op1']);
-    await journal.updateMember('abc', 'v1', { state: 'created', path: 'P/A/f1@s1' });
-    await journal.finishSet('abc', { state: 'complete', consistency: 'filesystem-consistent', frozenMs: 12.5 });
-    await journal.finishOperation('op1', { state: 'done' });
-    const set = (await journal.getSet('abc'))!;
-    expect(set.state).toBe('complete');
-    expect(set.frozenMs).toBe(12.5);
-    expect(set.members.map((m) => [m.volumeId, m.state, m.path])).toEqual([
-      ['v1', 'created', 'P/A/f1@s1'],
-      ['v2', 'pending', null],
-    ]);
-    expect(await journal.listUnfinishedOperations()).toEqual([]);
-    expect(await journal.listSets({ instanceId: 'i1' })).toHaveLength(1);
-    expect(await journal.listSets({ instanceId: 'other' })).toHaveLength(0);
-    expect((await journal.listSetsOfOperation('op1')).map((s) => s.id)).toEqual(['abc']);
-    expect(await journal.listSetsOfOperation('op2')).toEqual([]);
-  });
-
-  it('keeps steps in the order they were recorded', async () => {
-    const journal = tempJournal();
-    await journal.insertOperation({ id: 'op1', kind: 'rollback', instanceId: 'i1', instanceName: 'web-1', plan: {} });
-    await journal.recordStep('op1', { name: 'stop', status: 'ok', startedAt: '2026-11-26T00:00:00.000Z', durationMs: 1.5, detail: {} });
-    await journal.recordStep('op1', {
-      name: 'rollback-volume',
-      status: 'failed',
-      startedAt: '2026-11-26T00:00:01.000Z',
-      durationMs: 2,
-      detail: { volumeId: 'v1', error: 'boom' },
-    });
-    await journal.recordStep('op1', { name: 'start', status: 'skipped', startedAt: '2026-11-26T00:00:02.000Z', durationMs: 0 });
-    expect(await journal.listSteps('op1')).toEqual([
-      { name: 'stop', status: 'ok', startedAt: '2026-11-26T00:00:00.000Z', durationMs: 1.5, detail: {} },
-      { name: 'rollback-volume', status: 'failed', startedAt: '2026-11-26T00:00:01.000Z', durationMs: 2, detail: { volumeId: 'v1', error: 'boom' } },
-      { name: 'start', status: 'skipped', startedAt: '2026-11-26T00:00:02.000Z', durationMs: 0 },
-    ]);
-    expect(await journal.listSteps('op2')).toEqual([]);
-  });
-
-  it('an operation that records its error stays unfinished; recover closes it and frees its locks', async () => {
-    const journal = tempJournal();
-    await journal.acquireLock('i1', 'op1');
-    await journal.insertOperation({ id: 'op1', kind: 'rollback', instanceId: 'i1', instanceName: 'web-1', plan: {} });
-    await journal.setOperationState('op1', 'rolling-back');
-    await journal.recordOperationError('op1', {
-      errorCode: 'CCSNAP_ROLLBACK_INCOMPLETE',
-      errorMessage: 'stopped',
-      result: { volumes: [['v1', { state: 'failed' }]] },
-    });
-    const [op] = await journal.listUnfinishedOperations();
-    expect(op).toMatchObject({
-      id: 'op1',
-      state: 'rolling-back',
-      finishedAt: null,
-      errorCode: 'CCSNAP_ROLLBACK_INCOMPLETE',
-      errorMessage: 'stopped',
-      result: { volumes: [['v1', { state: 'failed' }]] },
-    });
-    expect((await journal.readLock('i1'))?.opId).toBe('op1');
-    await journal.adoptOperation('op1');
-    expect(await journal.readLock('i1')).toMatchObject({ opId: 'op1', pid: process.pid });
-    await journal.finishOperation('op1', { state: 'failed', errorCode: 'CCSNAP_INTERRUPTED', errorMessage: 'recovered' });
-    await journal.releaseLocksOf('op1');
-    expect(await journal.readLock('i1')).toBeUndefined();
-    expect(await journal.listUnfinishedOperations()).toEqual([]);
-  });
-
-  it('a snapshot gone marks its member deleted, and the set once nothing of it is left', async () => {
-    const journal = tempJournal();
-    await journal.insertSet({
-      id: 'abc',
-      instanceId: 'i1',
-      instanceName: 'web-1',
-      label: null,
-      createdAt: '2026-11-26T00:00:00Z',
-      opId: 'op1',
-      members: TWO_MEMBERS,
-    });
-    await journal.finishSet('abc', { state: 'complete' });
-    await journal.markSnapshotGone('s1');
-    expect(await journal.getSet('abc')).toMatchObject({ state: 'complete', members: [{ state: 'deleted' }, { state: 'pending' }] });
-    await journal.markSnapshotGone('unknown');
-    await journal.markSnapshotGone('s2');
-    expect((await journal.getSet('abc'))?.state).toBe('deleted');
-  });
-
-  it('lists operations whose freeze was sent until their thaw is confirmed', async () => {
-    const journal = tempJournal();
-    await journal.insertOperation({ id: 'op1', kind: 'create', instanceId: 'i1', instanceName: 'web-1', domain: 'instance-1', plan: {} });
-    await journal.markFreezeSent('op1', new Date('2026-11-26T00:00:00Z'));
-    await journal.finishOperation('op1', { state: 'failed', errorCode: 'CCSNAP_FREEZE_FAILED', errorMessage: 'agent timeout' });
-    expect(await journal.listThawPending()).toEqual([expect.objectContaining({ id: 'op1', state: 'failed', freezeSentAt: '2026-11-26T00:00:00.000Z' })]);
-    await journal.markThawConfirmed('op1', 'recover');
-    expect(await journal.listThawPending()).toEqual([]);
-  });
-
-  it('refuses a second lock on the same instance and names the holder', async () => {
-    const journal = tempJournal();
-    await journal.acquireLock('i1', 'op1');
-    await expect(journal.acquireLock('i1', 'op2')).rejects.toThrow(expect.objectContaining({ code: 'CCSNAP_LOCKED' }));
-    await journal.releaseLock('i1', 'op1');
-    await expect(journal.acquireLock('i1', 'op2')).resolves.toBeUndefined();
-  });
-
-  it('withInstanceLock releases the lock when the work fails', async () => {
-    const journal = tempJournal();
-    await expect(
-      withInstanceLock(journal, 'i1', async () => {
-        expect(await journal.readLock('i1')).toBeDefined();
-        throw new Error('boom');
-      }),
-    ).rejects.toThrow('boom');
-    expect(await journal.readLock('i1')).toBeUndefined();
-  });
-
+describe('SQLite journal: owners', () => {
   it('reports a lock of a dead process as stale', async () => {
     const path = tempPath();
     const journal = openJournal(path);
     await journal.acquireLock('i1', 'op1');
-    // SQLite-specific: a second connection plays a ccsnap process that died holding the lock.
-    const raw = new Database(path);
-    raw.prepare('UPDATE locks SET pid = 2147483646').run();
-    raw.close();
+    tamper(path, 'UPDATE locks SET pid = 2147483646');
+    expect(await journal.readLock('i1')).toMatchObject({ pid: 2147483646, ownerAlive: false });
     try {
       await journal.acquireLock('i1', 'op2');
       expect.unreachable();
@@ -168,5 +42,41 @@ describe('journal', () => {
       // A fact, not a command to run: the CLI adds that hint (src/cli/hints.ts).
       expect((err as Error).message).toMatch(/of a dead ccsnap process \(pid 2147483646\)$/);
     }
+    await journal.close();
+  });
+
+  it("cannot tell whether another machine's process lives: ownerAlive is null, and its lock is not called stale", async () => {
+    const path = tempPath();
+    const journal = openJournal(path);
+    await journal.insertOperation({ id: 'op1', kind: 'create', instanceId: 'i1', instanceName: 'web-1', plan: {} });
+    await journal.acquireLock('i1', 'op1');
+    tamper(path, "UPDATE operations SET pid = 2147483646, hostname = 'elsewhere'");
+    tamper(path, "UPDATE locks SET pid = 2147483646, hostname = 'elsewhere'");
+    expect((await journal.listUnfinishedOperations())[0]).toMatchObject({ hostname: 'elsewhere', ownerAlive: null, ownerId: expect.any(String) });
+    await expect(journal.acquireLock('i1', 'op2')).rejects.toMatchObject({
+      code: 'CCSNAP_LOCKED',
+      message: 'instance i1 is busy: operation op1 (pid 2147483646 on elsewhere) holds it',
+      details: { stale: false, ownerAlive: null },
+    });
+    await journal.close();
+  });
+
+  it('migration 4 upgrades a journal of schema 3 in place: old records have no owner id, and keep the pid rule', async () => {
+    const path = tempPath();
+    const raw = new Database(path);
+    for (const m of MIGRATIONS.slice(0, 3)) raw.exec(m);
+    raw.pragma('user_version = 3');
+    raw
+      .prepare(
+        `INSERT INTO operations (id, kind, instance_id, instance_name, state, pid, hostname, started_at, plan_json) VALUES ('old', 'create', 'i1', 'web-1', 'frozen', 2147483646, ?, '2026-01-01T00:00:00Z', '{}')`,
+      )
+      .run(hostname());
+    raw.close();
+    const journal = openJournal(path);
+    expect((await journal.listUnfinishedOperations())[0]).toMatchObject({ id: 'old', ownerId: null, ownerAlive: false });
+    await journal.close();
+    const check = new Database(path);
+    expect(check.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    check.close();
   });
 });

@@ -5,17 +5,17 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 /**
- * The journal port's boundary: SQL, the SQLite driver and a backend's own modules live only in a backend
- * directory of src/journal/ (src/journal/sqlite/, later src/journal/postgres/). Everything else, the rest of
+ * The journal port's boundary: SQL, the database drivers and a backend's own modules live only in a backend
+ * directory of src/journal/ (src/journal/sqlite/, src/journal/postgres/). Everything else, the rest of
  * src/journal/ included, talks to the `Journal` port. The scan reads the syntax tree, so comments and
  * other methods named `prepare` (the watchdog's) do not count, and `db.exec(sql)` does.
  */
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BACKEND_DIR = /^src\/journal\/[^/]+\//;
-const DRIVERS = new Set(['better-sqlite3']);
+const DRIVERS = new Set(['better-sqlite3', 'pg', 'pg-connection-string', 'pgpass']);
 const SQL = /\b(SELECT\s+[\w*(]|INSERT\s+INTO\b|UPDATE\s+\w+\s+SET\b|DELETE\s+FROM\b|CREATE\s+(TABLE|INDEX)\b|ALTER\s+TABLE\b|PRAGMA\s+\w)/;
-const SQL_METHODS = new Set(['prepare', 'exec', 'pragma']);
+const SQL_METHODS = new Set(['prepare', 'exec', 'pragma', 'query']);
 
 function sources(): Array<{ file: string; text: string }> {
   return readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' })
@@ -70,6 +70,10 @@ describe('the journal port boundary', () => {
     expect(backendLeaks('x.ts', "import type BetterSqlite3 from 'better-sqlite3';")).toHaveLength(1);
     expect(backendLeaks('x.ts', "type D = import('better-sqlite3').Database;")).toHaveLength(1);
     expect(backendLeaks('x.ts', "const D = require('better-sqlite3');")).toHaveLength(1);
+    expect(backendLeaks('x.ts', "import pg from 'pg';")).toHaveLength(1);
+    expect(backendLeaks('x.ts', "const pg = require('pg');")).toHaveLength(1);
+    expect(backendLeaks('x.ts', "await pool.query('SELECT 1 FROM ccsnap.locks');")).toHaveLength(2);
+    expect(backendLeaks('x.ts', "import { PostgresJournal } from '../journal/postgres/journal.js';")).toHaveLength(1);
     expect(backendLeaks('x.ts', "import { type Db } from '../journal/sqlite/open.js';")).toHaveLength(1);
     expect(backendLeaks('x.ts', "db.prepare('DELETE FROM locks WHERE op_id = ?').run(id);")).toHaveLength(2);
     expect(backendLeaks('x.ts', 'db.exec(`CREATE TABLE t (a TEXT)`);')).toHaveLength(2);
@@ -98,8 +102,10 @@ describe('the journal port boundary', () => {
     expect(files.flatMap((s) => backendLeaks(s.file, s.text))).toEqual([]);
   });
 
-  it('the SQLite backend is where the SQL is (the scan sees it there)', () => {
-    const backend = sources().filter((s) => s.file.startsWith('src/journal/sqlite/'));
-    expect(backend.flatMap((s) => backendLeaks(s.file, s.text)).length).toBeGreaterThan(10);
+  it('the backends are where the SQL is (the scan sees it there)', () => {
+    for (const dir of ['src/journal/sqlite/', 'src/journal/postgres/']) {
+      const backend = sources().filter((s) => s.file.startsWith(dir));
+      expect(backend.flatMap((s) => backendLeaks(s.file, s.text)).length).toBeGreaterThan(10);
+    }
   });
 });

@@ -29,6 +29,8 @@ function record(occurrence: string, state: OccurrenceRecord['state'], result: un
     reason: null,
     pid: null,
     hostname: null,
+    ownerId: null,
+    ownerAlive: null,
     recordedAt: scheduledAt,
     startedAt: null,
     finishedAt: null,

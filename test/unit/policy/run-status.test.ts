@@ -19,6 +19,8 @@ function rec(scheduledAt: string, state: OccurrenceRecord['state']): OccurrenceR
     reason: null,
     pid: null,
     hostname: null,
+    ownerId: null,
+    ownerAlive: null,
     recordedAt: scheduledAt,
     startedAt: null,
     finishedAt: null,

@@ -30,6 +30,8 @@ const occurrence = (iso: string, state: OccurrenceRecord['state']): OccurrenceRe
   reason: state === 'missed' ? 'its window passed' : null,
   pid: null,
   hostname: null,
+  ownerId: null,
+  ownerAlive: null,
   recordedAt: iso,
   startedAt: null,
   finishedAt: null,

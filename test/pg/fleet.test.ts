@@ -1,0 +1,211 @@
+import type { ChildProcess } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { openJournal, type Journal, type SetRecord } from '../../src/journal/index.js';
+import { addScaledServers } from '../../src/sandbox/scale.js';
+import { frozenWindows } from '../../src/sandbox/hypervisor/helpers.js';
+import { socketUrl } from '../helpers/postgres.js';
+import { startSandboxCli, type SandboxCli } from '../helpers/sandbox-cli.js';
+import { createDatabase, dropDatabases } from './databases.js';
+
+const INSTANCES = 300;
+const HOSTS = 30;
+const PER_HOST = 2;
+const MAX_FREEZE_MS = 5_000;
+const POLICY = 'fleet-all';
+
+/**
+ * Three `ccsnap daemon` workers on one PostgreSQL journal (the suite's Debian cluster) and one sandbox of 300
+ * instances on 30 compute hosts, 50 ms array latency, per_host 2: a policy occurrence is served once, across
+ * the workers, with at most two guests frozen per host at any instant (the sandbox's own freeze/thaw records);
+ * kill -9 of a worker mid-run leaves no guest frozen past max-freeze and still one complete set per instance;
+ * restarting every worker makes no duplicate. Every wait is for a line, a journal record or a process exit.
+ */
+describe('many workers on a shared PostgreSQL journal', () => {
+  const pg = inject('pg');
+  let cli: SandboxCli;
+  let database: string;
+  let url: string;
+  let journal: Journal;
+  const workers: Worker[] = [];
+
+  beforeAll(async () => {
+    database = await createDatabase(pg, 'ccsnap_fleet');
+    url = socketUrl(pg, database);
+    cli = await startSandboxCli({
+      mode: 'configured',
+      prepare: (s) => void addScaledServers(s, { instances: INSTANCES, volumesPerInstance: 1, snapshotsPerVolume: 0, hosts: HOSTS }),
+      faults: [{ service: 'array', key: 'createStorageSnapshot', latencyMs: 50 }],
+    });
+    const path = join(cli.dir, 'ccsnap.yaml');
+    const doc = parse(await readFile(path, 'utf8')) as { clouds: Record<string, Record<string, unknown>> };
+    const policy = {
+      name: POLICY,
+      instances: { names: ['vm-*'] },
+      // Yearly: never due while the test runs; the API's trigger makes each occurrence.
+      schedule: '0 0 1 1 *',
+      create: { per_host: PER_HOST, max_freeze: `${MAX_FREEZE_MS / 1000}s` },
+    };
+    for (const cloud of Object.values(doc.clouds)) {
+      cloud.policies = [policy];
+      cloud.fleet = { concurrency: 8, job_lease: '10s', owner_lease: '4s', poll: '500ms' };
+    }
+    await writeFile(path, stringify(doc));
+    journal = openJournal(url);
+  });
+
+  afterAll(async () => {
+    for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
+    await Promise.all(workers.map((w) => w.exited));
+    await journal?.close();
+    await cli?.close();
+    if (database) await dropDatabases(pg, [database]);
+  });
+
+  function startWorker(): Worker {
+    const child = cli.spawn(['daemon', '--listen', '127.0.0.1:0'], { journal: url });
+    const w: Worker = { child, stderr: '', exited: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal }))) };
+    child.stderr!.on('data', (d: Buffer) => (w.stderr += d.toString()));
+    workers.push(w);
+    return w;
+  }
+
+  async function startWorkers(n: number): Promise<Array<{ w: Worker; api: string }>> {
+    const started = Array.from({ length: n }, () => startWorker());
+    return Promise.all(
+      started.map(async (w) => {
+        const api = (await line(w, /ccsnap daemon: listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
+        await line(w, /worker: serving policy jobs/);
+        return { w, api };
+      }),
+    );
+  }
+
+  async function trigger(api: string): Promise<string> {
+    const res = await fetch(`${api}/api/v1/policies/${POLICY}/run`, { method: 'POST' });
+    expect(res.status).toBe(202);
+    return ((await res.json()) as { runId: string }).runId;
+  }
+
+  const setsOf = (occurrence: string): Promise<SetRecord[]> => journal.listSets({ policy: POLICY, occurrence });
+  const serverIds = (): string[] => cli.sandbox.ctx.state.nova.servers.filter((s) => s.name.startsWith('vm-')).map((s) => s.id);
+
+  /** Every instance has exactly one complete set for the occurrence. */
+  async function expectOneCompleteSetEach(occurrence: string): Promise<SetRecord[]> {
+    const complete = (await setsOf(occurrence)).filter((s) => s.state === 'complete');
+    const perInstance = new Map<string, number>();
+    for (const s of complete) perInstance.set(s.instanceId, (perInstance.get(s.instanceId) ?? 0) + 1);
+    expect(complete).toHaveLength(INSTANCES);
+    expect(new Set(perInstance.keys())).toEqual(new Set(serverIds()));
+    expect([...perInstance.values()].every((n) => n === 1)).toBe(true);
+    return complete;
+  }
+
+  /** The sandbox's freeze/thaw records: the most guests frozen at once on any host, and the longest freeze. */
+  function frozenRecord(): { maxPerHost: number; longestMs: number; frozenNow: string[] } {
+    let maxPerHost = 0;
+    let longestMs = 0;
+    const byHost = new Map<string, Array<{ from: number; to?: number }>>();
+    for (const d of cli.sandbox.ctx.state.hypervisor.domains) {
+      const windows = frozenWindows(d.events);
+      byHost.set(d.host, [...(byHost.get(d.host) ?? []), ...windows]);
+      for (const w of windows) longestMs = Math.max(longestMs, w.ms ?? Number.POSITIVE_INFINITY);
+    }
+    for (const windows of byHost.values()) maxPerHost = Math.max(maxPerHost, maxOverlap(windows));
+    return { maxPerHost, longestMs, frozenNow: cli.sandbox.ctx.state.hypervisor.domains.filter((d) => d.frozen).map((d) => d.name) };
+  }
+
+  it('three workers serve one occurrence: 300 complete sets, one per instance, at most 2 frozen per host', async () => {
+    const [first, ...others] = await startWorkers(3);
+    const occurrence = await trigger(first!.api);
+    await line(first!.w, /triggered run of fleet-all done/);
+    const complete = await expectOneCompleteSetEach(occurrence);
+    // The work was shared: operations of more than one worker made the sets.
+    const ops = await journal.listOperations({ kinds: ['create'], states: ['done'] });
+    const makers = new Set(ops.filter((o) => complete.some((s) => s.opId === o.id)).map((o) => o.pid));
+    expect(makers.size).toBeGreaterThan(1);
+    expect(others).toHaveLength(2);
+    const record = frozenRecord();
+    expect(record.maxPerHost).toBeGreaterThan(0);
+    expect(record.maxPerHost).toBeLessThanOrEqual(PER_HOST);
+    expect(record.frozenNow).toEqual([]);
+    expect((await journal.getOccurrence(POLICY, occurrence))?.state).toBe('done');
+  });
+
+  it('kill -9 of a worker mid-run: no guest frozen past max-freeze, its sets completed or cleaned, one complete set per instance', async () => {
+    const live = workers.filter((w) => w.child.exitCode === null);
+    const coordinator = live[0]!;
+    const victim = live[1]!;
+    const api = (await line(coordinator, /ccsnap daemon: listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
+    const mark = coordinator.stderr.length;
+    const occurrence = await trigger(api);
+    // The event: the victim has sent a freeze that is not thawed yet (a guest of its is frozen now).
+    await waitFor(async () => (await journal.listThawPending()).some((op) => op.pid === victim.child.pid));
+    victim.child.kill('SIGKILL');
+    expect(await victim.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    await line(coordinator, /triggered run of fleet-all done/, mark);
+    await expectOneCompleteSetEach(occurrence);
+    // The dead worker's operations were recovered by the others after its lease: none left open, no guest frozen.
+    await waitFor(async () => (await journal.listUnfinishedOperations()).length === 0 && (await journal.listThawPending()).length === 0);
+    const record = frozenRecord();
+    expect(record.frozenNow).toEqual([]);
+    expect(record.maxPerHost).toBeLessThanOrEqual(PER_HOST);
+    // The watchdog's lag (1 s) and a loaded machine's scheduling on top of max-freeze.
+    expect(record.longestMs).toBeLessThan(MAX_FREEZE_MS + 3_000);
+    // Nothing half-made is left on the array: every snapshot belongs to a complete set.
+    const members = (await journal.listSets({ policy: POLICY, states: ['complete'] })).flatMap((s) => s.members.map((m) => m.snapshotName));
+    const onArray = cli.sandbox.ctx.state.array.snapshots.map((s) => s.name).filter((n) => n.startsWith('ccs_'));
+    expect(new Set(onArray)).toEqual(new Set(members));
+  });
+
+  it('restarting every worker makes no duplicate set', async () => {
+    const before = await journal.listSets({ policy: POLICY });
+    for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGTERM');
+    await Promise.all(workers.map((w) => w.exited));
+    const restarted = await startWorkers(3);
+    // Each has run its first scheduler pass (recovery and the policy's occurrences) and serves the queue.
+    await Promise.all(restarted.map(({ w }) => line(w, /worker: serving policy jobs/)));
+    await waitFor(async () => (await journal.listUnfinishedOperations()).length === 0);
+    const after = await journal.listSets({ policy: POLICY });
+    expect(after.map((s) => s.id).sort()).toEqual(before.map((s) => s.id).sort());
+    for (const occurrence of new Set(after.map((s) => s.occurrence!))) await expectOneCompleteSetEach(occurrence);
+  });
+});
+
+interface Worker {
+  child: ChildProcess;
+  stderr: string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Resolves with the first match of `re` in the worker's stderr at or after `from` (a line it wrote); rejects if it exits first. */
+function line(w: Worker, re: RegExp, from = 0): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    const check = (): boolean => {
+      const m = w.stderr.slice(from).match(re);
+      if (m) resolve(m);
+      return Boolean(m);
+    };
+    if (check()) return;
+    const onData = (): void => void (check() && w.child.stderr!.off('data', onData));
+    w.child.stderr!.on('data', onData);
+    void w.exited.then((e) => reject(new Error(`worker exited (${JSON.stringify(e)}) before ${String(re)}:\n${w.stderr}`)));
+  });
+}
+
+/** Polls a journal condition until it holds (the records are the event; the suite's timeout bounds it). */
+async function waitFor(cond: () => Promise<boolean>): Promise<void> {
+  while (!(await cond())) await new Promise((r) => setTimeout(r, 100));
+}
+
+function maxOverlap(intervals: Array<{ from: number; to?: number }>): number {
+  const points: Array<[number, number]> = [];
+  for (const { from, to } of intervals) points.push([from, 1], [to ?? Number.POSITIVE_INFINITY, -1]);
+  points.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let open = 0;
+  let max = 0;
+  for (const [, d] of points) max = Math.max(max, (open += d));
+  return max;
+}
