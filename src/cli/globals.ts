@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { parseTimeoutSeconds } from './parse-values.js';
 import type { CloudOverrides } from '../index.js';
 import type { GlobalOptions } from './types.js';
+import { UsageError } from '../core.js';
 
 /** Long names of global options that take a value (the argv pre-scan must skip their values). */
 export const VALUE_GLOBALS: readonly string[] = [
@@ -78,7 +79,21 @@ export function resolveGlobals(opts: Record<string, unknown>, env: NodeJS.Proces
     if (v !== undefined) (globals as unknown as Record<string, unknown>)[target] = v;
   }
   if (typeof opts.timeout === 'number') globals.timeout = opts.timeout;
+  refusePasswordInArgv(opts.journal);
   return globals;
+}
+
+/**
+ * A PostgreSQL journal URL with a password on the command line would show in the process list (and in shell
+ * history): refused before anything runs. The password goes in PGPASSWORD, ~/.pgpass, $CCSNAP_JOURNAL or the
+ * config's `journal:`. The message never repeats the URL.
+ */
+function refusePasswordInArgv(journal: unknown): void {
+  if (typeof journal === 'string' && /^postgres(?:ql)?:\/\/[^/?#@]*:[^@]*@/i.test(journal)) {
+    throw new UsageError(
+      "--journal holds a password, which every local user can read in the process list; put it in PGPASSWORD, ~/.pgpass, $CCSNAP_JOURNAL or the config's journal:",
+    );
+  }
 }
 
 /** The --os-* flags as overrides for resolveCloud({ env: ctx.env, overrides }) (flags win over OS_* and files). */

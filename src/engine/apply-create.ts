@@ -113,16 +113,8 @@ async function runCreate(plan: CreatePlan, deps: CreateDeps, opId: string): Prom
   let w: Window = { frozen: false, freezeSentAt: 0, frozenAt: 0, windowStart: 0, windowEnd: 0, freezeTimedOut: false, settled: [] };
 
   if (plan.freeze.willFreeze) {
-    await clock.time('arm-watchdog', () =>
-      deps.watchdog.arm({
-        id: opId,
-        domain: plan.instance.domain,
-        host: plan.instance.host ?? '',
-        hypervisor: deps.hypervisorConfig,
-        guardMs: deps.timeouts.watchdogGuardMs,
-        callTimeoutMs: deps.timeouts.thawMs,
-      }),
-    );
+    const unarmed = await armWatchdog(plan, deps, opId, clock);
+    if (unarmed) return unarmed;
     w = await runFreezeWindow(plan, deps, opId, clock);
     const sealed = await sealThaw(plan, deps, opId, clock, w);
     if (w.freezeError !== undefined) {
@@ -148,6 +140,41 @@ async function runCreate(plan: CreatePlan, deps: CreateDeps, opId: string): Prom
     consistency,
     reason,
   });
+}
+
+/**
+ * Arms the watchdog before the freeze. If it cannot be armed, nothing is frozen or snapshotted: the set and
+ * the operation are closed as failed at once (never left `creating`/`planned` for a recover to find, which
+ * would keep the instance busy for every later run of this occurrence).
+ */
+async function armWatchdog(plan: CreatePlan, deps: CreateDeps, opId: string, clock: StepClock): Promise<CreateResult | undefined> {
+  try {
+    await clock.time('arm-watchdog', () =>
+      deps.watchdog.arm({
+        id: opId,
+        domain: plan.instance.domain,
+        host: plan.instance.host ?? '',
+        hypervisor: deps.hypervisorConfig,
+        guardMs: deps.timeouts.watchdogGuardMs,
+        callTimeoutMs: deps.timeouts.thawMs,
+      }),
+    );
+    return undefined;
+  } catch (err) {
+    const cause = toCcsnapError(err);
+    const error: CodedError = { code: cause.code, message: `${cause.message}; ${plan.instance.name} was not frozen, nothing was snapshotted` };
+    await deps.journal.finishSet(plan.setId, { state: 'failed', reason: error.message, steps: clock.steps });
+    await deps.journal.finishOperation(opId, { state: 'failed', errorCode: error.code, errorMessage: error.message });
+    return baseResult(plan, opId, clock, {
+      state: 'failed',
+      consistency: null,
+      reason: error.message,
+      frozenMs: null,
+      thawedBy: null,
+      members: plan.members.map((m) => memberOutcome(m, 'failed', null, 'not attempted')),
+      error,
+    });
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { openJournal, type Journal, type SetRecord } from '../../src/journal/index.js';
 import { addScaledServers } from '../../src/sandbox/scale.js';
@@ -15,6 +15,7 @@ const HOSTS = 30;
 const PER_HOST = 2;
 const MAX_FREEZE_MS = 5_000;
 const POLICY = 'fleet-all';
+const ARRAY_CALLS = 6;
 
 /**
  * Three `ccsnap daemon` workers on one PostgreSQL journal (the suite's Debian cluster) and one sandbox of 300
@@ -23,7 +24,7 @@ const POLICY = 'fleet-all';
  * kill -9 of a worker mid-run leaves no guest frozen past max-freeze and still one complete set per instance;
  * restarting every worker makes no duplicate. Every wait is for a line, a journal record or a process exit.
  */
-describe('many workers on a shared PostgreSQL journal', () => {
+describe('many workers on a shared PostgreSQL journal', { timeout: 300_000 }, () => {
   const pg = inject('pg');
   let cli: SandboxCli;
   let database: string;
@@ -47,13 +48,22 @@ describe('many workers on a shared PostgreSQL journal', () => {
       // Yearly: never due while the test runs; the API's trigger makes each occurrence.
       schedule: '0 0 1 1 *',
       create: { per_host: PER_HOST, max_freeze: `${MAX_FREEZE_MS / 1000}s` },
+      retention: { keep_last: 10 },
     };
     for (const cloud of Object.values(doc.clouds)) {
+      // At most ARRAY_CALLS snapshot calls at once on the array, whatever the number of workers.
+      for (const array of cloud.arrays as Array<Record<string, unknown>>) array.max_snapshot_calls = ARRAY_CALLS;
       cloud.policies = [policy];
-      cloud.fleet = { concurrency: 8, job_lease: '10s', owner_lease: '4s', poll: '500ms' };
+      cloud.fleet = { concurrency: 8, job_lease: '20s', owner_lease: '4s', poll: '500ms' };
     }
     await writeFile(path, stringify(doc));
     journal = openJournal(url);
+  });
+
+  // A failed case shows what each worker logged (the last lines): the workers' own account of what they did.
+  afterEach((ctx) => {
+    if (ctx.task.result?.state !== 'fail') return;
+    for (const w of workers) console.error(`--- worker ${w.child.pid} (last lines) ---\n${w.stderr.split('\n').slice(-25).join('\n')}`);
   });
 
   afterAll(async () => {
@@ -92,6 +102,16 @@ describe('many workers on a shared PostgreSQL journal', () => {
   const setsOf = (occurrence: string): Promise<SetRecord[]> => journal.listSets({ policy: POLICY, occurrence });
   const serverIds = (): string[] => cli.sandbox.ctx.state.nova.servers.filter((s) => s.name.startsWith('vm-')).map((s) => s.id);
 
+  /** The occurrence's recorded per-instance outcomes, counted by outcome and code (what the runner finished it with). */
+  async function outcomesOf(occurrence: string): Promise<Record<string, number>> {
+    const record = await journal.getOccurrence(POLICY, occurrence);
+    const instances = (record?.result as { instances?: Array<{ outcome: string; errorCode: string | null }> } | null)?.instances ?? [];
+    const counts: Record<string, number> = {};
+    for (const i of instances)
+      counts[`${i.outcome}${i.errorCode ? ` ${i.errorCode}` : ''}`] = (counts[`${i.outcome}${i.errorCode ? ` ${i.errorCode}` : ''}`] ?? 0) + 1;
+    return counts;
+  }
+
   /** Every instance has exactly one complete set for the occurrence. */
   async function expectOneCompleteSetEach(occurrence: string): Promise<SetRecord[]> {
     const complete = (await setsOf(occurrence)).filter((s) => s.state === 'complete');
@@ -121,6 +141,7 @@ describe('many workers on a shared PostgreSQL journal', () => {
     const [first, ...others] = await startWorkers(3);
     const occurrence = await trigger(first!.api);
     await line(first!.w, /triggered run of fleet-all done/);
+    expect(await outcomesOf(occurrence)).toEqual({ created: INSTANCES });
     const complete = await expectOneCompleteSetEach(occurrence);
     // The work was shared: operations of more than one worker made the sets.
     const ops = await journal.listOperations({ kinds: ['create'], states: ['done'] });
@@ -130,6 +151,12 @@ describe('many workers on a shared PostgreSQL journal', () => {
     const record = frozenRecord();
     expect(record.maxPerHost).toBeGreaterThan(0);
     expect(record.maxPerHost).toBeLessThanOrEqual(PER_HOST);
+    // The array's own transcript: never more than ARRAY_CALLS snapshot calls in flight (from arrival to answer).
+    const calls = cli.since(0).filter((e) => e.command === 'createStorageSnapshot' && e.doneAt !== undefined);
+    expect(calls.length).toBeGreaterThanOrEqual(INSTANCES);
+    const inFlight = maxOverlap(calls.map((e) => ({ from: e.at, to: e.doneAt! })));
+    expect(inFlight).toBeGreaterThan(1);
+    expect(inFlight).toBeLessThanOrEqual(ARRAY_CALLS);
     expect(record.frozenNow).toEqual([]);
     expect((await journal.getOccurrence(POLICY, occurrence))?.state).toBe('done');
   });
@@ -143,12 +170,20 @@ describe('many workers on a shared PostgreSQL journal', () => {
     const occurrence = await trigger(api);
     // The event: the victim has sent a freeze that is not thawed yet (a guest of its is frozen now).
     await waitFor(async () => (await journal.listThawPending()).some((op) => op.pid === victim.child.pid));
+    const victimPid = victim.child.pid;
     victim.child.kill('SIGKILL');
     expect(await victim.exited).toEqual({ code: null, signal: 'SIGKILL' });
     await line(coordinator, /triggered run of fleet-all done/, mark);
+    const outcomes = await outcomesOf(occurrence);
+    expect(Object.keys(outcomes).filter((k) => k !== 'created' && k !== 'already-done')).toEqual([]);
     await expectOneCompleteSetEach(occurrence);
     // The dead worker's operations were recovered by the others after its lease: none left open, no guest frozen.
     await waitFor(async () => (await journal.listUnfinishedOperations()).length === 0 && (await journal.listThawPending()).length === 0);
+    // What the dead worker had in hand was closed by another worker, after its lease (recover: interrupted).
+    const victimOps = (await journal.listOperations({ kinds: ['create'] })).filter((o) => o.pid === victimPid);
+    const recovered = victimOps.filter((o) => o.errorCode === 'CCSNAP_INTERRUPTED');
+    expect(recovered.length).toBeGreaterThan(0);
+    expect(recovered.every((o) => o.state === 'failed' && o.thawConfirmedAt !== null)).toBe(true);
     const record = frozenRecord();
     expect(record.frozenNow).toEqual([]);
     expect(record.maxPerHost).toBeLessThanOrEqual(PER_HOST);
@@ -158,6 +193,28 @@ describe('many workers on a shared PostgreSQL journal', () => {
     const members = (await journal.listSets({ policy: POLICY, states: ['complete'] })).flatMap((s) => s.members.map((m) => m.snapshotName));
     const onArray = cli.sandbox.ctx.state.array.snapshots.map((s) => s.name).filter((n) => n.startsWith('ccs_'));
     expect(new Set(onArray)).toEqual(new Set(members));
+  });
+
+  it("the CLI works on the shared journal: list and show see the workers' sets; a rollback takes the lock the workers take", async () => {
+    const sets = await journal.listSets({ policy: POLICY, states: ['complete'] });
+    const set = sets.find((s) => s.instanceName === 'vm-00007')!;
+    const listed = await cli.json<Array<Record<string, unknown>>>(['list', 'vm-00007'], { journal: url });
+    const mine = listed.filter((r) => r['Set ID'] === set.id);
+    expect(mine).toHaveLength(set.members.length);
+    expect(mine.every((r) => r.Status === 'ok')).toBe(true);
+    const shown = await cli.json<Record<string, unknown>>(['show', set.id], { journal: url });
+    expect(shown).toMatchObject({ set_id: set.id, instance_name: 'vm-00007', state: 'complete', operation_id: set.opId });
+    // Another worker holds the instance: the rollback fails on the lock before it stops anything.
+    await journal.acquireLock(set.instanceId, 'held-by-another-worker');
+    try {
+      const seq = cli.mark();
+      const r = await cli.run(['rollback', 'vm-00007', set.id, '--yes', '--discard-newer'], { journal: url });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/CCSNAP_LOCKED/);
+      expect(cli.since(seq).filter((e) => e.service === 'nova' && e.method === 'POST')).toEqual([]);
+    } finally {
+      await journal.releaseLock(set.instanceId, 'held-by-another-worker');
+    }
   });
 
   it('restarting every worker makes no duplicate set', async () => {

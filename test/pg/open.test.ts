@@ -61,7 +61,7 @@ describe('opening a PostgreSQL journal', () => {
         ).rows,
       db,
     );
-    expect(tables).toEqual([{ schema: 'ccsnap', n: 9 }]);
+    expect(tables).toEqual([{ schema: 'ccsnap', n: 10 }]);
   });
 
   it('eight workers opening a new database at once migrate it once, and all of them work', async () => {

@@ -30,6 +30,15 @@ describe('usage errors come before actions', () => {
     expect(changes()).toHaveLength(before);
   });
 
+  it('a PostgreSQL --journal with a password is refused (the process list would show it), and the password is never echoed', async () => {
+    const seq = cli.mark();
+    const r = await cli.run(['list'], { journal: 'postgresql://ccsnap:s3cret-pw@127.0.0.1:1/ccsnap' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--journal holds a password.*PGPASSWORD.*\[CCSNAP_USAGE\]/);
+    expect(r.stderr + r.stdout).not.toContain('s3cret-pw');
+    expect(cli.since(seq)).toEqual([]);
+  });
+
   it('--max-freeze must be above 0 and at most 300 s; counts name their flag', async () => {
     const before = changes().length;
     for (const [flag, value] of [

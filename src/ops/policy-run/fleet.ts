@@ -110,13 +110,22 @@ export async function serveInstanceJob(ctx: RunContext, job: InstanceJob, limit:
   const until = new Date(Math.min(job.retryUntil.getTime(), leaseEnd));
   const result = await runInstance(ctx, { ...job, retryUntil: until }, limit);
   const busy = result.outcome === 'missed' && result.errorCode === 'CCSNAP_LOCKED';
-  if (busy && ctx.clock.now().getTime() < job.retryUntil.getTime()) {
-    throw new CcsnapError('CCSNAP_FLEET_RETRY', `${job.instance.name} is busy (${result.message ?? 'locked'}); its job goes back to the queue`);
+  const again = busy || (result.outcome === 'failed' && RETRY_BEFORE_FREEZE.has(result.errorCode ?? ''));
+  if (again && ctx.clock.now().getTime() < job.retryUntil.getTime()) {
+    const why = busy ? 'is busy' : 'was not frozen: this worker could not arm its watchdog';
+    throw new CcsnapError('CCSNAP_FLEET_RETRY', `${job.instance.name} ${why} (${result.message ?? result.errorCode}); its job goes back to the queue`);
   }
   if (result.errorCode === 'CCSNAP_INTERRUPTED')
     throw new CcsnapError('CCSNAP_INTERRUPTED', `this worker is stopping; ${job.instance.name} goes back to the queue`);
   await journal.recordInstanceResult(job.policy.name, job.occurrence, job.instance.id, result);
 }
+
+/**
+ * Failures of this worker that happen before any freeze (nothing was frozen or snapshotted): the job goes back
+ * to the queue, for this or another worker, while the window lasts. Today: the worker's watchdog could not be
+ * started or armed (a loaded machine), which makes ccsnap refuse to freeze.
+ */
+const RETRY_BEFORE_FREEZE: ReadonlySet<string> = new Set(['CCSNAP_WATCHDOG', 'CCSNAP_WATCHDOG_START']);
 
 async function recoverAbandoned(ctx: RunContext, job: InstanceJob): Promise<void> {
   const sets = await ctx.rt.journal().listSets({ instanceId: job.instance.id, policy: job.policy.name, occurrence: job.occurrence });

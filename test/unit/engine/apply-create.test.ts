@@ -54,6 +54,18 @@ describe('applyCreate', () => {
     expect(w.watchdog.armed.size).toBe(0);
   });
 
+  it('a watchdog that cannot be armed: nothing is frozen or snapshotted, and the set and the operation are closed as failed at once', async () => {
+    const w = fakeWorld();
+    w.deps.watchdog.arm = () => Promise.reject(new CcsnapError('CCSNAP_WATCHDOG', 'the thaw watchdog did not answer "arm" within 20000 ms'));
+    const result = await applyCreate(plan(), w.deps);
+    expect(result).toMatchObject({ state: 'failed', frozenMs: null, thawedBy: null, error: { code: 'CCSNAP_WATCHDOG' } });
+    expect(result.error!.message).toMatch(/web-1 was not frozen, nothing was snapshotted/);
+    expect(w.events.filter((e) => e.startsWith('freeze') || e.startsWith('create'))).toEqual([]);
+    expect((await w.journal.getSet('0123456789ab'))!.state).toBe('failed');
+    expect(await w.journal.listUnfinishedOperations()).toEqual([]);
+    expect((await w.journal.listOperations())[0]).toMatchObject({ state: 'failed', errorCode: 'CCSNAP_WATCHDOG' });
+  });
+
   it('thaws after an array error and deletes the members already created', async () => {
     const w = fakeWorld();
     w.arrayFaults.createFails = (fsId) => (fsId === 'fs2' ? new CcsnapError('CCSNAP_ARRAY_INTERNAL', 'boom') : undefined);
