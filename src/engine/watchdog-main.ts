@@ -77,7 +77,11 @@ function prepare(message: PrepareMessage): void {
     lease.release();
   }, PREPARED_TTL_MS);
   timer.unref();
-  prepared.set(key, { lease, timer, warm: warmUp(lease, message.domain) });
+  const warm = warmUp(lease, message.domain);
+  // Nobody may ever arm this key (the create failed before its freeze): a failed warm-up is logged here, and
+  // never left an unhandled rejection, which would end this process (and every guest it watches).
+  warm.catch((err: unknown) => log(`cannot prepare ${message.domain} on ${message.host}: ${(err as Error).message}`));
+  prepared.set(key, { lease, timer, warm });
 }
 
 /** One harmless command (domstate) that starts the session and proves the watchdog can reach the domain. */
@@ -262,6 +266,9 @@ function onParentGone(): void {
 function main(): void {
   // The watchdog must not die with ccsnap's terminal or process group.
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGPIPE'] as const) process.on(sig, () => log(`ignored ${sig}`));
+  // Nor with an error of one guest's call: it is logged and the others stay watched.
+  process.on('unhandledRejection', (err: unknown) => log(`error (kept running): ${(err as Error)?.message ?? String(err)}`));
+  process.on('uncaughtException', (err: Error) => log(`error (kept running): ${err.message}`));
   process.stdout.on('error', () => {
     parentGone = true;
   });

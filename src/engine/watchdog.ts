@@ -56,6 +56,9 @@ export class Watchdog {
 
   /** Arms the watchdog for one guest; resolves once the watchdog has acknowledged. */
   async arm(message: Omit<ArmMessage, 'op'>): Promise<void> {
+    // A long-lived process (a daemon, a worker) never stays unable to freeze: a watchdog that died is replaced
+    // before the next arm. The guests the dead one watched were handed back to their creates (failAll).
+    if (this.dead) this.forgetDead();
     await this.start();
     if (this.dead) throw new CcsnapError('CCSNAP_WATCHDOG', `the thaw watchdog is gone (${this.dead}); refusing to freeze without it`);
     // The watchdog answers once its own connection to the domain works (bounded by one call's timeout).
@@ -147,6 +150,12 @@ export class Watchdog {
       });
       this.send(message);
     });
+  }
+
+  private forgetDead(): void {
+    this.child = undefined;
+    this.starting = undefined;
+    this.dead = undefined;
   }
 
   private markDead(why: string): void {

@@ -31,16 +31,19 @@ afterAll(async () => sandbox.close());
 
 /** The real watchdog process (dist/engine/watchdog-main.js, built by `npm test`). */
 describe('a watchdog that dies', () => {
-  it('before the freeze: ccsnap refuses to freeze without it', async () => {
+  it('before the freeze: a long-lived process replaces it at the next arm, and the guest is frozen only once a new one is armed', async () => {
     const w = fakeWorld();
     const dog = new Watchdog();
     await dog.ready();
-    process.kill(dog.pid!, 'SIGKILL');
+    const first = dog.pid!;
+    process.kill(first, 'SIGKILL');
     await dog.gone();
-    await expect(
-      withInstanceLock(w.journal, 'i-1', (opId) => applyCreate(plan(), { ...w.deps, hypervisorConfig: HV_CONFIG, watchdog: dog }, opId)),
-    ).rejects.toMatchObject({ code: 'CCSNAP_WATCHDOG' });
-    expect(w.events.filter((e) => e.startsWith('freeze:'))).toEqual([]);
+    const result = await withInstanceLock(w.journal, 'i-1', (opId) => applyCreate(plan(), { ...w.deps, hypervisorConfig: HV_CONFIG, watchdog: dog }, opId));
+    expect(result.state).toBe('complete');
+    expect(dog.pid).toBeDefined();
+    expect(dog.pid).not.toBe(first);
+    expect(w.events.indexOf('freeze:instance-00000001')).toBeGreaterThan(-1);
+    dog.close();
   });
 
   it('that cannot reach the hypervisor refuses to arm: nothing is frozen', async () => {
@@ -50,10 +53,10 @@ describe('a watchdog that dies', () => {
       { ...HV_CONFIG, virsh: '/nonexistent/virsh' },
     ]) {
       const world = fakeWorld();
-      await expect(
-        withInstanceLock(world.journal, 'i-1', (opId) => applyCreate(plan(), { ...world.deps, hypervisorConfig: bad, watchdog: dog }, opId)),
-      ).rejects.toMatchObject({ code: 'CCSNAP_WATCHDOG' });
+      const result = await withInstanceLock(world.journal, 'i-1', (opId) => applyCreate(plan(), { ...world.deps, hypervisorConfig: bad, watchdog: dog }, opId));
+      expect(result).toMatchObject({ state: 'failed', frozenMs: null, error: { code: 'CCSNAP_WATCHDOG' } });
       expect(world.events.filter((e) => e.startsWith('freeze:'))).toEqual([]);
+      expect(await world.journal.listUnfinishedOperations()).toEqual([]);
     }
     dog.close();
   });
