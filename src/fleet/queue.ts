@@ -31,7 +31,7 @@ export interface FleetQueue {
    * Serves jobs with `concurrency` pollers. A handler that resolves completes its job; one that throws fails it,
    * and pg-boss retries it (after `retryDelaySeconds`) until the retry limit.
    */
-  work(concurrency: number, handler: (data: InstanceJobData, jobId: string) => Promise<void>): Promise<void>;
+  work(concurrency: number, handler: (data: InstanceJobData, job: { id: string; retryCount: number }) => Promise<void>): Promise<void>;
   /** Stops polling and waits for the handlers running now (each bounded by its create's deadlines). */
   stop(): Promise<void>;
 }
@@ -74,8 +74,8 @@ export async function startFleetQueue(opts: FleetQueueOptions): Promise<FleetQue
     },
     async work(concurrency, handler) {
       for (let i = 0; i < concurrency; i++) {
-        await boss.work<InstanceJobData>(INSTANCE_QUEUE, { batchSize: 1, pollingIntervalSeconds: opts.pollSeconds }, async (jobs) => {
-          for (const job of jobs) await handler(job.data, job.id);
+        await boss.work<InstanceJobData>(INSTANCE_QUEUE, { batchSize: 1, pollingIntervalSeconds: opts.pollSeconds, includeMetadata: true }, async (jobs) => {
+          for (const job of jobs) await handler(job.data, { id: job.id, retryCount: job.retryCount });
         });
       }
     },

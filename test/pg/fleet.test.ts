@@ -141,7 +141,11 @@ describe('many workers on a shared PostgreSQL journal', { timeout: 300_000 }, ()
     const [first, ...others] = await startWorkers(3);
     const occurrence = await trigger(first!.api);
     await line(first!.w, /triggered run of fleet-all done/);
-    expect(await outcomesOf(occurrence)).toEqual({ created: INSTANCES });
+    // Every instance served: created, or already done when a job was served twice (a lease that ran out under
+    // a slow worker: the second finds the first's set under the instance lock and makes none).
+    const outcomes = await outcomesOf(occurrence);
+    expect(Object.keys(outcomes).filter((k) => k !== 'created' && k !== 'already-done')).toEqual([]);
+    expect((outcomes.created ?? 0) + (outcomes['already-done'] ?? 0)).toBe(INSTANCES);
     const complete = await expectOneCompleteSetEach(occurrence);
     // The work was shared: operations of more than one worker made the sets.
     const ops = await journal.listOperations({ kinds: ['create'], states: ['done'] });
@@ -171,6 +175,7 @@ describe('many workers on a shared PostgreSQL journal', { timeout: 300_000 }, ()
     // The event: the victim has sent a freeze that is not thawed yet (a guest of its is frozen now).
     await waitFor(async () => (await journal.listThawPending()).some((op) => op.pid === victim.child.pid));
     const victimPid = victim.child.pid;
+    const inHand = (await journal.listUnfinishedOperations()).filter((op) => op.pid === victimPid).map((op) => op.id);
     victim.child.kill('SIGKILL');
     expect(await victim.exited).toEqual({ code: null, signal: 'SIGKILL' });
     await line(coordinator, /triggered run of fleet-all done/, mark);
@@ -180,10 +185,16 @@ describe('many workers on a shared PostgreSQL journal', { timeout: 300_000 }, ()
     // The dead worker's operations were recovered by the others after its lease: none left open, no guest frozen.
     await waitFor(async () => (await journal.listUnfinishedOperations()).length === 0 && (await journal.listThawPending()).length === 0);
     // What the dead worker had in hand was closed by another worker, after its lease (recover: interrupted).
-    const victimOps = (await journal.listOperations({ kinds: ['create'] })).filter((o) => o.pid === victimPid);
-    const recovered = victimOps.filter((o) => o.errorCode === 'CCSNAP_INTERRUPTED');
-    expect(recovered.length).toBeGreaterThan(0);
-    expect(recovered.every((o) => o.state === 'failed' && o.thawConfirmedAt !== null)).toBe(true);
+    // (Recover adopts an operation before it closes it, so they are found by id, not by the dead pid.)
+    expect(inHand.length).toBeGreaterThan(0);
+    const closed = (await journal.listOperations({ kinds: ['create'] })).filter((o) => inHand.includes(o.id));
+    expect(closed).toHaveLength(inHand.length);
+    for (const op of closed) {
+      if (op.state === 'done') continue; // it finished in the instant before the kill
+      expect(op).toMatchObject({ state: 'failed', errorCode: 'CCSNAP_INTERRUPTED' });
+      expect(op.thawConfirmedAt !== null || op.freezeSentAt === null).toBe(true);
+    }
+    expect(closed.some((op) => op.errorCode === 'CCSNAP_INTERRUPTED')).toBe(true);
     const record = frozenRecord();
     expect(record.frozenNow).toEqual([]);
     expect(record.maxPerHost).toBeLessThanOrEqual(PER_HOST);

@@ -72,9 +72,9 @@ function jobDataOf(j: InstanceJob): InstanceJobData {
 }
 
 /** A worker: serves instance jobs from the queue with its own run context (and its per-host limiters). */
-export function createInstanceJobHandler(ctx: RunContext): (data: InstanceJobData) => Promise<void> {
+export function createInstanceJobHandler(ctx: RunContext): (data: InstanceJobData, job: { retryCount: number }) => Promise<void> {
   const limits = new Map<string, (host: string) => Limiter>();
-  return async (data) => {
+  return async (data, meta) => {
     const policy = ctx.rt.settings.policies.find((p) => p.name === data.policy);
     if (!policy) {
       const e = new CcsnapError('CCSNAP_POLICY_NOT_FOUND', `this worker has no policy ${data.policy} (do the workers share one config?)`);
@@ -93,7 +93,7 @@ export function createInstanceJobHandler(ctx: RunContext): (data: InstanceJobDat
       startAt: new Date(data.startAt),
       retryUntil: new Date(data.retryUntil),
     };
-    await serveInstanceJob(ctx, job, limit);
+    await serveInstanceJob(ctx, job, limit, meta.retryCount);
   };
 }
 
@@ -103,16 +103,16 @@ export function createInstanceJobHandler(ctx: RunContext): (data: InstanceJobDat
  * job lease at most; then the job goes back to the queue (CCSNAP_FLEET_RETRY) while the window lasts, so a
  * job never outlives its lease. Interrupted before its freeze (the worker stops), the job goes back too.
  */
-export async function serveInstanceJob(ctx: RunContext, job: InstanceJob, limit: (host: string) => Limiter): Promise<void> {
+export async function serveInstanceJob(ctx: RunContext, job: InstanceJob, limit: (host: string) => Limiter, retries = 0): Promise<void> {
   const journal = ctx.rt.journal();
   await recoverAbandoned(ctx, job);
   const leaseEnd = ctx.clock.now().getTime() + ctx.rt.settings.fleet.jobLeaseMs / 2;
   const until = new Date(Math.min(job.retryUntil.getTime(), leaseEnd));
   const result = await runInstance(ctx, { ...job, retryUntil: until }, limit);
   const busy = result.outcome === 'missed' && result.errorCode === 'CCSNAP_LOCKED';
-  const again = busy || (result.outcome === 'failed' && RETRY_BEFORE_FREEZE.has(result.errorCode ?? ''));
-  if (again && ctx.clock.now().getTime() < job.retryUntil.getTime()) {
-    const why = busy ? 'is busy' : 'was not frozen: this worker could not arm its watchdog';
+  const failedHere = result.outcome === 'failed' && (RETRY_BEFORE_FREEZE.has(result.errorCode ?? '') || retries < FAILED_ATTEMPTS - 1);
+  if ((busy || failedHere) && ctx.clock.now().getTime() < job.retryUntil.getTime()) {
+    const why = busy ? 'is busy' : `failed on this worker (attempt ${retries + 1})`;
     throw new CcsnapError('CCSNAP_FLEET_RETRY', `${job.instance.name} ${why} (${result.message ?? result.errorCode}); its job goes back to the queue`);
   }
   if (result.errorCode === 'CCSNAP_INTERRUPTED')
@@ -126,6 +126,13 @@ export async function serveInstanceJob(ctx: RunContext, job: InstanceJob, limit:
  * started or armed (a loaded machine), which makes ccsnap refuse to freeze.
  */
 const RETRY_BEFORE_FREEZE: ReadonlySet<string> = new Set(['CCSNAP_WATCHDOG', 'CCSNAP_WATCHDOG_START']);
+
+/**
+ * Any other failure (a hypervisor or array call that timed out on this worker, a freeze window exceeded on a
+ * loaded machine: each attempt thawed its guest and discarded its set) is tried again by the queue, by any
+ * worker, up to this many attempts in all while the window lasts; then the failure is the instance's outcome.
+ */
+const FAILED_ATTEMPTS = 3;
 
 async function recoverAbandoned(ctx: RunContext, job: InstanceJob): Promise<void> {
   const sets = await ctx.rt.journal().listSets({ instanceId: job.instance.id, policy: job.policy.name, occurrence: job.occurrence });
