@@ -39,3 +39,27 @@ describe('parseDuration', () => {
     expect(() => parseDuration('soon')).toThrow(/invalid duration/);
   });
 });
+
+describe('createLimiter, many waiting tasks', () => {
+  it('starts waiting tasks in FIFO order, however many wait', async () => {
+    const limit = createLimiter(3);
+    const started: number[] = [];
+    const release: Array<() => void> = [];
+    const all = Promise.all(
+      Array.from({ length: 5000 }, (_, i) =>
+        limit(async () => {
+          started.push(i);
+          await new Promise<void>((r) => release.push(r));
+          return i;
+        }),
+      ),
+    );
+    // Release one task at a time: each release lets exactly the next waiting task start.
+    while (release.length > 0) {
+      release.shift()!();
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(await all).toEqual(Array.from({ length: 5000 }, (_, i) => i));
+    expect(started).toEqual(Array.from({ length: 5000 }, (_, i) => i));
+  });
+});
