@@ -113,10 +113,22 @@ export function listSets(db: Db, filter: SetFilter = {}): SetRecord[] {
   const members = where.length
     ? db.prepare(`SELECT * FROM members WHERE set_id IN (SELECT id FROM sets ${cond}) ORDER BY rowid`).iterate(...args)
     : db.prepare('SELECT * FROM members ORDER BY rowid').iterate();
+  // A set's members are one run of rows (insertSet writes them together); each run becomes an array of its
+  // exact length (an array grown by push keeps room for 16: 10^5 sets of 2 members would waste 11 MB).
+  let owner: SetRecord | undefined;
+  const run: MemberRecord[] = [];
+  const flush = (): void => {
+    if (owner && run.length > 0) owner.members = owner.members.length === 0 ? run.slice() : owner.members.concat(run);
+    run.length = 0;
+  };
   for (const m of members as IterableIterator<MemberRow>) {
-    const set = byId.get(m.set_id);
-    if (set) set.members.push(toMember(m, set.id, shared));
+    if (m.set_id !== owner?.id) {
+      flush();
+      owner = byId.get(m.set_id);
+    }
+    if (owner) run.push(toMember(m, owner.id, shared));
   }
+  flush();
   return sets;
 }
 
