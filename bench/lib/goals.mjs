@@ -34,7 +34,7 @@ export function judgeGoals(r) {
     if (at1000?.wallMs.median != null) {
       const phases = r.list.rows.find((x) => x.instances === 1000 && x.mode === 'phases')?.phases;
       const note = phases
-        ? `; of which entryStatus ${phases.entryStatus} ms, listStorageSnapshots ${phases.listStorageSnapshots} ms (sandbox busy ${at1000.sandboxBusyMs?.total} ms)`
+        ? `; step by step: listStorageSnapshots ${phases.listStorageSnapshots} ms, journal ${phases.journal} ms, catalog ${phases.catalogSnapshots} ms (sandbox busy ${at1000.sandboxBusyMs?.total} ms)`
         : '';
       goals.push(goal('ccsnap list, 1000 instances', '≤ 1 s', `${(at1000.wallMs.median / 1000).toFixed(2)} s${note}`, at1000.wallMs.median <= 1000));
     }
