@@ -75,13 +75,58 @@ export function getSet(db: Db, setId: string): SetRecord | undefined {
   return row && toSet(row, membersOf(db, row.id));
 }
 
+/** Rows per query of listSets: each chunk is a few milliseconds of work, then the event loop runs. */
+const CHUNK_ROWS = 2000;
+/** Up to this many sets selected by a filter, their members come in one query (else chunks of all members). */
+const FEW_SETS = 1000;
+
 /**
- * Sets of one instance (or all), newest first. Rows are read one at a time (a list of 10⁵ sets never holds
- * every raw row at once), a member's set id is its set's string, and the values that repeat across rows
- * (instance, time, state, array, volume, filesystem…) are one string each: the list of every set of a big
- * journal costs less than half the memory.
+ * Sets of one instance (or all), newest first. A big journal is read in chunks of rows, letting the event
+ * loop run between them: 10⁵ sets take about a second to read, which no longer blocks every timer and socket
+ * of the process (a daemon's freeze window, the requests a list has out meanwhile). Raw rows never pile up,
+ * a member's set id is its set's string, the values that repeat across rows (instance, time, state, array,
+ * volume, filesystem…) are one string each, and a set's members array has its exact length.
+ * Not one transaction (nor were the two queries before): a set written meanwhile may be in the list or not.
  */
-export function listSets(db: Db, filter: SetFilter = {}): SetRecord[] {
+export async function listSets(db: Db, filter: SetFilter = {}): Promise<SetRecord[]> {
+  const { cond, args } = whereOf(filter);
+  const shared = createInterner();
+  const sets: SetRecord[] = [];
+  const byId = new Map<string, SetRecord>();
+  const page = db.prepare(`SELECT rowid AS chunk_rowid, * FROM sets WHERE rowid > ? ${cond ? `AND ${cond}` : ''} ORDER BY rowid LIMIT ${CHUNK_ROWS}`);
+  for (let after = Number.MIN_SAFE_INTEGER; ;) {
+    const rows = page.all(after, ...args) as Array<SetRow & { chunk_rowid: number }>;
+    for (const row of rows) {
+      const set = toSet(row, [], shared);
+      sets.push(set);
+      byId.set(set.id, set);
+    }
+    if (rows.length < CHUNK_ROWS) break;
+    after = rows[rows.length - 1]!.chunk_rowid;
+    await nextTurn();
+  }
+  // Newest first, then id: SQLite's ORDER BY created_at DESC, id (binary order; the times and ids are ASCII).
+  sets.sort((x, y) => (x.createdAt < y.createdAt ? 1 : x.createdAt > y.createdAt ? -1 : x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  const members = createMemberRuns(byId, shared);
+  if (cond && sets.length <= FEW_SETS) {
+    // Only the members of the sets selected (a filtered list must not read every member of the journal).
+    for (const m of db.prepare(`SELECT * FROM members WHERE set_id IN (SELECT id FROM sets WHERE ${cond}) ORDER BY rowid`).iterate(...args))
+      members.add(m as MemberRow);
+  } else {
+    const memberPage = db.prepare(`SELECT rowid AS chunk_rowid, * FROM members WHERE rowid > ? ORDER BY rowid LIMIT ${CHUNK_ROWS}`);
+    for (let after = Number.MIN_SAFE_INTEGER; ;) {
+      const rows = memberPage.all(after) as Array<MemberRow & { chunk_rowid: number }>;
+      for (const m of rows) members.add(m);
+      if (rows.length < CHUNK_ROWS) break;
+      after = rows[rows.length - 1]!.chunk_rowid;
+      await nextTurn();
+    }
+  }
+  members.flush();
+  return sets;
+}
+
+function whereOf(filter: SetFilter): { cond: string; args: unknown[] } {
   const where: string[] = [];
   const args: unknown[] = [];
   if (filter.instanceId) {
@@ -100,36 +145,38 @@ export function listSets(db: Db, filter: SetFilter = {}): SetRecord[] {
     where.push('occurrence = ?');
     args.push(filter.occurrence);
   }
-  const cond = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const shared = createInterner();
-  const sets: SetRecord[] = [];
-  const byId = new Map<string, SetRecord>();
-  for (const row of db.prepare(`SELECT * FROM sets ${cond} ORDER BY created_at DESC, id`).iterate(...args) as IterableIterator<SetRow>) {
-    const set = toSet(row, [], shared);
-    sets.push(set);
-    byId.set(set.id, set);
-  }
-  // Only the members of the sets selected (a filtered list must not read every member of the journal).
-  const members = where.length
-    ? db.prepare(`SELECT * FROM members WHERE set_id IN (SELECT id FROM sets ${cond}) ORDER BY rowid`).iterate(...args)
-    : db.prepare('SELECT * FROM members ORDER BY rowid').iterate();
-  // A set's members are one run of rows (insertSet writes them together); each run becomes an array of its
-  // exact length (an array grown by push keeps room for 16: 10^5 sets of 2 members would waste 11 MB).
+  return { cond: where.join(' AND '), args };
+}
+
+/**
+ * Member rows in rowid order, given to their sets (rows of sets not selected are dropped). A set's members
+ * are one run of rows (insertSet writes them together); each run becomes an array of its exact length
+ * (an array grown by push keeps room for 16: 10⁵ sets of 2 members would waste 11 MB).
+ */
+function createMemberRuns(byId: Map<string, SetRecord>, shared: Interner): { add(row: MemberRow): void; flush(): void } {
   let owner: SetRecord | undefined;
+  let ownerId: string | undefined;
   const run: MemberRecord[] = [];
   const flush = (): void => {
     if (owner && run.length > 0) owner.members = owner.members.length === 0 ? run.slice() : owner.members.concat(run);
     run.length = 0;
   };
-  for (const m of members as IterableIterator<MemberRow>) {
-    if (m.set_id !== owner?.id) {
-      flush();
-      owner = byId.get(m.set_id);
-    }
-    if (owner) run.push(toMember(m, owner.id, shared));
-  }
-  flush();
-  return sets;
+  return {
+    add(row) {
+      if (row.set_id !== ownerId) {
+        flush();
+        ownerId = row.set_id;
+        owner = byId.get(row.set_id);
+      }
+      if (owner) run.push(toMember(row, owner.id, shared));
+    },
+    flush,
+  };
+}
+
+/** Lets the event loop run (timers, sockets) before the next chunk. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** One string per distinct value (of the columns that repeat across rows). */
