@@ -30,6 +30,46 @@ interface MemberRow {
   error: string | null;
 }
 
+/** The columns listSets reads, in this order (raw rows: arrays, not one object per row). */
+const SET_COLUMNS =
+  'rowid, id, instance_id, instance_name, label, created_at, state, consistency, reason, frozen_ms, thawed_by, op_id, steps_json, policy, occurrence';
+const MEMBER_COLUMNS = 'rowid, set_id, volume_id, array_name, fs_id, snapshot_name, path, state, error';
+type RawRow = [number, ...Array<string | number | null>];
+
+/** A raw row of SET_COLUMNS (after its rowid) as a set row. */
+function setRowOf(r: RawRow): SetRow {
+  return {
+    id: r[1] as string,
+    instance_id: r[2] as string,
+    instance_name: r[3] as string,
+    label: r[4] as string | null,
+    created_at: r[5] as string,
+    state: r[6] as string,
+    consistency: r[7] as string | null,
+    reason: r[8] as string | null,
+    frozen_ms: r[9] as number | null,
+    thawed_by: r[10] as string | null,
+    op_id: r[11] as string,
+    steps_json: r[12] as string | null,
+    policy: r[13] as string | null,
+    occurrence: r[14] as string | null,
+  };
+}
+
+/** A raw row of MEMBER_COLUMNS (after its rowid) as a member row. */
+function memberRowOf(r: RawRow): MemberRow {
+  return {
+    set_id: r[1] as string,
+    volume_id: r[2] as string,
+    array_name: r[3] as string,
+    fs_id: r[4] as string,
+    snapshot_name: r[5] as string,
+    path: r[6] as string | null,
+    state: r[7] as string,
+    error: r[8] as string | null,
+  };
+}
+
 /** Records a set and its members as pending, before anything is created on the array. */
 export function insertSet(db: Db, set: NewSet): void {
   const policy = set.policy ?? null;
@@ -93,16 +133,16 @@ export async function listSets(db: Db, filter: SetFilter = {}): Promise<SetRecor
   const shared = createInterner();
   const sets: SetRecord[] = [];
   const byId = new Map<string, SetRecord>();
-  const page = db.prepare(`SELECT rowid AS chunk_rowid, * FROM sets WHERE rowid > ? ${cond ? `AND ${cond}` : ''} ORDER BY rowid LIMIT ${CHUNK_ROWS}`);
+  const page = db.prepare(`SELECT ${SET_COLUMNS} FROM sets WHERE rowid > ? ${cond ? `AND ${cond}` : ''} ORDER BY rowid LIMIT ${CHUNK_ROWS}`).raw(true);
   for (let after = Number.MIN_SAFE_INTEGER; ;) {
-    const rows = page.all(after, ...args) as Array<SetRow & { chunk_rowid: number }>;
+    const rows = page.all(after, ...args) as RawRow[];
     for (const row of rows) {
-      const set = toSet(row, [], shared);
+      const set = toSet(setRowOf(row), [], shared);
       sets.push(set);
       byId.set(set.id, set);
     }
     if (rows.length < CHUNK_ROWS) break;
-    after = rows[rows.length - 1]!.chunk_rowid;
+    after = rows[rows.length - 1]![0];
     await nextTurn();
   }
   // Newest first, then id: SQLite's ORDER BY created_at DESC, id (binary order; the times and ids are ASCII).
@@ -113,12 +153,12 @@ export async function listSets(db: Db, filter: SetFilter = {}): Promise<SetRecor
     for (const m of db.prepare(`SELECT * FROM members WHERE set_id IN (SELECT id FROM sets WHERE ${cond}) ORDER BY rowid`).iterate(...args))
       members.add(m as MemberRow);
   } else {
-    const memberPage = db.prepare(`SELECT rowid AS chunk_rowid, * FROM members WHERE rowid > ? ORDER BY rowid LIMIT ${CHUNK_ROWS}`);
+    const memberPage = db.prepare(`SELECT ${MEMBER_COLUMNS} FROM members WHERE rowid > ? ORDER BY rowid LIMIT ${CHUNK_ROWS}`).raw(true);
     for (let after = Number.MIN_SAFE_INTEGER; ;) {
-      const rows = memberPage.all(after) as Array<MemberRow & { chunk_rowid: number }>;
-      for (const m of rows) members.add(m);
+      const rows = memberPage.all(after) as RawRow[];
+      for (const m of rows) members.add(memberRowOf(m));
       if (rows.length < CHUNK_ROWS) break;
-      after = rows[rows.length - 1]!.chunk_rowid;
+      after = rows[rows.length - 1]![0];
       await nextTurn();
     }
   }
