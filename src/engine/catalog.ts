@@ -33,7 +33,8 @@ export interface ListedSnapshot extends SnapshotEntry {
 
 /** What the catalog needs of the journal's sets, indexed once for every volume. */
 export interface JournalIndex {
-  setsById: Map<string, SetRecord>;
+  /** Every set by id, made on first use: most snapshots are found among their volume's created members. */
+  setById(id: string): SetRecord | undefined;
   /** Members of complete sets the journal records as created, by volume id (in the journal's set order). */
   createdByVolume: Map<string, CreatedMembers>;
 }
@@ -47,7 +48,11 @@ interface CreatedMembers {
 }
 
 export function indexJournal(journalSets: SetRecord[]): JournalIndex {
-  return { setsById: new Map(journalSets.map((s) => [s.id, s])), createdByVolume: createdMembersByVolume(journalSets) };
+  let byId: Map<string, SetRecord> | undefined;
+  return {
+    setById: (id) => (byId ??= new Map(journalSets.map((s) => [s.id, s]))).get(id),
+    createdByVolume: createdMembersByVolume(journalSets),
+  };
 }
 
 /**
@@ -86,7 +91,7 @@ export function catalogVolume(
     const parsed = parseSnapshotName(snap.name);
     // Most snapshots are this volume's created members: found among them without a lookup in every set.
     const at = parsed ? created.members.findIndex((m) => m.snapshotName === snap.name && m.setId === parsed.setId) : -1;
-    const set = at >= 0 ? created.sets[at] : parsed ? journal.setsById.get(parsed.setId) : undefined;
+    const set = at >= 0 ? created.sets[at] : parsed ? journal.setById(parsed.setId) : undefined;
     const member = at >= 0 ? created.members[at] : set?.members.find((m) => m.snapshotName === snap.name);
     if (member) matched.push(member);
     entries.push({

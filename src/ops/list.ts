@@ -4,16 +4,15 @@ import { catalogFor, type ListedSnapshot } from './snapshots.js';
 
 /**
  * `ccsnap list [INSTANCE]`: one server list, one volume list (both paged), one listFileSystem per array,
- * one listStorageSnapshots per array volume, one read of the journal's sets. For every instance the
- * journal is read while the inventory's requests are out.
+ * one listStorageSnapshots per array volume, one read of the journal's sets.
  */
 export async function listSnapshots(rt: Runtime, opts: { instance?: string; signal?: AbortSignal }): Promise<ListedSnapshot[]> {
   rt.requireArrays();
-  const [inventory, allSets] =
-    opts.instance === undefined ? await Promise.all([gatherInventory(rt, opts), rt.journal().listSets()]) : [await gatherInventory(rt, opts)];
-  // One instance in all: its own sets, as `list INSTANCE` reads them (the same rows, in the same order).
-  const sets = allSets && inventory.instances.length === 1 ? allSets.filter((s) => s.instanceId === inventory.instances[0]!.instance.id) : allSets;
-  const entries = await catalogFor(rt, inventory.instances, opts.signal, sets);
+  // Only the instances are kept: Nova's servers are garbage before the snapshot lists come. The journal is
+  // read after the inventory (catalogFor), not while its requests are out: the pages' garbage and every set
+  // of the journal at once made the heap ~80 MB bigger at 10⁴ instances.
+  const { instances } = await gatherInventory(rt, opts);
+  const entries = await catalogFor(rt, instances, opts.signal);
   return entries.sort(
     (a, b) =>
       cmp(a.instance.name, b.instance.name) ||

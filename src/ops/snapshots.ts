@@ -2,7 +2,7 @@ import { catalogVolume, indexJournal, settleStatuses, type InstanceSnapshots, ty
 import type { ArraySnapshotInfo, InstanceInfo, VolumeInfo } from '../engine/ports.js';
 import type { SetRecord } from '../journal/types.js';
 import type { Runtime } from '../runtime.js';
-import { mapLimited } from '../util/limit.js';
+import { forEachLimited } from '../util/limit.js';
 
 export type { ListedSnapshot } from '../engine/catalog.js';
 
@@ -63,14 +63,21 @@ async function forEachFilesystem(
   signal: AbortSignal | undefined,
   onList: (fs: ArrayVolume, snapshots: ArraySnapshotInfo[], users: number[]) => void,
 ): Promise<void> {
-  const users = new Map<string, number[]>();
+  // Positions by array and filesystem, in first-use order (a multi-attached volume's filesystem once).
+  const byArray = new Map<string, Map<string, number[]>>();
+  const users: number[][] = [];
   volumes.forEach((v, i) => {
-    const key = `${v.array.name}\u0000${v.array.fsId}`;
-    const list = users.get(key);
+    let onArray = byArray.get(v.array.name);
+    if (!onArray) byArray.set(v.array.name, (onArray = new Map<string, number[]>()));
+    const list = onArray.get(v.array.fsId);
     if (list) list.push(i);
-    else users.set(key, [i]);
+    else {
+      const first = [i];
+      onArray.set(v.array.fsId, first);
+      users.push(first);
+    }
   });
-  await mapLimited([...users.values()], LIST_CONCURRENCY, async (positions) => {
+  await forEachLimited(users, LIST_CONCURRENCY, async (positions) => {
     const fs = volumes[positions[0]!]!;
     const snapshots = await rt.array(fs.array.name).listStorageSnapshots({ fsId: fs.array.fsId, ...(signal ? { signal } : {}) });
     onList(fs, snapshots, positions);
