@@ -76,13 +76,14 @@ function byDevice(a: Attached, b: Attached): number {
 }
 
 /**
- * Cinder's attachments of every server, each in device order: one pass over the volumes, for a list page
+ * Cinder's attachments of these servers, each in device order: one pass over the volumes, for a list page
  * that shows many servers (looking each server up scanned every volume per server).
  */
-export function attachmentsByServer(ctx: SandboxContext): Map<string, Attached[]> {
+export function attachmentsByServer(ctx: SandboxContext, servers: ReadonlySet<string>): Map<string, Attached[]> {
   const byServer = new Map<string, Attached[]>();
   for (const vol of ctx.state.cinder.volumes) {
     for (const a of vol.attachments) {
+      if (!servers.has(a.serverId)) continue;
       const item = { volumeId: vol.id, device: a.device, attachmentId: a.attachmentId };
       const list = byServer.get(a.serverId);
       if (list) list.push(item);

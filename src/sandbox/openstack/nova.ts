@@ -97,7 +97,7 @@ function listServers(ctx: SandboxContext, detail: boolean): NovaHandler {
     const matching = sortNewestFirst(filterServers(ctx, token, req.query), (s) => s.created);
     try {
       const page = paginate(matching, req.query);
-      const attached = detail ? attachmentsByServer(ctx) : undefined;
+      const attached = detail ? attachmentsByServer(ctx, new Set(page.items.map((s) => s.id))) : undefined;
       const body: Record<string, unknown> = {
         servers: page.items.map((s) => (detail ? serverDetail(ctx, s, v, attached) : serverSummary(ctx, s))),
       };
