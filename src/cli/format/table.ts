@@ -93,9 +93,12 @@ function wrapLine(text: string, limit: number): string[] {
   return out;
 }
 
+/** Code points (a surrogate pair is one); without surrogates that is the length, with no array per call (2·10⁶ cells). */
 function textWidth(s: string): number {
-  return [...s].length;
+  return SURROGATE.test(s) ? [...s].length : s.length;
 }
+
+const SURROGATE = /[\uD800-\uDFFF]/;
 
 function pad(s: string, width: number): string {
   return s + ' '.repeat(Math.max(0, width - textWidth(s)));

@@ -27,6 +27,10 @@ describe('table width (cliff --max-width / --fit-width)', () => {
     expect(lines[3]).toBe(`| vm-0      | ok              |`);
   });
 
+  it('counts a character outside the BMP (a surrogate pair) as one', () => {
+    expect(formatTable(['X'], [['\u{1F642}abc'], ['ab']])).toBe('+------+\n| X    |\n+------+\n| \u{1F642}abc |\n| ab   |\n+------+\n');
+  });
+
   it('wrapLines: at spaces where possible, long words are cut', () => {
     expect(wrapLines(['one two three'], 8)).toEqual(['one two', 'three']);
     expect(wrapLines(['abcdefghij'], 4)).toEqual(['abcd', 'efgh', 'ij']);
