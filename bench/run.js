@@ -2,8 +2,8 @@
 //   --only=freeze,thaw,list,fleet,startup,policy   run some suites (default: all)
 //   --quick                                 few runs, small scales; writes bench/results/quick-<ts>.json only
 //   --runs=N                                freeze-window runs per configuration (default 30)
-//   --full                                  also the seed-style list above 1000 instances (adds ~6 min at 5000)
-//   --scales=1000,5000,10000                list suite: these instance counts (default 100,1000,5000; quick 100,1000)
+//   --full                                  also the seed-style list above 1000 instances (~6 min at 5000, more at 10000)
+//   --scales=1000,5000,10000                list suite: these instance counts (default 100,1000,5000,10000; quick 100,1000)
 //   --phases                                list suite: also the step-by-step list at every scale (diagnosis)
 // Writes bench/results/<timestamp>.json, bench/results/latest.json and bench/results/latest.md, and prints
 // the tables. Everything runs on 127.0.0.1 against sandboxes this script starts (and stops).

@@ -38,6 +38,18 @@ export function judgeGoals(r) {
         : '';
       goals.push(goal('ccsnap list, 1000 instances', '≤ 1 s', `${(at1000.wallMs.median / 1000).toFixed(2)} s${note}`, at1000.wallMs.median <= 1000));
     }
+    const at10k = r.list.rows.find((x) => x.instances === 10000 && x.mode === 'ccsnap');
+    if (at10k?.wallMs.median != null) {
+      const mb = Math.round(at10k.maxRssKb / 1024);
+      goals.push(
+        goal(
+          'ccsnap list, 10 000 instances (issue 16)',
+          '≤ 5 s, peak RSS ≤ 250 MB',
+          `${(at10k.wallMs.median / 1000).toFixed(2)} s (CPU in op ${(at10k.opCpuMs.median / 1000).toFixed(2)} s, sandbox busy ${at10k.sandboxBusyMs?.total} ms), ${mb} MB`,
+          at10k.wallMs.median <= 5000 && mb <= 250,
+        ),
+      );
+    }
     const ccsnap = r.list.rows.filter((x) => x.mode === 'ccsnap' && x.requests);
     if (ccsnap.length) {
       const paging = ccsnap.every((x) => x.requests.openstack <= 2 + pages(x.instances) + pages(x.instances * r.list.volumesPerInstance));
