@@ -2,7 +2,9 @@
 //   --only=freeze,thaw,list,fleet,startup,policy   run some suites (default: all)
 //   --quick                                 few runs, small scales; writes bench/results/quick-<ts>.json only
 //   --runs=N                                freeze-window runs per configuration (default 30)
-//   --full                                  also the seed-style list at 5000 instances (adds ~6 min)
+//   --full                                  also the seed-style list above 1000 instances (~6 min at 5000, more at 10000)
+//   --scales=1000,5000,10000                list suite: these instance counts (default 100,1000,5000,10000; quick 100,1000)
+//   --phases                                list suite: also the step-by-step list at every scale (diagnosis)
 // Writes bench/results/<timestamp>.json, bench/results/latest.json and bench/results/latest.md, and prints
 // the tables. Everything runs on 127.0.0.1 against sandboxes this script starts (and stops).
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -21,14 +23,18 @@ const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 const ALL = ['freeze', 'thaw', 'list', 'fleet', 'startup', 'policy'];
 
 function parseArgs(argv) {
-  const opts = { only: ALL, quick: false, full: false, runs: undefined };
+  const opts = { only: ALL, quick: false, full: false, phases: false, runs: undefined, scales: undefined };
   for (const a of argv) {
     if (a === '--quick') opts.quick = true;
     else if (a === '--full') opts.full = true;
     else if (a.startsWith('--only=')) opts.only = a.slice(7).split(',').filter(Boolean);
+    else if (a === '--phases') opts.phases = true;
     else if (a.startsWith('--runs=')) opts.runs = Number(a.slice(7));
+    else if (a.startsWith('--scales=')) opts.scales = parseScales(a.slice(9));
     else if (a === '--help' || a === '-h') {
-      process.stdout.write('usage: node bench/run.js [--only=freeze,thaw,list,fleet,startup,policy] [--quick] [--full] [--runs=N]\n');
+      process.stdout.write(
+        'usage: node bench/run.js [--only=freeze,thaw,list,fleet,startup,policy] [--quick] [--full] [--runs=N] [--scales=N,...] [--phases]\n',
+      );
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
@@ -37,28 +43,39 @@ function parseArgs(argv) {
   return opts;
 }
 
+function parseScales(text) {
+  const scales = text.split(',').filter(Boolean).map(Number);
+  if (!scales.length || scales.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--scales: positive integers separated by commas, not ${text}`);
+  return scales;
+}
+
 function suitesFor(opts, log) {
   const q = opts.quick;
   return {
     freeze: () => benchFreeze({ runs: opts.runs ?? (q ? 5 : 30), warmup: q ? 1 : 2, log }),
     thaw: () => benchThaw({ iterations: q ? 5 : 30, log }),
     list: () =>
-      benchList(
-        q
-          ? {
-              scales: [100, 1000],
-              modesFor: () => [
-                { mode: 'ccsnap', runs: 1 },
-                { mode: 'seed', runs: 1 },
-              ],
-              log,
-            }
-          : { modesFor: (n) => defaultModes(n, { full: opts.full }), log },
-      ),
+      benchList({
+        ...(opts.scales ? { scales: opts.scales } : q ? { scales: [100, 1000] } : {}),
+        modesFor: (n) => withPhases(q ? quickListModes() : defaultModes(n, { full: opts.full }), opts.phases),
+        log,
+      }),
     fleet: () => benchFleet(q ? { instances: 40, concurrencies: [1, 8], log } : { log }),
     startup: () => benchStartup({ runs: q ? 5 : 20, log }),
     policy: () => benchPolicy(q ? { instances: 100, hosts: 10, log } : { rounds: 2, log }),
   };
+}
+
+function quickListModes() {
+  return [
+    { mode: 'ccsnap', runs: 1 },
+    { mode: 'seed', runs: 1 },
+  ];
+}
+
+/** `--phases`: the step-by-step list once at every scale (defaultModes has it up to 1000 only). */
+function withPhases(modes, phases) {
+  return phases && !modes.some((m) => m.mode === 'phases') ? [...modes, { mode: 'phases', runs: 1 }] : modes;
 }
 
 async function main() {
@@ -68,7 +85,7 @@ async function main() {
   const log = (msg) => process.stderr.write(`[bench +${Math.round((performance.now() - t0) / 1000)}s] ${msg}\n`);
   const results = {
     startedAt: started.toISOString(),
-    options: { only: opts.only, quick: opts.quick, full: opts.full, runs: opts.runs ?? null },
+    options: { only: opts.only, quick: opts.quick, full: opts.full, phases: opts.phases, runs: opts.runs ?? null, scales: opts.scales ?? null },
     machine: machineFacts(),
     dist: distFingerprint(),
     errors: [],

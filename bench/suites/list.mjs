@@ -21,7 +21,7 @@ const CHILD = fileURLToPath(new URL('../lib/list-child.mjs', import.meta.url));
  * ccsnap made them; 'empty': a new journal.
  */
 export async function benchList({
-  scales = [100, 1000, 5000],
+  scales = [100, 1000, 5000, 10000],
   volumes = 2,
   snapshots = 10,
   hosts = 10,
@@ -64,7 +64,7 @@ export async function benchList({
   };
 }
 
-/** Above 1000 instances one ccsnap run only (minutes each against this sandbox); `full` adds the seed-style list. */
+/** Above 1000 instances one ccsnap run only; `full` adds the seed-style list (minutes: a request per instance and volume). */
 export function defaultModes(instances, { full = false } = {}) {
   if (instances <= 100)
     return [

@@ -26,73 +26,131 @@ export interface InstanceSnapshots {
   volumes: VolumeInfo[];
 }
 
+/** An entry with its drift/ownership status (the list's Status column). */
+export interface ListedSnapshot extends SnapshotEntry {
+  status: string;
+}
+
+/** What the catalog needs of the journal's sets, indexed once for every volume. */
+export interface JournalIndex {
+  /** Every set by id, made on first use: most snapshots are found among their volume's created members. */
+  setById(id: string): SetRecord | undefined;
+  /** Members of complete sets the journal records as created, by volume id (in the journal's set order). */
+  createdByVolume: Map<string, CreatedMembers>;
+}
+
+type Member = SetRecord['members'][number];
+
+/** A volume's created members and their sets, side by side (no pair object per member: 10⁵ of them add up). */
+interface CreatedMembers {
+  members: Member[];
+  sets: SetRecord[];
+}
+
+export function indexJournal(journalSets: SetRecord[]): JournalIndex {
+  let byId: Map<string, SetRecord> | undefined;
+  return {
+    setById: (id) => (byId ??= new Map(journalSets.map((s) => [s.id, s]))).get(id),
+    createdByVolume: createdMembersByVolume(journalSets),
+  };
+}
+
 /**
  * Merges the array's truth (snapshots per filesystem) with the journal's sets. Snapshots the
  * journal knows as created but the array lacks are kept (onArray=false) so drift is visible.
  */
-export function catalogSnapshots(instances: InstanceSnapshots[], snapshotsByFs: Map<string, ArraySnapshotInfo[]>, journalSets: SetRecord[]): SnapshotEntry[] {
-  const setsById = new Map(journalSets.map((s) => [s.id, s]));
-  const journalOnly = createdMembersByVolume(journalSets);
-  const entries: SnapshotEntry[] = [];
+export function catalogSnapshots(instances: InstanceSnapshots[], snapshotsByFs: Map<string, ArraySnapshotInfo[]>, journalSets: SetRecord[]): ListedSnapshot[] {
+  const journal = indexJournal(journalSets);
+  const entries: ListedSnapshot[] = [];
   for (const { instance, volumes } of instances) {
     for (const v of volumes) {
-      if (!v.array) continue;
-      const seen = new Set<string>();
-      for (const snap of snapshotsByFs.get(v.array.fsId) ?? []) {
-        seen.add(snap.name);
-        const parsed = parseSnapshotName(snap.name);
-        const journal = parsed ? setsById.get(parsed.setId) : undefined;
-        entries.push({
-          instance,
-          volumeId: v.id,
-          arrayName: v.array.name,
-          fsId: v.array.fsId,
-          name: snap.name,
-          path: snap.path,
-          clones: snap.clones,
-          setId: parsed?.setId ?? null,
-          index: parsed?.index ?? null,
-          total: parsed?.total ?? null,
-          // The journal's time (ms) when it knows the set, so every member of a set (on the array or not) shows the same time.
-          created: journal?.createdAt ?? parsed?.createdAt.toISOString() ?? arrayTimestampToIso(snap.timestamp),
-          onArray: true,
-          journal,
-        });
-      }
-      for (const { set, m } of journalOnly.get(v.id) ?? []) {
-        if (seen.has(m.snapshotName)) continue;
-        const parsed = parseSnapshotName(m.snapshotName);
-        entries.push({
-          instance,
-          volumeId: v.id,
-          arrayName: m.arrayName,
-          fsId: m.fsId,
-          name: m.snapshotName,
-          path: m.path,
-          clones: 0,
-          setId: set.id,
-          index: parsed?.index ?? null,
-          total: parsed?.total ?? null,
-          created: set.createdAt,
-          onArray: false,
-          journal: set,
-        });
-      }
+      if (v.array) entries.push(...catalogVolume(journal, instance, v, v.array, snapshotsByFs.get(v.array.fsId) ?? []));
     }
   }
+  settleStatuses(entries);
   return entries;
 }
 
+/**
+ * The entries of one array volume: its snapshots as the array lists them (oldest first), then the
+ * members the journal records as created that the array lacks. A snapshot the journal knows shares the
+ * journal's strings for its name and path (one copy of each in a list of 10⁵ snapshots, not two).
+ * Their status is '' until `settleStatuses` has seen every entry of the list.
+ */
+export function catalogVolume(
+  journal: JournalIndex,
+  instance: InstanceInfo,
+  v: VolumeInfo,
+  array: { name: string; fsId: string },
+  snapshots: ArraySnapshotInfo[],
+): ListedSnapshot[] {
+  const entries: ListedSnapshot[] = [];
+  const created = journal.createdByVolume.get(v.id) ?? NO_MEMBERS;
+  const matched: Member[] = [];
+  for (const snap of snapshots) {
+    const parsed = parseSnapshotName(snap.name);
+    // Most snapshots are this volume's created members: found among them without a lookup in every set.
+    const at = parsed ? created.members.findIndex((m) => m.snapshotName === snap.name && m.setId === parsed.setId) : -1;
+    const set = at >= 0 ? created.sets[at] : parsed ? journal.setById(parsed.setId) : undefined;
+    const member = at >= 0 ? created.members[at] : set?.members.find((m) => m.snapshotName === snap.name);
+    if (member) matched.push(member);
+    entries.push({
+      instance,
+      volumeId: v.id,
+      arrayName: array.name,
+      fsId: array.fsId,
+      name: member ? member.snapshotName : snap.name,
+      path: member && member.path === snap.path ? member.path : snap.path,
+      clones: snap.clones,
+      setId: set ? set.id : (parsed?.setId ?? null),
+      index: parsed?.index ?? null,
+      total: parsed?.total ?? null,
+      // The journal's time (ms) when it knows the set, so every member of a set (on the array or not) shows the same time.
+      created: set?.createdAt ?? parsed?.createdAt.toISOString() ?? arrayTimestampToIso(snap.timestamp),
+      onArray: true,
+      journal: set,
+      status: '',
+    });
+  }
+  created.members.forEach((m, i) => {
+    // On the array (a volume has a few dozen snapshots: a scan beats building a set of names per volume).
+    if (matched.includes(m) || snapshots.some((snap) => snap.name === m.snapshotName)) return;
+    const set = created.sets[i]!;
+    const parsed = parseSnapshotName(m.snapshotName);
+    entries.push({
+      instance,
+      volumeId: v.id,
+      arrayName: m.arrayName,
+      fsId: m.fsId,
+      name: m.snapshotName,
+      path: m.path,
+      clones: 0,
+      setId: set.id,
+      index: parsed?.index ?? null,
+      total: parsed?.total ?? null,
+      created: set.createdAt,
+      onArray: false,
+      journal: set,
+      status: '',
+    });
+  });
+  return entries;
+}
+
+const NO_MEMBERS: CreatedMembers = { members: [], sets: [] };
+
 /** Members of complete sets the journal records as created, by volume id (in the journal's set order). */
-function createdMembersByVolume(journalSets: SetRecord[]): Map<string, Array<{ set: SetRecord; m: SetRecord['members'][number] }>> {
-  const byVolume = new Map<string, Array<{ set: SetRecord; m: SetRecord['members'][number] }>>();
+function createdMembersByVolume(journalSets: SetRecord[]): JournalIndex['createdByVolume'] {
+  const byVolume: JournalIndex['createdByVolume'] = new Map();
   for (const set of journalSets) {
     if (set.state !== 'complete') continue;
     for (const m of set.members) {
       if (m.state !== 'created') continue;
       const list = byVolume.get(m.volumeId);
-      if (list) list.push({ set, m });
-      else byVolume.set(m.volumeId, [{ set, m }]);
+      if (list) {
+        list.members.push(m);
+        list.sets.push(set);
+      } else byVolume.set(m.volumeId, { members: [m], sets: [set] });
     }
   }
   return byVolume;
@@ -115,19 +173,29 @@ export function arrayTimestampToIso(timestamp: string): string | null {
 const onArrayCounts = new WeakMap<SnapshotEntry[], { length: number; bySet: Map<string, number> }>();
 
 function countOnArray(all: SnapshotEntry[]): Map<string, number> {
-  const cached = onArrayCounts.get(all);
-  if (cached && cached.length === all.length) return cached.bySet;
   const bySet = new Map<string, number>();
   for (const e of all) if (e.setId && e.onArray) bySet.set(e.setId, (bySet.get(e.setId) ?? 0) + 1);
-  onArrayCounts.set(all, { length: all.length, bySet });
   return bySet;
 }
 
 /** The drift/ownership status of an entry, for the list's Status column (`all`: the entries it was listed with). */
 export function entryStatus(entry: SnapshotEntry, all: SnapshotEntry[]): string {
+  const cached = onArrayCounts.get(all);
+  const bySet = cached && cached.length === all.length ? cached.bySet : countOnArray(all);
+  if (bySet !== cached?.bySet) onArrayCounts.set(all, { length: all.length, bySet });
+  return statusOf(entry, bySet);
+}
+
+/** Sets every entry's status, against all of them (the counts are not kept with the list). */
+export function settleStatuses(entries: ListedSnapshot[]): void {
+  const bySet = countOnArray(entries);
+  for (const e of entries) e.status = statusOf(e, bySet);
+}
+
+function statusOf(entry: SnapshotEntry, onArrayBySet: Map<string, number>): string {
   if (!entry.setId) return 'foreign';
   if (!entry.onArray) return 'missing-on-array';
-  const siblings = countOnArray(all).get(entry.setId) ?? 0;
+  const siblings = onArrayBySet.get(entry.setId) ?? 0;
   if (entry.total !== null && siblings < entry.total) return 'incomplete';
   if (!entry.journal) return 'not-in-journal';
   if (entry.journal.state === 'deleted') return 'deleted-in-journal';

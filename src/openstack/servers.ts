@@ -20,16 +20,19 @@ export function exactNameRegex(name: string): string {
 
 /** GET /servers/detail (every page), optionally across all projects. */
 export async function listServers(session: Session, opts: { allTenants?: boolean; limit?: number } & Signal = {}): Promise<Server[]> {
-  const raw = await listAllPages(session, {
-    serviceType: 'compute',
-    path: serversDetailPath(),
-    itemsKey: 'servers',
-    linksKey: 'servers_links',
-    ...(opts.allTenants ? { query: { all_tenants: 1 } } : {}),
-    ...(opts.limit ? { limit: opts.limit } : {}),
-    ...pickSignal(opts.signal),
-  });
-  return raw.map(normalizeServer);
+  return listAllPages(
+    session,
+    {
+      serviceType: 'compute',
+      path: serversDetailPath(),
+      itemsKey: 'servers',
+      linksKey: 'servers_links',
+      ...(opts.allTenants ? { query: { all_tenants: 1 } } : {}),
+      ...(opts.limit ? { limit: opts.limit } : {}),
+      ...pickSignal(opts.signal),
+    },
+    normalizeServer,
+  );
 }
 
 /** GET /servers/{id}; 404 → CCSNAP_INSTANCE_NOT_FOUND. */

@@ -14,16 +14,19 @@ export const volumePath = (id: string): string => `/volumes/${encodeURIComponent
 
 /** GET /volumes/detail (every page), optionally across all projects. */
 export async function listVolumes(session: Session, opts: { allTenants?: boolean; limit?: number } & Signal = {}): Promise<Volume[]> {
-  const raw = await listAllPages(session, {
-    serviceType: 'volume',
-    path: volumesDetailPath(),
-    itemsKey: 'volumes',
-    linksKey: 'volumes_links',
-    ...(opts.allTenants ? { query: { all_tenants: 1 } } : {}),
-    ...(opts.limit ? { limit: opts.limit } : {}),
-    ...pickSignal(opts.signal),
-  });
-  return raw.map(normalizeVolume);
+  return listAllPages(
+    session,
+    {
+      serviceType: 'volume',
+      path: volumesDetailPath(),
+      itemsKey: 'volumes',
+      linksKey: 'volumes_links',
+      ...(opts.allTenants ? { query: { all_tenants: 1 } } : {}),
+      ...(opts.limit ? { limit: opts.limit } : {}),
+      ...pickSignal(opts.signal),
+    },
+    normalizeVolume,
+  );
 }
 
 /** By id first; on 404 by exact name (like `openstack volume show`). */

@@ -8,7 +8,13 @@ export type WithoutUndefined<T> = { [K in keyof T as undefined extends T[K] ? ne
 
 /** A copy of `obj` without its `undefined`-valued keys. */
 export function dropUndefined<T extends object>(obj: T): WithoutUndefined<T> {
-  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as WithoutUndefined<T>;
+  // A plain loop: the parsers call this for every item of a list (10^5 snapshots), where entries/fromEntries cost.
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(obj)) {
+    const value = (obj as Record<string, unknown>)[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out as WithoutUndefined<T>;
 }
 
 /** `{ signal }` when there is one, `{}` otherwise: to spread into the options of a call. */

@@ -71,6 +71,11 @@ describe('sandbox nova', () => {
     const bootId = sb.ctx.state.cinder.volumes.find((v) => v.name === 'web-1-boot')!.id;
     const dataId = sb.ctx.state.cinder.volumes.find((v) => v.name === 'web-1-data1')!.id;
     expect(web['os-extended-volumes:volumes_attached']).toEqual([{ id: bootId }, { id: dataId }]);
+    // The list looks attachments up for the whole page at once: the same as one server's view.
+    for (const s of detail.servers as Json[]) {
+      const { server } = await getJson(`/servers/${s.id}`);
+      expect(s['os-extended-volumes:volumes_attached']).toEqual(server['os-extended-volumes:volumes_attached']);
+    }
   });
 
   it('filters by all_tenants, name (a regex), status and host', async () => {

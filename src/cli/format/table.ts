@@ -34,8 +34,14 @@ function block(row: string[][], line: (parts: string[]) => string): string[] {
   return out;
 }
 
+/** The widest line of each column, header included (a loop: spreading 2·10⁵ rows into Math.max overflows the stack). */
 function columnWidths(heads: string[][], cells: string[][][]): number[] {
-  return heads.map((h, i) => Math.max(...h.map(textWidth), ...cells.map((row) => Math.max(...(row[i] ?? ['']).map(textWidth)))));
+  return heads.map((h, i) => {
+    let width = 0;
+    for (const line of h) width = Math.max(width, textWidth(line));
+    for (const row of cells) for (const line of row[i] ?? ['']) width = Math.max(width, textWidth(line));
+    return width;
+  });
 }
 
 /**
@@ -87,9 +93,12 @@ function wrapLine(text: string, limit: number): string[] {
   return out;
 }
 
+/** Code points (a surrogate pair is one); without surrogates that is the length, with no array per call (2·10⁶ cells). */
 function textWidth(s: string): number {
-  return [...s].length;
+  return SURROGATE.test(s) ? [...s].length : s.length;
 }
+
+const SURROGATE = /[\uD800-\uDFFF]/;
 
 function pad(s: string, width: number): string {
   return s + ' '.repeat(Math.max(0, width - textWidth(s)));

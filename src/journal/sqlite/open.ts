@@ -22,6 +22,9 @@ export function openDatabase(path: string): Db {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
+  // SQLite's own default page cache (2 MB; better-sqlite3 builds it with 16 MB): the journal's writes touch a
+  // few pages, and a scan of every set (list) reads the file once, so 14 MB more of cache only held memory.
+  db.pragma('cache_size = -2000');
   migrate(db);
   return db;
 }

@@ -30,6 +30,46 @@ interface MemberRow {
   error: string | null;
 }
 
+/** The columns listSets reads, in this order (raw rows: arrays, not one object per row). */
+const SET_COLUMNS =
+  'rowid, id, instance_id, instance_name, label, created_at, state, consistency, reason, frozen_ms, thawed_by, op_id, steps_json, policy, occurrence';
+const MEMBER_COLUMNS = 'rowid, set_id, volume_id, array_name, fs_id, snapshot_name, path, state, error';
+type RawRow = [number, ...Array<string | number | null>];
+
+/** A raw row of SET_COLUMNS (after its rowid) as a set row. */
+function setRowOf(r: RawRow): SetRow {
+  return {
+    id: r[1] as string,
+    instance_id: r[2] as string,
+    instance_name: r[3] as string,
+    label: r[4] as string | null,
+    created_at: r[5] as string,
+    state: r[6] as string,
+    consistency: r[7] as string | null,
+    reason: r[8] as string | null,
+    frozen_ms: r[9] as number | null,
+    thawed_by: r[10] as string | null,
+    op_id: r[11] as string,
+    steps_json: r[12] as string | null,
+    policy: r[13] as string | null,
+    occurrence: r[14] as string | null,
+  };
+}
+
+/** A raw row of MEMBER_COLUMNS (after its rowid) as a member row. */
+function memberRowOf(r: RawRow): MemberRow {
+  return {
+    set_id: r[1] as string,
+    volume_id: r[2] as string,
+    array_name: r[3] as string,
+    fs_id: r[4] as string,
+    snapshot_name: r[5] as string,
+    path: r[6] as string | null,
+    state: r[7] as string,
+    error: r[8] as string | null,
+  };
+}
+
 /** Records a set and its members as pending, before anything is created on the array. */
 export function insertSet(db: Db, set: NewSet): void {
   const policy = set.policy ?? null;
@@ -75,8 +115,58 @@ export function getSet(db: Db, setId: string): SetRecord | undefined {
   return row && toSet(row, membersOf(db, row.id));
 }
 
-/** Sets of one instance (or all), newest first. */
-export function listSets(db: Db, filter: SetFilter = {}): SetRecord[] {
+/** Rows per query of listSets: each chunk is a few milliseconds of work, then the event loop runs. */
+const CHUNK_ROWS = 2000;
+/** Up to this many sets selected by a filter, their members come in one query (else chunks of all members). */
+const FEW_SETS = 1000;
+
+/**
+ * Sets of one instance (or all), newest first. A big journal is read in chunks of rows, letting the event
+ * loop run between them: 10⁵ sets take about a second to read, which no longer blocks every timer and socket
+ * of the process (a daemon's freeze window, the requests a list has out meanwhile). Raw rows never pile up,
+ * a member's set id is its set's string, the values that repeat across rows (instance, time, state, array,
+ * volume, filesystem…) are one string each, and a set's members array has its exact length.
+ * Not one transaction (nor were the two queries before): a set written meanwhile may be in the list or not.
+ */
+export async function listSets(db: Db, filter: SetFilter = {}): Promise<SetRecord[]> {
+  const { cond, args } = whereOf(filter);
+  const shared = createInterner();
+  const sets: SetRecord[] = [];
+  const byId = new Map<string, SetRecord>();
+  const page = db.prepare(`SELECT ${SET_COLUMNS} FROM sets WHERE rowid > ? ${cond ? `AND ${cond}` : ''} ORDER BY rowid LIMIT ${CHUNK_ROWS}`).raw(true);
+  for (let after = Number.MIN_SAFE_INTEGER; ;) {
+    const rows = page.all(after, ...args) as RawRow[];
+    for (const row of rows) {
+      const set = toSet(setRowOf(row), [], shared);
+      sets.push(set);
+      byId.set(set.id, set);
+    }
+    if (rows.length < CHUNK_ROWS) break;
+    after = rows[rows.length - 1]![0];
+    await nextTurn();
+  }
+  // Newest first, then id: SQLite's ORDER BY created_at DESC, id (binary order; the times and ids are ASCII).
+  sets.sort((x, y) => (x.createdAt < y.createdAt ? 1 : x.createdAt > y.createdAt ? -1 : x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  const members = createMemberRuns(byId, shared);
+  if (cond && sets.length <= FEW_SETS) {
+    // Only the members of the sets selected (a filtered list must not read every member of the journal).
+    for (const m of db.prepare(`SELECT * FROM members WHERE set_id IN (SELECT id FROM sets WHERE ${cond}) ORDER BY rowid`).iterate(...args))
+      members.add(m as MemberRow);
+  } else {
+    const memberPage = db.prepare(`SELECT ${MEMBER_COLUMNS} FROM members WHERE rowid > ? ORDER BY rowid LIMIT ${CHUNK_ROWS}`).raw(true);
+    for (let after = Number.MIN_SAFE_INTEGER; ;) {
+      const rows = memberPage.all(after) as RawRow[];
+      for (const m of rows) members.add(memberRowOf(m));
+      if (rows.length < CHUNK_ROWS) break;
+      after = rows[rows.length - 1]![0];
+      await nextTurn();
+    }
+  }
+  members.flush();
+  return sets;
+}
+
+function whereOf(filter: SetFilter): { cond: string; args: unknown[] } {
   const where: string[] = [];
   const args: unknown[] = [];
   if (filter.instanceId) {
@@ -95,22 +185,54 @@ export function listSets(db: Db, filter: SetFilter = {}): SetRecord[] {
     where.push('occurrence = ?');
     args.push(filter.occurrence);
   }
-  const cond = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const rows = db.prepare(`SELECT * FROM sets ${cond} ORDER BY created_at DESC, id`).all(...args) as SetRow[];
-  // Only the members of the sets selected (a filtered list must not read every member of the journal).
-  const members = (
-    where.length
-      ? db.prepare(`SELECT * FROM members WHERE set_id IN (SELECT id FROM sets ${cond}) ORDER BY rowid`).all(...args)
-      : db.prepare('SELECT * FROM members ORDER BY rowid').all()
-  ) as MemberRow[];
-  const bySet = new Map<string, MemberRecord[]>();
-  for (const m of members) {
-    const list = bySet.get(m.set_id) ?? [];
-    list.push(toMember(m));
-    bySet.set(m.set_id, list);
-  }
-  return rows.map((r) => toSet(r, bySet.get(r.id) ?? []));
+  return { cond: where.join(' AND '), args };
 }
+
+/**
+ * Member rows in rowid order, given to their sets (rows of sets not selected are dropped). A set's members
+ * are one run of rows (insertSet writes them together); each run becomes an array of its exact length
+ * (an array grown by push keeps room for 16: 10⁵ sets of 2 members would waste 11 MB).
+ */
+function createMemberRuns(byId: Map<string, SetRecord>, shared: Interner): { add(row: MemberRow): void; flush(): void } {
+  let owner: SetRecord | undefined;
+  let ownerId: string | undefined;
+  const run: MemberRecord[] = [];
+  const flush = (): void => {
+    if (owner && run.length > 0) owner.members = owner.members.length === 0 ? run.slice() : owner.members.concat(run);
+    run.length = 0;
+  };
+  return {
+    add(row) {
+      if (row.set_id !== ownerId) {
+        flush();
+        ownerId = row.set_id;
+        owner = byId.get(row.set_id);
+      }
+      if (owner) run.push(toMember(row, owner.id, shared));
+    },
+    flush,
+  };
+}
+
+/** Lets the event loop run (timers, sockets) before the next chunk. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** One string per distinct value (of the columns that repeat across rows). */
+function createInterner(): <T extends string | null>(value: T) => T {
+  const seen = new Map<string, string>();
+  return <T extends string | null>(value: T): T => {
+    if (value === null) return value;
+    const known = seen.get(value);
+    if (known !== undefined) return known as T;
+    seen.set(value, value);
+    return value;
+  };
+}
+
+type Interner = ReturnType<typeof createInterner>;
+const asIs: Interner = (value) => value;
 
 export function listSetsOfOperation(db: Db, opId: string): SetRecord[] {
   const rows = db.prepare('SELECT * FROM sets WHERE op_id = ?').all(opId) as SetRow[];
@@ -118,39 +240,39 @@ export function listSetsOfOperation(db: Db, opId: string): SetRecord[] {
 }
 
 function membersOf(db: Db, setId: string): MemberRecord[] {
-  return (db.prepare('SELECT * FROM members WHERE set_id = ? ORDER BY rowid').all(setId) as MemberRow[]).map(toMember);
+  return (db.prepare('SELECT * FROM members WHERE set_id = ? ORDER BY rowid').all(setId) as MemberRow[]).map((r) => toMember(r));
 }
 
-function toMember(row: MemberRow): MemberRecord {
+function toMember(row: MemberRow, setId = row.set_id, shared = asIs): MemberRecord {
   return {
-    setId: row.set_id,
-    volumeId: row.volume_id,
-    arrayName: row.array_name,
-    fsId: row.fs_id,
+    setId,
+    volumeId: shared(row.volume_id),
+    arrayName: shared(row.array_name),
+    fsId: shared(row.fs_id),
     snapshotName: row.snapshot_name,
     path: row.path,
-    state: row.state as MemberState,
-    error: row.error,
+    state: shared(row.state) as MemberState,
+    error: shared(row.error),
   };
 }
 
-function toSet(row: SetRow, members: MemberRecord[]): SetRecord {
+function toSet(row: SetRow, members: MemberRecord[], shared = asIs): SetRecord {
   return {
     id: row.id,
-    instanceId: row.instance_id,
-    instanceName: row.instance_name,
-    label: row.label,
-    createdAt: row.created_at,
-    state: row.state as SetState,
-    consistency: row.consistency as Consistency | null,
-    reason: row.reason,
+    instanceId: shared(row.instance_id),
+    instanceName: shared(row.instance_name),
+    label: shared(row.label),
+    createdAt: shared(row.created_at),
+    state: shared(row.state) as SetState,
+    consistency: shared(row.consistency) as Consistency | null,
+    reason: shared(row.reason),
     frozenMs: row.frozen_ms,
-    thawedBy: row.thawed_by,
+    thawedBy: shared(row.thawed_by),
     opId: row.op_id,
     steps: row.steps_json ? (JSON.parse(row.steps_json) as StepTiming[]) : null,
     members,
-    policy: row.policy,
-    occurrence: row.occurrence,
+    policy: shared(row.policy),
+    occurrence: shared(row.occurrence),
   };
 }
 

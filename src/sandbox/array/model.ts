@@ -25,9 +25,22 @@ export function snapshotPath(state: ArrayState, fs: ArrayFilesystem, snapName: s
   return `${filesystemPath(state, fs)}@${snapName}`;
 }
 
+/**
+ * The filesystem with this id. Through an id → position index cached per array identity: a hit is checked
+ * against the array itself (so a filesystem removed or replaced since is never returned), a miss falls back
+ * to a scan and re-indexes. Without it every array request scanned all filesystems (20 000 at 10 000 instances).
+ */
 export function findFilesystem(state: ArrayState, id: string): SandboxFilesystem | undefined {
-  return state.filesystems.find((f) => f.id === id);
+  const all = state.filesystems;
+  const at = FS_INDEX.get(all)?.get(id);
+  if (at !== undefined && all[at]?.id === id) return all[at];
+  const found = all.findIndex((f) => f.id === id);
+  if (found < 0) return undefined;
+  FS_INDEX.set(all, new Map(all.map((f, i) => [f.id, i])));
+  return all[found];
 }
+
+const FS_INDEX = new WeakMap<ArrayFilesystem[], Map<string, number>>();
 
 /** Snapshots of one filesystem, oldest first (insertion order breaks ties). */
 export function snapshotsOf(state: ArrayState, fsId: string): ArraySnapshotRecord[] {

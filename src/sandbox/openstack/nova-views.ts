@@ -58,20 +58,48 @@ function imageView(ctx: SandboxContext, s: SandboxServer): unknown {
   return { id: s.imageId, links: [{ rel: 'bookmark', href: `${bookmarkBase(ctx)}/images/${s.imageId}` }] };
 }
 
+type Attached = { volumeId: string; device: string; attachmentId: string };
+
 /** Volumes attached to a server, from Cinder's attachments, in device order. */
-export function attachedVolumes(ctx: SandboxContext, serverId: string): Array<{ volumeId: string; device: string; attachmentId: string }> {
-  const out: Array<{ volumeId: string; device: string; attachmentId: string }> = [];
+export function attachedVolumes(ctx: SandboxContext, serverId: string): Attached[] {
+  const out: Attached[] = [];
   for (const vol of ctx.state.cinder.volumes) {
     for (const a of vol.attachments) {
       if (a.serverId === serverId) out.push({ volumeId: vol.id, device: a.device, attachmentId: a.attachmentId });
     }
   }
-  return out.sort((a, b) => a.device.localeCompare(b.device));
+  return out.sort(byDevice);
 }
 
-/** The full server body (`GET /servers/{id}`, `/servers/detail`) at microversion `v`, field order as real Nova 26. */
-export function serverDetail(ctx: SandboxContext, s: SandboxServer, v: Microversion): Record<string, unknown> {
-  const volumes = attachedVolumes(ctx, s.id);
+function byDevice(a: Attached, b: Attached): number {
+  return a.device.localeCompare(b.device);
+}
+
+/**
+ * Cinder's attachments of these servers, each in device order: one pass over the volumes, for a list page
+ * that shows many servers (looking each server up scanned every volume per server).
+ */
+export function attachmentsByServer(ctx: SandboxContext, servers: ReadonlySet<string>): Map<string, Attached[]> {
+  const byServer = new Map<string, Attached[]>();
+  for (const vol of ctx.state.cinder.volumes) {
+    for (const a of vol.attachments) {
+      if (!servers.has(a.serverId)) continue;
+      const item = { volumeId: vol.id, device: a.device, attachmentId: a.attachmentId };
+      const list = byServer.get(a.serverId);
+      if (list) list.push(item);
+      else byServer.set(a.serverId, [item]);
+    }
+  }
+  for (const list of byServer.values()) list.sort(byDevice);
+  return byServer;
+}
+
+/**
+ * The full server body (`GET /servers/{id}`, `/servers/detail`) at microversion `v`, field order as real Nova 26.
+ * `attached`: the server's attachments when the caller looked them up for many servers at once.
+ */
+export function serverDetail(ctx: SandboxContext, s: SandboxServer, v: Microversion, attached?: Map<string, Attached[]>): Record<string, unknown> {
+  const volumes = attached ? (attached.get(s.id) ?? []) : attachedVolumes(ctx, s.id);
   const building = s.status === 'BUILD';
   const body: Record<string, unknown> = {
     id: s.id,

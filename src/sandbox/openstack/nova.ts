@@ -2,7 +2,16 @@ import type { Router, SandboxRequest, SandboxResponse } from '../router.js';
 import type { SandboxContext, SandboxPlugin } from '../context.js';
 import { guard, json, notImplemented, osError, registerFallback, type OsCall, type GuardOptions } from './http.js';
 import { COMPUTE_VERSIONS, negotiate, versionHeaders, type Microversion } from './microversion.js';
-import { attachedVolumes, computeUrl, flavorDetail, flavorSummary, serverDetail, serverSummary, volumeAttachmentView } from './nova-views.js';
+import {
+  attachedVolumes,
+  attachmentsByServer,
+  computeUrl,
+  flavorDetail,
+  flavorSummary,
+  serverDetail,
+  serverSummary,
+  volumeAttachmentView,
+} from './nova-views.js';
 import { filterServers, isAdmin, ListParamError, paginate, sortNewestFirst } from './nova-list.js';
 import { beginPowerAction, isPowerAction, powerConflict } from './nova-power.js';
 import { recordInstanceAction } from './nova-actions.js';
@@ -88,8 +97,9 @@ function listServers(ctx: SandboxContext, detail: boolean): NovaHandler {
     const matching = sortNewestFirst(filterServers(ctx, token, req.query), (s) => s.created);
     try {
       const page = paginate(matching, req.query);
+      const attached = detail ? attachmentsByServer(ctx, new Set(page.items.map((s) => s.id))) : undefined;
       const body: Record<string, unknown> = {
-        servers: page.items.map((s) => (detail ? serverDetail(ctx, s, v) : serverSummary(ctx, s))),
+        servers: page.items.map((s) => (detail ? serverDetail(ctx, s, v, attached) : serverSummary(ctx, s))),
       };
       if (page.nextQuery) {
         body['servers_links'] = [{ rel: 'next', href: `${computeUrl(ctx)}/servers${detail ? '/detail' : ''}?${page.nextQuery}` }];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shrinkWidths, wrapLines } from '../../../src/cli/format/table.js';
+import { formatTable, shrinkWidths, wrapLines } from '../../../src/cli/format/table.js';
 import { Capture, start } from './helpers.js';
 
 const widest = (out: string) =>
@@ -17,6 +17,18 @@ describe('table width (cliff --max-width / --fit-width)', () => {
     expect(shrinkWidths([4, 30, 50], { width: 40, minWidth: 8 })).toEqual([undefined, 13, 13]);
     // never below the minimum width (the table then overflows, as in cliff)
     expect(shrinkWidths([30, 30, 30], { width: 20, minWidth: 8 })).toEqual([8, 8, 8]);
+  });
+
+  it('formats a table of 2·10⁵ rows (the list of 10 000 instances), its columns as wide as their widest line', () => {
+    const rows = Array.from({ length: 200_000 }, (_, i) => [`vm-${i}`, i === 123_456 ? 'the widest cell' : 'ok']);
+    const lines = formatTable(['Name', 'Status'], rows).trimEnd().split('\n');
+    expect(lines).toHaveLength(200_000 + 4);
+    expect(lines[0]).toBe(`+${'-'.repeat(11)}+${'-'.repeat(17)}+`);
+    expect(lines[3]).toBe(`| vm-0      | ok              |`);
+  });
+
+  it('counts a character outside the BMP (a surrogate pair) as one', () => {
+    expect(formatTable(['X'], [['\u{1F642}abc'], ['ab']])).toBe('+------+\n| X    |\n+------+\n| \u{1F642}abc |\n| ab   |\n+------+\n');
   });
 
   it('wrapLines: at spaces where possible, long words are cut', () => {

@@ -80,3 +80,54 @@ describe('SQLite journal: owners', () => {
     check.close();
   });
 });
+
+const TWO_MEMBERS = [
+  { volumeId: 'v1', arrayName: 'ec1', fsId: 'f1', snapshotName: 's1' },
+  { volumeId: 'v2', arrayName: 'ec1', fsId: 'f2', snapshotName: 's2' },
+];
+
+describe('SQLite journal: listSets', () => {
+  const tempJournal = () => openJournal(tempPath());
+
+  it('lists sets newest first, each with its own members in order, as getSet reads them', async () => {
+    const journal = tempJournal();
+    const sets = [
+      { id: 's-old', instanceId: 'i1', instanceName: 'web-1', createdAt: '2026-11-26T00:00:00Z', members: TWO_MEMBERS },
+      {
+        id: 's-new',
+        instanceId: 'i1',
+        instanceName: 'web-1',
+        createdAt: '2026-11-26T02:00:00Z',
+        members: TWO_MEMBERS.map((m) => ({ ...m, snapshotName: `${m.snapshotName}b` })),
+      },
+      {
+        id: 's-mid',
+        instanceId: 'i2',
+        instanceName: 'db-1',
+        createdAt: '2026-11-26T01:00:00Z',
+        members: [{ ...TWO_MEMBERS[0]!, volumeId: 'v9', snapshotName: 's9' }],
+      },
+    ];
+    for (const set of sets) await journal.insertSet({ ...set, label: null, opId: `op-${set.id}` });
+    await journal.updateMember('s-new', 'v2', { state: 'created', path: 'P/A/f2@s2b' });
+    await journal.finishSet('s-new', {
+      state: 'complete',
+      consistency: 'crash-consistent',
+      frozenMs: 4,
+      steps: [{ name: 'freeze', status: 'ok', startedAt: 'x', durationMs: 1 }],
+    });
+    await journal.finishSet('s-old', { state: 'failed', reason: 'boom' });
+    const all = await journal.listSets();
+    expect(all.map((s) => s.id)).toEqual(['s-new', 's-mid', 's-old']);
+    for (const set of all) {
+      expect(set).toEqual(await journal.getSet(set.id));
+      expect(set.members.every((m) => m.setId === set.id)).toBe(true);
+    }
+    expect(all[0]!.members.map((m) => [m.volumeId, m.snapshotName, m.state, m.path])).toEqual([
+      ['v1', 's1b', 'pending', null],
+      ['v2', 's2b', 'created', 'P/A/f2@s2b'],
+    ]);
+    expect(await journal.listSets({ instanceId: 'i1' })).toEqual([all[0], all[2]]);
+    expect(await journal.listSets({ states: ['complete', 'creating'] })).toEqual([all[0], all[1]]);
+  });
+});
