@@ -55,14 +55,7 @@ export async function startFleetQueue(opts: FleetQueueOptions): Promise<FleetQue
   boss.on('error', (err: unknown) => opts.onError?.(toQueueError(err)));
   try {
     await boss.start();
-    await boss.createQueue(INSTANCE_QUEUE, {
-      name: INSTANCE_QUEUE,
-      policy: 'standard',
-      expireInSeconds: opts.jobLeaseSeconds,
-      retryLimit: 100_000,
-      retryDelay: RETRY_DELAY_SECONDS,
-      retryBackoff: false,
-    });
+    await createInstanceQueue(boss, opts.jobLeaseSeconds);
   } catch (err) {
     await boss.stop({ graceful: false, wait: true }).catch(() => undefined);
     throw toQueueError(err);
@@ -83,6 +76,33 @@ export async function startFleetQueue(opts: FleetQueueOptions): Promise<FleetQue
       await boss.stop({ graceful: true, wait: true, timeout: 120_000 });
     },
   };
+}
+
+/** How often a worker tries to create the queue when it deadlocks with another worker doing the same. */
+const CREATE_QUEUE_ATTEMPTS = 5;
+
+/**
+ * Creates the instance queue unless it exists. pg-boss's create_queue takes no lock first: the second of two
+ * workers starting at once on a new database waits (in its insert) for the first's queue row while holding a
+ * lock the first's foreign key needs, and PostgreSQL ends one of them (deadlock detected, 40P01). The one it
+ * ended tries again, and then finds the queue made.
+ */
+async function createInstanceQueue(boss: PgBoss, jobLeaseSeconds: number): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await boss.createQueue(INSTANCE_QUEUE, {
+        name: INSTANCE_QUEUE,
+        policy: 'standard',
+        expireInSeconds: jobLeaseSeconds,
+        retryLimit: 100_000,
+        retryDelay: RETRY_DELAY_SECONDS,
+        retryBackoff: false,
+      });
+      return;
+    } catch (err) {
+      if (attempt >= CREATE_QUEUE_ATTEMPTS || (err as { code?: unknown } | null)?.code !== '40P01') throw err;
+    }
+  }
 }
 
 /** A pg-boss failure as one coded line (its messages quote SQL, never the connection string). */
