@@ -67,8 +67,17 @@ export async function startFleetQueue(opts: FleetQueueOptions): Promise<FleetQue
     },
     async work(concurrency, handler) {
       for (let i = 0; i < concurrency; i++) {
-        await boss.work<InstanceJobData>(INSTANCE_QUEUE, { batchSize: 1, pollingIntervalSeconds: opts.pollSeconds, includeMetadata: true }, async (jobs) => {
-          for (const job of jobs) await handler(job.data, { id: job.id, retryCount: job.retryCount });
+        const poller: { id?: string } = {};
+        const options = { batchSize: 1, pollingIntervalSeconds: opts.pollSeconds, includeMetadata: true } as const;
+        poller.id = await boss.work<InstanceJobData>(INSTANCE_QUEUE, options, async (jobs) => {
+          try {
+            for (const job of jobs) await handler(job.data, { id: job.id, retryCount: job.retryCount });
+          } finally {
+            // pg-boss waits out the polling interval after every fetch, a served one too: a worker would serve
+            // at most `concurrency` jobs per interval. A poller that served a job asks for the next at once;
+            // only an idle one waits.
+            if (poller.id) boss.notifyWorker(poller.id);
+          }
         });
       }
     },

@@ -1,6 +1,7 @@
 import PgBoss from 'pg-boss';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { BOSS_SCHEMA, startFleetQueue } from '../../src/fleet/queue.js';
+import { instanceJobId } from '../../src/fleet/job-id.js';
+import { BOSS_SCHEMA, startFleetQueue, type InstanceJobData } from '../../src/fleet/queue.js';
 import { socketUrl } from '../helpers/postgres.js';
 import { createDatabase, dropDatabases } from './databases.js';
 
@@ -41,4 +42,29 @@ describe('the fleet job queue', () => {
       expect(await startAtOnce(url)).toEqual([]);
     }
   });
+
+  it('a poller that served a job asks for the next at once: one poller with a one-minute interval serves three queued jobs', async () => {
+    const queue = await startFleetQueue({ url: await freshUrl(), jobLeaseSeconds: 30, maintenanceSeconds: 30, pollSeconds: 60 });
+    try {
+      const ids = [1, 2, 3].map((n) => instanceJobId('p', `i${n}`, 'p@adhoc'));
+      const past = new Date(Date.now() - 60_000);
+      await queue.enqueue(ids.map((id, n) => ({ id, data: jobData(`i${n + 1}`), startAfter: past })));
+      const served: string[] = [];
+      // The event is the third job served; before, the second waited out the interval (60 s), past this test's bound.
+      await new Promise<void>((resolve) => {
+        void queue.work(1, async (data) => {
+          served.push(data.instanceId);
+          if (served.length === 3) resolve();
+        });
+      });
+      expect(served.sort()).toEqual(['i1', 'i2', 'i3']);
+    } finally {
+      await queue.stop();
+    }
+  }, 30_000);
 });
+
+function jobData(instanceId: string): InstanceJobData {
+  const at = new Date().toISOString();
+  return { policy: 'p', occurrence: 'p@adhoc', instanceId, instanceName: instanceId, host: null, startAt: at, retryUntil: at };
+}
