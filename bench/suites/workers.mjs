@@ -107,9 +107,9 @@ async function runOnce({ sb, cluster, dir, instances, hosts, perHost, fleet }, w
     const cpu1 = sampleCpu(workers, cluster, sb);
     const load1 = loadavg();
     const after = await domainsOf(sb);
-    const journalFacts = await readJournal(journal, occurrence, workers);
+    const { facts: journalFacts, opsByInstance } = await readJournal(journal, occurrence, workers);
     await stopWorkers(workers);
-    const db = await dbStats(cluster, database);
+    const { jobsByInstance, ...db } = await dbStats(cluster, database);
     const windows = windowFacts(before, after, { perHost, instances });
     const wallMs = doneAt - triggeredAt;
     return {
@@ -126,6 +126,7 @@ async function runOnce({ sb, cluster, dir, instances, hosts, perHost, fleet }, w
       // What could be frozen at once: every worker's pollers busy, or every host at per_host.
       idealFrozenFleet: Math.min(workerCount * (fleet?.concurrency ?? 8), hosts * perHost),
       phases: phasesOf({ triggeredAt, doneAt, windows, jobs: db.jobs }),
+      jobParts: jobPartsOf(jobsByInstance, opsByInstance),
       db,
     };
   } finally {
@@ -188,10 +189,12 @@ async function readJournal(url, occurrence, workers) {
     const perInstance = new Map();
     for (const s of complete) perInstance.set(s.instanceId, (perInstance.get(s.instanceId) ?? 0) + 1);
     const pidByOp = new Map(ops.map((o) => [o.id, o.pid]));
+    const opById = new Map(ops.map((o) => [o.id, o]));
+    const opsByInstance = new Map(complete.flatMap((s) => (opById.has(s.opId) ? [[s.instanceId, opById.get(s.opId)]] : [])));
     const outcomes = {};
     for (const r of results) outcomes[r.result.outcome] = (outcomes[r.result.outcome] ?? 0) + 1;
     const failures = results.filter((r) => !['created', 'already-done'].includes(r.result.outcome));
-    return {
+    const facts = {
       occurrence,
       complete: complete.length,
       otherSets: sets.length - complete.length,
@@ -202,6 +205,7 @@ async function readJournal(url, occurrence, workers) {
       setsByWorker: workers.map((w) => complete.filter((s) => pidByOp.get(s.opId) === w.pid).length),
       occurrenceState: (await journal.getOccurrence(POLICY, occurrence))?.state ?? null,
     };
+    return { facts, opsByInstance };
   } finally {
     await journal.close();
   }
@@ -251,6 +255,30 @@ function phasesOf({ triggeredAt, doneAt, windows, jobs }) {
   };
 }
 
+/**
+ * Where one instance's job spends its time (medians and p95 over the instances, ms), from its pg-boss job
+ * (created, started = a worker fetched it, completed) and its create operation in the journal (started = the
+ * instance lock taken, freeze sent, finished): queued -> fetched; fetched -> operation (the served/recover
+ * checks, the inventory entry, the lock); operation -> freeze sent (plan with its virsh session and array
+ * pre-checks, the shared slots); freeze sent -> finished (the window, the thaw, the set recorded); finished ->
+ * job completed (the instance's result recorded, pg-boss completes it).
+ */
+function jobPartsOf(jobsByInstance, opsByInstance) {
+  const parts = { queuedMs: [], toOperationMs: [], toFreezeMs: [], freezeToFinishMs: [], afterOperationMs: [], jobMs: [] };
+  for (const [instance, op] of opsByInstance) {
+    const job = jobsByInstance.get(instance);
+    if (!job || !op.freezeSentAt || !op.finishedAt) continue;
+    const [opStart, freeze, opEnd] = [op.startedAt, op.freezeSentAt, op.finishedAt].map((t) => Date.parse(t));
+    parts.queuedMs.push(job.started - job.created);
+    parts.toOperationMs.push(opStart - job.started);
+    parts.toFreezeMs.push(freeze - opStart);
+    parts.freezeToFinishMs.push(opEnd - freeze);
+    parts.afterOperationMs.push(job.completed - opEnd);
+    parts.jobMs.push(job.completed - job.started);
+  }
+  return Object.fromEntries(Object.entries(parts).map(([k, xs]) => [k, { median: round(median(xs)), p95: round(percentile(xs, 0.95)) }]));
+}
+
 /** After the workers stopped (their statistics flushed): the database's transactions and the busiest tables' row counts. */
 async function dbStats(cluster, database) {
   return admin(
@@ -267,7 +295,15 @@ async function dbStats(cluster, database) {
            FROM ccsnap_boss.job`,
       );
       const j = jobs.rows[0] ?? {};
+      const perJob = await c.query(
+        `SELECT data->>'instanceId' AS instance, extract(epoch FROM created_on) * 1000 AS created,
+                extract(epoch FROM started_on) * 1000 AS started, extract(epoch FROM completed_on) * 1000 AS completed
+           FROM ccsnap_boss.job WHERE state = 'completed'`,
+      );
       return {
+        jobsByInstance: new Map(
+          perJob.rows.map((r) => [r.instance, { created: Number(r.created), started: Number(r.started), completed: Number(r.completed) }]),
+        ),
         jobs: {
           count: j.n ?? 0,
           retries: j.retries ?? 0,
@@ -311,6 +347,7 @@ function summarizeRuns(workers, rows) {
     meanFrozenFleet: med((r) => r.windows.meanFrozenFleet),
     idealFrozenFleet: rows[0]?.idealFrozenFleet ?? null,
     maxFrozenPerHost: Math.max(0, ...rows.map((r) => r.windows.maxFrozenPerHost)),
+    jobPartsMedianMs: Object.fromEntries(Object.keys(rows[0]?.jobParts ?? {}).map((k) => [k, med((r) => r.jobParts[k].median)])),
     phasesMs: Object.fromEntries(Object.keys(rows[0]?.phases ?? {}).map((k) => [k, med((r) => r.phases[k])])),
     jobRetries: med((r) => r.db.jobs.retries),
     transactionsPerSet: med((r) => (r.complete ? r.db.transactions / r.complete : null)),
