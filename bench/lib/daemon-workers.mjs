@@ -37,11 +37,12 @@ function workerEnv(dir, clouds) {
 }
 
 /**
- * Starts `n` daemons at once and resolves when every one listens and serves the job queue: each as
+ * Starts `n` daemons at once (`bin`: another build's bin/ccsnap.js, to compare) and resolves when every one
+ * listens and serves the job queue: each as
  * {child, pid, api, stderr(), waitLine(re, from), mark()}. A worker that exits first rejects with its stderr.
  */
-export async function startWorkers(n, { argv, env }) {
-  const workers = Array.from({ length: n }, () => spawnWorker(argv, env));
+export async function startWorkers(n, { argv, env, bin = CCSNAP_BIN }) {
+  const workers = Array.from({ length: n }, () => spawnWorker(bin, argv, env));
   try {
     for (const w of workers) {
       w.api = (await w.waitLine(/ccsnap daemon: listening on (http:\/\/127\.0\.0\.1:\d+)/))[1];
@@ -54,8 +55,8 @@ export async function startWorkers(n, { argv, env }) {
   return workers;
 }
 
-function spawnWorker(argv, env) {
-  const child = spawn(process.execPath, [CCSNAP_BIN, ...argv, 'daemon', '--listen', '127.0.0.1:0'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+function spawnWorker(bin, argv, env) {
+  const child = spawn(process.execPath, [bin, ...argv, 'daemon', '--listen', '127.0.0.1:0'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let text = '';
   const waiters = new Set();
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));

@@ -5,20 +5,24 @@ import pg from 'pg';
 import { openJournal } from '../../dist/journal/index.js';
 import { socketUrl, startPgCluster } from '../../scripts/pg-suite/cluster.mjs';
 import { startWorkers, stopWorkers, writeWorkerConfig } from '../lib/daemon-workers.mjs';
-import { busyPct, descendantsCpuMs, machineJiffies, processCpuMs, scanProcesses, treeCpuMs } from '../lib/proc-cpu.mjs';
+import { busyPct, descendantsCpuMs, descendantsOf, machineJiffies, processCpuMs, scanProcesses, treeCpuMs } from '../lib/proc-cpu.mjs';
 import { fetchRetrying, spawnSandbox } from '../lib/sandbox-proc.mjs';
 import { maxOverlap, median, percentile, round } from '../lib/stats.mjs';
 import { domainsOf, newWindows } from '../lib/windows.mjs';
 
 const POLICY = 'bench-workers';
+const WARMUP_POLICY = 'bench-warmup';
 
 /**
  * Many workers (issue 16): W `ccsnap daemon` processes of the built CLI on one PostgreSQL journal (a throwaway
  * Debian cluster, a fresh database per run) serve one ad-hoc policy occurrence over the same sandbox (N
  * instances with 1..V array volumes on H compute hosts, array latency on createStorageSnapshot, per_host P).
+ * With `warmup` (default), a small occurrence (per_host instances on each host) runs first, so the measured one
+ * meets workers as a running daemon has them (watchdog started, inventory listed, virsh sessions open).
  * Timed from the trigger (POST /api/v1/policies/NAME/run on the first worker) to its "triggered run … done"
  * line; CPU from /proc (the workers alone; their virsh sessions, the PostgreSQL server and the sandbox apart).
  * Every run is checked: one complete set per instance, nothing else, at most P frozen per host.
+ * `ccsnapBin`: another build's bin/ccsnap.js for the workers, to compare two builds on the same setup.
  */
 export async function benchWorkers({
   instances = 300,
@@ -29,16 +33,19 @@ export async function benchWorkers({
   workerCounts = [1, 2, 3],
   runs = 3,
   fleet = { concurrency: 8 },
+  idleMs = 3000,
+  warmup = true,
+  ccsnapBin,
   log = () => {},
 } = {}) {
-  const sb = await spawnSandbox({ groups: groupsOf(instances, volumes, hosts) });
+  const sb = await spawnSandbox({ groups: [...groupsOf(instances, volumes, hosts), ...(warmup ? [warmupGroup(hosts, perHost)] : [])] });
   const dir = mkdtempSync(join(tmpdir(), 'ccsnap-bench-workers-'));
   let cluster;
   const rows = [];
   try {
     cluster = await startPgCluster();
     if (latencyMs > 0) await sb.addFault({ service: 'array', key: 'createStorageSnapshot', latencyMs });
-    const setup = { sb, cluster, dir, instances, hosts, perHost, fleet };
+    const setup = { sb, cluster, dir, instances, hosts, perHost, fleet, idleMs, warmup, ccsnapBin };
     for (const [index, workers] of scheduleOf(workerCounts, runs).entries()) {
       log(`workers: ${workers} worker(s), ${instances} instances on ${hosts} hosts, per host ${perHost}, fleet ${JSON.stringify(fleet)}`);
       rows.push(await runOnce(setup, workers, index));
@@ -58,7 +65,8 @@ export async function benchWorkers({
     instances,
     hosts,
     volumesPerInstance: volumes,
-    volumes: sb.counts.volumes,
+    volumes: sb.counts.volumes - (warmup ? hosts * perHost : 0),
+    warmupInstances: warmup ? hosts * perHost : 0,
     perHost,
     arrayLatencyMs: latencyMs,
     fleet,
@@ -81,51 +89,75 @@ function groupsOf(instances, volumes, hosts) {
   }));
 }
 
+/**
+ * Instances of the warm-up occurrence: per_host on each host (`wu-*`, one volume), so that every worker has
+ * started its watchdog, listed the inventory and opened virsh sessions on the hosts it served before the
+ * measured occurrence, as a daemon that has been running does.
+ */
+function warmupGroup(hosts, perHost) {
+  return { instances: hosts * perHost, volumesPerInstance: 1, snapshotsPerVolume: 0, hosts, namePrefix: 'wu' };
+}
+
 /** Rounds of every worker count, the order reversed every other round (1,2,3, 3,2,1, 1,2,3, ...). */
 function scheduleOf(workerCounts, runs) {
   return Array.from({ length: runs }, (_, r) => (r % 2 === 0 ? workerCounts : [...workerCounts].reverse())).flat();
 }
 
-async function runOnce({ sb, cluster, dir, instances, hosts, perHost, fleet }, workerCount, index) {
+async function runOnce({ sb, cluster, dir, instances, hosts, perHost, fleet, idleMs, warmup, ccsnapBin }, workerCount, index) {
   const database = `ccsnap_bench_workers_${process.pid}_${index}`;
   await admin(cluster, (c) => c.query(`CREATE DATABASE ${database}`));
   const journal = socketUrl(cluster, database);
-  const policy = { name: POLICY, instances: { names: ['wk*'] }, schedule: '0 0 1 1 *', retention: { keep_last: 1000 }, create: { per_host: perHost } };
-  const config = writeWorkerConfig(dir, sb.url, { journal, policies: [policy], fleet });
+  const policyOf = (name, pattern) => ({
+    name,
+    instances: { names: [pattern] },
+    schedule: '0 0 1 1 *',
+    retention: { keep_last: 1000 },
+    create: { per_host: perHost },
+  });
+  const policies = [policyOf(POLICY, 'wk*'), ...(warmup ? [policyOf(WARMUP_POLICY, 'wu*')] : [])];
+  const config = writeWorkerConfig(dir, sb.url, { journal, policies, fleet });
   const startT = performance.now();
-  const workers = await startWorkers(workerCount, config);
+  const workers = await startWorkers(workerCount, { ...config, ...(ccsnapBin ? { bin: ccsnapBin } : {}) });
   try {
     const startupMs = performance.now() - startT;
+    const warm = warmup ? await warmUp(sb, workers) : null;
     const before = await domainsOf(sb);
     const cpu0 = sampleCpu(workers, cluster, sb);
     const load0 = loadavg();
     const mark = workers[0].mark();
     const triggeredAt = Date.now();
-    const occurrence = await trigger(workers[0].api);
-    const outcome = await workers[0].waitLine(/ccsnap daemon: triggered run of \S+ (done|failed)/, mark);
+    const refused = { count: 0 };
+    const occurrence = await trigger(workers[0].api, POLICY, refused);
+    const outcome = await workers[0].waitLine(new RegExp(`ccsnap daemon: triggered run of ${POLICY} (done|failed)`), mark);
     const doneAt = Date.now();
     const cpu1 = sampleCpu(workers, cluster, sb);
     const load1 = loadavg();
     const after = await domainsOf(sb);
-    const { facts: journalFacts, opsByInstance } = await readJournal(journal, occurrence, workers);
+    const sessionsAtEnd = workers.map((w) => descendantsOf(w.pid).length);
+    const idle = await idleCpu(workers, idleMs);
+    const { facts: journalFacts, opsByInstance, occurrenceFinishedAt } = await readJournal(journal, occurrence, workers);
     await stopWorkers(workers);
-    const { jobsByInstance, ...db } = await dbStats(cluster, database);
+    const { jobsByInstance, ...db } = await dbStats(cluster, database, occurrence);
     const windows = windowFacts(before, after, { perHost, instances });
     const wallMs = doneAt - triggeredAt;
     return {
       workers: workerCount,
       run: index,
       outcome: outcome[1],
+      triggerRefused: refused.count,
       startupMs: Math.round(startupMs),
+      warmup: warm,
       wallMs,
       ...journalFacts,
       setsPerSecond: round(journalFacts.complete / (wallMs / 1000), 1),
-      cpu: cpuOf(cpu0, cpu1, wallMs, journalFacts.complete),
+      // The rate while serving (first freeze to last thaw): without the cold start and the tail.
+      servingSetsPerSecond: windows.firstFreezeAt === null ? null : round(journalFacts.complete / ((windows.lastThawAt - windows.firstFreezeAt) / 1000), 1),
+      cpu: { ...cpuOf(cpu0, cpu1, wallMs, journalFacts.complete), idleMsPerSecondPerWorker: idle, sessionsAtEnd },
       loadAverage: { before: load0.map((x) => round(x, 2)), after: load1.map((x) => round(x, 2)) },
       windows,
       // What could be frozen at once: every worker's pollers busy, or every host at per_host.
       idealFrozenFleet: Math.min(workerCount * (fleet?.concurrency ?? 8), hosts * perHost),
-      phases: phasesOf({ triggeredAt, doneAt, windows, jobs: db.jobs }),
+      phases: phasesOf({ triggeredAt, doneAt, windows, jobs: db.jobs, occurrenceFinishedAt }),
       jobParts: jobPartsOf(jobsByInstance, opsByInstance),
       db,
     };
@@ -135,10 +167,57 @@ async function runOnce({ sb, cluster, dir, instances, hosts, perHost, fleet }, w
   }
 }
 
-async function trigger(api) {
-  const res = await fetchRetrying(`${api}/api/v1/policies/${POLICY}/run`, { method: 'POST' });
-  if (res.status !== 202) throw new Error(`trigger: HTTP ${res.status} ${await res.text()}`);
-  return (await res.json()).runId;
+/**
+ * CPU of the workers while idle (the run done, nothing queued: pg-boss's pollers, the owner heartbeat, the
+ * scheduler), ms per second per worker, over `ms` (a measurement window, not a wait for an event); null when 0.
+ */
+async function idleCpu(workers, ms) {
+  if (!ms) return null;
+  const a = workers.map((w) => processCpuMs(w.pid));
+  const t0 = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const elapsed = performance.now() - t0;
+  const b = workers.map((w) => processCpuMs(w.pid));
+  return round(a.reduce((sum, x, i) => sum + (b[i] - x), 0) / workers.length / (elapsed / 1000), 1);
+}
+
+/** The warm-up occurrence (see warmupGroup), trigger to "done": its wall time, the workers' CPU, its windows' per-host maximum. */
+async function warmUp(sb, workers) {
+  const before = await domainsOf(sb);
+  const cpu0 = workers.map((w) => processCpuMs(w.pid));
+  const mark = workers[0].mark();
+  const t0 = Date.now();
+  const refused = { count: 0 };
+  await trigger(workers[0].api, WARMUP_POLICY, refused);
+  const outcome = await workers[0].waitLine(new RegExp(`ccsnap daemon: triggered run of ${WARMUP_POLICY} (done|failed)`), mark);
+  const wallMs = Date.now() - t0;
+  const cpuMs = workers.reduce((sum, w, i) => sum + processCpuMs(w.pid) - cpu0[i], 0);
+  const byHost = newWindows(before, await domainsOf(sb));
+  return {
+    outcome: outcome[1],
+    triggerRefused: refused.count,
+    wallMs,
+    ccsnapCpuMs: Math.round(cpuMs),
+    windows: [...byHost.values()].flat().length,
+    maxFrozenPerHost: Math.max(0, ...[...byHost.values()].map(maxOverlap)),
+  };
+}
+
+/**
+ * POST /api/v1/policies/NAME/run: the occurrence id. A 409 "could not start the ad-hoc occurrence" is a race
+ * with another worker's scheduler pass, which took the just-recorded ('due') ad-hoc occurrence and closed it
+ * as never started (every instance missed, nothing frozen): the trigger is sent again, and the refusals are
+ * counted in the result (`triggerRefused`), not hidden.
+ */
+async function trigger(api, policy, refused = { count: 0 }) {
+  for (;;) {
+    const res = await fetchRetrying(`${api}/api/v1/policies/${policy}/run`, { method: 'POST' });
+    if (res.status === 202) return (await res.json()).runId;
+    const text = await res.text();
+    if (res.status !== 409 || !text.includes('could not start the ad-hoc occurrence') || refused.count >= 5)
+      throw new Error(`trigger ${policy}: HTTP ${res.status} ${text}`);
+    refused.count++;
+  }
 }
 
 /** CPU so far (ms): each worker's own, its descendants' (virsh sessions), the PostgreSQL server's tree, the sandbox's tree, the machine's jiffies. */
@@ -194,6 +273,7 @@ async function readJournal(url, occurrence, workers) {
     const outcomes = {};
     for (const r of results) outcomes[r.result.outcome] = (outcomes[r.result.outcome] ?? 0) + 1;
     const failures = results.filter((r) => !['created', 'already-done'].includes(r.result.outcome));
+    const occ = await journal.getOccurrence(POLICY, occurrence);
     const facts = {
       occurrence,
       complete: complete.length,
@@ -203,9 +283,9 @@ async function readJournal(url, occurrence, workers) {
       outcomes,
       ...(failures.length ? { firstFailure: { code: failures[0].result.errorCode, message: failures[0].result.message } } : {}),
       setsByWorker: workers.map((w) => complete.filter((s) => pidByOp.get(s.opId) === w.pid).length),
-      occurrenceState: (await journal.getOccurrence(POLICY, occurrence))?.state ?? null,
+      occurrenceState: occ?.state ?? null,
     };
-    return { facts, opsByInstance };
+    return { facts, opsByInstance, occurrenceFinishedAt: occ?.finishedAt ? Date.parse(occ.finishedAt) : null };
   } finally {
     await journal.close();
   }
@@ -242,9 +322,10 @@ function windowFacts(before, after, { perHost, instances }) {
  * Where the wall time went (ms; the database's, the sandbox's and the bench's clocks are this machine's):
  * trigger -> jobs queued (the coordinator records the occurrence, lists the inventory, queues a job per
  * instance), -> a worker takes the first (an idle poller's wait), -> first freeze (lock, plan, a virsh session,
- * the freeze), -> last thaw (serving), -> "done" (the coordinator collects the results, then retention).
+ * the freeze), -> last thaw (serving), -> "done" (the coordinator collects the results and finishes the
+ * occurrence, then retention).
  */
-function phasesOf({ triggeredAt, doneAt, windows, jobs }) {
+function phasesOf({ triggeredAt, doneAt, windows, jobs, occurrenceFinishedAt }) {
   const gap = (a, b) => (a === null || b === null ? null : b - a);
   return {
     toQueuedMs: gap(triggeredAt, jobs.queuedAt),
@@ -252,6 +333,9 @@ function phasesOf({ triggeredAt, doneAt, windows, jobs }) {
     firstJobToFirstFreezeMs: gap(jobs.firstStartedAt, windows.firstFreezeAt),
     servingMs: gap(windows.firstFreezeAt, windows.lastThawAt),
     lastThawToDoneMs: gap(windows.lastThawAt, doneAt),
+    // Of which: until the coordinator saw every result and finished the occurrence, then retention.
+    lastThawToOccurrenceFinishedMs: gap(windows.lastThawAt, occurrenceFinishedAt),
+    occurrenceFinishedToDoneMs: gap(occurrenceFinishedAt, doneAt),
   };
 }
 
@@ -279,8 +363,12 @@ function jobPartsOf(jobsByInstance, opsByInstance) {
   return Object.fromEntries(Object.entries(parts).map(([k, xs]) => [k, { median: round(median(xs)), p95: round(percentile(xs, 0.95)) }]));
 }
 
-/** After the workers stopped (their statistics flushed): the database's transactions and the busiest tables' row counts. */
-async function dbStats(cluster, database) {
+/**
+ * After the workers stopped (their statistics flushed): the database's transactions and the busiest tables' row
+ * counts over its whole life; the measured occurrence's pg-boss jobs (retries, when the first was queued and
+ * fetched, and per instance).
+ */
+async function dbStats(cluster, database, occurrence) {
   return admin(
     cluster,
     async (c) => {
@@ -292,13 +380,15 @@ async function dbStats(cluster, database) {
       const jobs = await c.query(
         `SELECT count(*)::integer AS n, sum(retry_count)::integer AS retries,
                 extract(epoch FROM min(created_on)) * 1000 AS queued, extract(epoch FROM min(started_on)) * 1000 AS first_started
-           FROM ccsnap_boss.job`,
+           FROM ccsnap_boss.job WHERE data->>'occurrence' = $1`,
+        [occurrence],
       );
       const j = jobs.rows[0] ?? {};
       const perJob = await c.query(
         `SELECT data->>'instanceId' AS instance, extract(epoch FROM created_on) * 1000 AS created,
                 extract(epoch FROM started_on) * 1000 AS started, extract(epoch FROM completed_on) * 1000 AS completed
-           FROM ccsnap_boss.job WHERE state = 'completed'`,
+           FROM ccsnap_boss.job WHERE state = 'completed' AND data->>'occurrence' = $1`,
+        [occurrence],
       );
       return {
         jobsByInstance: new Map(
@@ -334,10 +424,16 @@ function summarizeRuns(workers, rows) {
     workers,
     runs: rows.length,
     setsPerSecond: med((r) => r.setsPerSecond),
+    servingSetsPerSecond: med((r) => r.servingSetsPerSecond),
     wallMs: med((r) => r.wallMs),
     ccsnapCpuMsPerSet: med((r) => r.cpu.ccsnapMsPerSet),
     ccsnapCores: med((r) => r.cpu.ccsnapCores),
     virshSessionsCpuMsPerSet: med((r) => r.cpu.virshSessionsMsPerSet),
+    virshSessionsAtEnd: med((r) => r.cpu.sessionsAtEnd.reduce((a, b) => a + b, 0)),
+    idleCpuMsPerSecondPerWorker: med((r) => r.cpu.idleMsPerSecondPerWorker),
+    triggersRefused: rows.reduce((n, r) => n + r.triggerRefused + (r.warmup?.triggerRefused ?? 0), 0),
+    warmupWallMs: med((r) => r.warmup?.wallMs ?? null),
+    warmupCcsnapCpuMs: med((r) => r.warmup?.ccsnapCpuMs ?? null),
     postgresCpuMsPerSet: med((r) => r.cpu.postgresMsPerSet),
     sandboxCpuMsPerSet: med((r) => r.cpu.sandboxMsPerSet),
     machineBusyPct: med((r) => r.cpu.machineBusyPct),
@@ -350,7 +446,8 @@ function summarizeRuns(workers, rows) {
     jobPartsMedianMs: Object.fromEntries(Object.keys(rows[0]?.jobParts ?? {}).map((k) => [k, med((r) => r.jobParts[k].median)])),
     phasesMs: Object.fromEntries(Object.keys(rows[0]?.phases ?? {}).map((k) => [k, med((r) => r.phases[k])])),
     jobRetries: med((r) => r.db.jobs.retries),
-    transactionsPerSet: med((r) => (r.complete ? r.db.transactions / r.complete : null)),
+    // The database's whole life (start-up, warm-up, the measured run) over all the sets made in it.
+    transactionsPerSet: med((r) => (r.complete ? r.db.transactions / (r.complete + (r.warmup?.windows ?? 0)) : null)),
   };
 }
 
@@ -362,7 +459,8 @@ function checksOf(rows, perHost) {
     noOtherSets: bad((r) => r.otherSets > 0),
     occurrenceDone: bad((r) => r.occurrenceState !== 'done' || r.outcome !== 'done'),
     allThawed: bad((r) => r.windows.stillFrozen > 0),
-    frozenPerHostWithinLimit: bad((r) => r.windows.maxFrozenPerHost > perHost),
+    frozenPerHostWithinLimit: bad((r) => r.windows.maxFrozenPerHost > perHost || (r.warmup?.maxFrozenPerHost ?? 0) > perHost),
+    warmupDone: bad((r) => r.warmup !== null && r.warmup.outcome !== 'done'),
   };
   return { passed: Object.values(checks).every((runs) => runs.length === 0), failedRuns: checks };
 }
