@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -55,12 +55,15 @@ export async function benchWorkers({
     await sb.close();
     rmSync(dir, { recursive: true, force: true });
   }
-  const byWorkers = workerCounts.map((w) =>
-    summarizeRuns(
+  // Medians over the runs that passed every check: a run where instances were not served measures something else
+  // (it is listed in `checks`, with its diagnostics in `rows`).
+  const byWorkers = workerCounts.map((w) => ({
+    ...summarizeRuns(
       w,
-      rows.filter((r) => r.workers === w),
+      rows.filter((r) => r.workers === w && passes(r, perHost)),
     ),
-  );
+    failedRuns: rows.filter((r) => r.workers === w && !passes(r, perHost)).length,
+  }));
   return {
     instances,
     hosts,
@@ -160,6 +163,7 @@ async function runOnce({ sb, cluster, dir, instances, hosts, perHost, fleet, idl
       phases: phasesOf({ triggeredAt, doneAt, windows, jobs: db.jobs, occurrenceFinishedAt }),
       jobParts: jobPartsOf(jobsByInstance, opsByInstance),
       db,
+      ...(journalFacts.firstFailure ? { diagnostics: diagnosticsOf(workers, dir, triggeredAt) } : {}),
     };
   } finally {
     await stopWorkers(workers);
@@ -201,6 +205,24 @@ async function warmUp(sb, workers) {
     windows: [...byHost.values()].flat().length,
     maxFrozenPerHost: Math.max(0, ...[...byHost.values()].map(maxOverlap)),
   };
+}
+
+/**
+ * For a run where an instance was not served: what the workers wrote (the daemon's warnings, the last lines) and
+ * the watchdogs' log lines of the run other than the routine ones (arm, freeze sent, disarm).
+ */
+function diagnosticsOf(workers, dir, since) {
+  let watchdog = [];
+  try {
+    const from = new Date(since).toISOString();
+    watchdog = readFileSync(join(dir, 'xdg-state', 'ccsnap', 'watchdog.log'), 'utf8')
+      .split('\n')
+      .filter((l) => l && l.slice(0, 24) >= from && !/\] (armed |freeze of |disarmed )/.test(l))
+      .slice(-30);
+  } catch {
+    // no log: nothing armed
+  }
+  return { workers: workers.map((w) => ({ pid: w.pid, stderrTail: w.stderr().slice(-1500) })), watchdog };
 }
 
 /**
@@ -451,18 +473,28 @@ function summarizeRuns(workers, rows) {
   };
 }
 
-/** Per run: every instance has exactly one complete set, nothing else; every guest thawed; at most per_host frozen per host. */
-function checksOf(rows, perHost) {
-  const bad = (pred) => rows.filter(pred).map((r) => `${r.workers}w run ${r.run}`);
-  const checks = {
-    oneCompleteSetPerInstance: bad((r) => r.complete !== r.windows.instances || r.instancesWithOneSet !== r.windows.instances || r.instancesWithMore > 0),
-    noOtherSets: bad((r) => r.otherSets > 0),
-    occurrenceDone: bad((r) => r.occurrenceState !== 'done' || r.outcome !== 'done'),
-    allThawed: bad((r) => r.windows.stillFrozen > 0),
-    frozenPerHostWithinLimit: bad((r) => r.windows.maxFrozenPerHost > perHost || (r.warmup?.maxFrozenPerHost ?? 0) > perHost),
-    warmupDone: bad((r) => r.warmup !== null && r.warmup.outcome !== 'done'),
+/** What every run must show: every instance has exactly one complete set, nothing else; every guest thawed; at most per_host frozen per host. */
+function runChecks(perHost) {
+  return {
+    oneCompleteSetPerInstance: (r) => r.complete === r.windows.instances && r.instancesWithOneSet === r.windows.instances && r.instancesWithMore === 0,
+    noOtherSets: (r) => r.otherSets === 0,
+    occurrenceDone: (r) => r.occurrenceState === 'done' && r.outcome === 'done',
+    allThawed: (r) => r.windows.stillFrozen === 0,
+    frozenPerHostWithinLimit: (r) => r.windows.maxFrozenPerHost <= perHost && (r.warmup?.maxFrozenPerHost ?? 0) <= perHost,
+    warmupDone: (r) => r.warmup === null || r.warmup.outcome === 'done',
   };
-  return { passed: Object.values(checks).every((runs) => runs.length === 0), failedRuns: checks };
+}
+
+function passes(row, perHost) {
+  return Object.values(runChecks(perHost)).every((check) => check(row));
+}
+
+/** The runs that failed each check (`<W>w run <n>`). */
+function checksOf(rows, perHost) {
+  const failedRuns = Object.fromEntries(
+    Object.entries(runChecks(perHost)).map(([name, check]) => [name, rows.filter((r) => !check(r)).map((r) => `${r.workers}w run ${r.run}`)]),
+  );
+  return { passed: Object.values(failedRuns).every((runs) => runs.length === 0), failedRuns };
 }
 
 /**
