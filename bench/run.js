@@ -1,5 +1,5 @@
 // npm run bench  (= npm run build && node bench/run.js [options])
-//   --only=freeze,thaw,list,fleet,startup,policy   run some suites (default: all)
+//   --only=freeze,thaw,list,fleet,startup,policy,workers   run some suites (default: all)
 //   --quick                                 few runs, small scales; writes bench/results/quick-<ts>.json only
 //   --runs=N                                freeze-window runs per configuration (default 30)
 //   --full                                  also the seed-style list above 1000 instances (~6 min at 5000, more at 10000)
@@ -18,9 +18,10 @@ import { benchPolicy } from './suites/policy.mjs';
 import { benchList, defaultModes } from './suites/list.mjs';
 import { benchStartup } from './suites/startup.mjs';
 import { benchThaw } from './suites/thaw.mjs';
+import { benchWorkers } from './suites/workers.mjs';
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
-const ALL = ['freeze', 'thaw', 'list', 'fleet', 'startup', 'policy'];
+const ALL = ['freeze', 'thaw', 'list', 'fleet', 'startup', 'policy', 'workers'];
 
 function parseArgs(argv) {
   const opts = { only: ALL, quick: false, full: false, phases: false, runs: undefined, scales: undefined };
@@ -32,9 +33,7 @@ function parseArgs(argv) {
     else if (a.startsWith('--runs=')) opts.runs = Number(a.slice(7));
     else if (a.startsWith('--scales=')) opts.scales = parseScales(a.slice(9));
     else if (a === '--help' || a === '-h') {
-      process.stdout.write(
-        'usage: node bench/run.js [--only=freeze,thaw,list,fleet,startup,policy] [--quick] [--full] [--runs=N] [--scales=N,...] [--phases]\n',
-      );
+      process.stdout.write(`usage: node bench/run.js [--only=${ALL.join(',')}] [--quick] [--full] [--runs=N] [--scales=N,...] [--phases]\n`);
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
@@ -63,6 +62,7 @@ function suitesFor(opts, log) {
     fleet: () => benchFleet(q ? { instances: 40, concurrencies: [1, 8], log } : { log }),
     startup: () => benchStartup({ runs: q ? 5 : 20, log }),
     policy: () => benchPolicy(q ? { instances: 100, hosts: 10, log } : { rounds: 2, log }),
+    workers: () => benchWorkers(q ? { instances: 60, hosts: 10, runs: 1, log } : { log }),
   };
 }
 

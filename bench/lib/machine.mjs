@@ -19,16 +19,18 @@ export function machineFacts() {
     v8: process.versions.v8,
     commit: git(['rev-parse', '--short', 'HEAD']),
     /** Tracked files with uncommitted changes (bench results excluded): what the commit id does not cover. */
-    dirtyPaths: (git(['status', '--porcelain', '--untracked-files=no']) ?? '')
+    dirtyPaths: (git(['status', '--porcelain', '--untracked-files=no'], { trim: false }) ?? '')
       .split('\n')
       .map((l) => l.slice(3))
       .filter((p) => p && !p.startsWith('bench/results/')),
   };
 }
 
-function git(args) {
+/** git's output, trimmed (not for porcelain lines: their first column may be a space). */
+function git(args, { trim = true } = {}) {
   try {
-    return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const out = execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    return trim ? out.trim() : out;
   } catch {
     return null;
   }

@@ -33,6 +33,7 @@ export function renderMarkdown(results) {
   if (results.list) out.push(...listSection(results.list));
   if (results.fleet) out.push(...fleetSection(results.fleet));
   if (results.startup) out.push(...startupSection(results.startup));
+  if (results.workers) out.push(...workersSection(results.workers));
   if (results.errors?.length) out.push('## Errors', '', ...results.errors.map((e) => `- ${e.suite}: ${e.message}`), '');
   return `${out.join('\n')}\n`;
 }
@@ -176,4 +177,71 @@ function fleetSection(f) {
 function startupSection(s) {
   const rows = s.rows.map((r) => [r.name, r.wallMs.n, fmt(r.wallMs.median), fmt(r.wallMs.p95), fmt(kbToMb(r.maxRssKb)), r.rssMethod]);
   return ['## 5. CLI start-up', '', table(['Command', 'Runs', 'Wall median (ms)', 'Wall p95 (ms)', 'Max RSS (MB)', 'RSS measured by'], rows), ''];
+}
+
+function workersSection(w) {
+  const rows = w.byWorkers.map((b) => [
+    b.workers,
+    b.failedRuns ? `${b.runs} (+${b.failedRuns} failed)` : b.runs,
+    fmt(b.setsPerSecond),
+    fmt(b.servingSetsPerSecond),
+    fmt(b.ccsnapCpuMsPerSet),
+    fmt(b.ccsnapCores),
+    fmt(b.idleCpuMsPerSecondPerWorker),
+    `${fmt(b.virshSessionsCpuMsPerSet)} (${fmt(b.virshSessionsAtEnd)})`,
+    fmt(b.postgresCpuMsPerSet),
+    fmt(b.sandboxCpuMsPerSet),
+    `${fmt(b.meanFrozenFleet)} / ${fmt(b.idealFrozenFleet)}`,
+    `${fmt(b.medianFrozenMs)} / ${fmt(b.p95FrozenMs)}`,
+    `${b.maxFrozenPerHost} (≤ ${w.perHost})`,
+    fmt(b.machineBusyPct, ' %'),
+    fmt(b.loadAverage1m),
+  ]);
+  const p = w.projection;
+  const failed = Object.entries(w.checks.failedRuns).filter(([, runs]) => runs.length);
+  return [
+    `## 7. Many workers on PostgreSQL (${w.instances} instances, ${w.volumes} volumes, ${w.hosts} hosts, per host ${w.perHost}, ${w.arrayLatencyMs} ms array latency, fleet ${JSON.stringify(w.fleet)})`,
+    '',
+    `W \`ccsnap daemon\` processes on one throwaway PostgreSQL cluster (a fresh database per run), one ad-hoc occurrence each run, trigger to "done"${w.warmupInstances ? ` (after a warm-up occurrence of ${w.warmupInstances} instances)` : ''}; medians of the runs that passed the checks (${w.runsPerWorkerCount} per W, the order alternating). CPU per set: the workers' own utime+stime; their virsh sessions (sandbox-virsh.js, Node), the PostgreSQL server and the sandbox apart. Checks (one complete set per instance, nothing else, every guest thawed, ≤ per_host frozen per host): ${w.checks.passed ? 'passed' : `FAILED: ${failed.map(([k, runs]) => `${k} (${runs.join(', ')})`).join('; ')}`}.`,
+    '',
+    table(
+      [
+        'Workers',
+        'Runs',
+        'Sets/s',
+        'Serving sets/s',
+        'ccsnap CPU ms/set',
+        'ccsnap cores',
+        'Idle worker CPU ms/s',
+        'virsh sessions ms/set (processes)',
+        'PostgreSQL ms/set',
+        'Sandbox ms/set',
+        'Frozen at once: mean / ideal',
+        'Window median / p95 (ms)',
+        'Max frozen per host',
+        'Machine busy',
+        'Load (1 min)',
+      ],
+      rows,
+    ),
+    '',
+    "Where the wall time goes (medians, ms): the run, then one instance's job.",
+    '',
+    table(
+      ['Workers', ...Object.keys(w.byWorkers[0]?.phasesMs ?? {}), ...Object.keys(w.byWorkers[0]?.jobPartsMedianMs ?? {}).map((k) => `job: ${k}`)],
+      w.byWorkers.map((b) => [b.workers, ...Object.values(b.phasesMs).map((x) => fmt(x)), ...Object.values(b.jobPartsMedianMs).map((x) => fmt(x))]),
+    ),
+    '',
+    ...(p
+      ? [
+          'Projection, instances per hour:',
+          '',
+          `- CPU bound per core: ${p.cpuBoundPerCore} (${p.cpuBoundFrom}); with the PostgreSQL server's CPU too: ${fmt(p.cpuBoundPerCoreWithPostgres)}`,
+          `- host bound: ${fmt(p.hostBound)} (${fmt(p.hostBoundFrom)})`,
+          `- measured: ${p.measured} (${p.measuredFrom}); per core of ccsnap CPU: ${fmt(p.measuredPerCcsnapCore)}`,
+          `- binds here: ${p.binds}`,
+          '',
+        ]
+      : []),
+  ];
 }

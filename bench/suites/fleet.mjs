@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { createSnapshots } from '../../dist/ops/create.js';
+import { busyPct, machineJiffies } from '../lib/proc-cpu.mjs';
 import { openBenchRuntime } from '../lib/runtime.mjs';
-import { fetchRetrying, frozenWindows, spawnSandbox } from '../lib/sandbox-proc.mjs';
+import { spawnSandbox } from '../lib/sandbox-proc.mjs';
+import { domainsOf, newWindows } from '../lib/windows.mjs';
 import { maxOverlap, median, percentile, round, summarize } from '../lib/stats.mjs';
 
 /**
@@ -32,7 +33,7 @@ async function runOnce(sb, { concurrency, perHost, hosts }) {
   const active = trackActive();
   let outcomes;
   const sandboxCpu0 = sb.cpuMs();
-  const machine0 = machineBusy();
+  const machine0 = machineJiffies();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   try {
@@ -42,7 +43,7 @@ async function runOnce(sb, { concurrency, perHost, hosts }) {
   }
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
-  const machine1 = machineBusy();
+  const machine1 = machineJiffies();
   const sandboxCpuMs = sb.cpuMs() !== null && sandboxCpu0 !== null ? sb.cpuMs() - sandboxCpu0 : null;
   const after = await domainsOf(sb);
   const creates = (await sb.takeTranscript()).filter((e) => e.command === 'createStorageSnapshot' && e.doneAt !== undefined);
@@ -65,7 +66,7 @@ async function runOnce(sb, { concurrency, perHost, hosts }) {
     meanActive: round(active.mean(), 1),
     ccsnapCpuPct: Math.round(((cpu.user + cpu.system) / 1000 / wallMs) * 100),
     sandboxCpuPct: sandboxCpuMs === null ? null : Math.round((sandboxCpuMs / wallMs) * 100),
-    machineBusyPct: machine0 && machine1 ? Math.round(((machine1.busy - machine0.busy) / (machine1.total - machine0.total)) * 100) : null,
+    machineBusyPct: busyPct(machine0, machine1),
     medianFrozenMs: median(all.map((w) => w.ms)),
     p95FrozenMs: percentile(
       all.map((w) => w.ms),
@@ -96,36 +97,6 @@ function trackActive() {
     max: () => peak,
     mean: () => (last !== undefined && last > first ? area / (last - first) : 0),
   };
-}
-
-/** Busy and total jiffies of all CPUs (Linux /proc/stat), for the share of the machine that was busy. */
-function machineBusy() {
-  try {
-    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    const idle = cpu[3] + (cpu[4] ?? 0);
-    const total = cpu.reduce((a, b) => a + b, 0);
-    return { busy: total - idle, total };
-  } catch {
-    return null;
-  }
-}
-
-async function domainsOf(sb) {
-  const res = await fetchRetrying(`${sb.url}/_sandbox/state`);
-  const state = await res.json();
-  return { state, domains: new Map(state.hypervisor.domains.map((d) => [d.name, d])) };
-}
-
-function newWindows(before, after) {
-  const byHost = new Map();
-  for (const [name, d] of after.domains) {
-    const skip = frozenWindows(before.domains.get(name)?.events ?? []).length;
-    const fresh = frozenWindows(d.events)
-      .slice(skip)
-      .map((w) => ({ ...w, domain: name }));
-    byHost.set(d.host, [...(byHost.get(d.host) ?? []), ...fresh]);
-  }
-  return byHost;
 }
 
 /**

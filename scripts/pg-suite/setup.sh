@@ -2,7 +2,7 @@
 # Installs what the PostgreSQL suite (npm run test:pg) needs on Debian 12: Debian's postgresql (its server
 # binaries under /usr/lib/postgresql/*/bin and the `postgres` system user). Run as root (CI does, in .ci/run);
 # a no-op when the server is present. The suite never uses the cluster the package may start: it initialises
-# a throwaway one of its own (test/helpers/postgres.ts). Prints the version.
+# a throwaway one of its own (scripts/pg-suite/cluster.mjs). Prints the version.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi; }

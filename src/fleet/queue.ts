@@ -55,14 +55,7 @@ export async function startFleetQueue(opts: FleetQueueOptions): Promise<FleetQue
   boss.on('error', (err: unknown) => opts.onError?.(toQueueError(err)));
   try {
     await boss.start();
-    await boss.createQueue(INSTANCE_QUEUE, {
-      name: INSTANCE_QUEUE,
-      policy: 'standard',
-      expireInSeconds: opts.jobLeaseSeconds,
-      retryLimit: 100_000,
-      retryDelay: RETRY_DELAY_SECONDS,
-      retryBackoff: false,
-    });
+    await createInstanceQueue(boss, opts.jobLeaseSeconds);
   } catch (err) {
     await boss.stop({ graceful: false, wait: true }).catch(() => undefined);
     throw toQueueError(err);
@@ -74,8 +67,17 @@ export async function startFleetQueue(opts: FleetQueueOptions): Promise<FleetQue
     },
     async work(concurrency, handler) {
       for (let i = 0; i < concurrency; i++) {
-        await boss.work<InstanceJobData>(INSTANCE_QUEUE, { batchSize: 1, pollingIntervalSeconds: opts.pollSeconds, includeMetadata: true }, async (jobs) => {
-          for (const job of jobs) await handler(job.data, { id: job.id, retryCount: job.retryCount });
+        const poller: { id?: string } = {};
+        const options = { batchSize: 1, pollingIntervalSeconds: opts.pollSeconds, includeMetadata: true } as const;
+        poller.id = await boss.work<InstanceJobData>(INSTANCE_QUEUE, options, async (jobs) => {
+          try {
+            for (const job of jobs) await handler(job.data, { id: job.id, retryCount: job.retryCount });
+          } finally {
+            // pg-boss waits out the polling interval after every fetch, a served one too: a worker would serve
+            // at most `concurrency` jobs per interval. A poller that served a job asks for the next at once;
+            // only an idle one waits.
+            if (poller.id) boss.notifyWorker(poller.id);
+          }
         });
       }
     },
@@ -83,6 +85,33 @@ export async function startFleetQueue(opts: FleetQueueOptions): Promise<FleetQue
       await boss.stop({ graceful: true, wait: true, timeout: 120_000 });
     },
   };
+}
+
+/** How often a worker tries to create the queue when it deadlocks with another worker doing the same. */
+const CREATE_QUEUE_ATTEMPTS = 5;
+
+/**
+ * Creates the instance queue unless it exists. pg-boss's create_queue takes no lock first: the second of two
+ * workers starting at once on a new database waits (in its insert) for the first's queue row while holding a
+ * lock the first's foreign key needs, and PostgreSQL ends one of them (deadlock detected, 40P01). The one it
+ * ended tries again, and then finds the queue made.
+ */
+async function createInstanceQueue(boss: PgBoss, jobLeaseSeconds: number): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await boss.createQueue(INSTANCE_QUEUE, {
+        name: INSTANCE_QUEUE,
+        policy: 'standard',
+        expireInSeconds: jobLeaseSeconds,
+        retryLimit: 100_000,
+        retryDelay: RETRY_DELAY_SECONDS,
+        retryBackoff: false,
+      });
+      return;
+    } catch (err) {
+      if (attempt >= CREATE_QUEUE_ATTEMPTS || (err as { code?: unknown } | null)?.code !== '40P01') throw err;
+    }
+  }
 }
 
 /** A pg-boss failure as one coded line (its messages quote SQL, never the connection string). */
