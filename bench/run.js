@@ -2,6 +2,7 @@
 //   --only=freeze,thaw,list,fleet,startup,policy   run some suites (default: all)
 //   --quick                                 few runs, small scales; writes bench/results/quick-<ts>.json only
 //   --runs=N                                freeze-window runs per configuration (default 30)
+//   --fleet-runs=N                          fleet create runs per concurrency (default 1)
 //   --full                                  also the seed-style list at 5000 instances (adds ~6 min)
 // Writes bench/results/<timestamp>.json, bench/results/latest.json and bench/results/latest.md, and prints
 // the tables. Everything runs on 127.0.0.1 against sandboxes this script starts (and stops).
@@ -21,14 +22,15 @@ const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 const ALL = ['freeze', 'thaw', 'list', 'fleet', 'startup', 'policy'];
 
 function parseArgs(argv) {
-  const opts = { only: ALL, quick: false, full: false, runs: undefined };
+  const opts = { only: ALL, quick: false, full: false, runs: undefined, fleetRuns: 1 };
   for (const a of argv) {
     if (a === '--quick') opts.quick = true;
     else if (a === '--full') opts.full = true;
     else if (a.startsWith('--only=')) opts.only = a.slice(7).split(',').filter(Boolean);
     else if (a.startsWith('--runs=')) opts.runs = Number(a.slice(7));
+    else if (a.startsWith('--fleet-runs=')) opts.fleetRuns = Number(a.slice(13));
     else if (a === '--help' || a === '-h') {
-      process.stdout.write('usage: node bench/run.js [--only=freeze,thaw,list,fleet,startup,policy] [--quick] [--full] [--runs=N]\n');
+      process.stdout.write('usage: node bench/run.js [--only=freeze,thaw,list,fleet,startup,policy] [--quick] [--full] [--runs=N] [--fleet-runs=N]\n');
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
@@ -55,7 +57,7 @@ function suitesFor(opts, log) {
             }
           : { modesFor: (n) => defaultModes(n, { full: opts.full }), log },
       ),
-    fleet: () => benchFleet(q ? { instances: 40, concurrencies: [1, 8], log } : { log }),
+    fleet: () => benchFleet(q ? { instances: 40, concurrencies: [1, 8], runs: opts.fleetRuns, log } : { runs: opts.fleetRuns, log }),
     startup: () => benchStartup({ runs: q ? 5 : 20, log }),
     policy: () => benchPolicy(q ? { instances: 100, hosts: 10, log } : { rounds: 2, log }),
   };
@@ -68,7 +70,7 @@ async function main() {
   const log = (msg) => process.stderr.write(`[bench +${Math.round((performance.now() - t0) / 1000)}s] ${msg}\n`);
   const results = {
     startedAt: started.toISOString(),
-    options: { only: opts.only, quick: opts.quick, full: opts.full, runs: opts.runs ?? null },
+    options: { only: opts.only, quick: opts.quick, full: opts.full, runs: opts.runs ?? null, fleetRuns: opts.fleetRuns },
     machine: machineFacts(),
     dist: distFingerprint(),
     errors: [],
