@@ -151,7 +151,7 @@ export async function createOne(rt: Runtime, entry: InstanceSnapshots, req: Crea
         if (req.policy) await refuseServedOccurrence(rt, entry.instance.id, req.policy);
         const plan = await makePlan(lease.hypervisor, opId);
         if (req.drain?.aborted) throw drainError(plan.instance.name);
-        const result = await withFleetSlots(rt, plan, req, opId, pass, () => applyPlan(rt, lease.hypervisor, plan, req, opId, pass));
+        const result = await withFleetSlots(rt, plan, req, opId, pass, (slots) => applyPlan(rt, lease.hypervisor, plan, req, opId, pass, slots));
         return { instance: name, kind: 'result' as const, result };
       });
     } finally {
@@ -171,22 +171,39 @@ async function refuseServedOccurrence(rt: Runtime, instanceId: string, ref: Poli
   if (done) throw new CcsnapError('CCSNAP_OCCURRENCE_SERVED', `instance ${instanceId} has set ${done.id} for ${ref.occurrence} already; nothing was created`);
 }
 
+/** What a create holding fleet slots does once its guest is thawed (or handed to the watchdog). */
+interface SlotsHeld {
+  afterThaw(): Promise<void>;
+}
+
+const NO_SLOTS: SlotsHeld = { afterThaw: async () => undefined };
+
 /**
  * The limits shared by every process on the journal (PostgreSQL: many workers): a slot of the compute host
  * (at most per_host guests frozen there at once) and one per member on an array with a snapshot-call limit,
- * held from before the freeze to after the thaw. Without shared slots (SQLite) the process's own limiters do.
+ * held from before the freeze to after the thaw; the host's is freed as soon as the guest is thawed, before the
+ * work after the window (which may wait for this process's other windows). Without shared slots (SQLite) the
+ * process's own limiters do.
  */
-async function withFleetSlots<T>(rt: Runtime, plan: CreatePlan, req: CreateRequest, opId: string, pass: GatePass, fn: () => Promise<T>): Promise<T> {
+async function withFleetSlots<T>(
+  rt: Runtime,
+  plan: CreatePlan,
+  req: CreateRequest,
+  opId: string,
+  pass: GatePass,
+  fn: (slots: SlotsHeld) => Promise<T>,
+): Promise<T> {
   const port = rt.journal().slots;
-  if (!port) return fn();
+  if (!port) return fn(NO_SLOTS);
   const claims = slotClaims(rt, plan, req.perHost ?? rt.settings.create.perHost, opId);
-  if (claims.length === 0) return fn();
-  // Waiting for another worker's slot is not work: this process's windows do not wait for it meanwhile.
+  if (claims.length === 0) return fn(NO_SLOTS);
+  // Waiting for another worker's slot is no work of this process's: its windows do not wait for it, and the
+  // few steps between the slot and the window's turn (arm the watchdog, journal the freeze) hold no phase.
   pass.leave();
   const held = await acquireSlots(port, claims, slotLeaseMs(rt, plan), req.signal ?? req.drain);
+  const host = claims.find((c) => c.scope.startsWith('host:'));
   try {
-    await pass.bulk(req.signal);
-    return await fn();
+    return await fn({ afterThaw: async () => (host ? port.release(host.scope, host.holder).catch(() => undefined) : undefined) });
   } finally {
     await held.release();
   }
@@ -217,7 +234,15 @@ function drainError(name: string): CcsnapError {
   return new CcsnapError('CCSNAP_INTERRUPTED', `stopping: no new freeze is started (${name} was not frozen)`);
 }
 
-function applyPlan(rt: Runtime, hv: HypervisorPort, plan: CreatePlan, req: CreateRequest, opId: string, pass: GatePass): Promise<CreateResult> {
+function applyPlan(
+  rt: Runtime,
+  hv: HypervisorPort,
+  plan: CreatePlan,
+  req: CreateRequest,
+  opId: string,
+  pass: GatePass,
+  slots: SlotsHeld,
+): Promise<CreateResult> {
   const cfg = rt.hypervisorConfig;
   return applyCreate(
     plan,
@@ -234,7 +259,10 @@ function applyPlan(rt: Runtime, hv: HypervisorPort, plan: CreatePlan, req: Creat
           if (req.drain?.aborted) throw drainError(plan.instance.name);
         },
         opened: () => pass.opened(),
-        bulk: (signal) => pass.bulk(signal),
+        bulk: async (signal) => {
+          await slots.afterThaw();
+          await pass.bulk(signal);
+        },
       },
       ...(req.signal ? { signal: req.signal } : {}),
       timeouts: {
