@@ -4,7 +4,7 @@ import { sleep } from './abort.js';
 /**
  * Window priority for the freeze windows of one process. Every create's work is either *bulk* (its
  * pre-checks, planning, journaling, arming, and everything after the thaw) or its *window* (freeze, array
- * snapshots, thaw). The two never run at once, so nothing else of ccsnap's competes with an open window for
+ * snapshots, thaw). The two do not run at once, so nothing else of ccsnap's competes with an open window for
  * the event loop, the CPU or the disk:
  *
  * - bulk waits while any window is open or waiting to open;
@@ -12,7 +12,8 @@ import { sleep } from './abort.js';
  *   so windows open in waves), and for the window opened just before it to have sent its array calls
  *   (`opened()`), so that no two freezes and their first calls compete with each other;
  * - once opened, any number of windows run side by side (the per-host and global limits stay the callers');
- * - a window never waits longer than `maxDeferMs` for all that: then it opens anyway.
+ * - bulk work or an opening that has lasted `maxDeferMs` (a hung pre-check, a freeze that does not answer)
+ *   holds no window back any more: the others open beside it.
  *
  * Nothing is frozen while a window waits, and nothing waits while it holds a phase, so the gate can neither
  * delay a thaw nor deadlock. A pass holds at most one phase; `leave()` releases it (call it in a `finally`).
@@ -39,28 +40,36 @@ export interface GatePass {
 }
 
 export interface GateState {
+  /** Bulk work running that windows wait for (work older than `maxDeferMs` is not counted). */
   bulk: number;
   windows: number;
-  /** Windows admitted that have not said `opened()` yet (normally 0 or 1). */
+  /** Windows admitted that have not said `opened()` yet and are younger than `maxDeferMs` (normally 0 or 1). */
   opening: number;
   waitingBulk: number;
   waitingWindows: number;
 }
 
 export interface WindowGateOptions {
-  /** The longest a window waits for running bulk work (default 250 ms). */
+  /** How long bulk work or an opening holds windows back at most (default 100 ms). */
   maxDeferMs?: number;
-  /** Resolves when a waiting window stops deferring (default: `maxDeferMs` later); tests pass their own. */
+  /** Resolves when a phase just taken stops holding windows back (default: `maxDeferMs` later); tests pass their own. */
   deferLimit?: (signal: AbortSignal) => Promise<void>;
 }
 
-export const DEFAULT_MAX_DEFER_MS = 250;
+export const DEFAULT_MAX_DEFER_MS = 100;
 
-type Phase = 'none' | 'bulk' | 'window';
+type Phase = 'bulk' | 'window';
 
 interface Waiter {
-  phase: Exclude<Phase, 'none'>;
+  phase: Phase;
   admit: () => void;
+}
+
+/** A phase taken by a pass; `holdsBack` while windows still wait for it (bulk) or for its opening (window). */
+interface Held {
+  phase: Phase;
+  holdsBack: boolean;
+  stopAging: AbortController;
 }
 
 /** A gate that never waits: every phase is granted at once. */
@@ -77,7 +86,7 @@ export function createWindowGate(options: WindowGateOptions = {}): WindowGate {
   let opening = 0;
   /** In arrival order. */
   const waiting: Waiter[] = [];
-  const waitingOf = (phase: Waiter['phase']): Waiter[] => waiting.filter((w) => w.phase === phase);
+  const waitingOf = (phase: Phase): Waiter[] => waiting.filter((w) => w.phase === phase);
   const windowMayOpen = (): boolean => bulk === 0 && opening === 0;
   const bulkMayRun = (): boolean => windows === 0 && waitingOf('window').length === 0;
 
@@ -91,29 +100,54 @@ export function createWindowGate(options: WindowGateOptions = {}): WindowGate {
     if (bulkMayRun()) for (const w of waitingOf('bulk')) w.admit();
   };
 
-  /** Resolves once `phase` is taken (counted). */
-  const enter = (phase: Waiter['phase'], signal?: AbortSignal): Promise<void> => {
-    if (signal?.aborted) return Promise.reject(aborted(signal));
-    if (phase === 'window' ? windowMayOpen() && waitingOf('window').length === 0 : bulkMayRun()) {
-      take(phase);
-      return Promise.resolve();
+  const take = (phase: Phase): Held => {
+    const held: Held = { phase, holdsBack: true, stopAging: new AbortController() };
+    if (phase === 'bulk') bulk++;
+    else {
+      windows++;
+      opening++;
     }
+    // Held too long, it stops holding windows back (the window itself stays open, and bulk still waits for it).
+    deferLimit(held.stopAging.signal).then(
+      () => {
+        stopHoldingBack(held);
+        pump();
+      },
+      () => undefined,
+    );
+    return held;
+  };
+
+  const stopHoldingBack = (held: Held): void => {
+    if (!held.holdsBack) return;
+    held.holdsBack = false;
+    if (held.phase === 'bulk') bulk--;
+    else opening--;
+  };
+
+  const release = (held: Held): void => {
+    held.stopAging.abort();
+    stopHoldingBack(held);
+    if (held.phase === 'window') windows--;
+    pump();
+  };
+
+  /** Resolves with the phase once taken. */
+  const enter = (phase: Phase, signal?: AbortSignal): Promise<Held> => {
+    if (signal?.aborted) return Promise.reject(aborted(signal));
+    if (phase === 'window' ? windowMayOpen() && waitingOf('window').length === 0 : bulkMayRun()) return Promise.resolve(take(phase));
     return new Promise((resolve, reject) => {
-      const stopDefer = new AbortController();
       const settle = (): boolean => {
         const i = waiting.indexOf(waiter);
         if (i < 0) return false;
         waiting.splice(i, 1);
         signal?.removeEventListener('abort', onAbort);
-        stopDefer.abort();
         return true;
       };
       const waiter: Waiter = {
         phase,
         admit: () => {
-          if (!settle()) return;
-          take(phase);
-          resolve();
+          if (settle()) resolve(take(phase));
         },
       };
       const onAbort = (): void => {
@@ -123,51 +157,32 @@ export function createWindowGate(options: WindowGateOptions = {}): WindowGate {
       };
       waiting.push(waiter);
       signal?.addEventListener('abort', onAbort, { once: true });
-      // A window defers only so long; then it opens beside whatever runs.
-      if (phase === 'window') deferLimit(stopDefer.signal).then(waiter.admit, () => undefined);
     });
-  };
-
-  const take = (phase: Waiter['phase']): void => {
-    if (phase === 'bulk') bulk++;
-    else {
-      windows++;
-      opening++;
-    }
   };
 
   return {
     join(): GatePass {
-      let held: Phase = 'none';
-      let isOpening = false;
-      /** Gives up what the pass holds (an unopened window included). */
-      const release = (): void => {
+      let held: Held | undefined;
+      const leave = (): void => {
         const was = held;
-        held = 'none';
-        if (was === 'bulk') bulk--;
-        if (was === 'window') windows--;
-        if (isOpening) opening--;
-        isOpening = false;
-        if (was !== 'none') pump();
+        held = undefined;
+        if (was) release(was);
       };
       // Leaves the phase held before waiting: a pass never holds one phase while it waits for the other.
-      const switchTo = async (phase: Waiter['phase'], signal?: AbortSignal): Promise<void> => {
-        release();
-        await enter(phase, signal);
-        held = phase;
-        isOpening = phase === 'window';
+      const switchTo = async (phase: Phase, signal?: AbortSignal): Promise<void> => {
+        leave();
+        held = await enter(phase, signal);
       };
       return {
         bulk: (signal) => switchTo('bulk', signal),
         window: (signal) => switchTo('window', signal),
         opened() {
-          if (!isOpening) return;
-          isOpening = false;
-          opening--;
+          if (held?.phase !== 'window' || !held.holdsBack) return;
+          stopHoldingBack(held);
           // The next freeze goes out once this window's array requests have been written (next turn).
           setImmediate(pump);
         },
-        leave: release,
+        leave,
       };
     },
     snapshot: () => ({ bulk, windows, opening, waitingBulk: waitingOf('bulk').length, waitingWindows: waitingOf('window').length }),

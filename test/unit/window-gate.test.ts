@@ -115,18 +115,40 @@ describe('window gate', () => {
     expect(gate.snapshot()).toEqual({ ...idle, windows: 1, opening: 1, waitingBulk: 1 });
   });
 
-  it('opens a window beside running bulk work and another opening window once it has deferred long enough', async () => {
+  it('lets windows open beside bulk work or an opening that has held them back for max-defer (a hung pre-check, a hung freeze)', async () => {
     const { gate, expire } = gateWithManualDefer();
     const [a, b] = await inBulk(gate, 3);
     const aWindow = track(a!.window());
     expect(await aWindow.settled()).toBe(false);
+    // The two passes still in bulk have lasted max-defer: a opens beside them.
     expire();
     expect(await aWindow.settled()).toBe(true);
+    expect(gate.snapshot()).toEqual({ ...idle, windows: 1, opening: 1 });
     const bWindow = track(b!.window());
     expect(await bWindow.settled()).toBe(false);
+    // a's freeze has not answered within max-defer: b does not wait for it any longer.
     expire();
     expect(await bWindow.settled()).toBe(true);
-    expect(gate.snapshot()).toEqual({ ...idle, bulk: 1, windows: 2, opening: 2 });
+    expect(gate.snapshot()).toEqual({ ...idle, windows: 2, opening: 1 });
+    // New bulk work still waits for the open windows.
+    const late = track(gate.join().bulk());
+    expect(await late.settled()).toBe(false);
+    a!.leave();
+    b!.leave();
+    expect(await late.settled()).toBe(true);
+  });
+
+  it('does not hold later windows back for bulk work that has outlasted max-defer', async () => {
+    const { gate, expire } = gateWithManualDefer();
+    const [hung] = await inBulk(gate, 1);
+    expire();
+    const [a] = await inBulk(gate, 1);
+    const aWindow = track(a!.window());
+    expect(await aWindow.settled()).toBe(true);
+    expect(gate.snapshot()).toEqual({ ...idle, windows: 1, opening: 1 });
+    // The hung pass ends at last: its leaving releases nothing twice.
+    hung!.leave();
+    expect(gate.snapshot()).toEqual({ ...idle, windows: 1, opening: 1 });
   });
 
   it('gives up waiting when the signal aborts, without taking a phase or holding the others back', async () => {
@@ -164,6 +186,45 @@ describe('window gate', () => {
     expect(gate.snapshot()).toEqual(idle);
     await inBulk(gate, 1);
     expect(gate.snapshot()).toEqual({ ...idle, bulk: 1 });
+  });
+
+  it('runs many creates to the end without bulk work ever starting beside an open window (randomized, seeded)', async () => {
+    const { gate } = gateWithManualDefer();
+    let seed = 42;
+    const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const turns = async (): Promise<void> => {
+      for (let i = Math.floor(random() * 4); i >= 0; i--) await new Promise((r) => setImmediate(r));
+    };
+    let openWindows = 0;
+    let violations = 0;
+    const create = async (): Promise<void> => {
+      const pass = gate.join();
+      try {
+        await pass.bulk();
+        if (openWindows > 0) violations++;
+        await turns(); // pre-checks
+        await pass.window();
+        openWindows++;
+        await turns(); // freeze answers
+        pass.opened();
+        await turns(); // array calls, thaw
+        openWindows--;
+        await pass.bulk();
+        if (openWindows > 0) violations++;
+        await turns(); // journal, path lookups
+      } finally {
+        pass.leave();
+      }
+    };
+    // 8 at a time, 200 in all, like the fleet bench.
+    const queue = Array.from({ length: 200 }, () => create);
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        for (let next = queue.pop(); next; next = queue.pop()) await next();
+      }),
+    );
+    expect(violations).toBe(0);
+    expect(gate.snapshot()).toEqual(idle);
   });
 
   it('the open gate grants every phase at once', async () => {
