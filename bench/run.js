@@ -5,6 +5,7 @@
 //   --full                                  also the seed-style list above 1000 instances (~6 min at 5000, more at 10000)
 //   --scales=1000,5000,10000                list suite: these instance counts (default 100,1000,5000,10000; quick 100,1000)
 //   --phases                                list suite: also the step-by-step list at every scale (diagnosis)
+//   --fleet-runs=N                          fleet create runs per concurrency (default 1)
 // Writes bench/results/<timestamp>.json, bench/results/latest.json and bench/results/latest.md, and prints
 // the tables. Everything runs on 127.0.0.1 against sandboxes this script starts (and stops).
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -24,7 +25,7 @@ const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 const ALL = ['freeze', 'thaw', 'list', 'fleet', 'startup', 'policy', 'workers'];
 
 function parseArgs(argv) {
-  const opts = { only: ALL, quick: false, full: false, phases: false, runs: undefined, scales: undefined };
+  const opts = { only: ALL, quick: false, full: false, phases: false, runs: undefined, scales: undefined, fleetRuns: 1 };
   for (const a of argv) {
     if (a === '--quick') opts.quick = true;
     else if (a === '--full') opts.full = true;
@@ -32,8 +33,9 @@ function parseArgs(argv) {
     else if (a === '--phases') opts.phases = true;
     else if (a.startsWith('--runs=')) opts.runs = Number(a.slice(7));
     else if (a.startsWith('--scales=')) opts.scales = parseScales(a.slice(9));
+    else if (a.startsWith('--fleet-runs=')) opts.fleetRuns = Number(a.slice(13));
     else if (a === '--help' || a === '-h') {
-      process.stdout.write(`usage: node bench/run.js [--only=${ALL.join(',')}] [--quick] [--full] [--runs=N] [--scales=N,...] [--phases]\n`);
+      process.stdout.write(`usage: node bench/run.js [--only=${ALL.join(',')}] [--quick] [--full] [--runs=N] [--scales=N,...] [--phases] [--fleet-runs=N]\n`);
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
@@ -59,7 +61,7 @@ function suitesFor(opts, log) {
         modesFor: (n) => withPhases(q ? quickListModes() : defaultModes(n, { full: opts.full }), opts.phases),
         log,
       }),
-    fleet: () => benchFleet(q ? { instances: 40, concurrencies: [1, 8], log } : { log }),
+    fleet: () => benchFleet(q ? { instances: 40, concurrencies: [1, 8], runs: opts.fleetRuns, log } : { runs: opts.fleetRuns, log }),
     startup: () => benchStartup({ runs: q ? 5 : 20, log }),
     policy: () => benchPolicy(q ? { instances: 100, hosts: 10, log } : { rounds: 2, log }),
     workers: () => benchWorkers(q ? { instances: 60, hosts: 10, runs: 1, log } : { log }),
@@ -85,7 +87,15 @@ async function main() {
   const log = (msg) => process.stderr.write(`[bench +${Math.round((performance.now() - t0) / 1000)}s] ${msg}\n`);
   const results = {
     startedAt: started.toISOString(),
-    options: { only: opts.only, quick: opts.quick, full: opts.full, phases: opts.phases, runs: opts.runs ?? null, scales: opts.scales ?? null },
+    options: {
+      only: opts.only,
+      quick: opts.quick,
+      full: opts.full,
+      phases: opts.phases,
+      runs: opts.runs ?? null,
+      scales: opts.scales ?? null,
+      fleetRuns: opts.fleetRuns,
+    },
     machine: machineFacts(),
     dist: distFingerprint(),
     errors: [],

@@ -7,6 +7,7 @@ import { createHypervisorPool, type HypervisorConfig, type HypervisorPool } from
 import { isPostgresUrl, openJournal, type Journal } from './journal/index.js';
 import { startFleetQueue, type FleetQueue } from './fleet/queue.js';
 import { ensurePrivateFile } from './util/private-files.js';
+import { createWindowGate, type WindowGate } from './util/window-gate.js';
 import {
   createSession,
   getServerById,
@@ -26,6 +27,8 @@ export interface RuntimeOptions {
   timeoutMs?: number;
   onRequest?: RequestLogHook;
   watchdogLogPath?: string;
+  /** Freeze-window priority of this runtime's creates (default: a gate of its own, see util/window-gate.ts). */
+  windowGate?: WindowGate;
 }
 
 /**
@@ -41,6 +44,7 @@ export class Runtime {
   private queue: Promise<FleetQueue> | undefined;
   /** Where the job queue reports its background errors (a daemon logs them); default: dropped. */
   onFleetError: ((err: CcsnapError) => void) | undefined;
+  private gate: WindowGate | undefined;
 
   constructor(readonly options: RuntimeOptions) {}
 
@@ -138,6 +142,12 @@ export class Runtime {
     if (!this.dog && this.options.watchdogLogPath) ensurePrivateFile(this.options.watchdogLogPath);
     this.dog ??= new Watchdog(this.options.watchdogLogPath ? { logPath: this.options.watchdogLogPath } : {});
     return this.dog;
+  }
+
+  /** Freeze-window priority, shared by every create of this runtime (see util/window-gate.ts). */
+  windowGate(): WindowGate {
+    this.gate ??= this.options.windowGate ?? createWindowGate();
+    return this.gate;
   }
 
   /** Nova power actions, as the rollback engine needs them. */

@@ -73,6 +73,16 @@ export function judgeGoals(r) {
     if (help?.wallMs.median != null)
       goals.push(goal('ccsnap --help', '≤ 150 ms', `${help.wallMs.median} ms median, ${Math.round(help.maxRssKb / 1024)} MB`, help.wallMs.median <= 150));
   }
+  const at8 = r.fleet?.byConcurrency?.find((c) => c.concurrency === 8);
+  if (at8?.overheadMs.p95 != null)
+    goals.push(
+      goal(
+        'Fleet freeze-window overhead p95 at concurrency 8 (issue 16)',
+        '≤ 10 ms',
+        `${at8.overheadMs.p95} ms (median ${at8.overheadMs.median} ms, ${at8.overheadMs.n} windows of ${at8.runs} run(s); CPU pressure ${at8.cpuPressurePct} %)`,
+        at8.overheadMs.p95 <= 10,
+      ),
+    );
   return goals;
 }
 

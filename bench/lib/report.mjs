@@ -138,6 +138,7 @@ function listSection(l) {
 function fleetSection(f) {
   const rows = f.rows.map((r) => [
     r.concurrency,
+    r.run ?? 1,
     r.perHost,
     fmt(r.wallMs),
     fmt(r.instancesPerSecond),
@@ -147,8 +148,10 @@ function fleetSection(f) {
     `${r.maxActive} / ${r.meanActive}`,
     r.idealActive,
     `${fmt(r.medianFrozenMs)} / ${fmt(r.p95FrozenMs)}`,
+    `${fmt(r.windowParts?.overheadMs?.median)} / ${fmt(r.windowParts?.overheadMs?.p95)}`,
     `${fmt(r.windowParts?.freezeToFirstCallMs.median)} / ${fmt(r.windowParts?.arrayCallsMs.median)} / ${fmt(r.windowParts?.lastAnswerToThawMs.median)}`,
     `${fmt(r.machineBusyPct)} (ccsnap ${fmt(r.ccsnapCpuPct)}, sandbox ${fmt(r.sandboxCpuPct)})`,
+    fmt(r.cpuPressurePct),
   ]);
   return [
     `## 4. Fleet create (${f.instances} instances × ${f.volumesPerInstance} volumes on ${f.hosts} hosts, array latency ${f.arrayLatencyMs} ms)`,
@@ -156,6 +159,7 @@ function fleetSection(f) {
     table(
       [
         'Concurrency',
+        'Run',
         'Per host',
         'Wall (ms)',
         'Instances/s',
@@ -165,12 +169,43 @@ function fleetSection(f) {
         'Active tasks max / mean',
         'Ideal active',
         'Frozen median / p95 (ms)',
+        'Overhead median / p95 (ms)',
         'Window: freeze→1st call / calls / last answer→thaw (median ms)',
         'Machine busy % (ccsnap, sandbox: % of one core)',
+        'CPU pressure %',
       ],
       rows,
     ),
     '',
+    ...(f.byConcurrency
+      ? [
+          `Freeze-window overhead (window minus the array calls), every window of ${f.runs} run(s) pooled:`,
+          '',
+          table(
+            [
+              'Concurrency',
+              'Runs',
+              'Windows',
+              'Overhead median (ms)',
+              'Overhead p95 (ms)',
+              'Overhead max (ms)',
+              'Instances/s median (min–max)',
+              'CPU pressure % (median)',
+            ],
+            f.byConcurrency.map((c) => [
+              c.concurrency,
+              c.runs,
+              c.overheadMs.n,
+              fmt(c.overheadMs.median),
+              fmt(c.overheadMs.p95),
+              fmt(c.overheadMs.max),
+              `${fmt(c.instancesPerSecond.median)} (${fmt(c.instancesPerSecond.min)}–${fmt(c.instancesPerSecond.max)})`,
+              fmt(c.cpuPressurePct),
+            ]),
+          ),
+          '',
+        ]
+      : []),
   ];
 }
 

@@ -1,8 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { createSnapshots } from '../../dist/ops/create.js';
-import { busyPct, machineJiffies } from '../lib/proc-cpu.mjs';
 import { openBenchRuntime } from '../lib/runtime.mjs';
-import { spawnSandbox } from '../lib/sandbox-proc.mjs';
-import { domainsOf, newWindows } from '../lib/windows.mjs';
+import { fetchRetrying, frozenWindows, spawnSandbox } from '../lib/sandbox-proc.mjs';
 import { maxOverlap, median, percentile, round, summarize } from '../lib/stats.mjs';
 
 /**
@@ -11,19 +10,62 @@ import { maxOverlap, median, percentile, round, summarize } from '../lib/stats.m
  * sandbox's domain events (its own clock); the active-task count comes from the library's onProgress events.
  * A fresh Runtime per concurrency level (as a CLI run would have), array latency injected on createStorageSnapshot.
  */
-export async function benchFleet({ instances = 200, hosts = 10, volumes = 2, concurrencies = [1, 8, 32], perHost = 2, latencyMs = 50, log = () => {} } = {}) {
+export async function benchFleet({
+  instances = 200,
+  hosts = 10,
+  volumes = 2,
+  concurrencies = [1, 8, 32],
+  perHost = 2,
+  latencyMs = 50,
+  runs = 1,
+  log = () => {},
+} = {}) {
   const sb = await spawnSandbox({ groups: [{ instances, volumesPerInstance: volumes, snapshotsPerVolume: 0, hosts, namePrefix: 'fleet' }] });
   const rows = [];
   try {
     if (latencyMs > 0) await sb.addFault({ service: 'array', key: 'createStorageSnapshot', latencyMs });
-    for (const concurrency of concurrencies) {
-      log(`fleet: ${instances} instances on ${hosts} hosts, concurrency ${concurrency}, per host ${perHost}`);
-      rows.push(await runOnce(sb, { concurrency, perHost, hosts }));
+    // With several runs, the concurrencies alternate (1, 8, 32, 1, 8, 32, ...) so that a change in the
+    // machine's load spreads over all of them.
+    for (let run = 1; run <= runs; run++) {
+      for (const concurrency of concurrencies) {
+        log(`fleet: ${instances} instances on ${hosts} hosts, concurrency ${concurrency}, per host ${perHost}${runs > 1 ? `, run ${run} of ${runs}` : ''}`);
+        rows.push({ run, ...(await runOnce(sb, { concurrency, perHost, hosts })) });
+      }
     }
   } finally {
     await sb.close();
   }
-  return { instances, hosts, volumesPerInstance: volumes, perHost, arrayLatencyMs: latencyMs, rows };
+  return {
+    instances,
+    hosts,
+    volumesPerInstance: volumes,
+    perHost,
+    arrayLatencyMs: latencyMs,
+    runs,
+    byConcurrency: poolRuns(rows),
+    rows: rows.map(dropSamples),
+  };
+}
+
+/** Per concurrency over all runs: the windows' overhead pooled (every window of every run), the rate per run. */
+function poolRuns(rows) {
+  return [...new Set(rows.map((r) => r.concurrency))].map((concurrency) => {
+    const mine = rows.filter((r) => r.concurrency === concurrency);
+    const rates = mine.map((r) => r.instancesPerSecond);
+    return {
+      concurrency,
+      runs: mine.length,
+      instancesPerSecond: { median: median(rates), min: Math.min(...rates), max: Math.max(...rates) },
+      overheadMs: summarize(mine.flatMap((r) => r.overheadSamples)),
+      cpuPressurePct: median(mine.map((r) => r.cpuPressurePct)),
+    };
+  });
+}
+
+function dropSamples(row) {
+  const rest = { ...row };
+  delete rest.overheadSamples;
+  return rest;
 }
 
 async function runOnce(sb, { concurrency, perHost, hosts }) {
@@ -33,7 +75,8 @@ async function runOnce(sb, { concurrency, perHost, hosts }) {
   const active = trackActive();
   let outcomes;
   const sandboxCpu0 = sb.cpuMs();
-  const machine0 = machineJiffies();
+  const machine0 = machineBusy();
+  const pressure0 = cpuPressureMs();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   try {
@@ -43,7 +86,8 @@ async function runOnce(sb, { concurrency, perHost, hosts }) {
   }
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
-  const machine1 = machineJiffies();
+  const machine1 = machineBusy();
+  const pressure1 = cpuPressureMs();
   const sandboxCpuMs = sb.cpuMs() !== null && sandboxCpu0 !== null ? sb.cpuMs() - sandboxCpu0 : null;
   const after = await domainsOf(sb);
   const creates = (await sb.takeTranscript()).filter((e) => e.command === 'createStorageSnapshot' && e.doneAt !== undefined);
@@ -66,13 +110,14 @@ async function runOnce(sb, { concurrency, perHost, hosts }) {
     meanActive: round(active.mean(), 1),
     ccsnapCpuPct: Math.round(((cpu.user + cpu.system) / 1000 / wallMs) * 100),
     sandboxCpuPct: sandboxCpuMs === null ? null : Math.round((sandboxCpuMs / wallMs) * 100),
-    machineBusyPct: busyPct(machine0, machine1),
+    machineBusyPct: machine0 && machine1 ? Math.round(((machine1.busy - machine0.busy) / (machine1.total - machine0.total)) * 100) : null,
+    cpuPressurePct: pressure0 !== null && pressure1 !== null ? Math.round(((pressure1 - pressure0) / wallMs) * 100) : null,
     medianFrozenMs: median(all.map((w) => w.ms)),
     p95FrozenMs: percentile(
       all.map((w) => w.ms),
       0.95,
     ),
-    windowParts: windowParts(after.state, windows, creates),
+    ...windowParts(after.state, windows, creates),
     ...(outcomes.length - complete ? { firstError: describeFailure(outcomes) } : {}),
   };
 }
@@ -99,9 +144,52 @@ function trackActive() {
   };
 }
 
+/** Busy and total jiffies of all CPUs (Linux /proc/stat), for the share of the machine that was busy. */
+function machineBusy() {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const idle = cpu[3] + (cpu[4] ?? 0);
+    const total = cpu.reduce((a, b) => a + b, 0);
+    return { busy: total - idle, total };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Linux pressure stall information: total ms during which some runnable task waited for a CPU (all
+ * processes of the machine, ours and others'), or null where /proc/pressure is missing.
+ */
+function cpuPressureMs() {
+  try {
+    const m = /^some .*total=(\d+)/m.exec(readFileSync('/proc/pressure/cpu', 'utf8'));
+    return m ? Number(m[1]) / 1000 : null;
+  } catch {
+    return null;
+  }
+}
+
+async function domainsOf(sb) {
+  const res = await fetchRetrying(`${sb.url}/_sandbox/state`);
+  const state = await res.json();
+  return { state, domains: new Map(state.hypervisor.domains.map((d) => [d.name, d])) };
+}
+
+function newWindows(before, after) {
+  const byHost = new Map();
+  for (const [name, d] of after.domains) {
+    const skip = frozenWindows(before.domains.get(name)?.events ?? []).length;
+    const fresh = frozenWindows(d.events)
+      .slice(skip)
+      .map((w) => ({ ...w, domain: name }));
+    byHost.set(d.host, [...(byHost.get(d.host) ?? []), ...fresh]);
+  }
+  return byHost;
+}
+
 /**
  * Where each frozen window's time goes: freeze -> first createStorageSnapshot reaches the array, the array
- * calls, last answer -> thaw. Freeze/thaw are domain events (sandbox Date.now()), the calls transcript
+ * calls, last answer -> thaw; the overhead is the window minus the array calls (the two outer parts). Freeze/thaw are domain events (sandbox Date.now()), the calls transcript
  * entries (sandbox performance clock): same process, so the offset between the two is well under 1 ms.
  */
 function windowParts(state, windowsByHost, creates) {
@@ -115,6 +203,7 @@ function windowParts(state, windowsByHost, creates) {
   const before = [];
   const array = [];
   const afterCalls = [];
+  const overhead = [];
   for (const w of [...windowsByHost.values()].flat()) {
     const fsIds = fsIdsByDomain.get(w.domain) ?? new Set();
     const mine = creates.filter((e) => fsIds.has(e.info?.id) && e.at >= w.from - 1 && e.doneAt <= w.to + 1);
@@ -124,8 +213,17 @@ function windowParts(state, windowsByHost, creates) {
     before.push(first - w.from);
     array.push(last - first);
     afterCalls.push(w.to - last);
+    overhead.push(w.to - w.from - (last - first));
   }
-  return { freezeToFirstCallMs: summarize(before), arrayCallsMs: summarize(array), lastAnswerToThawMs: summarize(afterCalls) };
+  return {
+    windowParts: {
+      freezeToFirstCallMs: summarize(before),
+      arrayCallsMs: summarize(array),
+      lastAnswerToThawMs: summarize(afterCalls),
+      overheadMs: summarize(overhead),
+    },
+    overheadSamples: overhead,
+  };
 }
 
 function describeFailure(outcomes) {

@@ -22,8 +22,22 @@ export interface WatchdogPort {
   disarm(id: string): Promise<WatchdogThaw | undefined>;
 }
 
+/**
+ * This create's turns through the process's window gate (util/window-gate.ts), so that its freeze window
+ * and other creates' work never overlap. Absent: every phase at once.
+ */
+export interface WindowPhases {
+  /** Waits for this window's turn; the freeze is not sent yet. A rejection means: send no freeze. */
+  window(signal?: AbortSignal): Promise<void>;
+  /** The freeze answered and the array calls are sent (or the freeze failed): the next window may open. */
+  opened(): void;
+  /** The guest is thawed (or handed to the watchdog): waits until the work after the window may run. */
+  bulk(signal?: AbortSignal): Promise<void>;
+}
+
 export interface CreateDeps {
   journal: Journal;
+  phases?: WindowPhases;
   array(name: string): ArrayPort;
   hypervisor: HypervisorPort;
   /** Handed to the watchdog so it can reach the same hypervisor. */
@@ -102,6 +116,8 @@ interface Window {
   freezeError?: unknown;
   /** The window's deadline passed before the freeze answered. */
   freezeTimedOut: boolean;
+  /** No freeze was sent: the window's turn was refused (interrupted, drained); `freezeError` says why. */
+  notSent?: boolean;
   settled: PromiseSettledResult<{ durationMs: number }>[];
   thaw?: ThawOutcome;
 }
@@ -184,6 +200,9 @@ async function armWatchdog(plan: CreatePlan, deps: CreateDeps, opId: string, clo
 async function runFreezeWindow(plan: CreatePlan, deps: CreateDeps, opId: string, clock: StepClock): Promise<Window> {
   const domain = plan.instance.domain;
   await deps.journal.markFreezeSent(opId, new Date());
+  // Our turn: other creates' pre-checks are done and the window opened before ours has sent its array calls.
+  const refused = await takeWindowTurn(deps);
+  if (refused) return refused;
   const freezeSentAt = Date.now();
   const w: Window = { frozen: false, freezeSentAt, frozenAt: 0, windowStart: freezeSentAt, windowEnd: freezeSentAt, freezeTimedOut: false, settled: [] };
   const window: Deadline = deadlineAt(freezeSentAt + plan.maxFreezeMs, deps.signal, 'freeze window');
@@ -194,17 +213,43 @@ async function runFreezeWindow(plan: CreatePlan, deps: CreateDeps, opId: string,
       w.frozen = true;
       w.frozenAt = Date.now();
     } catch (err) {
+      deps.phases?.opened();
       w.freezeError = err;
       w.freezeTimedOut = window.signal.aborted && !deps.signal?.aborted;
       return w;
     }
     // ---- frozen: only the array snapshot calls run here ----
     w.windowStart = Date.now();
-    w.settled = await Promise.allSettled(plan.members.map((m) => timedCreate(deps, m, window.signal)));
+    const calls = Promise.allSettled(plan.members.map((m) => timedCreate(deps, m, window.signal)));
+    deps.phases?.opened();
+    w.settled = await calls;
     w.windowEnd = Date.now();
     return w; // the snapshot step is recorded after the thaw, not inside the window
   } finally {
     window.clear();
+  }
+}
+
+/** Waits for the window's turn; a refusal (interrupted, drained) is a window whose freeze was never sent. */
+async function takeWindowTurn(deps: CreateDeps): Promise<Window | undefined> {
+  try {
+    await deps.phases?.window(deps.signal);
+    return undefined;
+  } catch (err) {
+    const now = Date.now();
+    const e = toCcsnapError(err);
+    e.details.mayBeFrozen = false;
+    return {
+      frozen: false,
+      freezeSentAt: now,
+      frozenAt: 0,
+      windowStart: now,
+      windowEnd: now,
+      freezeError: e,
+      freezeTimedOut: false,
+      notSent: true,
+      settled: [],
+    };
   }
 }
 
@@ -220,14 +265,21 @@ interface Sealed {
 /**
  * The thaw guard, whatever the window did: thaw and re-check until the agent answers "thawed" after the
  * freeze. Verified: disarm the watchdog and journal who thawed. Not verified in time: hand the guest to
- * the watchdog, which keeps at it for its whole guard time; `recover` checks it again later.
+ * the watchdog, which keeps at it for its whole guard time; `recover` checks it again later. The thaw and
+ * the hand-over never wait for the window gate; the journaling and the disarm after them do.
  */
 async function sealThaw(plan: CreatePlan, deps: CreateDeps, opId: string, clock: StepClock, w: Window): Promise<Sealed> {
   const domain = plan.instance.domain;
   const needed = w.frozen || w.freezeError === undefined || freezeMayHaveTakenEffect(w.freezeError);
   const thaw = needed ? await guardThaw(deps.hypervisor, domain, { callTimeoutMs: deps.timeouts.thawMs, guardMs: deps.timeouts.guardMs }) : undefined;
+  const guardedAt = Date.now();
+  // Not confirmed thawed: the watchdog takes the guest over before anything waits for other windows.
+  const handOver = thaw && !thaw.verified ? await outcomeOf(deps.watchdog.guard(opId)) : undefined;
+  const handOverMs = Date.now() - guardedAt;
+  // The window is over; what follows waits while other creates' windows are open.
+  await deps.phases?.bulk();
   if (w.frozen) recordSnapshotStep(clock, plan, w.windowStart, w.windowEnd, w.settled);
-  const thawStart = w.frozen ? w.windowEnd : Date.now();
+  const thawStart = w.frozen ? w.windowEnd : guardedAt;
   if (thaw) {
     clock.record(w.frozen ? 'thaw' : 'thaw-after-failed-freeze', thawStart, Math.max(0, thaw.firstThawDoneAt - thawStart), thaw.verified ? 'ok' : 'failed', {
       attempts: thaw.attempts,
@@ -239,8 +291,14 @@ async function sealThaw(plan: CreatePlan, deps: CreateDeps, opId: string, clock:
   let watchdogThaw: WatchdogThaw | undefined;
   if (!thaw || thaw.verified) {
     watchdogThaw = await clock.time('disarm-watchdog', () => deps.watchdog.disarm(opId)).catch(() => undefined);
-  } else {
-    await clock.time('hand-over-to-watchdog', () => deps.watchdog.guard(opId)).catch(() => undefined);
+  } else if (handOver) {
+    clock.record(
+      'hand-over-to-watchdog',
+      guardedAt,
+      handOverMs,
+      handOver.status === 'fulfilled' ? 'ok' : 'failed',
+      handOver.status === 'rejected' ? stepError(handOver.reason) : undefined,
+    );
   }
   const thawedBy = whoThawed(w, thaw, watchdogThaw);
   if (!thaw || thaw.verified) await deps.journal.markThawConfirmed(opId, thawedBy ?? 'ccsnap');
@@ -248,6 +306,19 @@ async function sealThaw(plan: CreatePlan, deps: CreateDeps, opId: string, clock:
   // The freeze took effect just before it answered, the thaw just before its call returned.
   const frozenMs = w.frozen && thawedAt ? round(thawedAt - w.frozenAt) : null;
   return { settled: w.settled, windowEnd: w.windowEnd, thaw, thawedBy, frozenMs, watchdogThaw };
+}
+
+/** The outcome of `p`, never a rejection. */
+function outcomeOf<T>(p: Promise<T>): Promise<PromiseSettledResult<T>> {
+  return p.then(
+    (value): PromiseSettledResult<T> => ({ status: 'fulfilled', value }),
+    (reason: unknown): PromiseSettledResult<T> => ({ status: 'rejected', reason }),
+  );
+}
+
+/** The detail StepClock.time gives a failed step. */
+function stepError(err: unknown): Record<string, unknown> {
+  return { error: (err as Error).message, code: (err as { code?: string }).code };
 }
 
 /** ccsnap when its own thaw thawed filesystems; the watchdog when its did; else the guest thawed by itself. */
@@ -260,19 +331,21 @@ function whoThawed(w: Window, thaw: ThawOutcome | undefined, watchdogThaw: Watch
 /** The freeze did not answer (or failed): discard per policy, or go on crash-consistent (best-effort). */
 async function failedFreeze(plan: CreatePlan, deps: CreateDeps, opId: string, clock: StepClock, w: Window, sealed: Sealed): Promise<CreateResult | undefined> {
   const interrupted = deps.signal?.aborted ?? false;
-  if (plan.freeze.policy === 'required' || w.freezeTimedOut || interrupted) {
+  if (plan.freeze.policy === 'required' || w.freezeTimedOut || interrupted || w.notSent) {
     const cause = toCcsnapError(w.freezeError);
     const error: CodedError = interrupted
       ? { code: 'CCSNAP_INTERRUPTED', message: `interrupted while freezing ${plan.instance.name}; nothing was snapshotted` }
-      : w.freezeTimedOut
-        ? {
-            code: 'CCSNAP_FREEZE_WINDOW_EXCEEDED',
-            message: `the freeze of ${plan.instance.name} (${plan.instance.domain}) did not answer within the ${plan.maxFreezeMs / 1000} s freeze window; nothing was snapshotted`,
-          }
-        : {
-            code: 'CCSNAP_FREEZE_FAILED',
-            message: `could not freeze ${plan.instance.name} (${plan.instance.domain}): ${cause.message} [${cause.code}]; nothing was snapshotted`,
-          };
+      : w.notSent
+        ? { code: cause.code, message: `${cause.message}; nothing was snapshotted` }
+        : w.freezeTimedOut
+          ? {
+              code: 'CCSNAP_FREEZE_WINDOW_EXCEEDED',
+              message: `the freeze of ${plan.instance.name} (${plan.instance.domain}) did not answer within the ${plan.maxFreezeMs / 1000} s freeze window; nothing was snapshotted`,
+            }
+          : {
+              code: 'CCSNAP_FREEZE_FAILED',
+              message: `could not freeze ${plan.instance.name} (${plan.instance.domain}): ${cause.message} [${cause.code}]; nothing was snapshotted`,
+            };
     const withThaw = sealed.thaw && !sealed.thaw.verified ? describeUnconfirmed(plan, sealed.thaw, error.message) : error;
     await deps.journal.finishSet(plan.setId, { state: 'failed', reason: withThaw.message, steps: clock.steps });
     await deps.journal.finishOperation(opId, { state: 'failed', errorCode: withThaw.code, errorMessage: withThaw.message });

@@ -10,6 +10,7 @@ import type { HypervisorPort } from '../engine/ports.js';
 import { createKeyedLimiter, createLimiter } from '../util/limit.js';
 import { acquireSlots, type SlotClaim } from '../fleet/slots.js';
 import { WATCHDOG_LAG_MS } from '../engine/watchdog-protocol.js';
+import type { GatePass } from '../util/window-gate.js';
 import { gatherInventory } from './inventory.js';
 import { pickInstance, requireName } from './resolve.js';
 
@@ -131,20 +132,30 @@ export async function createOne(rt: Runtime, entry: InstanceSnapshots, req: Crea
     // A virsh session of this operation's own, warmed up by the pre-checks: the freeze runs on an open
     // connection, and our thaw never queues behind another guest's freeze on the same host.
     const lease = rt.hypervisors().lease(entry.instance.host ?? '');
-    // The watchdog opens its own connection to this guest while the pre-checks run (not in the window).
-    if (entry.instance.status === 'ACTIVE')
-      rt.watchdog().prepare({ domain: entry.instance.domain, host: entry.instance.host ?? '', hypervisor: watchdogHypervisorConfig(rt, entry.instance.host) });
+    // Window priority: this create's work waits while other creates' freeze windows are open, and its own
+    // window waits for their pre-checks (see util/window-gate.ts). Nothing waits while a guest is frozen.
+    const pass = rt.windowGate().join();
     try {
-      // The lock is taken before the pre-checks, so a second ccsnap fails on the lock, never on our freeze.
+      // The lock is taken before the pre-checks, so a second ccsnap fails on the lock, never on our freeze;
+      // and before the gate, so a busy instance is reported at once.
       return await withInstanceLock(rt.journal(), entry.instance.id, async (opId) => {
+        await pass.bulk(req.signal);
+        // The watchdog opens its own connection to this guest while the pre-checks run (not in the window).
+        if (entry.instance.status === 'ACTIVE')
+          rt.watchdog().prepare({
+            domain: entry.instance.domain,
+            host: entry.instance.host ?? '',
+            hypervisor: watchdogHypervisorConfig(rt, entry.instance.host),
+          });
         // Checked under the lock: a worker that took this instance's job over never makes a second set.
         if (req.policy) await refuseServedOccurrence(rt, entry.instance.id, req.policy);
         const plan = await makePlan(lease.hypervisor, opId);
-        if (req.drain?.aborted) throw new CcsnapError('CCSNAP_INTERRUPTED', `stopping: no new freeze is started (${entry.instance.name} was not frozen)`);
-        const result = await withFleetSlots(rt, plan, req, opId, () => applyPlan(rt, lease.hypervisor, plan, req, opId));
+        if (req.drain?.aborted) throw drainError(plan.instance.name);
+        const result = await withFleetSlots(rt, plan, req, opId, pass, (slots) => applyPlan(rt, lease.hypervisor, plan, req, opId, pass, slots));
         return { instance: name, kind: 'result' as const, result };
       });
     } finally {
+      pass.leave();
       lease.release();
     }
   } catch (err) {
@@ -160,19 +171,39 @@ async function refuseServedOccurrence(rt: Runtime, instanceId: string, ref: Poli
   if (done) throw new CcsnapError('CCSNAP_OCCURRENCE_SERVED', `instance ${instanceId} has set ${done.id} for ${ref.occurrence} already; nothing was created`);
 }
 
+/** What a create holding fleet slots does once its guest is thawed (or handed to the watchdog). */
+interface SlotsHeld {
+  afterThaw(): Promise<void>;
+}
+
+const NO_SLOTS: SlotsHeld = { afterThaw: async () => undefined };
+
 /**
  * The limits shared by every process on the journal (PostgreSQL: many workers): a slot of the compute host
  * (at most per_host guests frozen there at once) and one per member on an array with a snapshot-call limit,
- * held from before the freeze to after the thaw. Without shared slots (SQLite) the process's own limiters do.
+ * held from before the freeze to after the thaw; the host's is freed as soon as the guest is thawed, before the
+ * work after the window (which may wait for this process's other windows). Without shared slots (SQLite) the
+ * process's own limiters do.
  */
-async function withFleetSlots<T>(rt: Runtime, plan: CreatePlan, req: CreateRequest, opId: string, fn: () => Promise<T>): Promise<T> {
+async function withFleetSlots<T>(
+  rt: Runtime,
+  plan: CreatePlan,
+  req: CreateRequest,
+  opId: string,
+  pass: GatePass,
+  fn: (slots: SlotsHeld) => Promise<T>,
+): Promise<T> {
   const port = rt.journal().slots;
-  if (!port) return fn();
+  if (!port) return fn(NO_SLOTS);
   const claims = slotClaims(rt, plan, req.perHost ?? rt.settings.create.perHost, opId);
-  if (claims.length === 0) return fn();
+  if (claims.length === 0) return fn(NO_SLOTS);
+  // Waiting for another worker's slot is no work of this process's: its windows do not wait for it, and the
+  // few steps between the slot and the window's turn (arm the watchdog, journal the freeze) hold no phase.
+  pass.leave();
   const held = await acquireSlots(port, claims, slotLeaseMs(rt, plan), req.signal ?? req.drain);
+  const host = claims.find((c) => c.scope.startsWith('host:'));
   try {
-    return await fn();
+    return await fn({ afterThaw: async () => (host ? port.release(host.scope, host.holder).catch(() => undefined) : undefined) });
   } finally {
     await held.release();
   }
@@ -199,7 +230,19 @@ function slotLeaseMs(rt: Runtime, plan: CreatePlan): number {
 /** The pre-window steps' allowance in a slot's lease. */
 export const SLOT_LEASE_MARGIN_MS = 30_000;
 
-function applyPlan(rt: Runtime, hv: HypervisorPort, plan: CreatePlan, req: CreateRequest, opId: string): Promise<CreateResult> {
+function drainError(name: string): CcsnapError {
+  return new CcsnapError('CCSNAP_INTERRUPTED', `stopping: no new freeze is started (${name} was not frozen)`);
+}
+
+function applyPlan(
+  rt: Runtime,
+  hv: HypervisorPort,
+  plan: CreatePlan,
+  req: CreateRequest,
+  opId: string,
+  pass: GatePass,
+  slots: SlotsHeld,
+): Promise<CreateResult> {
   const cfg = rt.hypervisorConfig;
   return applyCreate(
     plan,
@@ -209,6 +252,18 @@ function applyPlan(rt: Runtime, hv: HypervisorPort, plan: CreatePlan, req: Creat
       hypervisor: hv,
       hypervisorConfig: watchdogHypervisorConfig(rt, plan.instance.host),
       watchdog: rt.watchdog(),
+      phases: {
+        // A drain that came while this window waited for its turn: no freeze is sent.
+        window: async (signal) => {
+          await pass.window(signal);
+          if (req.drain?.aborted) throw drainError(plan.instance.name);
+        },
+        opened: () => pass.opened(),
+        bulk: async (signal) => {
+          await slots.afterThaw();
+          await pass.bulk(signal);
+        },
+      },
       ...(req.signal ? { signal: req.signal } : {}),
       timeouts: {
         thawMs: cfg.commandTimeoutMs,

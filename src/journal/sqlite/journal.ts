@@ -21,6 +21,7 @@ import type { OccurrenceRecord, OperationRecord, OperationState, SetRecord, Step
 import { acquireLock, listLocks, readLock, releaseLock, releaseLocksOf } from './locks.js';
 import { adoptOccurrence, finishOccurrence, getOccurrence, listOccurrences, recordOccurrence, startOccurrence } from './occurrences.js';
 import { listInstanceResults, recordInstanceResult } from './instance-results.js';
+import { createGroupCommit, type GroupCommit } from './group-commit.js';
 import { openDatabase, type Db } from './open.js';
 import type { Owner } from './owner.js';
 import {
@@ -39,12 +40,20 @@ import {
 } from './operations.js';
 import { finishSet, getSet, insertSet, listSets, listSetsOfOperation, markSnapshotGone, updateMember } from './sets.js';
 
-/** The journal in one SQLite file (WAL, synchronous=FULL): a crash loses no committed step. */
+/**
+ * The journal in one SQLite file (WAL, synchronous=FULL): a crash loses no committed step. The writes of one
+ * turn of the event loop are committed together (group commit), each resolving once it is on disk.
+ */
 export class SqliteJournal implements Journal {
   /** This instance as the owner of what it records (SQLite keeps no lease: see sqlite/owner.ts). */
   private readonly owner: Owner = { id: randomUUID(), pid: process.pid, hostname: hostname() };
 
-  private constructor(private readonly db: Db) {}
+  /** Writes are group-committed (see group-commit.ts); reads run at once. */
+  private readonly commits: GroupCommit;
+
+  private constructor(private readonly db: Db) {
+    this.commits = createGroupCommit(db);
+  }
 
   /** Opens (creating and migrating if needed) the journal at `path` (`:memory:` for a throwaway one). */
   static open(path: string): SqliteJournal {
@@ -57,25 +66,25 @@ export class SqliteJournal implements Journal {
   }
 
   async insertOperation(op: NewOperation): Promise<void> {
-    insertOperation(this.db, this.owner, op);
+    return this.commits.write(() => insertOperation(this.db, this.owner, op));
   }
   async setOperationState(id: string, state: OperationState): Promise<void> {
-    setOperationState(this.db, id, state);
+    return this.commits.write(() => setOperationState(this.db, id, state));
   }
   async markFreezeSent(id: string, at: Date): Promise<void> {
-    markFreezeSent(this.db, id, at);
+    return this.commits.write(() => markFreezeSent(this.db, id, at));
   }
   async markThawConfirmed(id: string, thawedBy: string): Promise<void> {
-    markThawConfirmed(this.db, id, thawedBy);
+    return this.commits.write(() => markThawConfirmed(this.db, id, thawedBy));
   }
   async finishOperation(id: string, outcome: OperationOutcome): Promise<void> {
-    finishOperation(this.db, id, outcome);
+    return this.commits.write(() => finishOperation(this.db, id, outcome));
   }
   async recordOperationError(id: string, error: OperationError): Promise<void> {
-    recordOperationError(this.db, id, error);
+    return this.commits.write(() => recordOperationError(this.db, id, error));
   }
   async adoptOperation(id: string): Promise<void> {
-    adoptOperation(this.db, this.owner, id);
+    return this.commits.write(() => adoptOperation(this.db, this.owner, id));
   }
   async listUnfinishedOperations(): Promise<OperationRecord[]> {
     return listUnfinishedOperations(this.db);
@@ -88,20 +97,20 @@ export class SqliteJournal implements Journal {
   }
 
   async recordStep(opId: string, step: StepTiming): Promise<void> {
-    recordStep(this.db, opId, step);
+    return this.commits.write(() => recordStep(this.db, opId, step));
   }
   async listSteps(opId: string): Promise<StepTiming[]> {
     return listSteps(this.db, opId);
   }
 
   async insertSet(set: NewSet): Promise<void> {
-    insertSet(this.db, set);
+    return this.commits.write(() => insertSet(this.db, set));
   }
   async updateMember(setId: string, volumeId: string, change: MemberChange): Promise<void> {
-    updateMember(this.db, setId, volumeId, change);
+    return this.commits.write(() => updateMember(this.db, setId, volumeId, change));
   }
   async finishSet(setId: string, outcome: SetOutcome): Promise<void> {
-    finishSet(this.db, setId, outcome);
+    return this.commits.write(() => finishSet(this.db, setId, outcome));
   }
   async getSet(setId: string): Promise<SetRecord | undefined> {
     return getSet(this.db, setId);
@@ -113,17 +122,17 @@ export class SqliteJournal implements Journal {
     return listSetsOfOperation(this.db, opId);
   }
   async markSnapshotGone(snapshotName: string): Promise<void> {
-    markSnapshotGone(this.db, snapshotName);
+    return this.commits.write(() => markSnapshotGone(this.db, snapshotName));
   }
 
   async acquireLock(instanceId: string, opId: string): Promise<void> {
-    acquireLock(this.db, this.owner, instanceId, opId);
+    return this.commits.write(() => acquireLock(this.db, this.owner, instanceId, opId));
   }
   async releaseLock(instanceId: string, opId: string): Promise<void> {
-    releaseLock(this.db, instanceId, opId);
+    return this.commits.write(() => releaseLock(this.db, instanceId, opId));
   }
   async releaseLocksOf(opId: string): Promise<void> {
-    releaseLocksOf(this.db, opId);
+    return this.commits.write(() => releaseLocksOf(this.db, opId));
   }
   async readLock(instanceId: string): Promise<LockHolder | undefined> {
     return readLock(this.db, instanceId);
@@ -133,16 +142,16 @@ export class SqliteJournal implements Journal {
   }
 
   async recordOccurrence(o: NewOccurrence): Promise<boolean> {
-    return recordOccurrence(this.db, o);
+    return this.commits.write(() => recordOccurrence(this.db, o));
   }
   async startOccurrence(policy: string, occurrence: string): Promise<boolean> {
-    return startOccurrence(this.db, this.owner, policy, occurrence);
+    return this.commits.write(() => startOccurrence(this.db, this.owner, policy, occurrence));
   }
   async adoptOccurrence(policy: string, occurrence: string, from?: OccurrenceOwner): Promise<boolean> {
-    return adoptOccurrence(this.db, this.owner, policy, occurrence, from);
+    return this.commits.write(() => adoptOccurrence(this.db, this.owner, policy, occurrence, from));
   }
   async finishOccurrence(policy: string, occurrence: string, outcome: OccurrenceOutcome): Promise<void> {
-    finishOccurrence(this.db, policy, occurrence, outcome);
+    return this.commits.write(() => finishOccurrence(this.db, policy, occurrence, outcome));
   }
   async getOccurrence(policy: string, occurrence: string): Promise<OccurrenceRecord | undefined> {
     return getOccurrence(this.db, policy, occurrence);
@@ -152,7 +161,7 @@ export class SqliteJournal implements Journal {
   }
 
   async recordInstanceResult(policy: string, occurrence: string, instanceId: string, result: unknown): Promise<void> {
-    recordInstanceResult(this.db, policy, occurrence, instanceId, result);
+    return this.commits.write(() => recordInstanceResult(this.db, policy, occurrence, instanceId, result));
   }
   async listInstanceResults(policy: string, occurrence: string): Promise<InstanceResultRecord[]> {
     return listInstanceResults(this.db, policy, occurrence);
@@ -160,15 +169,21 @@ export class SqliteJournal implements Journal {
 
   /**
    * SQLite only, not part of the port: runs `fn` (which calls this journal's methods) as one transaction.
-   * For bulk writers such as the bench's journal fixture; ccsnap itself never needs it. This backend's
-   * methods do their work synchronously when called (their promises are already settled), so `fn` need
-   * not await them.
+   * For bulk writers such as the bench's journal fixture; ccsnap itself never needs it. Inside `fn` this
+   * backend's methods do their work synchronously when called (their promises are already settled), so `fn`
+   * need not await them.
    */
   batch<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return this.commits.now(fn);
+  }
+
+  /** SQLite only: transactions committed and the writes they held (tests, benchmarks). */
+  commitStats(): { commits: number; writes: number } {
+    return this.commits.stats();
   }
 
   async close(): Promise<void> {
+    this.commits.flush();
     this.db.close();
   }
 }

@@ -235,6 +235,97 @@ describe('applyCreate: the window counts from the freeze request, and the set te
   });
 });
 
+/** Window priority as the engine sees it: a fake gate that logs its calls into the world's events. */
+function gated(w: ReturnType<typeof fakeWorld>, opts: { refuse?: Error; holdBulk?: boolean } = {}) {
+  let releaseBulk = (): void => undefined;
+  const held = new Promise<void>((r) => (releaseBulk = r));
+  let bulkCalled = (): void => undefined;
+  const bulkReached = new Promise<void>((r) => (bulkCalled = r));
+  const freezeSentAtTurn: boolean[] = [];
+  const deps: CreateDeps = {
+    ...w.deps,
+    phases: {
+      window: async () => {
+        w.events.push('window');
+        // The journal already says the freeze may be sent: recover would check this guest.
+        freezeSentAtTurn.push((await w.journal.listThawPending()).length === 1);
+        if (opts.refuse) throw opts.refuse;
+      },
+      opened: () => void w.events.push('opened'),
+      bulk: async () => {
+        w.events.push('bulk');
+        bulkCalled();
+        if (opts.holdBulk) await held;
+      },
+    },
+  };
+  return { deps, releaseBulk, bulkReached, freezeSentAtTurn };
+}
+
+describe('applyCreate: window priority (the window gate)', () => {
+  it('takes its turn after journaling the freeze, lets the next window in once its array calls are out, and waits only after the thaw', async () => {
+    const w = fakeWorld();
+    const g = gated(w);
+    const result = await applyCreate(plan(), g.deps);
+    expect(result.state).toBe('complete');
+    expect(g.freezeSentAtTurn).toEqual([true]);
+    const at = (e: string) => w.events.indexOf(e);
+    expect(at('arm')).toBeLessThan(at('window'));
+    expect(at('window')).toBeLessThan(at('freezing'));
+    expect(at('freezing')).toBeLessThan(at('freeze:instance-00000001'));
+    expect(at('opened')).toBeGreaterThan(Math.max(at('create:fs1:frozen'), at('create:fs2:frozen')));
+    expect(at('opened')).toBeLessThan(at('thaw:instance-00000001'));
+    expect(w.events.slice(at('thaw:instance-00000001'))).toEqual(['thaw:instance-00000001', 'status', 'bulk', 'disarm', 'list:fs1', 'list:fs2']);
+  });
+
+  it('never holds a thaw for the gate: the guest is thawed and verified before the work after the window waits', async () => {
+    const w = fakeWorld();
+    const g = gated(w, { holdBulk: true });
+    const running = applyCreate(plan(), g.deps);
+    await g.bulkReached;
+    expect(w.hv.frozen).toBe(false);
+    expect(w.events).toContain('thaw:instance-00000001');
+    expect(w.events).not.toContain('disarm');
+    g.releaseBulk();
+    expect((await running).state).toBe('complete');
+  });
+
+  it('hands an unconfirmed thaw to the watchdog before waiting for the gate', async () => {
+    const w = fakeWorld();
+    w.hv.failThaw = Number.MAX_SAFE_INTEGER;
+    const g = gated(w, { holdBulk: true });
+    const running = applyCreate(plan(), g.deps);
+    await g.bulkReached;
+    expect([...w.watchdog.handedOver]).toHaveLength(1);
+    expect(w.events.indexOf('hand-over')).toBeLessThan(w.events.indexOf('bulk'));
+    g.releaseBulk();
+    const result = await running;
+    expect(result.error?.code).toBe('CCSNAP_THAW_UNCONFIRMED');
+    expect(result.steps.map((s) => s.name)).toEqual(['arm-watchdog', 'freeze', 'snapshot', 'thaw', 'hand-over-to-watchdog', 'lookup-paths']);
+  });
+
+  it('lets the next window in when the freeze fails', async () => {
+    const w = fakeWorld();
+    w.hv.failFreeze = new CcsnapError('CCSNAP_HV_AGENT_TIMEOUT', 'Guest agent is not responding');
+    const g = gated(w);
+    await applyCreate(plan(), g.deps);
+    expect(w.events.indexOf('opened')).toBeGreaterThan(w.events.indexOf('freeze:instance-00000001'));
+  });
+
+  it('sends no freeze when its turn is refused (a drain), and takes no crash-consistent set instead', async () => {
+    const w = fakeWorld();
+    const g = gated(w, { refuse: new CcsnapError('CCSNAP_INTERRUPTED', 'stopping: no new freeze is started (web-1 was not frozen)') });
+    const result = await applyCreate(plan({ freeze: 'best-effort' }), g.deps);
+    expect(result.state).toBe('failed');
+    expect(result.error).toEqual({ code: 'CCSNAP_INTERRUPTED', message: 'stopping: no new freeze is started (web-1 was not frozen); nothing was snapshotted' });
+    expect(w.events.filter((e) => /^(freez|create|thaw)/.test(e))).toEqual([]);
+    expect(w.snaps.size).toBe(0);
+    expect((await w.journal.getSet('0123456789ab'))!.state).toBe('failed');
+    // Nothing was frozen: the operation needs no thaw check from recover.
+    expect(await w.journal.listThawPending()).toEqual([]);
+  });
+});
+
 describe('planCreate', () => {
   it('skips non-array volumes with the reason and names members by set', () => {
     const p = plan();
