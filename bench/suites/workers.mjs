@@ -35,6 +35,7 @@ export async function benchWorkers({
   fleet = { concurrency: 8 },
   idleMs = 3000,
   warmup = true,
+  maxSnapshotCalls,
   ccsnapBin,
   log = () => {},
 } = {}) {
@@ -45,7 +46,7 @@ export async function benchWorkers({
   try {
     cluster = await startPgCluster();
     if (latencyMs > 0) await sb.addFault({ service: 'array', key: 'createStorageSnapshot', latencyMs });
-    const setup = { sb, cluster, dir, instances, hosts, perHost, fleet, idleMs, warmup, ccsnapBin };
+    const setup = { sb, cluster, dir, instances, hosts, perHost, fleet, idleMs, warmup, maxSnapshotCalls, ccsnapBin };
     for (const [index, workers] of scheduleOf(workerCounts, runs).entries()) {
       log(`workers: ${workers} worker(s), ${instances} instances on ${hosts} hosts, per host ${perHost}, fleet ${JSON.stringify(fleet)}`);
       rows.push(await runOnce(setup, workers, index));
@@ -73,6 +74,7 @@ export async function benchWorkers({
     perHost,
     arrayLatencyMs: latencyMs,
     fleet,
+    maxSnapshotCalls: maxSnapshotCalls ?? null,
     runsPerWorkerCount: runs,
     rows,
     byWorkers,
@@ -106,7 +108,7 @@ function scheduleOf(workerCounts, runs) {
   return Array.from({ length: runs }, (_, r) => (r % 2 === 0 ? workerCounts : [...workerCounts].reverse())).flat();
 }
 
-async function runOnce({ sb, cluster, dir, instances, hosts, perHost, fleet, idleMs, warmup, ccsnapBin }, workerCount, index) {
+async function runOnce({ sb, cluster, dir, instances, hosts, perHost, fleet, idleMs, warmup, maxSnapshotCalls, ccsnapBin }, workerCount, index) {
   const database = `ccsnap_bench_workers_${process.pid}_${index}`;
   await admin(cluster, (c) => c.query(`CREATE DATABASE ${database}`));
   const journal = socketUrl(cluster, database);
@@ -118,7 +120,7 @@ async function runOnce({ sb, cluster, dir, instances, hosts, perHost, fleet, idl
     create: { per_host: perHost },
   });
   const policies = [policyOf(POLICY, 'wk*'), ...(warmup ? [policyOf(WARMUP_POLICY, 'wu*')] : [])];
-  const config = writeWorkerConfig(dir, sb.url, { journal, policies, fleet });
+  const config = writeWorkerConfig(dir, sb.url, { journal, policies, fleet, maxSnapshotCalls });
   const startT = performance.now();
   const workers = await startWorkers(workerCount, { ...config, ...(ccsnapBin ? { bin: ccsnapBin } : {}) });
   try {
