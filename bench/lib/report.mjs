@@ -237,7 +237,7 @@ function workersSection(w) {
   return [
     `## 7. Many workers on PostgreSQL (${w.instances} instances, ${w.volumes} volumes, ${w.hosts} hosts, per host ${w.perHost}, ${w.arrayLatencyMs} ms array latency, fleet ${JSON.stringify(w.fleet)})`,
     '',
-    `W \`ccsnap daemon\` processes on one throwaway PostgreSQL cluster (a fresh database per run), one ad-hoc occurrence each run, trigger to "done"${w.warmupInstances ? ` (after a warm-up occurrence of ${w.warmupInstances} instances)` : ''}; medians of the runs that passed the checks (${w.runsPerWorkerCount} per W, the order alternating). CPU per set: the workers' own utime+stime; their virsh sessions (sandbox-virsh.js, Node), the PostgreSQL server and the sandbox apart. Checks (one complete set per instance, nothing else, every guest thawed, ≤ per_host frozen per host): ${w.checks.passed ? 'passed' : `FAILED: ${failed.map(([k, runs]) => `${k} (${runs.join(', ')})`).join('; ')}`}.`,
+    `W \`ccsnap daemon\` processes on one throwaway PostgreSQL cluster (a fresh database per run), one ad-hoc occurrence each run, trigger to "done"${w.warmupInstances ? ` (after a warm-up occurrence of ${w.warmupInstances} instances)` : ''}; medians of the runs that passed the checks (${w.runsPerWorkerCount} per W, the order alternating). CPU per set: the workers' own utime+stime; their virsh sessions (sandbox-virsh.js, Node), the PostgreSQL server and the sandbox apart. Checks (one complete set per instance, no set unfinished, no snapshot of a failed attempt left, every guest thawed, ≤ per_host frozen per host): ${w.checks.passed ? 'passed' : `FAILED: ${failed.map(([k, runs]) => `${k} (${runs.join(', ')})`).join('; ')}`}.`,
     '',
     table(
       [

@@ -140,7 +140,7 @@ async function runOnce({ sb, cluster, dir, instances, hosts, perHost, fleet, idl
     const after = await domainsOf(sb);
     const sessionsAtEnd = workers.map((w) => descendantsOf(w.pid).length);
     const idle = await idleCpu(workers, idleMs);
-    const { facts: journalFacts, opsByInstance, occurrenceFinishedAt } = await readJournal(journal, occurrence, workers);
+    const { facts: journalFacts, opsByInstance, failedSetIds, occurrenceFinishedAt } = await readJournal(journal, occurrence, workers);
     await stopWorkers(workers);
     const { jobsByInstance, ...db } = await dbStats(cluster, database, occurrence);
     const windows = windowFacts(before, after, { perHost, instances });
@@ -154,6 +154,7 @@ async function runOnce({ sb, cluster, dir, instances, hosts, perHost, fleet, idl
       warmup: warm,
       wallMs,
       ...journalFacts,
+      snapshotsOfFailedAttempts: after.state.array.snapshots.filter((x) => failedSetIds.has(/^ccs_([0-9a-f]{12})_/.exec(x.name)?.[1])).length,
       setsPerSecond: round(journalFacts.complete / (wallMs / 1000), 1),
       // The rate while serving (first freeze to last thaw): without the cold start and the tail.
       servingSetsPerSecond: windows.firstFreezeAt === null ? null : round(journalFacts.complete / ((windows.lastThawAt - windows.firstFreezeAt) / 1000), 1),
@@ -301,7 +302,9 @@ async function readJournal(url, occurrence, workers) {
     const facts = {
       occurrence,
       complete: complete.length,
-      otherSets: sets.length - complete.length,
+      // A set of an attempt that failed (the queue tries a failed job again): its snapshots must be gone.
+      failedAttempts: sets.filter((x) => x.state === 'failed').length,
+      unfinishedSets: sets.filter((x) => x.state !== 'complete' && x.state !== 'failed').length,
       instancesWithOneSet: [...perInstance.values()].filter((n) => n === 1).length,
       instancesWithMore: [...perInstance.values()].filter((n) => n > 1).length,
       outcomes,
@@ -309,7 +312,12 @@ async function readJournal(url, occurrence, workers) {
       setsByWorker: workers.map((w) => complete.filter((s) => pidByOp.get(s.opId) === w.pid).length),
       occurrenceState: occ?.state ?? null,
     };
-    return { facts, opsByInstance, occurrenceFinishedAt: occ?.finishedAt ? Date.parse(occ.finishedAt) : null };
+    return {
+      facts,
+      opsByInstance,
+      failedSetIds: new Set(sets.filter((x) => x.state === 'failed').map((x) => x.id)),
+      occurrenceFinishedAt: occ?.finishedAt ? Date.parse(occ.finishedAt) : null,
+    };
   } finally {
     await journal.close();
   }
@@ -455,6 +463,7 @@ function summarizeRuns(workers, rows) {
     virshSessionsCpuMsPerSet: med((r) => r.cpu.virshSessionsMsPerSet),
     virshSessionsAtEnd: med((r) => r.cpu.sessionsAtEnd.reduce((a, b) => a + b, 0)),
     idleCpuMsPerSecondPerWorker: med((r) => r.cpu.idleMsPerSecondPerWorker),
+    failedAttempts: rows.reduce((n, r) => n + r.failedAttempts, 0),
     triggersRefused: rows.reduce((n, r) => n + r.triggerRefused + (r.warmup?.triggerRefused ?? 0), 0),
     warmupWallMs: med((r) => r.warmup?.wallMs ?? null),
     warmupCcsnapCpuMs: med((r) => r.warmup?.ccsnapCpuMs ?? null),
@@ -475,11 +484,16 @@ function summarizeRuns(workers, rows) {
   };
 }
 
-/** What every run must show: every instance has exactly one complete set, nothing else; every guest thawed; at most per_host frozen per host. */
+/**
+ * What every run must show: every instance has exactly one complete set of the occurrence; no set left
+ * unfinished, and none of a failed attempt's snapshots left on the array; every guest thawed; at most per_host
+ * frozen per host; the occurrence (and the warm-up) done.
+ */
 function runChecks(perHost) {
   return {
     oneCompleteSetPerInstance: (r) => r.complete === r.windows.instances && r.instancesWithOneSet === r.windows.instances && r.instancesWithMore === 0,
-    noOtherSets: (r) => r.otherSets === 0,
+    noUnfinishedSets: (r) => r.unfinishedSets === 0,
+    failedAttemptsLeftNoSnapshot: (r) => r.snapshotsOfFailedAttempts === 0,
     occurrenceDone: (r) => r.occurrenceState === 'done' && r.outcome === 'done',
     allThawed: (r) => r.windows.stillFrozen === 0,
     frozenPerHostWithinLimit: (r) => r.windows.maxFrozenPerHost <= perHost && (r.warmup?.maxFrozenPerHost ?? 0) <= perHost,
