@@ -49,7 +49,12 @@ export async function benchWorkers({
     const setup = { sb, cluster, dir, instances, hosts, perHost, fleet, idleMs, warmup, maxSnapshotCalls, ccsnapBin };
     for (const [index, workers] of scheduleOf(workerCounts, runs).entries()) {
       log(`workers: ${workers} worker(s), ${instances} instances on ${hosts} hosts, per host ${perHost}, fleet ${JSON.stringify(fleet)}`);
-      rows.push(await runOnce(setup, workers, index));
+      rows.push(
+        await runOnce(setup, workers, index).catch((err) => {
+          const gone = sb.gone();
+          throw gone ? new Error(`${err.message}; the sandbox process is gone: ${JSON.stringify(gone)}`, { cause: err }) : err;
+        }),
+      );
     }
   } finally {
     await cluster?.stop();
