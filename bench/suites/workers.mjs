@@ -51,13 +51,13 @@ export async function benchWorkers({
       log(`workers: ${workers} worker(s), ${instances} instances on ${hosts} hosts, per host ${perHost}, fleet ${JSON.stringify(fleet)}`);
       rows.push(
         await runOnce(setup, workers, index).catch((err) => {
-          const gone = sb.gone();
-          throw gone ? new Error(`${err.message}; the sandbox process is gone: ${JSON.stringify(gone)}`, { cause: err }) : err;
+          throw new Error(`${err.message}${whatIsGone(sb, cluster)}`, { cause: err });
         }),
       );
     }
   } finally {
-    await cluster?.stop();
+    // A failure to stop (a server already gone) must not hide the error that ended the suite.
+    await cluster?.stop().catch((err) => log(`workers: stopping PostgreSQL: ${err.message}`));
     await sb.close();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -97,6 +97,15 @@ function groupsOf(instances, volumes, hosts) {
     hosts,
     namePrefix: `wk${v}`,
   }));
+}
+
+/** What of the setup died under the run (the sandbox process, the PostgreSQL server), for the error message. */
+function whatIsGone(sb, cluster) {
+  const sandbox = sb.gone();
+  return [
+    sandbox ? `; the sandbox process is gone: ${JSON.stringify(sandbox)}` : '',
+    cluster.serverPid() === null ? '; the PostgreSQL server is gone (no postmaster.pid)' : '',
+  ].join('');
 }
 
 /**
