@@ -273,8 +273,11 @@ function workersSection(w) {
           '',
           `- CPU bound per core: ${p.cpuBoundPerCore} (${p.cpuBoundFrom}); with the PostgreSQL server's CPU too: ${fmt(p.cpuBoundPerCoreWithPostgres)}`,
           `- host bound: ${fmt(p.hostBound)} (${fmt(p.hostBoundFrom)})`,
-          `- measured: ${p.measured} (${p.measuredFrom}); per core of ccsnap CPU: ${fmt(p.measuredPerCcsnapCore)}`,
-          `- binds here: ${p.binds}`,
+          `- measured: ${p.measured} (${p.measuredFrom})`,
+          ...p.perWorkers.map(
+            (x) =>
+              `- ${x.workers} worker(s): measured ${x.measured} (per core of ccsnap CPU ${fmt(x.measuredPerCcsnapCore)}); concurrency bound ${fmt(x.concurrencyBound)} (${fmt(x.concurrencyBoundFrom)}); binds: ${x.binds}`,
+          ),
           '',
         ]
       : []),

@@ -84,7 +84,7 @@ export async function benchWorkers({
     rows,
     byWorkers,
     checks: checksOf(rows, perHost),
-    projection: projectionOf(byWorkers, { hosts, perHost }),
+    projection: projectionOf(byWorkers, { hosts, perHost, concurrency: fleet?.concurrency ?? 8 }),
   };
 }
 
@@ -532,9 +532,11 @@ function checksOf(rows, perHost) {
  * own, the largest median over the worker counts; the PostgreSQL server's and the virsh sessions' apart).
  * Host bound (wall clock, whatever the cores): hosts × per_host guests frozen at once, each for a window, so
  * 3.6e6 / median window ms × hosts × per_host — an upper bound, since a slot is held a little longer than the
- * guest is frozen. Measured: sets/s × 3600 with W workers on this machine. The binding bound is the smallest.
+ * guest is frozen. Concurrency bound of W workers: W × fleet.concurrency jobs at once, each for the median job
+ * time (fetched to completed) at that W, so W × concurrency × 3.6e6 / job ms. Measured: sets/s × 3600. Per W,
+ * what binds (see bindingOf).
  */
-function projectionOf(byWorkers, { hosts, perHost }) {
+function projectionOf(byWorkers, { hosts, perHost, concurrency }) {
   const valid = byWorkers.filter((b) => b.ccsnapCpuMsPerSet);
   if (!valid.length) return null;
   const worst = valid.reduce((a, b) => (b.ccsnapCpuMsPerSet > a.ccsnapCpuMsPerSet ? b : a));
@@ -543,24 +545,41 @@ function projectionOf(byWorkers, { hosts, perHost }) {
   const withPostgres = worst.postgresCpuMsPerSet ? Math.round(3.6e6 / (worst.ccsnapCpuMsPerSet + worst.postgresCpuMsPerSet)) : null;
   const windowMs = median(valid.map((b) => b.medianFrozenMs));
   const hostBound = windowMs ? Math.round((3.6e6 / windowMs) * hosts * perHost) : null;
-  const measured = Math.round(best.setsPerSecond * 3600);
-  const measuredPerCcsnapCore = best.ccsnapCores ? Math.round(measured / best.ccsnapCores) : null;
+  const perWorkers = valid.map((b) => {
+    const measured = Math.round(b.setsPerSecond * 3600);
+    const jobMs = b.jobPartsMedianMs?.jobMs ?? null;
+    const concurrencyBound = jobMs ? Math.round((b.workers * concurrency * 3.6e6) / jobMs) : null;
+    return {
+      workers: b.workers,
+      measured,
+      measuredPerCcsnapCore: b.ccsnapCores ? Math.round(measured / b.ccsnapCores) : null,
+      concurrencyBound,
+      concurrencyBoundFrom: jobMs ? `${b.workers} × ${concurrency} jobs at once × 3.6e6 ms / ${jobMs} ms median job` : null,
+      binds: bindingOf({ measured, hostBound, concurrencyBound, b, cpuBoundPerCore }),
+    };
+  });
   return {
     cpuBoundPerCore,
     cpuBoundPerCoreWithPostgres: withPostgres,
     cpuBoundFrom: `3.6e6 ms / ${worst.ccsnapCpuMsPerSet} ccsnap CPU ms per set (${worst.workers} worker(s), the largest median)`,
     hostBound,
     hostBoundFrom: windowMs ? `3.6e6 ms / ${windowMs} ms median freeze window × ${hosts} hosts × per_host ${perHost}` : null,
-    measured,
+    measured: Math.round(best.setsPerSecond * 3600),
     measuredFrom: `${best.setsPerSecond} sets/s × 3600 with ${best.workers} worker(s) (the best median), using ${best.ccsnapCores} cores of ccsnap CPU`,
-    measuredPerCcsnapCore,
-    binds: bindingOf({ measured, hostBound, best, cpuBoundPerCore }),
+    perWorkers,
   };
 }
 
-function bindingOf({ measured, hostBound, best, cpuBoundPerCore }) {
+/**
+ * What binds a measured rate, the first that holds: the host slots (≥ 80 % of the host bound); the workers'
+ * concurrency (≥ 80 % of W × concurrency over the job time, which a busy machine stretches: its share is given);
+ * this machine's CPU (≥ 90 % busy); ccsnap's CPU (the rate per ccsnap core ≥ 80 % of the CPU bound); else neither.
+ */
+function bindingOf({ measured, hostBound, concurrencyBound, b, cpuBoundPerCore }) {
   if (hostBound && measured >= 0.8 * hostBound) return 'host slots (per_host × hosts over the freeze window)';
-  if (best.machineBusyPct >= 90) return "this machine's CPU (ccsnap, PostgreSQL, the sandbox and its virsh sessions share its cores)";
-  if (best.ccsnapCores && measured / best.ccsnapCores >= 0.8 * cpuBoundPerCore) return 'ccsnap CPU';
+  if (concurrencyBound && measured >= 0.8 * concurrencyBound)
+    return `the workers' concurrency over the job time (${Math.round((100 * measured) / concurrencyBound)} % of it; the machine ${b.machineBusyPct} % busy)`;
+  if (b.machineBusyPct >= 90) return `this machine's CPU (${b.machineBusyPct} % busy: ccsnap, PostgreSQL, the sandbox and its virsh sessions share its cores)`;
+  if (b.ccsnapCores && measured / b.ccsnapCores >= 0.8 * cpuBoundPerCore) return 'ccsnap CPU';
   return 'neither CPU nor host slots: the workers wait (polling, latency); see meanFrozenFleet against the ideal';
 }
