@@ -12,11 +12,14 @@ const CCSNAP_BIN = fileURLToPath(new URL('../../bin/ccsnap.js', import.meta.url)
  * sandbox's Keystone, a ccsnap config with the sandbox's array and virsh, the journal (a PostgreSQL URL over a
  * Unix socket: no password anywhere) in that config, not in argv. Everything on loopback.
  */
-export function writeWorkerConfig(dir, sandboxUrl, { journal, policies, fleet }) {
+export function writeWorkerConfig(dir, sandboxUrl, { journal, policies, fleet, maxSnapshotCalls }) {
   const clouds = join(dir, 'clouds.yaml');
   const config = join(dir, 'ccsnap.yaml');
   writeFileSync(clouds, stringify({ clouds: { [SANDBOX_CLOUD_NAME]: sandboxCloudEntry(sandboxUrl) } }));
-  const cloud = { ...sandboxCcsnapConfig(sandboxUrl), journal, policies, ...(fleet ? { fleet } : {}) };
+  const base = sandboxCcsnapConfig(sandboxUrl);
+  // max_snapshot_calls: the array's limit on snapshot calls at once, across every worker (none by default).
+  const arrays = base.arrays.map((a) => ({ ...a, ...(maxSnapshotCalls ? { max_snapshot_calls: maxSnapshotCalls } : {}) }));
+  const cloud = { ...base, arrays, journal, policies, ...(fleet ? { fleet } : {}) };
   writeFileSync(config, stringify({ clouds: { [SANDBOX_CLOUD_NAME]: cloud } }));
   return { argv: ['--os-cloud', SANDBOX_CLOUD_NAME, '--config', config], env: workerEnv(dir, clouds) };
 }

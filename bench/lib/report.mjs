@@ -237,7 +237,7 @@ function workersSection(w) {
   return [
     `## 7. Many workers on PostgreSQL (${w.instances} instances, ${w.volumes} volumes, ${w.hosts} hosts, per host ${w.perHost}, ${w.arrayLatencyMs} ms array latency, fleet ${JSON.stringify(w.fleet)})`,
     '',
-    `W \`ccsnap daemon\` processes on one throwaway PostgreSQL cluster (a fresh database per run), one ad-hoc occurrence each run, trigger to "done"${w.warmupInstances ? ` (after a warm-up occurrence of ${w.warmupInstances} instances)` : ''}; medians of the runs that passed the checks (${w.runsPerWorkerCount} per W, the order alternating). CPU per set: the workers' own utime+stime; their virsh sessions (sandbox-virsh.js, Node), the PostgreSQL server and the sandbox apart. Checks (one complete set per instance, nothing else, every guest thawed, ≤ per_host frozen per host): ${w.checks.passed ? 'passed' : `FAILED: ${failed.map(([k, runs]) => `${k} (${runs.join(', ')})`).join('; ')}`}.`,
+    `W \`ccsnap daemon\` processes on one throwaway PostgreSQL cluster (a fresh database per run), one ad-hoc occurrence each run, trigger to "done"${w.warmupInstances ? ` (after a warm-up occurrence of ${w.warmupInstances} instances)` : ''}; medians of the runs that passed the checks (${w.runsPerWorkerCount} per W, the order alternating). CPU per set: the workers' own utime+stime; their virsh sessions (sandbox-virsh.js, Node), the PostgreSQL server and the sandbox apart. Checks (one complete set per instance, no set unfinished, no snapshot of a failed attempt left, every guest thawed, ≤ per_host frozen per host): ${w.checks.passed ? 'passed' : `FAILED: ${failed.map(([k, runs]) => `${k} (${runs.join(', ')})`).join('; ')}`}.`,
     '',
     table(
       [
@@ -273,8 +273,11 @@ function workersSection(w) {
           '',
           `- CPU bound per core: ${p.cpuBoundPerCore} (${p.cpuBoundFrom}); with the PostgreSQL server's CPU too: ${fmt(p.cpuBoundPerCoreWithPostgres)}`,
           `- host bound: ${fmt(p.hostBound)} (${fmt(p.hostBoundFrom)})`,
-          `- measured: ${p.measured} (${p.measuredFrom}); per core of ccsnap CPU: ${fmt(p.measuredPerCcsnapCore)}`,
-          `- binds here: ${p.binds}`,
+          `- measured: ${p.measured} (${p.measuredFrom})`,
+          ...p.perWorkers.map(
+            (x) =>
+              `- ${x.workers} worker(s): measured ${x.measured} (per core of ccsnap CPU ${fmt(x.measuredPerCcsnapCore)}); concurrency bound ${fmt(x.concurrencyBound)} (${fmt(x.concurrencyBoundFrom)}); binds: ${x.binds}`,
+          ),
           '',
         ]
       : []),

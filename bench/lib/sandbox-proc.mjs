@@ -18,6 +18,8 @@ export async function spawnSandbox(spec, { startTimeoutMs = 120_000 } = {}) {
     stderr = (stderr + d.toString()).slice(-4000);
   });
   const info = await firstLine(child, startTimeoutMs, () => stderr);
+  let exit = null;
+  child.once('exit', (code, signal) => (exit = { code, signal }));
   if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(info.url)) throw new Error(`sandbox child answered a non-loopback url ${info.url}`);
   let cursor = 0;
   const get = async (path) => {
@@ -49,6 +51,10 @@ export async function spawnSandbox(spec, { startTimeoutMs = 120_000 } = {}) {
     },
     async domainEvents(domain) {
       return (await get(`/hypervisor/_domains/${encodeURIComponent(domain)}`)).events;
+    },
+    /** Why the sandbox process is gone ({code, signal} and the end of its stderr), or null while it runs. */
+    gone() {
+      return exit && { ...exit, stderr: stderr.slice(-2000) };
     },
     /** CPU time (user + system) the sandbox process used so far (Linux /proc), in ms. */
     cpuMs() {

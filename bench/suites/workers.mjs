@@ -35,6 +35,7 @@ export async function benchWorkers({
   fleet = { concurrency: 8 },
   idleMs = 3000,
   warmup = true,
+  maxSnapshotCalls,
   ccsnapBin,
   log = () => {},
 } = {}) {
@@ -45,13 +46,18 @@ export async function benchWorkers({
   try {
     cluster = await startPgCluster();
     if (latencyMs > 0) await sb.addFault({ service: 'array', key: 'createStorageSnapshot', latencyMs });
-    const setup = { sb, cluster, dir, instances, hosts, perHost, fleet, idleMs, warmup, ccsnapBin };
+    const setup = { sb, cluster, dir, instances, hosts, perHost, fleet, idleMs, warmup, maxSnapshotCalls, ccsnapBin };
     for (const [index, workers] of scheduleOf(workerCounts, runs).entries()) {
       log(`workers: ${workers} worker(s), ${instances} instances on ${hosts} hosts, per host ${perHost}, fleet ${JSON.stringify(fleet)}`);
-      rows.push(await runOnce(setup, workers, index));
+      rows.push(
+        await runOnce(setup, workers, index).catch((err) => {
+          throw new Error(`${err.message}${whatIsGone(sb, cluster)}`, { cause: err });
+        }),
+      );
     }
   } finally {
-    await cluster?.stop();
+    // A failure to stop (a server already gone) must not hide the error that ended the suite.
+    await cluster?.stop().catch((err) => log(`workers: stopping PostgreSQL: ${err.message}`));
     await sb.close();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -73,11 +79,12 @@ export async function benchWorkers({
     perHost,
     arrayLatencyMs: latencyMs,
     fleet,
+    maxSnapshotCalls: maxSnapshotCalls ?? null,
     runsPerWorkerCount: runs,
     rows,
     byWorkers,
     checks: checksOf(rows, perHost),
-    projection: projectionOf(byWorkers, { hosts, perHost }),
+    projection: projectionOf(byWorkers, { hosts, perHost, concurrency: fleet?.concurrency ?? 8 }),
   };
 }
 
@@ -90,6 +97,15 @@ function groupsOf(instances, volumes, hosts) {
     hosts,
     namePrefix: `wk${v}`,
   }));
+}
+
+/** What of the setup died under the run (the sandbox process, the PostgreSQL server), for the error message. */
+function whatIsGone(sb, cluster) {
+  const sandbox = sb.gone();
+  return [
+    sandbox ? `; the sandbox process is gone: ${JSON.stringify(sandbox)}` : '',
+    cluster.serverPid() === null ? '; the PostgreSQL server is gone (no postmaster.pid)' : '',
+  ].join('');
 }
 
 /**
@@ -106,7 +122,7 @@ function scheduleOf(workerCounts, runs) {
   return Array.from({ length: runs }, (_, r) => (r % 2 === 0 ? workerCounts : [...workerCounts].reverse())).flat();
 }
 
-async function runOnce({ sb, cluster, dir, instances, hosts, perHost, fleet, idleMs, warmup, ccsnapBin }, workerCount, index) {
+async function runOnce({ sb, cluster, dir, instances, hosts, perHost, fleet, idleMs, warmup, maxSnapshotCalls, ccsnapBin }, workerCount, index) {
   const database = `ccsnap_bench_workers_${process.pid}_${index}`;
   await admin(cluster, (c) => c.query(`CREATE DATABASE ${database}`));
   const journal = socketUrl(cluster, database);
@@ -118,7 +134,7 @@ async function runOnce({ sb, cluster, dir, instances, hosts, perHost, fleet, idl
     create: { per_host: perHost },
   });
   const policies = [policyOf(POLICY, 'wk*'), ...(warmup ? [policyOf(WARMUP_POLICY, 'wu*')] : [])];
-  const config = writeWorkerConfig(dir, sb.url, { journal, policies, fleet });
+  const config = writeWorkerConfig(dir, sb.url, { journal, policies, fleet, maxSnapshotCalls });
   const startT = performance.now();
   const workers = await startWorkers(workerCount, { ...config, ...(ccsnapBin ? { bin: ccsnapBin } : {}) });
   try {
@@ -138,7 +154,7 @@ async function runOnce({ sb, cluster, dir, instances, hosts, perHost, fleet, idl
     const after = await domainsOf(sb);
     const sessionsAtEnd = workers.map((w) => descendantsOf(w.pid).length);
     const idle = await idleCpu(workers, idleMs);
-    const { facts: journalFacts, opsByInstance, occurrenceFinishedAt } = await readJournal(journal, occurrence, workers);
+    const { facts: journalFacts, opsByInstance, failedSetIds, occurrenceFinishedAt } = await readJournal(journal, occurrence, workers);
     await stopWorkers(workers);
     const { jobsByInstance, ...db } = await dbStats(cluster, database, occurrence);
     const windows = windowFacts(before, after, { perHost, instances });
@@ -152,6 +168,7 @@ async function runOnce({ sb, cluster, dir, instances, hosts, perHost, fleet, idl
       warmup: warm,
       wallMs,
       ...journalFacts,
+      snapshotsOfFailedAttempts: after.state.array.snapshots.filter((x) => failedSetIds.has(/^ccs_([0-9a-f]{12})_/.exec(x.name)?.[1])).length,
       setsPerSecond: round(journalFacts.complete / (wallMs / 1000), 1),
       // The rate while serving (first freeze to last thaw): without the cold start and the tail.
       servingSetsPerSecond: windows.firstFreezeAt === null ? null : round(journalFacts.complete / ((windows.lastThawAt - windows.firstFreezeAt) / 1000), 1),
@@ -299,7 +316,9 @@ async function readJournal(url, occurrence, workers) {
     const facts = {
       occurrence,
       complete: complete.length,
-      otherSets: sets.length - complete.length,
+      // A set of an attempt that failed (the queue tries a failed job again): its snapshots must be gone.
+      failedAttempts: sets.filter((x) => x.state === 'failed').length,
+      unfinishedSets: sets.filter((x) => x.state !== 'complete' && x.state !== 'failed').length,
       instancesWithOneSet: [...perInstance.values()].filter((n) => n === 1).length,
       instancesWithMore: [...perInstance.values()].filter((n) => n > 1).length,
       outcomes,
@@ -307,7 +326,12 @@ async function readJournal(url, occurrence, workers) {
       setsByWorker: workers.map((w) => complete.filter((s) => pidByOp.get(s.opId) === w.pid).length),
       occurrenceState: occ?.state ?? null,
     };
-    return { facts, opsByInstance, occurrenceFinishedAt: occ?.finishedAt ? Date.parse(occ.finishedAt) : null };
+    return {
+      facts,
+      opsByInstance,
+      failedSetIds: new Set(sets.filter((x) => x.state === 'failed').map((x) => x.id)),
+      occurrenceFinishedAt: occ?.finishedAt ? Date.parse(occ.finishedAt) : null,
+    };
   } finally {
     await journal.close();
   }
@@ -453,6 +477,7 @@ function summarizeRuns(workers, rows) {
     virshSessionsCpuMsPerSet: med((r) => r.cpu.virshSessionsMsPerSet),
     virshSessionsAtEnd: med((r) => r.cpu.sessionsAtEnd.reduce((a, b) => a + b, 0)),
     idleCpuMsPerSecondPerWorker: med((r) => r.cpu.idleMsPerSecondPerWorker),
+    failedAttempts: rows.reduce((n, r) => n + r.failedAttempts, 0),
     triggersRefused: rows.reduce((n, r) => n + r.triggerRefused + (r.warmup?.triggerRefused ?? 0), 0),
     warmupWallMs: med((r) => r.warmup?.wallMs ?? null),
     warmupCcsnapCpuMs: med((r) => r.warmup?.ccsnapCpuMs ?? null),
@@ -473,11 +498,16 @@ function summarizeRuns(workers, rows) {
   };
 }
 
-/** What every run must show: every instance has exactly one complete set, nothing else; every guest thawed; at most per_host frozen per host. */
+/**
+ * What every run must show: every instance has exactly one complete set of the occurrence; no set left
+ * unfinished, and none of a failed attempt's snapshots left on the array; every guest thawed; at most per_host
+ * frozen per host; the occurrence (and the warm-up) done.
+ */
 function runChecks(perHost) {
   return {
     oneCompleteSetPerInstance: (r) => r.complete === r.windows.instances && r.instancesWithOneSet === r.windows.instances && r.instancesWithMore === 0,
-    noOtherSets: (r) => r.otherSets === 0,
+    noUnfinishedSets: (r) => r.unfinishedSets === 0,
+    failedAttemptsLeftNoSnapshot: (r) => r.snapshotsOfFailedAttempts === 0,
     occurrenceDone: (r) => r.occurrenceState === 'done' && r.outcome === 'done',
     allThawed: (r) => r.windows.stillFrozen === 0,
     frozenPerHostWithinLimit: (r) => r.windows.maxFrozenPerHost <= perHost && (r.warmup?.maxFrozenPerHost ?? 0) <= perHost,
@@ -502,9 +532,11 @@ function checksOf(rows, perHost) {
  * own, the largest median over the worker counts; the PostgreSQL server's and the virsh sessions' apart).
  * Host bound (wall clock, whatever the cores): hosts × per_host guests frozen at once, each for a window, so
  * 3.6e6 / median window ms × hosts × per_host — an upper bound, since a slot is held a little longer than the
- * guest is frozen. Measured: sets/s × 3600 with W workers on this machine. The binding bound is the smallest.
+ * guest is frozen. Concurrency bound of W workers: W × fleet.concurrency jobs at once, each for the median job
+ * time (fetched to completed) at that W, so W × concurrency × 3.6e6 / job ms. Measured: sets/s × 3600. Per W,
+ * what binds (see bindingOf).
  */
-function projectionOf(byWorkers, { hosts, perHost }) {
+function projectionOf(byWorkers, { hosts, perHost, concurrency }) {
   const valid = byWorkers.filter((b) => b.ccsnapCpuMsPerSet);
   if (!valid.length) return null;
   const worst = valid.reduce((a, b) => (b.ccsnapCpuMsPerSet > a.ccsnapCpuMsPerSet ? b : a));
@@ -513,24 +545,41 @@ function projectionOf(byWorkers, { hosts, perHost }) {
   const withPostgres = worst.postgresCpuMsPerSet ? Math.round(3.6e6 / (worst.ccsnapCpuMsPerSet + worst.postgresCpuMsPerSet)) : null;
   const windowMs = median(valid.map((b) => b.medianFrozenMs));
   const hostBound = windowMs ? Math.round((3.6e6 / windowMs) * hosts * perHost) : null;
-  const measured = Math.round(best.setsPerSecond * 3600);
-  const measuredPerCcsnapCore = best.ccsnapCores ? Math.round(measured / best.ccsnapCores) : null;
+  const perWorkers = valid.map((b) => {
+    const measured = Math.round(b.setsPerSecond * 3600);
+    const jobMs = b.jobPartsMedianMs?.jobMs ?? null;
+    const concurrencyBound = jobMs ? Math.round((b.workers * concurrency * 3.6e6) / jobMs) : null;
+    return {
+      workers: b.workers,
+      measured,
+      measuredPerCcsnapCore: b.ccsnapCores ? Math.round(measured / b.ccsnapCores) : null,
+      concurrencyBound,
+      concurrencyBoundFrom: jobMs ? `${b.workers} × ${concurrency} jobs at once × 3.6e6 ms / ${jobMs} ms median job` : null,
+      binds: bindingOf({ measured, hostBound, concurrencyBound, b, cpuBoundPerCore }),
+    };
+  });
   return {
     cpuBoundPerCore,
     cpuBoundPerCoreWithPostgres: withPostgres,
     cpuBoundFrom: `3.6e6 ms / ${worst.ccsnapCpuMsPerSet} ccsnap CPU ms per set (${worst.workers} worker(s), the largest median)`,
     hostBound,
     hostBoundFrom: windowMs ? `3.6e6 ms / ${windowMs} ms median freeze window × ${hosts} hosts × per_host ${perHost}` : null,
-    measured,
+    measured: Math.round(best.setsPerSecond * 3600),
     measuredFrom: `${best.setsPerSecond} sets/s × 3600 with ${best.workers} worker(s) (the best median), using ${best.ccsnapCores} cores of ccsnap CPU`,
-    measuredPerCcsnapCore,
-    binds: bindingOf({ measured, hostBound, best, cpuBoundPerCore }),
+    perWorkers,
   };
 }
 
-function bindingOf({ measured, hostBound, best, cpuBoundPerCore }) {
+/**
+ * What binds a measured rate, the first that holds: the host slots (≥ 80 % of the host bound); the workers'
+ * concurrency (≥ 80 % of W × concurrency over the job time, which a busy machine stretches: its share is given);
+ * this machine's CPU (≥ 90 % busy); ccsnap's CPU (the rate per ccsnap core ≥ 80 % of the CPU bound); else neither.
+ */
+function bindingOf({ measured, hostBound, concurrencyBound, b, cpuBoundPerCore }) {
   if (hostBound && measured >= 0.8 * hostBound) return 'host slots (per_host × hosts over the freeze window)';
-  if (best.machineBusyPct >= 90) return "this machine's CPU (ccsnap, PostgreSQL, the sandbox and its virsh sessions share its cores)";
-  if (best.ccsnapCores && measured / best.ccsnapCores >= 0.8 * cpuBoundPerCore) return 'ccsnap CPU';
+  if (concurrencyBound && measured >= 0.8 * concurrencyBound)
+    return `the workers' concurrency over the job time (${Math.round((100 * measured) / concurrencyBound)} % of it; the machine ${b.machineBusyPct} % busy)`;
+  if (b.machineBusyPct >= 90) return `this machine's CPU (${b.machineBusyPct} % busy: ccsnap, PostgreSQL, the sandbox and its virsh sessions share its cores)`;
+  if (b.ccsnapCores && measured / b.ccsnapCores >= 0.8 * cpuBoundPerCore) return 'ccsnap CPU';
   return 'neither CPU nor host slots: the workers wait (polling, latency); see meanFrozenFleet against the ideal';
 }
