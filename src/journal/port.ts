@@ -215,6 +215,10 @@ export interface SetOutcome {
 
 export interface SetFilter {
   instanceId?: string;
+  /** Sets of any of these instances (a list reads the journal a batch of instances at a time); empty selects none. */
+  instanceIds?: readonly string[];
+  /** false: the sets come without their step timings (`steps` null), which a list of every set has no use for. */
+  withSteps?: boolean;
   states?: SetState[];
   policy?: string;
   occurrence?: string;

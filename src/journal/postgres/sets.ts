@@ -31,6 +31,10 @@ interface MemberRow {
   error: string | null;
 }
 
+/** A set row's columns, with NULL for its steps (listSets with `withSteps: false`). */
+const SET_COLUMNS_WITHOUT_STEPS =
+  's.id, s.instance_id, s.instance_name, s.label, s.created_at, s.state, s.consistency, s.reason, s.frozen_ms, s.thawed_by, s.op_id, NULL AS steps_json, s.policy, s.occurrence';
+
 /** Newest first; text compared byte by byte (COLLATE "C"), as SQLite does, whatever the database's collation. */
 const SET_ORDER = 'ORDER BY created_at COLLATE "C" DESC, id COLLATE "C"';
 
@@ -91,10 +95,11 @@ export async function getSet(db: Db, setId: string): Promise<SetRecord | undefin
 export async function listSets(db: Db, filter: SetFilter = {}): Promise<SetRecord[]> {
   const where = new Where();
   if (filter.instanceId) where.add('instance_id = ?', filter.instanceId);
+  if (filter.instanceIds) where.add('instance_id = ANY(?)', [...filter.instanceIds]);
   if (filter.states?.length) where.add('state = ANY(?)', filter.states);
   if (filter.policy) where.add('policy = ?', filter.policy);
   if (filter.occurrence) where.add('occurrence = ?', filter.occurrence);
-  return selectSets(db, where);
+  return selectSets(db, where, filter.withSteps !== false);
 }
 
 export async function listSetsOfOperation(db: Db, opId: string): Promise<SetRecord[]> {
@@ -102,9 +107,9 @@ export async function listSetsOfOperation(db: Db, opId: string): Promise<SetReco
 }
 
 /** The sets `where` selects with their members, in one statement (one snapshot, one round trip). */
-async function selectSets(db: Db, where: Where): Promise<SetRecord[]> {
+async function selectSets(db: Db, where: Where, withSteps = true): Promise<SetRecord[]> {
   const { rows } = await db.pool.query<SetRow & { members: MemberRow[] }>(
-    `SELECT s.*, COALESCE((SELECT json_agg(m ORDER BY m.seq) FROM ccsnap.members m WHERE m.set_id = s.id), '[]') AS members
+    `SELECT ${withSteps ? 's.*' : SET_COLUMNS_WITHOUT_STEPS}, COALESCE((SELECT json_agg(m ORDER BY m.seq) FROM ccsnap.members m WHERE m.set_id = s.id), '[]') AS members
      FROM ccsnap.sets s ${where.toString()} ${SET_ORDER}`,
     where.args,
   );

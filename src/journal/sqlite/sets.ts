@@ -117,7 +117,10 @@ export function getSet(db: Db, setId: string): SetRecord | undefined {
 
 /** Rows per query of listSets: each chunk is a few milliseconds of work, then the event loop runs. */
 const CHUNK_ROWS = 2000;
-/** Up to this many sets selected by a filter, their members come in one query (else chunks of all members). */
+/**
+ * Up to this many sets selected by a filter, their members come in one query (else chunks of all members).
+ * A filter by instances always reads only their members (a list reads the journal a batch at a time).
+ */
 const FEW_SETS = 1000;
 
 /**
@@ -133,7 +136,8 @@ export async function listSets(db: Db, filter: SetFilter = {}): Promise<SetRecor
   const shared = createInterner();
   const sets: SetRecord[] = [];
   const byId = new Map<string, SetRecord>();
-  const page = db.prepare(`SELECT ${SET_COLUMNS} FROM sets WHERE rowid > ? ${cond ? `AND ${cond}` : ''} ORDER BY rowid LIMIT ${CHUNK_ROWS}`).raw(true);
+  const columns = filter.withSteps === false ? SET_COLUMNS.replace('steps_json', 'NULL AS steps_json') : SET_COLUMNS;
+  const page = db.prepare(`SELECT ${columns} FROM sets WHERE rowid > ? ${cond ? `AND ${cond}` : ''} ORDER BY rowid LIMIT ${CHUNK_ROWS}`).raw(true);
   for (let after = Number.MIN_SAFE_INTEGER; ;) {
     const rows = page.all(after, ...args) as RawRow[];
     for (const row of rows) {
@@ -148,10 +152,13 @@ export async function listSets(db: Db, filter: SetFilter = {}): Promise<SetRecor
   // Newest first, then id: SQLite's ORDER BY created_at DESC, id (binary order; the times and ids are ASCII).
   sets.sort((x, y) => (x.createdAt < y.createdAt ? 1 : x.createdAt > y.createdAt ? -1 : x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
   const members = createMemberRuns(byId, shared);
-  if (cond && sets.length <= FEW_SETS) {
+  if (cond && (sets.length <= FEW_SETS || filter.instanceIds)) {
     // Only the members of the sets selected (a filtered list must not read every member of the journal).
-    for (const m of db.prepare(`SELECT * FROM members WHERE set_id IN (SELECT id FROM sets WHERE ${cond}) ORDER BY rowid`).iterate(...args))
-      members.add(m as MemberRow);
+    const rows = db
+      .prepare(`SELECT ${MEMBER_COLUMNS} FROM members WHERE set_id IN (SELECT id FROM sets WHERE ${cond}) ORDER BY rowid`)
+      .raw(true)
+      .all(...args);
+    for (const m of rows as RawRow[]) members.add(memberRowOf(m));
   } else {
     const memberPage = db.prepare(`SELECT ${MEMBER_COLUMNS} FROM members WHERE rowid > ? ORDER BY rowid LIMIT ${CHUNK_ROWS}`).raw(true);
     for (let after = Number.MIN_SAFE_INTEGER; ;) {
@@ -172,6 +179,11 @@ function whereOf(filter: SetFilter): { cond: string; args: unknown[] } {
   if (filter.instanceId) {
     where.push('instance_id = ?');
     args.push(filter.instanceId);
+  }
+  if (filter.instanceIds) {
+    // An empty list selects nothing (`IN ()` is not SQL).
+    where.push(filter.instanceIds.length ? `instance_id IN (${filter.instanceIds.map(() => '?').join(',')})` : '0');
+    args.push(...filter.instanceIds);
   }
   if (filter.states?.length) {
     where.push(`state IN (${filter.states.map(() => '?').join(',')})`);

@@ -40,6 +40,41 @@ export function describeRecords(ctx: ContractContext): void {
       expect(await journal.getSet('nope')).toBeUndefined();
     });
 
+    it('lists the sets of a batch of instances, with their members only, newest first', async () => {
+      const journal = await fresh();
+      const add = async (id: string, instanceId: string, createdAt: string): Promise<void> => {
+        await journal.insertOperation({ id: `op-${id}`, kind: 'create', instanceId, instanceName: instanceId, plan: {} });
+        await journal.insertSet({
+          id,
+          instanceId,
+          instanceName: instanceId,
+          label: null,
+          createdAt,
+          opId: `op-${id}`,
+          members: TWO_MEMBERS.map((m) => ({ ...m, snapshotName: `${m.snapshotName}-${id}` })),
+        });
+      };
+      await add('s1', 'i1', '2026-11-26T00:00:00Z');
+      await add('s2', 'i2', '2026-11-26T02:00:00Z');
+      await add('s3', 'i3', '2026-11-26T03:00:00Z');
+      await add('s4', 'i1', '2026-11-26T04:00:00Z');
+      const sets = await journal.listSets({ instanceIds: ['i1', 'i2', 'nobody'] });
+      expect(sets.map((s) => s.id)).toEqual(['s4', 's2', 's1']);
+      for (const set of sets)
+        expect(set.members.map((m) => [m.setId, m.snapshotName.endsWith(`-${set.id}`)])).toEqual([
+          [set.id, true],
+          [set.id, true],
+        ]);
+      expect(await journal.listSets({ instanceIds: [] })).toEqual([]);
+      const steps = [{ name: 'freeze', status: 'ok' as const, startedAt: '2026-11-26T04:00:00.000Z', durationMs: 4.2 }];
+      await journal.finishSet('s4', { state: 'complete', steps });
+      expect((await journal.listSets({ instanceIds: ['i1'] }))[0]!.steps).toEqual(steps);
+      const [light] = await journal.listSets({ instanceIds: ['i1'], withSteps: false });
+      expect(light).toMatchObject({ id: 's4', state: 'complete', steps: null });
+      expect(light!.members).toHaveLength(2);
+      expect((await journal.listSets({ instanceIds: ['i3'], states: ['creating'] })).map((s) => s.id)).toEqual(['s3']);
+    });
+
     it('an operation record carries what was recorded, the plan and result as JSON', async () => {
       const journal = await fresh();
       await journal.insertOperation({
