@@ -18,7 +18,7 @@ export { composeRuntime, type ComposeOptions } from './compose.js';
 export { Runtime, type RuntimeOptions } from './runtime.js';
 export { loadSettings, findConfigFile, type CcsnapSettings } from './config.js';
 export { createSnapshots, type CreateRequest, type CreateOutcome } from './ops/create.js';
-export { listSnapshots } from './ops/list.js';
+export { listSnapshots, streamSnapshots, type ListRequest } from './ops/list.js';
 export type { ListedSnapshot } from './ops/snapshots.js';
 export { showSet, type SetView } from './ops/show.js';
 export { rollbackInstance, type RollbackRequest } from './ops/rollback.js';

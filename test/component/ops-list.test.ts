@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSnapshots } from '../../src/ops/create.js';
-import { listSnapshots } from '../../src/ops/list.js';
+import { listSnapshots, streamSnapshots } from '../../src/ops/list.js';
 import type { Runtime } from '../../src/runtime.js';
 import { startSandboxRuntime, type SandboxRuntime } from '../helpers/sandbox-runtime.js';
 
@@ -84,5 +84,40 @@ describe('listSnapshots', () => {
         .sort();
     expect(onShared('db-1')).toEqual(onShared('web-1'));
     expect(onShared('db-1').length).toBeGreaterThan(1);
+  });
+
+  it('streams one instance at a time, in the order of their names, as listSnapshots lists them', async () => {
+    const chunks = [];
+    for await (const chunk of streamSnapshots(env.rt, {})) chunks.push(chunk);
+    expect(chunks.length).toBeGreaterThan(1);
+    for (const chunk of chunks) expect(new Set(chunk.map((e) => e.instance.id)).size).toBe(1);
+    const names = chunks.map((c) => c[0]!.instance.name);
+    expect(names).toEqual([...names].sort());
+    expect(chunks.flat()).toEqual(await listSnapshots(env.rt, {}));
+  });
+
+  it('a consumer that stops early leaves no request of the list running', async () => {
+    let inFlight = 0;
+    let started = 0;
+    const wrapped = Object.create(env.rt) as Runtime;
+    wrapped.array = (name: string) => {
+      const client = env.rt.array(name);
+      return Object.assign(Object.create(client) as typeof client, {
+        listStorageSnapshots: async (args: Parameters<typeof client.listStorageSnapshots>[0]) => {
+          started++;
+          inFlight++;
+          try {
+            return await client.listStorageSnapshots(args);
+          } finally {
+            inFlight--;
+          }
+        },
+      });
+    };
+    for await (const chunk of streamSnapshots(wrapped, {})) if (chunk.length > 0) break;
+    // Requests beyond the first instance's were out when the loop left (the stream works ahead)...
+    expect(started).toBeGreaterThan(2);
+    // ...and every one of them has settled by then.
+    expect(inFlight).toBe(0);
   });
 });
