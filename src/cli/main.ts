@@ -3,6 +3,7 @@ import { CommanderError, type Command } from 'commander';
 import { CcsnapError, isAbortError } from '../core.js';
 import { scanArgv } from './argv.js';
 import { formatResult } from './format/index.js';
+import { writeListStream } from './format/stream.js';
 import { resolveGlobals } from './globals.js';
 import { enableHttpDebug } from './http-debug.js';
 import { createLogger, levelFor } from './logger.js';
@@ -81,7 +82,9 @@ async function runCommand(spec: CommandSpec, args: string[], opts: Record<string
   try {
     checkColumnsUpFront(spec, args, opts);
     const result = await spec.run(ctx, args, opts);
-    io.stdout.write(await formatResult(result, readOutputOptions(opts, io.env, terminalWidth(io))));
+    const output = readOutputOptions(opts, io.env, terminalWidth(io));
+    if (result.kind === 'stream') await writeListStream(result.columns, result.chunks, output, io.stdout);
+    else io.stdout.write(await formatResult(result, output));
     code = result.exitCode ?? 0;
   } catch (err) {
     const interrupted = guard.received !== undefined && !spec.service && (isAbortError(err) || (err as CcsnapError).code === 'CCSNAP_ABORTED');

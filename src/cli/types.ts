@@ -4,6 +4,12 @@ import type { Command } from 'commander';
 export type CommandResult =
   /** Like OSC's Lister: rows keyed by column name, printed in `columns` order. */
   | { kind: 'list'; columns: string[]; rows: Array<Record<string, unknown>>; exitCode?: number }
+  /**
+   * A list printed as its rows come (`ccsnap list` of a big cloud): json, yaml, value and csv write each chunk
+   * of rows at once; a table or --sort-column gathers every row first. Nothing runs before the first row is
+   * pulled, so an error there prints nothing on stdout.
+   */
+  | { kind: 'stream'; columns: string[]; chunks: AsyncIterable<Array<Record<string, unknown>>>; exitCode?: number }
   /** Like OSC's ShowOne: one object, printed as Field | Value in a table. */
   | { kind: 'show'; fields: Record<string, unknown>; exitCode?: number }
   | { kind: 'none'; exitCode?: number };

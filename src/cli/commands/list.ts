@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import type { CommandSpec } from '../types.js';
-import { columnsOf, listResult } from '../views/field-table.js';
+import { columnsOf, streamResult } from '../views/field-table.js';
 import { LIST_VIEW } from '../views/snapshots.js';
-import { withRuntime } from './shared/with-runtime.js';
+import { streamWithRuntime } from './shared/with-runtime.js';
 
 /** Seed Task 2: every array snapshot of one or all instances, from the array's truth plus the journal. */
 export const command: CommandSpec = {
@@ -15,10 +15,12 @@ export const command: CommandSpec = {
   },
   async run(ctx, args) {
     const instance = args[0];
-    const entries = await withRuntime(ctx, { recover: true }, async (rt) => {
-      const { listSnapshots } = await import('../../index.js');
-      return listSnapshots(rt, { ...(instance ? { instance } : {}), signal: ctx.signal });
+    // Printed instance by instance as the array's lists come (json, yaml, value, csv): a cloud of 10⁴
+    // instances never sits in memory whole (a table gathers its rows first: its widths need them all).
+    const entries = streamWithRuntime(ctx, { recover: true }, async function* (rt) {
+      const { streamSnapshots } = await import('../../index.js');
+      yield* streamSnapshots(rt, { ...(instance ? { instance } : {}), signal: ctx.signal });
     });
-    return listResult(LIST_VIEW, entries);
+    return streamResult(LIST_VIEW, entries);
   },
 };

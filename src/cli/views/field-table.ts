@@ -22,6 +22,15 @@ export function listResult<T>(table: FieldTable<T>, items: readonly T[], exitCod
   return { kind: 'list', columns: columnsOf(table), rows: items.map((i) => rowOf(table, i)), ...(exitCode !== undefined ? { exitCode } : {}) };
 }
 
+/** A Lister result printed as it comes: one row per item of each chunk. */
+export function streamResult<T>(table: FieldTable<T>, chunks: AsyncIterable<readonly T[]>): CommandResult {
+  return { kind: 'stream', columns: columnsOf(table), chunks: rowsOf(table, chunks) };
+}
+
+async function* rowsOf<T>(table: FieldTable<T>, chunks: AsyncIterable<readonly T[]>): AsyncGenerator<Array<Record<string, unknown>>, void, undefined> {
+  for await (const items of chunks) yield items.map((i) => rowOf(table, i));
+}
+
 /** A ShowOne result: the fields of one item. */
 export function showResult<T>(table: FieldTable<T>, item: T): CommandResult {
   return { kind: 'show', fields: rowOf(table, item) };

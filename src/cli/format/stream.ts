@@ -1,0 +1,82 @@
+import { once } from 'node:events';
+import type { OutputOptions } from '../output-options.js';
+import { toJsonValue } from './cell.js';
+import { formatCsvHeader, formatCsvRows } from './csv.js';
+import { formatList } from './index.js';
+import { selectColumns } from './select.js';
+import { formatValueRows } from './value.js';
+
+type Row = Record<string, unknown>;
+
+/** How one format writes a list chunk by chunk: what comes before the first row, each chunk, and the end. */
+interface ChunkWriter {
+  start: string;
+  chunk(rows: Row[], first: boolean): Promise<string> | string;
+  end: string;
+}
+
+/**
+ * Writes a streamed list to `out` as its chunks come, with the same bytes `formatList` would print for all
+ * the rows at once. A table (its widths need every row) or a --sort-column gathers the rows first. The first
+ * chunk is awaited before anything is written, so an error before it (auth, config, the inventory) leaves
+ * stdout empty; an error later leaves the rows already written, and the caller reports it.
+ */
+export async function writeListStream(allColumns: string[], chunks: AsyncIterable<Row[]>, opts: OutputOptions, out: NodeJS.WritableStream): Promise<void> {
+  const writer = opts.sortColumns.length === 0 ? chunkWriter(selectColumns(allColumns, opts.columns), opts) : undefined;
+  if (!writer) {
+    const rows: Row[] = [];
+    for await (const chunk of chunks) for (const row of chunk) rows.push(row);
+    await write(out, await formatList(allColumns, rows, opts));
+    return;
+  }
+  let first = true;
+  for await (const chunk of chunks) {
+    if (chunk.length === 0) continue;
+    await write(out, (first ? writer.start : '') + (await writer.chunk(chunk, first)));
+    first = false;
+  }
+  // No row at all: exactly what the format prints for an empty list ("[]", a CSV header, nothing…).
+  await write(out, first ? await formatList(allColumns, [], opts) : writer.end);
+}
+
+/** The chunk writer of a format that can print rows as they come; undefined for a table. */
+function chunkWriter(columns: string[], opts: OutputOptions): ChunkWriter | undefined {
+  // The row's JSON value: plain values as they are, the others (lists, dates…) through toJsonValue.
+  const pick = (row: Row): Row => {
+    const picked: Row = {};
+    for (const c of columns) {
+      const v = row[c];
+      picked[c] = v === undefined || v === null ? null : typeof v === 'object' || typeof v === 'bigint' ? toJsonValue(v) : v;
+    }
+    return picked;
+  };
+  const matrix = (rows: Row[]): unknown[][] => rows.map((row) => columns.map((c) => row[c]));
+  switch (opts.format) {
+    case 'json':
+      // JSON.stringify(rows, null, 2) is "[\n" + the rows indented by two and joined by ",\n" + "\n]": a chunk's
+      // own array without its brackets is its part of the whole.
+      if (opts.noindent) return { start: '[', chunk: (rows, first) => (first ? '' : ',') + JSON.stringify(rows.map(pick)).slice(1, -1), end: ']\n' };
+      return { start: '[\n', chunk: (rows, first) => (first ? '' : ',\n') + JSON.stringify(rows.map(pick), null, 2).slice(2, -2), end: '\n]\n' };
+    case 'yaml':
+      // A YAML sequence is its items one after the other: the chunks' sequences, concatenated.
+      return {
+        start: '',
+        chunk: async (rows) => {
+          const { stringify } = await import('yaml');
+          return stringify(toJsonValue(rows.map(pick)));
+        },
+        end: '',
+      };
+    case 'value':
+      return { start: '', chunk: (rows) => formatValueRows(matrix(rows)), end: '' };
+    case 'csv':
+      return { start: formatCsvHeader(columns, opts.quote), chunk: (rows) => formatCsvRows(matrix(rows), opts.quote), end: '' };
+    default:
+      return undefined;
+  }
+}
+
+/** Writes, then waits for the stream to drain when it asks to (a slow reader at the other end of a pipe). */
+async function write(out: NodeJS.WritableStream, text: string): Promise<void> {
+  if (text.length > 0 && !out.write(text)) await once(out, 'drain');
+}

@@ -1,0 +1,122 @@
+import { PassThrough, Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { ECHO_COLUMNS, ECHO_ROWS } from '../../../src/cli/commands/echo-data.js';
+import { formatList } from '../../../src/cli/format/index.js';
+import { writeListStream } from '../../../src/cli/format/stream.js';
+import { readOutputOptions, type OutputOptions } from '../../../src/cli/output-options.js';
+
+type Row = Record<string, unknown>;
+
+function opts(over: Partial<OutputOptions> = {}): OutputOptions {
+  return { ...readOutputOptions({}), ...over };
+}
+
+/** The echo rows (nested values, nulls, quotes, non-ASCII) many times over, with a row number. */
+const ROWS: Row[] = Array.from({ length: 7 }, (_, i) => ECHO_ROWS.map((r) => ({ ...r, ID: `${String(r.ID)}-${i}` }))).flat();
+
+async function* chunked(rows: Row[], sizes: number[]): AsyncGenerator<Row[]> {
+  let at = 0;
+  for (let i = 0; at < rows.length; i++) {
+    const n = sizes[i % sizes.length]!;
+    yield rows.slice(at, at + n);
+    at += n;
+  }
+}
+
+async function streamed(rows: Row[], o: OutputOptions, sizes = [1, 3, 0, 5]): Promise<string> {
+  const out = new PassThrough();
+  let text = '';
+  out.on('data', (b: Buffer) => (text += b.toString('utf8')));
+  await writeListStream(ECHO_COLUMNS, chunked(rows, sizes), o, out);
+  return text;
+}
+
+describe('a streamed list prints the bytes of the whole list', () => {
+  const cases: Array<[string, Partial<OutputOptions>]> = [
+    ['json', { format: 'json' }],
+    ['json --noindent', { format: 'json', noindent: true }],
+    ['yaml', { format: 'yaml' }],
+    ['value', { format: 'value' }],
+    ['csv', { format: 'csv' }],
+    ['csv --quote all', { format: 'csv', quote: 'all' }],
+    ['csv --quote minimal', { format: 'csv', quote: 'minimal' }],
+    ['table', { format: 'table' }],
+    ['json -c Name -c ID', { format: 'json', columns: ['Name', 'ID'] }],
+    ['value --sort-column Name --sort-descending', { format: 'value', sortColumns: ['Name'], sortDescending: true }],
+  ];
+  for (const [name, over] of cases) {
+    it(`-f ${name}`, async () => {
+      const o = opts(over);
+      expect(await streamed(ROWS, o)).toBe(await formatList(ECHO_COLUMNS, ROWS, o));
+      expect(await streamed(ROWS.slice(0, 1), o)).toBe(await formatList(ECHO_COLUMNS, ROWS.slice(0, 1), o));
+      expect(await streamed([], o)).toBe(await formatList(ECHO_COLUMNS, [], o));
+    });
+  }
+
+  it('writes each chunk as it comes, before the next is produced', async () => {
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (b: Buffer) => (text += b.toString('utf8')));
+    const seen: string[] = [];
+    async function* chunks(): AsyncGenerator<Row[]> {
+      yield ROWS.slice(0, 2);
+      seen.push(text);
+      yield ROWS.slice(2, 3);
+      seen.push(text);
+    }
+    await writeListStream(ECHO_COLUMNS, chunks(), opts({ format: 'value' }), out);
+    expect(seen[0]).toBe(await formatList(ECHO_COLUMNS, ROWS.slice(0, 2), opts({ format: 'value' })));
+    expect(seen[1]).toBe(await formatList(ECHO_COLUMNS, ROWS.slice(0, 3), opts({ format: 'value' })));
+  });
+
+  it('an error before the first row writes nothing; a later one keeps the rows written', async () => {
+    let text = '';
+    const out = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        text += chunk.toString('utf8');
+        done();
+      },
+    });
+    // eslint-disable-next-line require-yield
+    async function* early(): AsyncGenerator<Row[]> {
+      throw new Error('auth failed');
+    }
+    await expect(writeListStream(ECHO_COLUMNS, early(), opts({ format: 'json' }), out)).rejects.toThrow('auth failed');
+    expect(text).toBe('');
+    async function* late(): AsyncGenerator<Row[]> {
+      yield ROWS.slice(0, 1);
+      throw new Error('array down');
+    }
+    await expect(writeListStream(ECHO_COLUMNS, late(), opts({ format: 'csv' }), out)).rejects.toThrow('array down');
+    expect(text).toBe(await formatList(ECHO_COLUMNS, ROWS.slice(0, 1), opts({ format: 'csv' })));
+  });
+
+  it('waits for a slow reader to drain before writing more', async () => {
+    const written: string[] = [];
+    const pending: Array<() => void> = [];
+    const out = new Writable({
+      highWaterMark: 1,
+      write(chunk: Buffer, _enc, done) {
+        written.push(chunk.toString('utf8'));
+        pending.push(done);
+      },
+    });
+    let produced = 0;
+    async function* chunks(): AsyncGenerator<Row[]> {
+      for (const row of ROWS.slice(0, 3)) {
+        produced++;
+        yield [row];
+      }
+    }
+    const run = writeListStream(ECHO_COLUMNS, chunks(), opts({ format: 'value' }), out);
+    await new Promise((resolve) => setImmediate(resolve));
+    // The first write filled the buffer: no further chunk is pulled until the reader takes it.
+    expect(produced).toBe(1);
+    while (produced < 3 || pending.length > 0) {
+      pending.shift()?.();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await run;
+    expect(written.join('')).toBe(await formatList(ECHO_COLUMNS, ROWS.slice(0, 3), opts({ format: 'value' })));
+  });
+});
