@@ -12,17 +12,18 @@ type Json = Record<string, unknown>;
 export function unwrapAnswer(answer: RawAnswer, command: string, array: string, hide: (t: string) => string): Json {
   const parsed = parseJson(answer.text);
   const failed = answer.status >= 300 || answer.status < 200;
-  const base = { command, status: answer.status, array, url: answer.url };
+  // The facts of an error (its URL is made only then).
+  const base = (): { command: string; status: number; array: string; url: string } => ({ command, status: answer.status, array, url: answer.url });
   if (!parsed) {
     if (failed) {
       const text = answer.description ?? excerpt(answer.text);
-      throw classifyArrayError({ ...base, errortext: hide(text) });
+      throw classifyArrayError({ ...base(), errortext: hide(text) });
     }
     throw new CcsnapError(
       ARRAY_ERROR_CODES.badResponse,
       `array ${array}: ${command} answered with a non-JSON body: ${hide(excerpt(answer.text)) || '(empty)'}`,
       {
-        details: { ...base, contentType: answer.contentType, body: hide(excerpt(answer.text)) },
+        details: { ...base(), contentType: answer.contentType, body: hide(excerpt(answer.text)) },
       },
     );
   }
@@ -31,11 +32,11 @@ export function unwrapAnswer(answer: RawAnswer, command: string, array: string, 
   const errorcode = inner ? toNumber(inner.errorcode) : undefined;
   if (failed || (errorcode !== undefined && errorcode !== 0)) {
     const text = typeof inner?.errortext === 'string' ? inner.errortext : (answer.description ?? excerpt(answer.text));
-    throw classifyArrayError({ ...base, ...(errorcode !== undefined ? { errorcode } : {}), errortext: hide(text) });
+    throw classifyArrayError({ ...base(), ...(errorcode !== undefined ? { errorcode } : {}), errortext: hide(text) });
   }
   if (!inner || key !== responseKeyOf(command)) {
     throw new CcsnapError(ARRAY_ERROR_CODES.badResponse, `array ${array}: ${command} answered without the expected key ${responseKeyOf(command) ?? '?'}`, {
-      details: { ...base, keys: Object.keys(parsed) },
+      details: { ...base(), keys: Object.keys(parsed) },
     });
   }
   return inner;

@@ -66,10 +66,12 @@ export function createTransport(opts: TransportOptions): Transport {
     },
     async send(command, params, signal, timeoutMs = opts.timeoutMs) {
       const base = opts.url.replace(/\?$/, '');
-      const shownUrl = hide(`${base}?${buildQuery(command, params, undefined)}`);
+      // The URL an error or a message shows, made only when one needs it (a list sends 2·10⁴ requests).
+      let shown: string | undefined;
+      const shownUrl = (): string => (shown ??= hide(`${base}?${buildQuery(command, params, undefined)}`));
       const deadline = startDeadline(timeoutMs, signal, `array ${opts.name} ${command}`);
       const combined = deadline.signal;
-      const facts = { command, array: opts.name, url: shownUrl };
+      const facts = (): { command: string; array: string; url: string } => ({ command, array: opts.name, url: shownUrl() });
       try {
         const dispatcher = await getAgent();
         const res = await request(`${base}?${buildQuery(command, params, opts.apiKey)}`, {
@@ -84,18 +86,20 @@ export function createTransport(opts: TransportOptions): Transport {
         return {
           status: res.statusCode,
           text,
-          url: shownUrl,
+          get url() {
+            return shownUrl();
+          },
           ...(description !== undefined ? { description } : {}),
           ...(contentType !== undefined ? { contentType } : {}),
         };
       } catch (err) {
         if (err instanceof CcsnapError) throw err;
-        if (signal?.aborted) throw new CcsnapError('CCSNAP_ABORTED', `array ${opts.name}: ${command} aborted`, { details: facts, cause: signal.reason });
+        if (signal?.aborted) throw new CcsnapError('CCSNAP_ABORTED', `array ${opts.name}: ${command} aborted`, { details: facts(), cause: signal.reason });
         if (combined.aborted)
           throw new CcsnapError(ARRAY_ERROR_CODES.timeout, `array ${opts.name}: ${command} got no answer within ${timeoutMs} ms`, {
-            details: { ...facts, timeoutMs },
+            details: { ...facts(), timeoutMs },
           });
-        throw networkError(err, facts, hide);
+        throw networkError(err, facts(), hide);
       } finally {
         deadline.clear();
       }
