@@ -38,15 +38,22 @@ export function judgeGoals(r) {
         : '';
       goals.push(goal('ccsnap list, 1000 instances', '≤ 1 s', `${(at1000.wallMs.median / 1000).toFixed(2)} s${note}`, at1000.wallMs.median <= 1000));
     }
-    const at10k = r.list.rows.find((x) => x.instances === 10000 && x.mode === 'ccsnap');
-    if (at10k?.wallMs.median != null) {
-      const mb = Math.round(at10k.maxRssKb / 1024);
+    // The operator's command: `ccsnap list -f json` (start-up included), rows streamed out as they come;
+    // the library's whole-list call beside it for reference.
+    const cli10k = r.list.rows.find((x) => x.instances === 10000 && x.mode === 'cli');
+    const lib10k = r.list.rows.find((x) => x.instances === 10000 && x.mode === 'ccsnap');
+    if (cli10k?.wallMs.median != null) {
+      const mb = Math.round(cli10k.maxRssKb / 1024);
+      const lib =
+        lib10k?.wallMs.median != null
+          ? `; listSnapshots() holding the whole list: ${(lib10k.wallMs.median / 1000).toFixed(2)} s, ${Math.round(lib10k.maxRssKb / 1024)} MB`
+          : '';
       goals.push(
         goal(
-          'ccsnap list, 10 000 instances (issue 16)',
+          'ccsnap list -f json, 10 000 instances (issue 16)',
           '≤ 5 s, peak RSS ≤ 250 MB',
-          `${(at10k.wallMs.median / 1000).toFixed(2)} s (CPU in op ${(at10k.opCpuMs.median / 1000).toFixed(2)} s, sandbox busy ${at10k.sandboxBusyMs?.total} ms), ${mb} MB`,
-          at10k.wallMs.median <= 5000 && mb <= 250,
+          `${(cli10k.wallMs.median / 1000).toFixed(2)} s median of ${cli10k.runs} (CPU ${(cli10k.opCpuMs.median / 1000).toFixed(2)} s, sandbox busy ${cli10k.sandboxBusyMs?.total} ms), ${mb} MB (max of the runs)${lib}`,
+          cli10k.complete && cli10k.wallMs.median <= 5000 && mb <= 250,
         ),
       );
     }

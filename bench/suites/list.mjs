@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeMatchingJournal } from '../lib/journal-fixture.mjs';
+import { runListCli } from '../lib/list-cli.mjs';
 import { countRequests, spawnSandbox } from '../lib/sandbox-proc.mjs';
 import { round, summarize } from '../lib/stats.mjs';
 
@@ -12,7 +13,8 @@ const CHILD = fileURLToPath(new URL('../lib/list-child.mjs', import.meta.url));
 /**
  * List at scale: N instances x V volumes x S snapshots (src/sandbox/scale.ts), sandbox in one process,
  * the list in a fresh child process (bench/lib/list-child.mjs) so its wall time and peak RSS are ccsnap's.
- *   ccsnap   listSnapshots() (src/ops/list.ts)
+ *   ccsnap   listSnapshots() (src/ops/list.ts): the whole list in memory, as a library caller gets it
+ *   cli      `ccsnap list -f json`, the built CLI in its own process (start-up included), streaming its rows
  *   seed     per-instance lookups: GET /servers/{id} per instance, GET /volumes/{id} per volume (16 at a time)
  *   phases   listSnapshots' steps timed one by one (diagnosis)
  * Requests come from the sandbox transcript; "sandbox busy" is the sum of the sandbox's own handler times
@@ -64,26 +66,32 @@ export async function benchList({
   };
 }
 
-/** Above 1000 instances one ccsnap run only; `full` adds the seed-style list (minutes: a request per instance and volume). */
+/** Above 1000 instances one library run and three of the CLI; `full` adds the seed-style list (minutes: a request per instance and volume). */
 export function defaultModes(instances, { full = false } = {}) {
   if (instances <= 100)
     return [
       { mode: 'ccsnap', runs: 5 },
+      { mode: 'cli', runs: 3 },
       { mode: 'seed', runs: 3 },
       { mode: 'phases', runs: 1 },
     ];
   if (instances <= 1000)
     return [
       { mode: 'ccsnap', runs: 3 },
+      { mode: 'cli', runs: 3 },
       { mode: 'seed', runs: 1 },
       { mode: 'phases', runs: 1 },
     ];
   return full
     ? [
         { mode: 'ccsnap', runs: 1 },
+        { mode: 'cli', runs: 3 },
         { mode: 'seed', runs: 1 },
       ]
-    : [{ mode: 'ccsnap', runs: 1 }];
+    : [
+        { mode: 'ccsnap', runs: 1 },
+        { mode: 'cli', runs: 3 },
+      ];
 }
 
 async function measureMode(sb, { instances, mode, runs, expected, timeoutMs, journalFrom }) {
@@ -94,7 +102,7 @@ async function measureMode(sb, { instances, mode, runs, expected, timeoutMs, jou
   for (let i = 0; i < runs; i++) {
     await sb.takeTranscript();
     try {
-      samples.push(await runChild(sb.url, mode, timeoutMs, journalFrom));
+      samples.push(mode === 'cli' ? await runListCli(sb, { journalFrom, timeoutMs }) : await runChild(sb.url, mode, timeoutMs, journalFrom));
     } catch (err) {
       failure = err.message;
       break;
