@@ -21,7 +21,7 @@ export async function formatList(allColumns: string[], allRows: Array<Record<str
   const matrix = rows.map((row) => columns.map((c) => row[c]));
   switch (opts.format) {
     case 'table':
-      return rows.length === 0 && !opts.printEmpty ? '' : formatTable(columns, matrix, tableWidth(opts, LIST_MIN_WIDTH));
+      return rows.length === 0 && !opts.printEmpty ? '' : formatTable(columns, matrix, listTableWidth(opts));
     case 'json':
       return formatJson(
         rows.map((row) => pick(row, columns)),
@@ -67,6 +67,11 @@ export async function formatShow(allFields: Record<string, unknown>, opts: Outpu
 /** cliff's narrowest wrapped column: 8 for lists, 16 for Field/Value (a table overflows rather than wrap below it). */
 const LIST_MIN_WIDTH = 8;
 const SHOW_MIN_WIDTH = 16;
+
+/** The width a list's table is fitted to. */
+export function listTableWidth(opts: OutputOptions): TableWidth | undefined {
+  return tableWidth(opts, LIST_MIN_WIDTH);
+}
 
 /** The width to fit a table to (cliff): --max-width above 0, else the terminal's with --fit-width, else none. */
 function tableWidth(opts: OutputOptions, minWidth: number): TableWidth | undefined {

@@ -1,8 +1,9 @@
 import { once } from 'node:events';
 import type { OutputOptions } from '../output-options.js';
-import { toJsonValue } from './cell.js';
+import { cellLines, toJsonValue } from './cell.js';
 import { formatCsvHeader, formatCsvRows } from './csv.js';
-import { formatList } from './index.js';
+import { formatList, listTableWidth } from './index.js';
+import { compactCell, tableChunks, type Cell } from './table.js';
 import { selectColumns } from './select.js';
 import { formatValueRows } from './value.js';
 
@@ -17,12 +18,14 @@ interface ChunkWriter {
 
 /**
  * Writes a streamed list to `out` as its chunks come, with the same bytes `formatList` would print for all
- * the rows at once. A table (its widths need every row) or a --sort-column gathers the rows first. The first
+ * the rows at once. A table (its widths need every row: see writeTable) or a --sort-column gathers the rows first. The first
  * chunk is awaited before anything is written, so an error before it (auth, config, the inventory) leaves
  * stdout empty; an error later leaves the rows already written, and the caller reports it.
  */
 export async function writeListStream(allColumns: string[], chunks: AsyncIterable<Row[]>, opts: OutputOptions, out: NodeJS.WritableStream): Promise<void> {
-  const writer = opts.sortColumns.length === 0 ? chunkWriter(selectColumns(allColumns, opts.columns), opts) : undefined;
+  const columns = selectColumns(allColumns, opts.columns);
+  const writer = opts.sortColumns.length === 0 ? chunkWriter(columns, opts) : undefined;
+  if (opts.sortColumns.length === 0 && opts.format === 'table') return writeTable(columns, chunks, opts, out);
   if (!writer) {
     const rows: Row[] = [];
     for await (const chunk of chunks) for (const row of chunk) rows.push(row);
@@ -37,6 +40,17 @@ export async function writeListStream(allColumns: string[], chunks: AsyncIterabl
   }
   // No row at all: exactly what the format prints for an empty list ("[]", a CSV header, nothing…).
   await write(out, first ? await formatList(allColumns, [], opts) : writer.end);
+}
+
+/**
+ * A table: its widths need every row, so the rows are gathered, but only as their cells' text (the rows and
+ * what they were made from are garbage chunk by chunk), and the text is written a part at a time.
+ */
+async function writeTable(columns: string[], chunks: AsyncIterable<Row[]>, opts: OutputOptions, out: NodeJS.WritableStream): Promise<void> {
+  const cells: Cell[][] = [];
+  for await (const chunk of chunks) for (const row of chunk) cells.push(columns.map((c) => compactCell(cellLines(row[c]))));
+  if (cells.length === 0 && !opts.printEmpty) return;
+  for (const text of tableChunks(columns, cells, listTableWidth(opts))) await write(out, text);
 }
 
 /** The chunk writer of a format that can print rows as they come; undefined for a table. */

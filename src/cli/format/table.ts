@@ -8,40 +8,78 @@ export interface TableWidth {
 
 /** A prettytable-style table (OSC's look): +---+ borders, left-aligned, multi-line cells. */
 export function formatTable(headers: string[], rows: unknown[][], fit?: TableWidth): string {
-  let cells = rows.map((row) => row.map(cellLines));
+  let out = '';
+  for (const text of tableChunks(
+    headers,
+    rows.map((row) => row.map((v) => compactCell(cellLines(v)))),
+    fit,
+  ))
+    out += text;
+  return out;
+}
+
+/**
+ * A cell's lines (cellLines); a one-line cell may be its text alone (a table of 2·10⁵ rows gathered for its
+ * widths holds 2·10⁶ cells: an array each would be ~100 MB).
+ */
+export type Cell = string | string[];
+
+/** A cell as `tableChunks` keeps it: one-line cells as their text. */
+export function compactCell(lines: string[]): Cell {
+  return lines.length === 1 ? lines[0]! : lines;
+}
+
+function linesOf(cell: Cell | undefined): string[] {
+  return cell === undefined ? [''] : typeof cell === 'string' ? [cell] : cell;
+}
+
+/** Rows of a table per chunk of `tableChunks` (a table of 2·10⁵ rows is written a part at a time). */
+const ROWS_PER_CHUNK = 1000;
+
+/**
+ * The text of `formatTable`, in parts: the header, then the rows a thousand at a time, then the last rule.
+ * `cells`: each row's cells as lines (cellLines). With `fit`, each row is wrapped as its chunk is made, so
+ * a long table is never all wrapped text at once.
+ */
+export function* tableChunks(headers: string[], cells: Cell[][], fit?: TableWidth): Generator<string, void, undefined> {
   let widths = columnWidths(
     headers.map((h) => [h]),
     cells,
   );
   const limits = fit ? shrinkWidths(widths, fit) : undefined;
   const heads = limits ? headers.map((h, i) => wrapLines([h], limits[i])) : headers.map((h) => [h]);
-  if (limits) {
-    cells = cells.map((row) => row.map((c, i) => wrapLines(c, limits[i])));
-    widths = columnWidths(heads, cells);
-  }
+  const wrap = (row: Cell[]): Cell[] => (limits ? row.map((c, i) => wrapLines(linesOf(c), limits[i])) : row);
+  if (limits) widths = columnWidths(heads, cells, wrap);
   const rule = `+${widths.map((w) => '-'.repeat(w + 2)).join('+')}+`;
   const line = (parts: string[]): string => `|${parts.map((p, i) => ` ${pad(p, widths[i]!)} `).join('|')}|`;
-  const out = [rule, ...block(heads, line), rule];
-  for (const row of cells) out.push(...block(row, line));
-  out.push(rule);
-  return `${out.join('\n')}\n`;
+  yield `${[rule, ...block(heads, line), rule].join('\n')}\n`;
+  for (let at = 0; at < cells.length; at += ROWS_PER_CHUNK) {
+    let text = '';
+    for (const row of cells.slice(at, at + ROWS_PER_CHUNK)) for (const l of block(wrap(row), line)) text += `${l}\n`;
+    yield text;
+  }
+  yield `${rule}\n`;
 }
 
-function block(row: string[][], line: (parts: string[]) => string): string[] {
-  const height = Math.max(1, ...row.map((c) => c.length));
+function block(row: Cell[], line: (parts: string[]) => string): string[] {
+  const lines = row.map(linesOf);
+  const height = Math.max(1, ...lines.map((c) => c.length));
   const out: string[] = [];
-  for (let j = 0; j < height; j++) out.push(line(row.map((c) => c[j] ?? '')));
+  for (let j = 0; j < height; j++) out.push(line(lines.map((c) => c[j] ?? '')));
   return out;
 }
 
-/** The widest line of each column, header included (a loop: spreading 2·10⁵ rows into Math.max overflows the stack). */
-function columnWidths(heads: string[][], cells: string[][][]): number[] {
-  return heads.map((h, i) => {
-    let width = 0;
-    for (const line of h) width = Math.max(width, textWidth(line));
-    for (const row of cells) for (const line of row[i] ?? ['']) width = Math.max(width, textWidth(line));
-    return width;
-  });
+/**
+ * The widest line of each column, header included, of the rows as `wrap` makes them (a loop: spreading 2·10⁵
+ * rows into Math.max overflows the stack).
+ */
+function columnWidths(heads: string[][], cells: Cell[][], wrap?: (row: Cell[]) => Cell[]): number[] {
+  const widths = heads.map((h) => h.reduce((w, line) => Math.max(w, textWidth(line)), 0));
+  for (const raw of cells) {
+    const row = wrap ? wrap(raw) : raw;
+    for (let i = 0; i < widths.length; i++) for (const line of linesOf(row[i])) widths[i] = Math.max(widths[i]!, textWidth(line));
+  }
+  return widths;
 }
 
 /**

@@ -41,6 +41,8 @@ describe('a streamed list prints the bytes of the whole list', () => {
     ['csv --quote all', { format: 'csv', quote: 'all' }],
     ['csv --quote minimal', { format: 'csv', quote: 'minimal' }],
     ['table', { format: 'table' }],
+    ['table --max-width 70', { format: 'table', maxWidth: 70 }],
+    ['table --print-empty', { format: 'table', printEmpty: true }],
     ['json -c Name -c ID', { format: 'json', columns: ['Name', 'ID'] }],
     ['value --sort-column Name --sort-descending', { format: 'value', sortColumns: ['Name'], sortDescending: true }],
   ];
@@ -52,6 +54,12 @@ describe('a streamed list prints the bytes of the whole list', () => {
       expect(await streamed([], o)).toBe(await formatList(ECHO_COLUMNS, [], o));
     });
   }
+
+  it('a table of more rows than one part of its text', async () => {
+    const many = Array.from({ length: 2600 }, (_, i) => ({ ...ROWS[i % ROWS.length]!, ID: `row-${i}` }));
+    for (const o of [opts({ format: 'table' }), opts({ format: 'table', maxWidth: 90 })])
+      expect(await streamed(many, o, [700, 1, 1300])).toBe(await formatList(ECHO_COLUMNS, many, o));
+  });
 
   it('writes each chunk as it comes, before the next is produced', async () => {
     const out = new PassThrough();
