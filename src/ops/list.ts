@@ -14,7 +14,7 @@ export interface ListRequest {
 /** Instances whose snapshot lists are in flight beyond the one being handed out (≈ 2 requests each). */
 const INSTANCES_AHEAD = 16;
 /** Instances per read of the journal: one query for their sets, not one per instance, nor every set at once. */
-const JOURNAL_BATCH = 128;
+const JOURNAL_BATCH = 64;
 
 /**
  * `ccsnap list [INSTANCE]` as a stream: one server list and one volume list (both paged), one listFileSystem

@@ -55,6 +55,28 @@ describe('a streamed list prints the bytes of the whole list', () => {
     });
   }
 
+  it('json of plain rows (their own JSON value, as `ccsnap list` makes them) and of rows that are not', async () => {
+    const columns = ['Name', 'Size', 'Label', 'Ok', 'Ratio'];
+    const rows: Row[] = [
+      { Name: 'vm-1 "quoted"', Size: 10, Label: null, Ok: true, Ratio: 0.5 },
+      { Name: 'vm-2\nnewline', Size: -0, Label: 'é', Ok: false, Ratio: Number.NaN },
+      { Size: 3, Name: 'keys in another order', Label: undefined, Ok: true, Ratio: 1 },
+      { Name: 'an extra key', Size: 1, Label: null, Ok: true, Ratio: 1, Extra: 'hidden' },
+    ];
+    async function* chunks(): AsyncGenerator<Row[]> {
+      yield rows.slice(0, 1);
+      yield rows.slice(1);
+    }
+    for (const noindent of [false, true]) {
+      const out = new PassThrough();
+      let text = '';
+      out.on('data', (b: Buffer) => (text += b.toString('utf8')));
+      await writeListStream(columns, chunks(), opts({ format: 'json', noindent }), out);
+      expect(text).toBe(await formatList(columns, rows, opts({ format: 'json', noindent })));
+      expect(text).not.toContain('hidden');
+    }
+  });
+
   it('a table of more rows than one part of its text', async () => {
     const many = Array.from({ length: 2600 }, (_, i) => ({ ...ROWS[i % ROWS.length]!, ID: `row-${i}` }));
     for (const o of [opts({ format: 'table' }), opts({ format: 'table', maxWidth: 90 })])
