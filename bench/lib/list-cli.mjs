@@ -1,11 +1,14 @@
-// `ccsnap list -f json` as an operator runs it: the built CLI in its own process, on the bench's sandbox
-// (a `server.json` in a fresh CCSNAP_SANDBOX_DIR names it, as `ccsnap sandbox serve` would) with a copy of the
-// bench journal. Its stdout is read here row by row; its peak RSS and CPU come from a preload at its exit.
+// `ccsnap list -f json` as an operator runs it on a cloud: the built CLI in its own process, with a clouds.yaml
+// and a ccsnap config naming the bench's sandbox (what `ccsnap sandbox serve` prints; no --sandbox, so the
+// emulator's code is not loaded) and a copy of the bench journal. Its stdout is read here row by row; its peak
+// RSS and CPU come from a preload at its exit.
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import { SANDBOX_CLOUD_NAME, sandboxCcsnapConfig, sandboxCloudEntry, sandboxEnv } from '../../dist/sandbox-entry.js';
 
 const CCSNAP = fileURLToPath(new URL('../../bin/ccsnap.js', import.meta.url));
 const USAGE_PRELOAD = fileURLToPath(new URL('./usage-preload.mjs', import.meta.url));
@@ -14,14 +17,22 @@ const USAGE_PRELOAD = fileURLToPath(new URL('./usage-preload.mjs', import.meta.u
 export async function runListCli(sb, { journalFrom, timeoutMs, format = 'json' }) {
   const dir = mkdtempSync(join(tmpdir(), 'ccsnap-bench-cli-'));
   try {
-    writeFileSync(join(dir, 'server.json'), JSON.stringify({ url: sb.url, pid: sb.pid, statePath: join(dir, 'state.json') }));
+    writeFileSync(join(dir, 'clouds.yaml'), stringify({ clouds: { [SANDBOX_CLOUD_NAME]: sandboxCloudEntry(sb.url) } }));
+    writeFileSync(join(dir, 'ccsnap.yaml'), stringify({ clouds: { [SANDBOX_CLOUD_NAME]: sandboxCcsnapConfig(sb.url) } }));
     const journal = join(dir, 'journal.db');
     if (journalFrom) copyFileSync(journalFrom, journal);
     const usageFile = join(dir, 'usage.json');
-    const env = { PATH: process.env.PATH, HOME: dir, CCSNAP_SANDBOX_DIR: dir, CCSNAP_BENCH_USAGE_FILE: usageFile };
+    const env = {
+      PATH: process.env.PATH,
+      HOME: dir,
+      OS_CLIENT_CONFIG_FILE: join(dir, 'clouds.yaml'),
+      CCSNAP_CONFIG: join(dir, 'ccsnap.yaml'),
+      ...sandboxEnv(),
+      CCSNAP_BENCH_USAGE_FILE: usageFile,
+    };
     const t0 = performance.now();
     const counted = await new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', USAGE_PRELOAD, CCSNAP, '--sandbox', '--journal', journal, 'list', '-f', format], {
+      const child = spawn(process.execPath, ['--import', USAGE_PRELOAD, CCSNAP, '--os-cloud', SANDBOX_CLOUD_NAME, '--journal', journal, 'list', '-f', format], {
         env,
         stdio: ['ignore', 'pipe', 'pipe'],
       });

@@ -112,7 +112,7 @@ function listSection(l) {
   return [
     `## 3. List at scale (${l.volumesPerInstance} volumes and ${l.snapshotsPerVolume} snapshots per volume per instance, ${l.hosts} hosts)`,
     '',
-    `Each list runs in a fresh child process; the sandbox runs in another process. ccsnap, seed, phases: the library call (wall and CPU of the operation, incl. Keystone auth). cli: \`ccsnap list -f json\` (wall from spawn to exit, start-up included; CPU of the whole process; its rows streamed to the bench and counted). Peak RSS: that process's maxRSS (the largest of the runs). Bench shim: ${l.sandboxShim}.`,
+    `Each list runs in a fresh child process; the sandbox runs in another process. ccsnap, seed, phases: the library call (wall and CPU of the operation, incl. Keystone auth). cli: \`ccsnap --os-cloud ccsnap-sandbox list -f json\` with a clouds.yaml and a ccsnap config naming the sandbox, as on a cloud (wall from spawn to exit, start-up included; CPU of the whole process; its rows streamed to the bench and counted). Peak RSS: that process's maxRSS (the largest of the runs). Bench shim: ${l.sandboxShim}.`,
     '',
     table(
       [
