@@ -30,6 +30,17 @@ export async function listVolumes(session: Session, opts: { allTenants?: boolean
 }
 
 /** By id first; on 404 by exact name (like `openstack volume show`). */
+/** GET /volumes/{id}; undefined when Cinder does not know it (404). */
+export async function getVolumeById(session: Session, id: string, opts: Signal = {}): Promise<Volume | undefined> {
+  try {
+    const res = await session.request<{ volume: Record<string, unknown> }>('volume', 'GET', volumePath(id), pickSignal(opts.signal));
+    return normalizeVolume(res.body.volume);
+  } catch (err) {
+    if (isHttpStatus(err, 404)) return undefined;
+    throw err;
+  }
+}
+
 export async function getVolume(session: Session, idOrName: string, opts: { allTenants?: boolean } & Signal = {}): Promise<Volume> {
   try {
     const res = await session.request<{ volume: Record<string, unknown> }>('volume', 'GET', volumePath(idOrName), pickSignal(opts.signal));

@@ -2,7 +2,8 @@ import { matchesVolume, resolveFilesystems } from '../array/index.js';
 import type { CcsnapError } from '../errors.js';
 import type { InstanceInfo, VolumeInfo } from '../engine/ports.js';
 import type { InstanceSnapshots } from '../engine/catalog.js';
-import { getServer, listServers, listVolumes, type Server, type Volume } from '../openstack/index.js';
+import { getServer, getVolumeById, isHttpStatus, listServerAttachments, listServers, listVolumes, type Server, type Volume } from '../openstack/index.js';
+import type { Session } from '../openstack/session.js';
 import type { Runtime } from '../runtime.js';
 import { mapLimited } from '../util/limit.js';
 import { requireName } from './resolve.js';
@@ -14,17 +15,18 @@ export interface Inventory {
 }
 
 /**
- * One server list (or one server lookup), one paged volume list, and one listFileSystem per
- * array that holds any of the volumes: never one request per instance.
+ * One server list, one paged volume list, and one listFileSystem per array that holds any of the volumes:
+ * never one request per instance. For one instance: its server, Cinder's attachments of it and its volumes
+ * by id (a few requests, whatever the size of the cloud).
  */
 export async function gatherInventory(rt: Runtime, opts: { instance?: string; signal?: AbortSignal }): Promise<Inventory> {
   if (opts.instance !== undefined) requireName(opts.instance, 'instance');
   const session = await rt.session(opts.signal);
   const sig = opts.signal ? { signal: opts.signal } : {};
-  const [servers, volumes] = await Promise.all([
-    opts.instance ? getServer(session, opts.instance, { allTenants: true, ...sig }).then((s) => [s]) : listServers(session, { allTenants: true, ...sig }),
-    listVolumes(session, { allTenants: true, ...sig }),
-  ]);
+  const [servers, volumes] =
+    opts.instance !== undefined
+      ? await oneServer(session, opts.instance, opts.signal)
+      : await Promise.all([listServers(session, { allTenants: true, ...sig }), listVolumes(session, { allTenants: true, ...sig })]);
   const byServer = attachmentsByServer(volumes);
   const placement = await placeVolumes(rt, volumes, servers, byServer, opts.signal);
   const byId = new Map(volumes.map((v) => [v.id, v]));
@@ -33,6 +35,27 @@ export async function gatherInventory(rt: Runtime, opts: { instance?: string; si
     volumes: attachedVolumeIds(server, byServer).map((id) => toVolumeInfo(server, id, byId.get(id), placement.get(id))),
   }));
   return { instances, servers: new Map(servers.map((s) => [s.id, s])) };
+}
+
+/**
+ * One server and the volumes attached to it, without listing the cloud's volumes: Nova's volumes_attached and
+ * the attachments Cinder records for the server (one request), then each of those volumes by id. A Cinder
+ * without the attachments API (older than 3.27, or one whose policy refuses it) gets the volume list instead.
+ */
+async function oneServer(session: Session, instance: string, signal?: AbortSignal): Promise<[Server[], Volume[]]> {
+  const sig = signal ? { signal } : {};
+  const server = await getServer(session, instance, { allTenants: true, ...sig });
+  let inCinder: string[];
+  try {
+    // As a volume's own `attachments` show them: the attachments that are complete.
+    inCinder = (await listServerAttachments(session, server.id, { allTenants: true, ...sig })).filter((a) => a.status === 'attached').map((a) => a.volumeId);
+  } catch (err) {
+    if (![400, 403, 404, 406].some((status) => isHttpStatus(err, status))) throw err;
+    return [[server], await listVolumes(session, { allTenants: true, ...sig })];
+  }
+  const ids = [...new Set([...server.volumeIds, ...inCinder])];
+  const volumes = await Promise.all(ids.map((id) => getVolumeById(session, id, sig)));
+  return [[server], volumes.filter((v): v is Volume => v !== undefined)];
 }
 
 export function toInstanceInfo(server: Server): InstanceInfo {

@@ -101,7 +101,7 @@ describe('ccsnap list', () => {
     expect(rows.some((r) => r.Status === 'missing-on-array')).toBe(false);
   });
 
-  it('lists one instance by name or by id, and asks the clouds for lists, not one instance at a time', async () => {
+  it('lists one instance by name or by id: its server, its attachments and volumes, never the whole volume list', async () => {
     const all = await cli.json<Row[]>(['list']);
     const seq = cli.mark();
     const byName = await cli.json<Row[]>(['list', 'web-1']);
@@ -114,9 +114,13 @@ describe('ccsnap list', () => {
     expect(arrayCommands.sort()).toEqual(['listFileSystem', 'listStorageSnapshots', 'listStorageSnapshots']);
     const snapshotLists = requests.filter((e) => e.command === 'listStorageSnapshots').map((e) => new URLSearchParams(e.query).get('id'));
     expect(snapshotLists.sort()).toEqual(web.map((v) => v.fsId).sort());
-    expect(requests.filter((e) => e.service === 'cinder').map((e) => `${e.method} ${e.path.replace(/\/v3\/\w+\//, '/v3/P/')}`)).toEqual([
-      'GET /volume/v3/P/volumes/detail',
-    ]);
+    // One instance: Cinder's attachments of it and each of its volumes by id, never the cloud's volume list.
+    expect(
+      requests
+        .filter((e) => e.service === 'cinder')
+        .map((e) => `${e.method} ${e.path.replace(/\/v3\/\w+\//, '/v3/P/')}`)
+        .sort(),
+    ).toEqual(['GET /volume/v3/P/attachments', ...web.map((v) => `GET /volume/v3/P/volumes/${v.volumeId}`)].sort());
     expect(requests.filter((e) => e.service === 'hypervisor')).toEqual([]);
   });
 

@@ -6,6 +6,7 @@ import { negotiate, versionHeaders, VOLUME_VERSIONS, type Microversion } from '.
 import { isAdmin, ListParamError, paginate, sortNewestFirst } from './nova-list.js';
 import { volumeDetail, volumeSummary, volumeTypeView, volumeUrl } from './cinder-views.js';
 import { registerServices, registerSnapshots } from './cinder-admin.js';
+import { listAttachments } from './cinder-attachments.js';
 
 const PREFIX = '/volume';
 const V3 = `${PREFIX}/v3`;
@@ -97,6 +98,8 @@ function listVolumes(ctx: SandboxContext, detail: boolean): CinderHandler {
 }
 
 function registerVolumes(router: Router, ctx: SandboxContext): void {
+  router.get(`${V3}/:project/attachments`, cinderRoute(ctx, listAttachments(ctx, false)));
+  router.get(`${V3}/:project/attachments/detail`, cinderRoute(ctx, listAttachments(ctx, true)));
   router.get(`${V3}/:project/volumes`, cinderRoute(ctx, listVolumes(ctx, false)));
   router.get(`${V3}/:project/volumes/detail`, cinderRoute(ctx, listVolumes(ctx, true)));
   router.get(
@@ -130,7 +133,7 @@ function registerTypes(router: Router, ctx: SandboxContext): void {
 const KNOWN =
   /^\/v3\/[^/]+\/(volumes|types|snapshots|attachments|backups|groups|group_types|qos-specs|os-[a-z-]+|limits|extensions|messages|workers|clusters|manageable_volumes|manageable_snapshots|scheduler-stats|capabilities)(\/|$)/;
 
-/** Cinder v3: versions, volumes (list, detail, show), volume types, Cinder snapshots and services. */
+/** Cinder v3: versions, volumes (list, detail, show), attachments (list, detail), volume types, Cinder snapshots and services. */
 export const cinderPlugin: SandboxPlugin = {
   name: 'cinder',
   prefixes: [PREFIX],
