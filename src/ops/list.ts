@@ -17,8 +17,8 @@ const INSTANCES_AHEAD = 16;
 const JOURNAL_BATCH = 64;
 
 /**
- * `ccsnap list [INSTANCE]` as a stream: one server list and one volume list (both paged), one listFileSystem
- * per array, then each instance's entries in turn, ordered by instance name (then id), each instance's newest
+ * `ccsnap list [INSTANCE]` as a stream: the inventory (ops/inventory: the paged server and volume lists, or one
+ * instance's server and volumes; one listFileSystem per array), then each instance's entries in turn, ordered by instance name (then id), each instance's newest
  * first. Its snapshot lists (one listStorageSnapshots per array volume) are fetched a few instances ahead, and
  * the journal is read a batch of instances at a time, so memory stays bounded whatever the number of
  * instances: a consumer that writes each instance's rows out never holds the whole list. Instances without
