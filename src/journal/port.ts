@@ -129,7 +129,11 @@ export interface NewOccurrence {
   /** The occurrence id, `<policy>@<UTC instant>`. */
   occurrence: string;
   scheduledAt: string;
-  state: 'due' | 'missed';
+  /**
+   * `running`: recorded as started by this journal's owner in the same write (an ad-hoc run: no other runner
+   * can see it due and take it between the two).
+   */
+  state: 'due' | 'missed' | 'running';
   reason?: string | null;
 }
 

@@ -35,11 +35,9 @@ export function lastScheduled(records: OccurrenceRecord[]): Date | null {
  * - `start`: a due one that is still the latest of its schedule (its runner stopped between recording and
  *   starting it): start it (compare-and-set) and run it;
  * - `adopt`: a running one whose owner is gone, still the latest: take it over and run what is left;
- * - `close`: superseded (a newer occurrence exists), ad-hoc and ownerless, or ad-hoc and never started
- *   (still due ADHOC_START_GRACE_MS after it was recorded): take it over and finish it, recording what is
- *   left as missed;
- * - `leave`: a live runner owns it (or one on another machine, which cannot be judged from here), or it is an
- *   ad-hoc run just recorded, which its recorder is about to start.
+ * - `close`: superseded (a newer occurrence exists), ad-hoc and ownerless, or ad-hoc and never started:
+ *   take it over and finish it, recording what is left as missed;
+ * - `leave`: a live runner owns it (or one on another machine, which cannot be judged from here).
  */
 export type ResumeAction = 'start' | 'adopt' | 'close' | 'leave';
 
@@ -51,16 +49,7 @@ export interface ResumeInput {
   ownerGone: boolean;
   /** The instances are served as jobs by many workers (a shared PostgreSQL journal). */
   fleet?: boolean;
-  /** How long ago the record was written (a due ad-hoc one is its recorder's to start for a while). */
-  recordedAgoMs?: number;
 }
-
-/**
- * How long a due ad-hoc occurrence is left to the process that recorded it: it starts it (due → running)
- * milliseconds later, and another runner that closed it in between made that run fail. One that is still due
- * after this was given up (its recorder died or failed between the two writes) and is closed.
- */
-export const ADHOC_START_GRACE_MS = 60_000;
 
 export function decideResume(input: ResumeInput): { action: ResumeAction; reason: string } {
   const { record } = input;
@@ -68,7 +57,6 @@ export function decideResume(input: ResumeInput): { action: ResumeAction; reason
   const isLatest = scheduled && input.latest !== null && Date.parse(record.scheduledAt) === input.latest.getTime();
   if (record.state === 'due') {
     if (isLatest) return { action: 'start', reason: 'recorded due but never started' };
-    if (!scheduled && (input.recordedAgoMs ?? Infinity) < ADHOC_START_GRACE_MS) return { action: 'leave', reason: 'an ad-hoc run its recorder is starting' };
     return { action: 'close', reason: scheduled ? 'never started, and a newer occurrence is due' : 'an ad-hoc run that never started' };
   }
   if (!input.ownerGone) return { action: 'leave', reason: 'another runner is serving it' };

@@ -142,7 +142,7 @@ export class SqliteJournal implements Journal {
   }
 
   async recordOccurrence(o: NewOccurrence): Promise<boolean> {
-    return this.commits.write(() => recordOccurrence(this.db, o));
+    return this.commits.write(() => recordOccurrence(this.db, this.owner, o));
   }
   async startOccurrence(policy: string, occurrence: string): Promise<boolean> {
     return this.commits.write(() => startOccurrence(this.db, this.owner, policy, occurrence));

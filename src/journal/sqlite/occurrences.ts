@@ -18,16 +18,32 @@ interface OccurrenceRow {
   result_json: string | null;
 }
 
-/** Records the occurrence unless (policy, occurrence) is already there: true when this call recorded it. */
-export function recordOccurrence(db: Db, o: NewOccurrence): boolean {
+/**
+ * Records the occurrence unless (policy, occurrence) is already there: true when this call recorded it. A
+ * `running` one is recorded started by `owner`.
+ */
+export function recordOccurrence(db: Db, owner: Owner, o: NewOccurrence): boolean {
   const now = new Date().toISOString();
   const finishedAt = o.state === 'missed' ? now : null;
+  const by = o.state === 'running' ? owner : undefined;
   const info = db
     .prepare(
-      `INSERT INTO occurrences (policy, occurrence, scheduled_at, state, reason, recorded_at, finished_at)
-                           VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (policy, occurrence) DO NOTHING`,
+      `INSERT INTO occurrences (policy, occurrence, scheduled_at, state, reason, recorded_at, finished_at, pid, hostname, owner_id, started_at)
+                           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (policy, occurrence) DO NOTHING`,
     )
-    .run(o.policy, o.occurrence, o.scheduledAt, o.state, o.reason ?? null, now, finishedAt);
+    .run(
+      o.policy,
+      o.occurrence,
+      o.scheduledAt,
+      o.state,
+      o.reason ?? null,
+      now,
+      finishedAt,
+      by?.pid ?? null,
+      by?.hostname ?? null,
+      by?.id ?? null,
+      by ? now : null,
+    );
   return info.changes === 1;
 }
 

@@ -5,7 +5,7 @@ import { compileSchedule } from '../../policy/schedule.js';
 import type { Policy } from '../../policy/types.js';
 import type { Runtime } from '../../runtime.js';
 import { findPolicy } from '../policy.js';
-import { createRunContext, newNonce, whileServing, type RunContext, type RunOptions } from './context.js';
+import { activeOccurrences, createRunContext, newNonce, occurrenceKey, whileServing, type RunContext, type RunOptions } from './context.js';
 import { createInstanceJobHandler } from './fleet.js';
 import { serveOccurrence } from './occurrence.js';
 import { applyRetention } from './retention.js';
@@ -54,11 +54,16 @@ export async function startPolicyRun(rt: Runtime, name: string, opts: RunOptions
   const ctx = createRunContext(rt, opts);
   const startedAt = ctx.clock.now();
   const occurrence = adhocOccurrenceId(policy.name, startedAt, newNonce());
-  if (!ctx.dryRun) {
-    const journal = rt.journal();
-    await journal.recordOccurrence({ policy: policy.name, occurrence, scheduledAt: startedAt.toISOString(), state: 'due' });
-    if (!(await journal.startOccurrence(policy.name, occurrence)))
-      throw new CcsnapError('CCSNAP_INTERNAL', `could not start the ad-hoc occurrence ${occurrence}`);
+  // Recorded already started by this process, in one write: no other runner ever sees it due (to start or
+  // close it before this one does). Marked served here first, so a run of this process leaves it alone too.
+  const key = occurrenceKey(policy.name, occurrence);
+  activeOccurrences.add(key);
+  try {
+    if (!ctx.dryRun && !(await rt.journal().recordOccurrence({ policy: policy.name, occurrence, scheduledAt: startedAt.toISOString(), state: 'running' })))
+      throw new CcsnapError('CCSNAP_INTERNAL', `could not record the ad-hoc occurrence ${occurrence}`);
+  } catch (err) {
+    activeOccurrences.delete(key);
+    throw err;
   }
   const done = whileServing(policy.name, occurrence, () => runAdhoc(ctx, policy, occurrence, startedAt)).then((run) => report(ctx, startedAt, [run]));
   return { occurrence, done };

@@ -42,14 +42,7 @@ async function resumeRecorded(ctx: RunContext, policy: Policy, schedule: Schedul
   const open = (await ctx.rt.journal().listOccurrences({ policy: policy.name, states: ['due', 'running'] })).reverse();
   for (const record of open) {
     const now = ctx.clock.now();
-    const { action, reason } = decideResume({
-      record,
-      latest: schedule.latest(now),
-      ownerGone: ownerGone(record),
-      fleet: ctx.rt.usesFleet(),
-      // The journal writes recordedAt by the wall clock (ctx.clock may be a simulated one).
-      recordedAgoMs: Date.now() - Date.parse(record.recordedAt),
-    });
+    const { action, reason } = decideResume({ record, latest: schedule.latest(now), ownerGone: ownerGone(record), fleet: ctx.rt.usesFleet() });
     const occ = await resumeOne(ctx, policy, schedule, record, action, reason);
     if (occ) run.occurrences.push(occ);
   }

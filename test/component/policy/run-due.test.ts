@@ -278,14 +278,21 @@ describe('run-due on the sandbox (library, injected clock)', () => {
     expect((await journal().listSets({ policy: 'hourly', occurrence })).filter((s) => s.state === 'complete')).toHaveLength(3);
   });
 
-  it('an ad-hoc occurrence another process has just recorded is left to it, not closed as never started', async () => {
+  it('an ad-hoc occurrence is recorded already started: a run right after its record write leaves it (nothing to close as never started)', async () => {
     await open([HOURLY], '2026-03-23T04:40:00Z');
-    // What another worker's trigger writes first; it starts the occurrence (due → running) right after.
-    const occurrence = 'hourly@adhoc-2026-03-23T04:40:00Z-abcdef';
-    await journal().recordOccurrence({ policy: 'hourly', occurrence, scheduledAt: '2026-03-23T04:40:00.000Z', state: 'due' });
-    const meanwhile = await runDue(rt, { clock });
-    expect(meanwhile.policies[0]!.occurrences).toEqual([expect.objectContaining({ occurrence, how: 'left' })]);
-    expect(await journal().getOccurrence('hourly', occurrence)).toMatchObject({ state: 'due' });
-    expect(await journal().startOccurrence('hourly', occurrence)).toBe(true);
+    const journal = rt.journal();
+    const record = journal.recordOccurrence.bind(journal);
+    const meanwhile: Array<Awaited<ReturnType<typeof runDue>>> = [];
+    // Another run lands just after the trigger's write, before startPolicyRun returns.
+    journal.recordOccurrence = async (o) => {
+      const recorded = await record(o);
+      if (o.occurrence.includes('@adhoc-')) meanwhile.push(await runDue(rt, { clock }));
+      return recorded;
+    };
+    const { occurrence, done } = await startPolicyRun(rt, 'hourly', { clock });
+    expect(meanwhile).toHaveLength(1);
+    expect(meanwhile[0]!.policies[0]!.occurrences).toEqual([expect.objectContaining({ occurrence, how: 'left', state: 'running' })]);
+    const r = await done;
+    expect(r.policies[0]!.occurrences[0]).toMatchObject({ occurrence, how: 'ad-hoc', state: 'done' });
   });
 });

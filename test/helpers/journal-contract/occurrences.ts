@@ -39,6 +39,22 @@ export function describeOccurrences(ctx: ContractContext): void {
       expect(await a.startOccurrence('hourly', 'hourly@2026-05-01T11:00:00Z')).toBe(false);
     });
 
+    it('an occurrence recorded running is started by the recorder in the same write; nobody can start it again', async () => {
+      const a = await fresh();
+      const b = await another(a);
+      expect(await a.recordOccurrence({ ...DUE, state: 'running' })).toBe(true);
+      expect(await b.getOccurrence('hourly', OCC)).toMatchObject({
+        state: 'running',
+        pid: process.pid,
+        ownerId: expect.any(String),
+        ownerAlive: true,
+        startedAt: expect.any(String),
+        finishedAt: null,
+      });
+      expect(await b.startOccurrence('hourly', OCC)).toBe(false);
+      expect(await b.recordOccurrence({ ...DUE, state: 'running' })).toBe(false);
+    });
+
     it('adopting is a compare-and-set on the owner seen: of two adopters, one wins; then finished with its result', async () => {
       const runner = await fresh();
       await runner.recordOccurrence(DUE);

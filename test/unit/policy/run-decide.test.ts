@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OccurrenceRecord } from '../../../src/journal/types.js';
 import {
-  ADHOC_START_GRACE_MS,
   adhocOccurrenceId,
   adhocTiming,
   decideResume,
@@ -93,23 +92,6 @@ describe('resuming what the journal records as due or running', () => {
     expect(decide('p@2026-05-01T09:00:00Z', 'running', true)).toBe('close');
     expect(decide('p@2026-05-01T10:00:00Z', 'running', false)).toBe('leave');
     expect(decide('p@2026-05-01T09:00:00Z', 'running', false)).toBe('leave');
-  });
-
-  it('leaves a just-recorded ad-hoc run to its recorder, and closes one still due after the grace', () => {
-    const due = (recordedAgoMs: number | undefined) =>
-      decideResume({
-        record: record('p@adhoc-2026-05-01T10:30:00Z-aaaaaa', 'due'),
-        latest,
-        ownerGone: false,
-        ...(recordedAgoMs !== undefined ? { recordedAgoMs } : {}),
-      }).action;
-    expect(due(0)).toBe('leave');
-    expect(due(ADHOC_START_GRACE_MS - 1)).toBe('leave');
-    expect(due(ADHOC_START_GRACE_MS)).toBe('close');
-    expect(due(undefined)).toBe('close');
-    // A scheduled occurrence is not given the grace: the latest starts, a superseded one closes.
-    expect(decideResume({ record: record('p@2026-05-01T09:00:00Z', 'due'), latest, ownerGone: false, recordedAgoMs: 0 }).action).toBe('close');
-    expect(decideResume({ record: record('p@2026-05-01T10:00:00Z', 'due'), latest, ownerGone: false, recordedAgoMs: 0 }).action).toBe('start');
   });
 
   it('closes an ad-hoc run whose runner died or that never started (a person asked for it then, not now)', () => {
