@@ -1,5 +1,6 @@
 import type { NewOperation, OperationError, OperationFilter, OperationOutcome } from '../port.js';
 import type { OperationKind, OperationRecord, OperationState, StepTiming } from '../types.js';
+import { toStep, type StepRow } from '../rows.js';
 import { isoOf, jsonOrNull, parseJson, Where, type Db } from './db.js';
 import { joinOwner, ownerAliveSql } from './owners.js';
 import { inTransaction } from './tx.js';
@@ -129,17 +130,10 @@ export async function listOperations(db: Db, filter: OperationFilter = {}): Prom
 }
 
 export async function listSteps(db: Db, opId: string): Promise<StepTiming[]> {
-  const { rows } = await db.pool.query<{ name: string; status: StepTiming['status']; started_at: string; duration_ms: number; detail_json: string | null }>(
-    'SELECT name, status, started_at, duration_ms, detail_json FROM ccsnap.steps WHERE op_id = $1 ORDER BY seq',
-    [opId],
-  );
-  return rows.map((r) => ({
-    name: r.name,
-    status: r.status,
-    startedAt: r.started_at,
-    durationMs: r.duration_ms,
-    ...(r.detail_json ? { detail: JSON.parse(r.detail_json) as Record<string, unknown> } : {}),
-  }));
+  const { rows } = await db.pool.query<StepRow>('SELECT name, status, started_at, duration_ms, detail_json FROM ccsnap.steps WHERE op_id = $1 ORDER BY seq', [
+    opId,
+  ]);
+  return rows.map(toStep);
 }
 
 function toOperation(row: OperationRow): OperationRecord {

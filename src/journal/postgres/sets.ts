@@ -1,35 +1,9 @@
 import { CcsnapError } from '../../errors.js';
 import type { MemberChange, NewSet, SetFilter, SetOutcome } from '../port.js';
-import type { Consistency, MemberRecord, MemberState, SetRecord, SetState, StepTiming } from '../types.js';
+import type { SetRecord } from '../types.js';
+import { toMember, toSet, type MemberRow, type SetRow } from '../rows.js';
 import { Where, type Db } from './db.js';
 import { inTransaction } from './tx.js';
-
-interface SetRow {
-  id: string;
-  instance_id: string;
-  instance_name: string;
-  label: string | null;
-  created_at: string;
-  state: string;
-  consistency: string | null;
-  reason: string | null;
-  frozen_ms: number | null;
-  thawed_by: string | null;
-  op_id: string;
-  steps_json: string | null;
-  policy: string | null;
-  occurrence: string | null;
-}
-interface MemberRow {
-  set_id: string;
-  volume_id: string;
-  array_name: string;
-  fs_id: string;
-  snapshot_name: string;
-  path: string | null;
-  state: string;
-  error: string | null;
-}
 
 /** A set row's columns, with NULL for its steps (listSets with `withSteps: false`). */
 const SET_COLUMNS_WITHOUT_STEPS =
@@ -113,7 +87,12 @@ async function selectSets(db: Db, where: Where, withSteps = true): Promise<SetRe
      FROM ccsnap.sets s ${where.toString()} ${SET_ORDER}`,
     where.args,
   );
-  return rows.map((r) => toSet(r, r.members.map(toMember)));
+  return rows.map((r) =>
+    toSet(
+      r,
+      r.members.map((m) => toMember(m)),
+    ),
+  );
 }
 
 /**
@@ -135,37 +114,4 @@ export async function markSnapshotGone(db: Db, snapshotName: string): Promise<vo
       [setIds],
     );
   });
-}
-
-function toMember(row: MemberRow): MemberRecord {
-  return {
-    setId: row.set_id,
-    volumeId: row.volume_id,
-    arrayName: row.array_name,
-    fsId: row.fs_id,
-    snapshotName: row.snapshot_name,
-    path: row.path,
-    state: row.state as MemberState,
-    error: row.error,
-  };
-}
-
-function toSet(row: SetRow, members: MemberRecord[]): SetRecord {
-  return {
-    id: row.id,
-    instanceId: row.instance_id,
-    instanceName: row.instance_name,
-    label: row.label,
-    createdAt: row.created_at,
-    state: row.state as SetState,
-    consistency: row.consistency as Consistency | null,
-    reason: row.reason,
-    frozenMs: row.frozen_ms,
-    thawedBy: row.thawed_by,
-    opId: row.op_id,
-    steps: row.steps_json ? (JSON.parse(row.steps_json) as StepTiming[]) : null,
-    members,
-    policy: row.policy,
-    occurrence: row.occurrence,
-  };
 }

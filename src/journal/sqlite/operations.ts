@@ -1,5 +1,6 @@
 import type { NewOperation, OperationError, OperationFilter, OperationOutcome } from '../port.js';
 import type { OperationKind, OperationRecord, OperationState, StepTiming } from '../types.js';
+import { toStep, type StepRow } from '../rows.js';
 import type { Db } from './open.js';
 import { ownerAlive, type Owner } from './owner.js';
 
@@ -142,20 +143,8 @@ export function listOperations(db: Db, filter: OperationFilter = {}): OperationR
 }
 
 export function listSteps(db: Db, opId: string): StepTiming[] {
-  const rows = db.prepare('SELECT name, status, started_at, duration_ms, detail_json FROM steps WHERE op_id = ? ORDER BY seq').all(opId) as Array<{
-    name: string;
-    status: StepTiming['status'];
-    started_at: string;
-    duration_ms: number;
-    detail_json: string | null;
-  }>;
-  return rows.map((r) => ({
-    name: r.name,
-    status: r.status,
-    startedAt: r.started_at,
-    durationMs: r.duration_ms,
-    ...(r.detail_json ? { detail: JSON.parse(r.detail_json) as Record<string, unknown> } : {}),
-  }));
+  const rows = db.prepare('SELECT name, status, started_at, duration_ms, detail_json FROM steps WHERE op_id = ? ORDER BY seq').all(opId) as StepRow[];
+  return rows.map(toStep);
 }
 
 function toOperation(row: OperationRow): OperationRecord {

@@ -1,34 +1,8 @@
 import type { MemberChange, NewSet, SetFilter, SetOutcome } from '../port.js';
-import type { Consistency, MemberRecord, MemberState, SetRecord, SetState, StepTiming } from '../types.js';
+import type { MemberRecord, SetRecord } from '../types.js';
+import { toMember, toSet, type Interner, type MemberRow, type SetRow } from '../rows.js';
 import { CcsnapError } from '../../errors.js';
 import type { Db } from './open.js';
-
-interface SetRow {
-  id: string;
-  instance_id: string;
-  instance_name: string;
-  label: string | null;
-  created_at: string;
-  state: string;
-  consistency: string | null;
-  reason: string | null;
-  frozen_ms: number | null;
-  thawed_by: string | null;
-  op_id: string;
-  steps_json: string | null;
-  policy: string | null;
-  occurrence: string | null;
-}
-interface MemberRow {
-  set_id: string;
-  volume_id: string;
-  array_name: string;
-  fs_id: string;
-  snapshot_name: string;
-  path: string | null;
-  state: string;
-  error: string | null;
-}
 
 /** The columns listSets reads, in this order (raw rows: arrays, not one object per row). */
 const SET_COLUMNS =
@@ -232,7 +206,7 @@ function nextTurn(): Promise<void> {
 }
 
 /** One string per distinct value (of the columns that repeat across rows). */
-function createInterner(): <T extends string | null>(value: T) => T {
+function createInterner(): Interner {
   const seen = new Map<string, string>();
   return <T extends string | null>(value: T): T => {
     if (value === null) return value;
@@ -243,9 +217,6 @@ function createInterner(): <T extends string | null>(value: T) => T {
   };
 }
 
-type Interner = ReturnType<typeof createInterner>;
-const asIs: Interner = (value) => value;
-
 export function listSetsOfOperation(db: Db, opId: string): SetRecord[] {
   const rows = db.prepare('SELECT * FROM sets WHERE op_id = ?').all(opId) as SetRow[];
   return rows.map((r) => toSet(r, membersOf(db, r.id)));
@@ -253,39 +224,6 @@ export function listSetsOfOperation(db: Db, opId: string): SetRecord[] {
 
 function membersOf(db: Db, setId: string): MemberRecord[] {
   return (db.prepare('SELECT * FROM members WHERE set_id = ? ORDER BY rowid').all(setId) as MemberRow[]).map((r) => toMember(r));
-}
-
-function toMember(row: MemberRow, setId = row.set_id, shared = asIs): MemberRecord {
-  return {
-    setId,
-    volumeId: shared(row.volume_id),
-    arrayName: shared(row.array_name),
-    fsId: shared(row.fs_id),
-    snapshotName: row.snapshot_name,
-    path: row.path,
-    state: shared(row.state) as MemberState,
-    error: shared(row.error),
-  };
-}
-
-function toSet(row: SetRow, members: MemberRecord[], shared = asIs): SetRecord {
-  return {
-    id: row.id,
-    instanceId: shared(row.instance_id),
-    instanceName: shared(row.instance_name),
-    label: shared(row.label),
-    createdAt: shared(row.created_at),
-    state: shared(row.state) as SetState,
-    consistency: shared(row.consistency) as Consistency | null,
-    reason: shared(row.reason),
-    frozenMs: row.frozen_ms,
-    thawedBy: shared(row.thawed_by),
-    opId: row.op_id,
-    steps: row.steps_json ? (JSON.parse(row.steps_json) as StepTiming[]) : null,
-    members,
-    policy: shared(row.policy),
-    occurrence: shared(row.occurrence),
-  };
 }
 
 /**
