@@ -9,6 +9,7 @@ import { frozenWindows } from '../../src/sandbox/hypervisor/helpers.js';
 import { socketUrl } from '../helpers/postgres.js';
 import { startSandboxCli, type SandboxCli } from '../helpers/sandbox-cli.js';
 import { createDatabase, dropDatabases } from './databases.js';
+import { pollUntil } from '../helpers/poll.js';
 
 const INSTANCES = 300;
 const HOSTS = 30;
@@ -24,6 +25,9 @@ const ARRAY_CALLS = 6;
  * kill -9 of a worker mid-run leaves no guest frozen past max-freeze and still one complete set per instance;
  * restarting every worker makes no duplicate. Every wait is for a line, a journal record or a process exit.
  */
+/** How long a state the workers bring about may take on a loaded machine (inside the tests' 300 s). */
+const FLEET_WAIT_MS = 240_000;
+
 describe('many workers on a shared PostgreSQL journal', { timeout: 300_000 }, () => {
   const pg = inject('pg');
   let cli: SandboxCli;
@@ -175,7 +179,9 @@ describe('many workers on a shared PostgreSQL journal', { timeout: 300_000 }, ()
     const mark = coordinator.stderr.length;
     const occurrence = await trigger(api);
     // The event: the victim has sent a freeze that is not thawed yet (a guest of its is frozen now).
-    await waitFor(async () => (await journal.listThawPending()).some((op) => op.pid === victim.child.pid));
+    await pollUntil('the victim to hold a frozen guest', async () => (await journal.listThawPending()).some((op) => op.pid === victim.child.pid), {
+      ms: FLEET_WAIT_MS,
+    });
     const victimPid = victim.child.pid;
     const inHand = (await journal.listUnfinishedOperations()).filter((op) => op.pid === victimPid).map((op) => op.id);
     victim.child.kill('SIGKILL');
@@ -185,7 +191,11 @@ describe('many workers on a shared PostgreSQL journal', { timeout: 300_000 }, ()
     expect(Object.keys(outcomes).filter((k) => k !== 'created' && k !== 'already-done')).toEqual([]);
     await expectOneCompleteSetEach(occurrence);
     // The dead worker's operations were recovered by the others after its lease: none left open, no guest frozen.
-    await waitFor(async () => (await journal.listUnfinishedOperations()).length === 0 && (await journal.listThawPending()).length === 0);
+    await pollUntil(
+      "the others to close the victim's operations",
+      async () => (await journal.listUnfinishedOperations()).length === 0 && (await journal.listThawPending()).length === 0,
+      { ms: FLEET_WAIT_MS },
+    );
     // What the dead worker had in hand was closed by another worker, after its lease (recover: interrupted).
     // (Recover adopts an operation before it closes it, so they are found by id, not by the dead pid.)
     expect(inHand.length).toBeGreaterThan(0);
@@ -244,7 +254,7 @@ describe('many workers on a shared PostgreSQL journal', { timeout: 300_000 }, ()
     const restarted = await startWorkers(3);
     // Each has run its first scheduler pass (recovery and the policy's occurrences) and serves the queue.
     await Promise.all(restarted.map(({ w }) => line(w, /worker: serving policy jobs/)));
-    await waitFor(async () => (await journal.listUnfinishedOperations()).length === 0);
+    await pollUntil('every operation to finish', async () => (await journal.listUnfinishedOperations()).length === 0, { ms: FLEET_WAIT_MS });
     const after = await journal.listSets({ policy: POLICY });
     expect(after.map((s) => s.id).sort()).toEqual(before.map((s) => s.id).sort());
     for (const occurrence of new Set(after.map((s) => s.occurrence!))) await expectOneCompleteSetEach(occurrence);
@@ -270,11 +280,6 @@ function line(w: Worker, re: RegExp, from = 0): Promise<RegExpMatchArray> {
     w.child.stderr!.on('data', onData);
     void w.exited.then((e) => reject(new Error(`worker exited (${JSON.stringify(e)}) before ${String(re)}:\n${w.stderr}`)));
   });
-}
-
-/** Polls a journal condition until it holds (the records are the event; the suite's timeout bounds it). */
-async function waitFor(cond: () => Promise<boolean>): Promise<void> {
-  while (!(await cond())) await new Promise((r) => setTimeout(r, 100));
 }
 
 function maxOverlap(intervals: Array<{ from: number; to?: number }>): number {

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Journal } from '../../src/journal/index.js';
 import { asAdmin } from './databases.js';
 import { pgJournals } from './journals.js';
+import { pollUntil } from '../helpers/poll.js';
 
 /**
  * Owners and leases. A lease is judged by the server's clock at read time (ownerAlive); these tests wait for
@@ -30,15 +31,6 @@ async function pair(leases = opener): Promise<[Journal, Journal]> {
   return [a, b];
 }
 
-/** Polls `probe` until it returns true; fails after `ms`. */
-async function waitFor(what: string, probe: () => Promise<boolean>, ms = 60_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('owners and leases (PostgreSQL)', () => {
   it('a clean close ends the lease at once: another worker sees the owner dead', async () => {
     const [a, b] = await pair();
@@ -61,7 +53,7 @@ describe('owners and leases (PostgreSQL)', () => {
     const [a, b] = await pair(shortLease);
     await a.insertOperation({ id: 'op1', kind: 'create', instanceId: 'i1', instanceName: 'web-1', plan: {} });
     // Wait until, by the server's clock, three leases have passed since the owner registered.
-    await waitFor('three leases to pass', () =>
+    await pollUntil('three leases to pass', () =>
       asAdmin(
         info,
         async (c) =>
@@ -96,7 +88,7 @@ describe('owners and leases (PostgreSQL)', () => {
       expect(await alive()).toEqual([true, true, true]);
       expect((await watcher.readLock('i-child'))?.ownerId).toBe(ownerId);
       child.kill('SIGKILL');
-      await waitFor('the dead worker to lose its lease', async () => (await alive()).every((a) => a === false));
+      await pollUntil('the dead worker to lose its lease', async () => (await alive()).every((a) => a === false));
       const occ = (await watcher.getOccurrence('p', 'p@child'))!;
       expect(await watcher.adoptOccurrence('p', 'p@child', { pid: occ.pid, hostname: occ.hostname, ownerId: occ.ownerId })).toBe(true);
       expect(await watcher.getOccurrence('p', 'p@child')).toMatchObject({ ownerAlive: true, pid: process.pid });

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Journal, SlotPort } from '../../src/journal/index.js';
 import { pgJournals } from './journals.js';
+import { pollUntil } from '../helpers/poll.js';
 
 /** The counting semaphore across workers: several journals (pools) acquire slots of one scope at once. */
 const opener = pgJournals(inject('pg'));
@@ -74,11 +75,7 @@ describe('slots (PostgreSQL)', () => {
     const [a, b] = await openWorkers(2);
     expect(await a!.tryAcquire('host:x', 1, 'short', 300)).toBe(true);
     expect(await b!.tryAcquire('host:x', 1, 'other', LEASE)).toBe(false);
-    const deadline = Date.now() + 60_000;
-    while ((await b!.holders('host:x')).length > 0) {
-      if (Date.now() > deadline) throw new Error('the slot never expired');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await pollUntil('the slot to expire', async () => (await b!.holders('host:x')).length === 0);
     expect(await b!.tryAcquire('host:x', 1, 'other', LEASE)).toBe(true);
     expect(await a!.holders('host:x')).toEqual(['other']);
   });
