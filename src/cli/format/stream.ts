@@ -23,15 +23,11 @@ interface ChunkWriter {
  * stdout empty; an error later leaves the rows already written, and the caller reports it.
  */
 export async function writeListStream(allColumns: string[], chunks: AsyncIterable<Row[]>, opts: OutputOptions, out: NodeJS.WritableStream): Promise<void> {
+  if (opts.sortColumns.length > 0) return writeGathered(allColumns, chunks, opts, out);
   const columns = selectColumns(allColumns, opts.columns);
-  const writer = opts.sortColumns.length === 0 ? chunkWriter(columns, opts) : undefined;
-  if (opts.sortColumns.length === 0 && opts.format === 'table') return writeTable(columns, chunks, opts, out);
-  if (!writer) {
-    const rows: Row[] = [];
-    for await (const chunk of chunks) for (const row of chunk) rows.push(row);
-    await write(out, await formatList(allColumns, rows, opts));
-    return;
-  }
+  if (opts.format === 'table') return writeTable(columns, chunks, opts, out);
+  const writer = chunkWriter(columns, opts);
+  if (!writer) return writeGathered(allColumns, chunks, opts, out);
   let first = true;
   for await (const chunk of chunks) {
     if (chunk.length === 0) continue;
@@ -40,6 +36,13 @@ export async function writeListStream(allColumns: string[], chunks: AsyncIterabl
   }
   // No row at all: exactly what the format prints for an empty list ("[]", a CSV header, nothing…).
   await write(out, first ? await formatList(allColumns, [], opts) : writer.end);
+}
+
+/** Every row first, then the whole list as formatList prints it (--sort-column needs them all). */
+async function writeGathered(allColumns: string[], chunks: AsyncIterable<Row[]>, opts: OutputOptions, out: NodeJS.WritableStream): Promise<void> {
+  const rows: Row[] = [];
+  for await (const chunk of chunks) for (const row of chunk) rows.push(row);
+  await write(out, await formatList(allColumns, rows, opts));
 }
 
 /**
@@ -53,7 +56,7 @@ async function writeTable(columns: string[], chunks: AsyncIterable<Row[]>, opts:
   for (const text of tableChunks(columns, cells, listTableWidth(opts))) await write(out, text);
 }
 
-/** The chunk writer of a format that can print rows as they come; undefined for a table. */
+/** The chunk writer of a format that prints rows as they come; undefined for any other (formatList then refuses it). */
 function chunkWriter(columns: string[], opts: OutputOptions): ChunkWriter | undefined {
   // The row's JSON value: plain values as they are, the others (lists, dates…) through toJsonValue.
   const pick = (row: Row): Row => {
