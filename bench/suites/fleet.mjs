@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { createSnapshots } from '../../dist/ops/create.js';
 import { openBenchRuntime } from '../lib/runtime.mjs';
-import { fetchRetrying, frozenWindows, spawnSandbox } from '../lib/sandbox-proc.mjs';
+import { busyPct, machineJiffies } from '../lib/proc-cpu.mjs';
+import { spawnSandbox } from '../lib/sandbox-proc.mjs';
+import { domainsOf, newWindows } from '../lib/windows.mjs';
 import { maxOverlap, median, percentile, round, summarize } from '../lib/stats.mjs';
 
 /**
@@ -75,7 +77,7 @@ async function runOnce(sb, { concurrency, perHost, hosts }) {
   const active = trackActive();
   let outcomes;
   const sandboxCpu0 = sb.cpuMs();
-  const machine0 = machineBusy();
+  const machine0 = machineJiffies();
   const pressure0 = cpuPressureMs();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -86,7 +88,7 @@ async function runOnce(sb, { concurrency, perHost, hosts }) {
   }
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
-  const machine1 = machineBusy();
+  const machine1 = machineJiffies();
   const pressure1 = cpuPressureMs();
   const sandboxCpuMs = sb.cpuMs() !== null && sandboxCpu0 !== null ? sb.cpuMs() - sandboxCpu0 : null;
   const after = await domainsOf(sb);
@@ -110,7 +112,7 @@ async function runOnce(sb, { concurrency, perHost, hosts }) {
     meanActive: round(active.mean(), 1),
     ccsnapCpuPct: Math.round(((cpu.user + cpu.system) / 1000 / wallMs) * 100),
     sandboxCpuPct: sandboxCpuMs === null ? null : Math.round((sandboxCpuMs / wallMs) * 100),
-    machineBusyPct: machine0 && machine1 ? Math.round(((machine1.busy - machine0.busy) / (machine1.total - machine0.total)) * 100) : null,
+    machineBusyPct: busyPct(machine0, machine1),
     cpuPressurePct: pressure0 !== null && pressure1 !== null ? Math.round(((pressure1 - pressure0) / wallMs) * 100) : null,
     medianFrozenMs: median(all.map((w) => w.ms)),
     p95FrozenMs: percentile(
@@ -144,18 +146,6 @@ function trackActive() {
   };
 }
 
-/** Busy and total jiffies of all CPUs (Linux /proc/stat), for the share of the machine that was busy. */
-function machineBusy() {
-  try {
-    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    const idle = cpu[3] + (cpu[4] ?? 0);
-    const total = cpu.reduce((a, b) => a + b, 0);
-    return { busy: total - idle, total };
-  } catch {
-    return null;
-  }
-}
-
 /**
  * Linux pressure stall information: total ms during which some runnable task waited for a CPU (all
  * processes of the machine, ours and others'), or null where /proc/pressure is missing.
@@ -167,24 +157,6 @@ function cpuPressureMs() {
   } catch {
     return null;
   }
-}
-
-async function domainsOf(sb) {
-  const res = await fetchRetrying(`${sb.url}/_sandbox/state`);
-  const state = await res.json();
-  return { state, domains: new Map(state.hypervisor.domains.map((d) => [d.name, d])) };
-}
-
-function newWindows(before, after) {
-  const byHost = new Map();
-  for (const [name, d] of after.domains) {
-    const skip = frozenWindows(before.domains.get(name)?.events ?? []).length;
-    const fresh = frozenWindows(d.events)
-      .slice(skip)
-      .map((w) => ({ ...w, domain: name }));
-    byHost.set(d.host, [...(byHost.get(d.host) ?? []), ...fresh]);
-  }
-  return byHost;
 }
 
 /**
