@@ -59,4 +59,16 @@ describe('the inventory of one instance', () => {
     expect(one.instances).toEqual([entry]);
     expect(cinderPaths(seq)).toEqual(['/volume/v3/P/attachments', '/volume/v3/P/volumes/detail']);
   });
+
+  it('a Cinder whose attachments API fails otherwise (500): the inventory fails with the status, nothing else is asked', async () => {
+    const entry = (await gatherInventory(env.rt, {})).instances.find((e) => e.volumes.length > 0)!;
+    const project = env.sandbox.ctx.transcript
+      .list(0)
+      .find((e) => e.service === 'cinder' && e.path.includes('/attachments'))!
+      .path.split('/')[3];
+    env.sandbox.ctx.faults.add({ service: 'cinder', key: `/volume/v3/${project}/attachments`, errorCode: 500, times: 1 });
+    const seq = env.sandbox.ctx.transcript.lastSeq();
+    await expect(gatherInventory(env.rt, { instance: entry.instance.id })).rejects.toMatchObject({ code: 'CCSNAP_HTTP_STATUS', details: { status: 500 } });
+    expect(cinderPaths(seq)).toEqual(['/volume/v3/P/attachments']);
+  });
 });
