@@ -34,7 +34,9 @@ export async function spawnSandbox(spec, { startTimeoutMs = 120_000 } = {}) {
     counts: info.counts,
     /** Entries since the last call (control requests removed); moves the cursor. */
     async takeTranscript() {
-      const { transcript } = await get(`/_sandbox/transcript?since=${cursor}`);
+      const { transcript, firstSeq } = await get(`/_sandbox/transcript?since=${cursor}`);
+      // Counts from a transcript that dropped entries the bench did not see would be too small.
+      if (firstSeq > cursor + 1) throw new Error(`sandbox transcript dropped entries ${cursor + 1}..${firstSeq - 1} before the bench read them`);
       if (transcript.length > 0) cursor = transcript[transcript.length - 1].seq;
       return transcript.filter((e) => e.service !== 'control');
     },

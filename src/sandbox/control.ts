@@ -4,7 +4,7 @@ import type { FaultRule } from './fault-rule.js';
 
 /**
  * The sandbox's own control API (not part of any emulated service):
- *   GET    /_sandbox/transcript?since=N   requests served so far
+ *   GET    /_sandbox/transcript?since=N   requests served since seq N (the newest ones kept; firstSeq: the oldest kept)
  *   GET    /_sandbox/state                the whole state
  *   GET    /_sandbox/info                 small facts: the array's rollback policy, the region
  *   GET    /_sandbox/faults               active fault rules
@@ -14,7 +14,7 @@ import type { FaultRule } from './fault-rule.js';
 export function registerControl(router: Router, ctx: SandboxContext): void {
   router.get('/_sandbox/transcript', (req) => ({
     status: 200,
-    body: { transcript: ctx.transcript.list(Number(req.query.get('since') ?? 0)) },
+    body: { transcript: ctx.transcript.list(Number(req.query.get('since') ?? 0)), firstSeq: ctx.transcript.firstSeq() },
   }));
   router.get('/_sandbox/state', () => ({ status: 200, body: ctx.state }));
   router.get('/_sandbox/info', () => ({ status: 200, body: { rollbackPolicy: ctx.state.array.rollbackPolicy, region: ctx.state.region } }));

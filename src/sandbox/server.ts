@@ -22,6 +22,8 @@ export interface SandboxOptions {
   faults?: FaultRule[];
   plugins?: SandboxPlugin[];
   dataDir?: string;
+  /** Requests the transcript keeps, newest first (default TRANSCRIPT_LIMIT: 100,000). */
+  transcriptLimit?: number;
 }
 
 export interface RunningSandbox {
@@ -38,7 +40,7 @@ export async function startSandbox(options: SandboxOptions = {}, defaultPlugins:
   for (const rule of options.faults ?? []) faults.add(rule);
   const ctx: SandboxContext = {
     state,
-    transcript: new Transcript(),
+    transcript: new Transcript(options.transcriptLimit),
     faults,
     baseUrl: '',
     save: () => {
