@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 import { CcsnapError } from '../errors.js';
 import { startDeadline } from '../util/deadline.js';
 import { ARRAY_ERROR_CODES, redact } from './errors.js';
@@ -59,13 +59,22 @@ export function createTransport(opts: TransportOptions): Transport {
   let agent: Promise<Agent> | undefined;
   const getAgent = (): Promise<Agent> => (agent ??= makeAgent(opts));
   const hide = (text: string): string => redact(text, opts.apiKey);
+  const base = opts.url.replace(/\?$/, '');
+  // The array's origin and path, parsed once: a list sends 2·10⁴ requests, and a URL parsed for each is a tenth of their cost.
+  let target: { origin: string; path: string } | undefined;
+  const targetOf = (): { origin: string; path: string } => {
+    if (!target) {
+      const url = new URL(base);
+      target = { origin: url.origin, path: `${url.pathname}${url.search}` };
+    }
+    return target;
+  };
   return {
     redact: hide,
     close: async () => {
       if (agent) await (await agent.catch(() => undefined))?.close();
     },
     async send(command, params, signal, timeoutMs = opts.timeoutMs) {
-      const base = opts.url.replace(/\?$/, '');
       // The URL an error or a message shows, made only when one needs it (a list sends 2·10⁴ requests).
       let shown: string | undefined;
       const shownUrl = (): string => (shown ??= hide(`${base}?${buildQuery(command, params, undefined)}`));
@@ -74,9 +83,11 @@ export function createTransport(opts: TransportOptions): Transport {
       const facts = (): { command: string; array: string; url: string } => ({ command, array: opts.name, url: shownUrl() });
       try {
         const dispatcher = await getAgent();
-        const res = await request(`${base}?${buildQuery(command, params, opts.apiKey)}`, {
+        const { origin, path } = targetOf();
+        const res = await dispatcher.request({
+          origin,
+          path: `${path}?${buildQuery(command, params, opts.apiKey)}`,
           method: 'GET',
-          dispatcher,
           signal: combined,
           headers: { accept: 'application/json' },
         });
