@@ -12,14 +12,22 @@ export function columnsOf<T>(table: FieldTable<T>): string[] {
 }
 
 export function rowOf<T>(table: FieldTable<T>, item: T): Record<string, unknown> {
-  const row: Record<string, unknown> = {};
-  for (const [name, read] of Object.entries(table)) row[name] = read(item);
-  return row;
+  return rowReader(table)(item);
+}
+
+/** The row of one item, with the table's fields listed once (a list reads 10⁵ items through it). */
+function rowReader<T>(table: FieldTable<T>): (item: T) => Record<string, unknown> {
+  const fields = Object.entries(table);
+  return (item) => {
+    const row: Record<string, unknown> = {};
+    for (const [name, read] of fields) row[name] = read(item);
+    return row;
+  };
 }
 
 /** A Lister result: one row per item. */
 export function listResult<T>(table: FieldTable<T>, items: readonly T[], exitCode?: number): CommandResult {
-  return { kind: 'list', columns: columnsOf(table), rows: items.map((i) => rowOf(table, i)), ...(exitCode !== undefined ? { exitCode } : {}) };
+  return { kind: 'list', columns: columnsOf(table), rows: items.map(rowReader(table)), ...(exitCode !== undefined ? { exitCode } : {}) };
 }
 
 /** A Lister result printed as it comes: one row per item of each chunk. */
@@ -28,7 +36,8 @@ export function streamResult<T>(table: FieldTable<T>, chunks: AsyncIterable<read
 }
 
 async function* rowsOf<T>(table: FieldTable<T>, chunks: AsyncIterable<readonly T[]>): AsyncGenerator<Array<Record<string, unknown>>, void, undefined> {
-  for await (const items of chunks) yield items.map((i) => rowOf(table, i));
+  const read = rowReader(table);
+  for await (const items of chunks) yield items.map(read);
 }
 
 /** A ShowOne result: the fields of one item. */
