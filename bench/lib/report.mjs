@@ -105,6 +105,7 @@ function listSection(l) {
     r.requests ? `${r.requests.byService.nova ?? 0}/${r.requests.byService.cinder ?? 0}/${r.requests.byService.keystone ?? 0}` : '–',
     r.requests ? (r.requests.byService.array ?? 0) : '–',
     r.sandboxBusyMs ? r.sandboxBusyMs.total : '–',
+    r.sandboxCpuMs ? fmt(r.sandboxCpuMs.median) : '–',
     r.complete ? 'yes' : `no (${fmt(r.instancesSeen)} inst, ${fmt(r.entries)} entries)`,
   ]);
   const phases = l.rows.filter((r) => r.phases).map((r) => [r.instances, ...Object.values(r.phases)]);
@@ -126,6 +127,7 @@ function listSection(l) {
         'nova/cinder/keystone',
         'Array requests',
         'Sandbox busy (ms)',
+        'Sandbox CPU (ms)',
         'Complete',
       ],
       rows,

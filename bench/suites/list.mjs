@@ -18,7 +18,8 @@ const CHILD = fileURLToPath(new URL('../lib/list-child.mjs', import.meta.url));
  *   seed     per-instance lookups: GET /servers/{id} per instance, GET /volumes/{id} per volume (16 at a time)
  *   phases   listSnapshots' steps timed one by one (diagnosis)
  * Requests come from the sandbox transcript; "sandbox busy" is the sum of the sandbox's own handler times
- * (single-threaded, so it is a floor under the wall time that is not ccsnap's).
+ * (single-threaded, so it is a floor under the wall time that is not ccsnap's); "sandbox CPU" is the sandbox
+ * process's CPU during a run (/proc: its handlers, HTTP, JSON and GC), the share of the machine it took.
  * journal 'matching' (default): ccsnap's journal knows every snapshot as a complete set, as it would after
  * ccsnap made them; 'empty': a new journal.
  */
@@ -99,14 +100,18 @@ async function measureMode(sb, { instances, mode, runs, expected, timeoutMs, jou
   let requests;
   let busy;
   let failure;
+  const sandboxCpu = [];
   for (let i = 0; i < runs; i++) {
     await sb.takeTranscript();
+    const cpu0 = sb.cpuMs();
     try {
       samples.push(mode === 'cli' ? await runListCli(sb, { journalFrom, timeoutMs }) : await runChild(sb.url, mode, timeoutMs, journalFrom));
     } catch (err) {
       failure = err.message;
       break;
     }
+    const cpu1 = sb.cpuMs();
+    if (cpu0 !== null && cpu1 !== null) sandboxCpu.push(cpu1 - cpu0);
     const entries = await sb.takeTranscript();
     requests = countRequests(entries);
     busy = sandboxBusy(entries);
@@ -126,6 +131,8 @@ async function measureMode(sb, { instances, mode, runs, expected, timeoutMs, jou
     complete: last ? last.instances === instances && last.entries === expected : false,
     requests: requests ?? null,
     sandboxBusyMs: busy ?? null,
+    // The whole sandbox process during the run (GC and sockets too): with ccsnap's CPU, what the machine's cores had to give.
+    sandboxCpuMs: sandboxCpu.length ? summarize(sandboxCpu) : null,
     ...(last?.phases ? { phases: last.phases } : {}),
   };
 }
