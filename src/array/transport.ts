@@ -3,6 +3,7 @@ import { Agent } from 'undici';
 import { CcsnapError } from '../errors.js';
 import { startDeadline } from '../util/deadline.js';
 import { ARRAY_ERROR_CODES, redact } from './errors.js';
+import { fetchText } from './fetch-text.js';
 
 export interface TransportOptions {
   url: string;
@@ -84,18 +85,16 @@ export function createTransport(opts: TransportOptions): Transport {
       try {
         const dispatcher = await getAgent();
         const { origin, path } = targetOf();
-        const res = await dispatcher.request({
-          origin,
-          path: `${path}?${buildQuery(command, params, opts.apiKey)}`,
-          method: 'GET',
-          signal: combined,
-          headers: { accept: 'application/json' },
-        });
-        const text = await res.body.text();
+        const res = await fetchText(
+          dispatcher,
+          { origin, path: `${path}?${buildQuery(command, params, opts.apiKey)}`, method: 'GET', headers: { accept: 'application/json' } },
+          combined,
+        );
+        const text = res.text;
         const description = header(res.headers['x-description']);
         const contentType = header(res.headers['content-type']);
         return {
-          status: res.statusCode,
+          status: res.status,
           text,
           get url() {
             return shownUrl();
