@@ -219,8 +219,14 @@ export interface SetOutcome {
 
 export interface SetFilter {
   instanceId?: string;
-  /** Sets of any of these instances (a list reads the journal a batch of instances at a time); empty selects none. */
+  /** Sets of any of these instances; empty selects none. */
   instanceIds?: readonly string[];
+  /**
+   * Sets with a member on any of these volumes, whichever instance made them (a list reads the journal a
+   * batch of volumes at a time: a volume shared by two instances, or moved from one to another, holds the
+   * snapshots of another instance's sets); empty selects none.
+   */
+  volumeIds?: readonly string[];
   /** false: the sets come without their step timings (`steps` null), which a list of every set has no use for. */
   withSteps?: boolean;
   states?: SetState[];

@@ -13,7 +13,7 @@ export interface ListRequest {
 
 /** Instances whose snapshot lists are in flight beyond the one being handed out (≈ 2 requests each). */
 const INSTANCES_AHEAD = 16;
-/** Instances per read of the journal: one query for their sets, not one per instance, nor every set at once. */
+/** Instances per read of the journal: one query for their volumes' sets, not one per instance, nor every set at once. */
 const JOURNAL_BATCH = 64;
 
 /**
@@ -44,8 +44,10 @@ export async function listSnapshots(rt: Runtime, req: ListRequest = {}): Promise
 }
 
 /**
- * The journal's index for the instance at position `i`: its batch's sets, read on first use. Only the batch
- * in use and the one before are kept (the stream reads the positions in order, a few ahead).
+ * The journal's index for the instance at position `i`: the sets with a member on its batch's array volumes,
+ * read on first use. By volume, not by instance: a volume another instance shares (or had before) holds that
+ * instance's sets, and its snapshots are theirs, in the journal, wherever that instance is in the list. Only
+ * the batch in use and the one before are kept (the stream reads the positions in order, a few ahead).
  */
 function journalBatches(rt: Runtime, instances: InstanceSnapshots[]): (i: number) => Promise<JournalIndex> {
   const batches = new Map<number, Promise<JournalIndex>>();
@@ -53,11 +55,8 @@ function journalBatches(rt: Runtime, instances: InstanceSnapshots[]): (i: number
     const b = Math.floor(i / JOURNAL_BATCH);
     let batch = batches.get(b);
     if (!batch) {
-      const ids = instances.slice(b * JOURNAL_BATCH, (b + 1) * JOURNAL_BATCH).map((e) => e.instance.id);
-      batch = rt
-        .journal()
-        .listSets({ ...(ids.length === 1 ? { instanceId: ids[0]! } : { instanceIds: ids }), withSteps: false })
-        .then(indexJournal);
+      const volumeIds = instances.slice(b * JOURNAL_BATCH, (b + 1) * JOURNAL_BATCH).flatMap((e) => e.volumes.flatMap((v) => (v.array ? [v.id] : [])));
+      batch = rt.journal().listSets({ volumeIds, withSteps: false }).then(indexJournal);
       batches.set(b, batch);
       batches.delete(b - 2);
     }

@@ -129,4 +129,8 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (policy, occurrence, instance_id)
   );
   `,
+  `
+  -- A list reads the sets of a batch of volumes: the members by volume.
+  CREATE INDEX members_volume ON ccsnap.members (volume_id);
+  `,
 ];

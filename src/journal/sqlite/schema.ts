@@ -113,4 +113,8 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (policy, occurrence, instance_id)
   );
   `,
+  `
+  -- A list reads the sets of a batch of volumes (issue 16): the members by volume.
+  CREATE INDEX members_volume ON members(volume_id);
+  `,
 ];

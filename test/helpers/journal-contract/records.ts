@@ -73,6 +73,24 @@ export function describeRecords(ctx: ContractContext): void {
       expect(light).toMatchObject({ id: 's4', state: 'complete', steps: null });
       expect(light!.members).toHaveLength(2);
       expect((await journal.listSets({ instanceIds: ['i3'], states: ['creating'] })).map((s) => s.id)).toEqual(['s3']);
+
+      // By volume: every set with a member on one of them, whichever instance made it, with all its members.
+      await journal.insertOperation({ id: 'op-s5', kind: 'create', instanceId: 'i4', instanceName: 'i4', plan: {} });
+      const moved = { volumeId: 'v9', arrayName: 'ec1', fsId: 'f9', snapshotName: 's5-v9' };
+      await journal.insertSet({
+        id: 's5',
+        instanceId: 'i4',
+        instanceName: 'i4',
+        label: null,
+        createdAt: '2026-11-26T05:00:00Z',
+        opId: 'op-s5',
+        members: [moved, { ...TWO_MEMBERS[0]!, snapshotName: 's5-v1' }],
+      });
+      const onV9 = await journal.listSets({ volumeIds: ['v9', 'nowhere'], withSteps: false });
+      expect(onV9.map((s) => [s.id, s.members.map((m) => m.volumeId)])).toEqual([['s5', ['v9', 'v1']]]);
+      expect((await journal.listSets({ volumeIds: ['v1'] })).map((s) => s.id)).toEqual(['s5', 's4', 's3', 's2', 's1']);
+      expect((await journal.listSets({ volumeIds: ['v2'], instanceIds: ['i2', 'i3'] })).map((s) => s.id)).toEqual(['s3', 's2']);
+      expect(await journal.listSets({ volumeIds: [] })).toEqual([]);
     });
 
     it('an operation record carries what was recorded, the plan and result as JSON', async () => {
