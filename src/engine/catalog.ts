@@ -169,34 +169,62 @@ export function arrayTimestampToIso(timestamp: string): string | null {
   return new Date(Date.UTC(Number(m[3]), month, Number(m[2]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0))).toISOString();
 }
 
-/** On-array snapshots per set id, counted once per entry list (a list of 100k entries is asked 100k times). */
-const onArrayCounts = new WeakMap<SnapshotEntry[], { length: number; bySet: Map<string, number> }>();
+/** What a list's statuses need of all its entries, counted once per list (a list of 10⁵ entries is asked 10⁵ times). */
+interface Siblings {
+  /** On-array snapshots per instance and set. */
+  onArray: Map<string, number>;
+  /** The volumes each instance's entries are on. */
+  volumes: Map<string, Set<string>>;
+}
 
-function countOnArray(all: SnapshotEntry[]): Map<string, number> {
-  const bySet = new Map<string, number>();
-  for (const e of all) if (e.setId && e.onArray) bySet.set(e.setId, (bySet.get(e.setId) ?? 0) + 1);
-  return bySet;
+const siblingsOf = new WeakMap<SnapshotEntry[], { length: number; siblings: Siblings }>();
+
+const setKey = (entry: SnapshotEntry): string => `${entry.instance.id}\u0000${entry.setId ?? ''}`;
+
+/**
+ * A set's snapshots on the array are counted under each instance that lists them: a volume shared with (or
+ * moved from) another instance holds that instance's sets, and under this one only their members on its own
+ * volumes are expected (under their own instance, all of them).
+ */
+function countSiblings(all: SnapshotEntry[]): Siblings {
+  const onArray = new Map<string, number>();
+  const volumes = new Map<string, Set<string>>();
+  for (const e of all) {
+    const mine = volumes.get(e.instance.id);
+    if (mine) mine.add(e.volumeId);
+    else volumes.set(e.instance.id, new Set([e.volumeId]));
+    if (e.setId && e.onArray) onArray.set(setKey(e), (onArray.get(setKey(e)) ?? 0) + 1);
+  }
+  return { onArray, volumes };
 }
 
 /** The drift/ownership status of an entry, for the list's Status column (`all`: the entries it was listed with). */
 export function entryStatus(entry: SnapshotEntry, all: SnapshotEntry[]): string {
-  const cached = onArrayCounts.get(all);
-  const bySet = cached && cached.length === all.length ? cached.bySet : countOnArray(all);
-  if (bySet !== cached?.bySet) onArrayCounts.set(all, { length: all.length, bySet });
-  return statusOf(entry, bySet);
+  const cached = siblingsOf.get(all);
+  const siblings = cached && cached.length === all.length ? cached.siblings : countSiblings(all);
+  if (siblings !== cached?.siblings) siblingsOf.set(all, { length: all.length, siblings });
+  return statusOf(entry, siblings);
 }
 
 /** Sets every entry's status, against all of them (the counts are not kept with the list). */
 export function settleStatuses(entries: ListedSnapshot[]): void {
-  const bySet = countOnArray(entries);
-  for (const e of entries) e.status = statusOf(e, bySet);
+  const siblings = countSiblings(entries);
+  for (const e of entries) e.status = statusOf(e, siblings);
 }
 
-function statusOf(entry: SnapshotEntry, onArrayBySet: Map<string, number>): string {
+/** How many of the entry's set's snapshots its instance should see on the array: all of them, or (another instance's set) those on its volumes. */
+function expectedSiblings(entry: SnapshotEntry, siblings: Siblings): number | null {
+  const set = entry.journal;
+  if (!set || set.instanceId === entry.instance.id || entry.total === null) return entry.total;
+  const volumes = siblings.volumes.get(entry.instance.id);
+  return set.members.filter((m) => volumes?.has(m.volumeId)).length;
+}
+
+function statusOf(entry: SnapshotEntry, siblings: Siblings): string {
   if (!entry.setId) return 'foreign';
   if (!entry.onArray) return 'missing-on-array';
-  const siblings = onArrayBySet.get(entry.setId) ?? 0;
-  if (entry.total !== null && siblings < entry.total) return 'incomplete';
+  const expected = expectedSiblings(entry, siblings);
+  if (expected !== null && (siblings.onArray.get(setKey(entry)) ?? 0) < expected) return 'incomplete';
   if (!entry.journal) return 'not-in-journal';
   if (entry.journal.state === 'deleted') return 'deleted-in-journal';
   // A set the journal failed (and could not fully clean up) left this snapshot behind.

@@ -14,7 +14,7 @@ let env: SandboxRuntime;
 const INSTANCES = 150;
 
 beforeAll(async () => {
-  env = await startSandboxRuntime({ state: buildScaledState({ instances: INSTANCES, volumesPerInstance: 1, snapshotsPerVolume: 0, hosts: 3 }) });
+  env = await startSandboxRuntime({ state: buildScaledState({ instances: INSTANCES, volumesPerInstance: 2, snapshotsPerVolume: 0, hosts: 3 }) });
   const state = env.sandbox.ctx.state;
   const first = state.nova.servers.find((s) => s.name === 'vm-00001')!;
   const last = state.nova.servers.find((s) => s.name === `vm-00${INSTANCES}`)!;
