@@ -171,15 +171,13 @@ export function arrayTimestampToIso(timestamp: string): string | null {
 
 /** What a list's statuses need of all its entries, counted once per list (a list of 10⁵ entries is asked 10⁵ times). */
 interface Siblings {
-  /** On-array snapshots per instance and set. */
-  onArray: Map<string, number>;
+  /** On-array snapshots per instance, per set. */
+  onArray: Map<string, Map<string, number>>;
   /** The volumes each instance's entries are on. */
   volumes: Map<string, Set<string>>;
 }
 
 const siblingsOf = new WeakMap<SnapshotEntry[], { length: number; siblings: Siblings }>();
-
-const setKey = (entry: SnapshotEntry): string => `${entry.instance.id}\u0000${entry.setId ?? ''}`;
 
 /**
  * A set's snapshots on the array are counted under each instance that lists them: a volume shared with (or
@@ -187,13 +185,17 @@ const setKey = (entry: SnapshotEntry): string => `${entry.instance.id}\u0000${en
  * volumes are expected (under their own instance, all of them).
  */
 function countSiblings(all: SnapshotEntry[]): Siblings {
-  const onArray = new Map<string, number>();
+  const onArray = new Map<string, Map<string, number>>();
   const volumes = new Map<string, Set<string>>();
   for (const e of all) {
-    const mine = volumes.get(e.instance.id);
-    if (mine) mine.add(e.volumeId);
-    else volumes.set(e.instance.id, new Set([e.volumeId]));
-    if (e.setId && e.onArray) onArray.set(setKey(e), (onArray.get(setKey(e)) ?? 0) + 1);
+    let mine = volumes.get(e.instance.id);
+    let counts = onArray.get(e.instance.id);
+    if (!mine || !counts) {
+      volumes.set(e.instance.id, (mine = new Set<string>()));
+      onArray.set(e.instance.id, (counts = new Map<string, number>()));
+    }
+    mine.add(e.volumeId);
+    if (e.setId && e.onArray) counts.set(e.setId, (counts.get(e.setId) ?? 0) + 1);
   }
   return { onArray, volumes };
 }
@@ -224,7 +226,7 @@ function statusOf(entry: SnapshotEntry, siblings: Siblings): string {
   if (!entry.setId) return 'foreign';
   if (!entry.onArray) return 'missing-on-array';
   const expected = expectedSiblings(entry, siblings);
-  if (expected !== null && (siblings.onArray.get(setKey(entry)) ?? 0) < expected) return 'incomplete';
+  if (expected !== null && (siblings.onArray.get(entry.instance.id)?.get(entry.setId) ?? 0) < expected) return 'incomplete';
   if (!entry.journal) return 'not-in-journal';
   if (entry.journal.state === 'deleted') return 'deleted-in-journal';
   // A set the journal failed (and could not fully clean up) left this snapshot behind.
