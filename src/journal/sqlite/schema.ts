@@ -117,4 +117,10 @@ export const MIGRATIONS: string[] = [
   -- A list reads the sets of a batch of volumes (issue 16): the members by volume.
   CREATE INDEX members_volume ON members(volume_id);
   `,
+  `
+  -- A snapshot gone (delete, rollback, retention) is found by name, an operation's sets by operation, without
+  -- a scan of the journal (12 ms per snapshot at 2·10⁵ members, on the event loop of a daemon with windows open).
+  CREATE INDEX members_snapshot ON members(snapshot_name);
+  CREATE INDEX sets_op ON sets(op_id);
+  `,
 ];
