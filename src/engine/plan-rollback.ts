@@ -70,6 +70,19 @@ export function planRollback(facts: RollbackFacts, options: RollbackOptions): Ro
       details: { detached },
     });
   }
+  // A volume another instance has attached too (multi-attach): its disk would change under that instance,
+  // which nobody stops; the rollback is refused before anything happens.
+  const shared = facts.members.flatMap((m) => {
+    const others = attached.get(m.volumeId)?.sharedWith ?? [];
+    return others.length ? [{ volumeId: m.volumeId, instances: others }] : [];
+  });
+  if (shared.length) {
+    throw new CcsnapError(
+      'CCSNAP_ROLLBACK_VOLUME_SHARED',
+      `set ${facts.setId}: ${shared.map((s) => `volume ${s.volumeId} is also attached to instance ${s.instances.join(', ')}`).join('; ')}; a rollback would change that disk under ${shared.length === 1 && shared[0]!.instances.length === 1 ? 'it' : 'them'}; nothing was changed`,
+      { details: { shared } },
+    );
+  }
   const covered = new Set(facts.members.map((m) => m.volumeId));
   const notCovered = facts.volumes.filter((v) => v.array && !covered.has(v.id)).map((v) => v.id);
   if (notCovered.length && !options.partial) {

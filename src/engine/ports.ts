@@ -58,6 +58,8 @@ export interface VolumeInfo {
    * more than one (CCSNAP_ARRAY_FS_NOT_FOUND / CCSNAP_ARRAY_FS_AMBIGUOUS). Commands that change disks refuse.
    */
   arrayProblem?: { code: CcsnapErrorCode; message: string; details: Record<string, unknown> };
+  /** The other instances (ids) the volume is attached to as well (a multi-attach volume); absent when none. */
+  sharedWith?: string[];
 }
 
 /** Nova power actions the rollback needs. */

@@ -57,6 +57,10 @@ export const OPERATION_CODES = {
     'Volumes of the set are no longer attached to the instance.',
     'Attach the volumes again, or roll back to another set.',
   ),
+  CCSNAP_ROLLBACK_VOLUME_SHARED: error(
+    'A volume of the set is attached to another instance as well (multi-attach); rolling it back would change its disk under that instance. Nothing was changed.',
+    'Detach the volume from the other instances (details.shared names them), then roll back again.',
+  ),
   CCSNAP_ROLLBACK_INCOMPLETE: error('A rollback stopped after changing some volumes; the instance is left stopped.', 'Run `ccsnap recover` to finish it.'),
   CCSNAP_DOMAIN_STILL_RUNNING: error(
     'Nova reports the instance SHUTOFF but libvirt still runs the domain; nothing was rolled back.',

@@ -132,7 +132,7 @@ async function placeVolumes(
 
 function toVolumeInfo(server: Server, id: string, volume: Volume | undefined, placement: Placement | undefined): VolumeInfo {
   const device = volume?.attachments.find((a) => a.serverId === server.id)?.device ?? null;
-  const base = {
+  const base: Omit<VolumeInfo, 'array'> = {
     id,
     name: volume?.name ?? '',
     volumeType: volume?.volumeType ?? null,
@@ -140,6 +140,8 @@ function toVolumeInfo(server: Server, id: string, volume: Volume | undefined, pl
     device,
   };
   if (!volume) return { ...base, array: null, arrayReason: 'volume not visible in Cinder' };
+  const others = [...new Set(volume.attachments.filter((a) => a.serverId !== server.id).map((a) => a.serverId))];
+  if (others.length) base.sharedWith = others;
   if (placement && 'array' in placement) return { ...base, array: placement.array };
   const problem = placement && 'problem' in placement ? placement.problem : undefined;
   return {

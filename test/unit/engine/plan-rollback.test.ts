@@ -34,6 +34,28 @@ function facts(volumes: number): RollbackFacts {
 }
 
 describe('planRollback refusal', () => {
+  it('refuses a set with a volume another instance has attached too, naming it, whatever else is asked', () => {
+    const f = facts(2);
+    f.volumes[1] = { ...f.volumes[1]!, sharedWith: ['i-other'] };
+    for (const options of [
+      { discardNewer: true, partial: false, safety: true },
+      { discardNewer: true, partial: true, safety: false },
+    ]) {
+      try {
+        planRollback(f, options);
+        expect.unreachable();
+      } catch (err) {
+        const e = err as { code: string; message: string; details: { shared: unknown } };
+        expect(e.code).toBe('CCSNAP_ROLLBACK_VOLUME_SHARED');
+        expect(e.message).toContain('volume v1 is also attached to instance i-other');
+        expect(e.message).toContain('nothing was changed');
+        expect(e.details.shared).toEqual([{ volumeId: 'v1', instances: ['i-other'] }]);
+      }
+    }
+    // The same set without the second attachment plans.
+    expect(planRollback(facts(2), { discardNewer: true, partial: false, safety: true }).volumes).toHaveLength(2);
+  });
+
   it('names every newer snapshot path when there are few', () => {
     expect(() => planRollback(facts(2), { discardNewer: false, partial: false, safety: true })).toThrow(
       /P\/A\/fs0@ccs_bbbbbbbbbbbb.*P\/A\/fs1@ccs_dddddddddddd/,

@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSnapshots } from '../../src/ops/create.js';
+import { rollbackInstance } from '../../src/ops/rollback.js';
+import { startSandboxRuntime, type SandboxRuntime } from '../helpers/sandbox-runtime.js';
+
+/**
+ * A rollback of a set whose volume another instance has attached too (multi-attach) would change that disk
+ * under the other instance, which nobody stops: refused before anything happens, on the sandbox over HTTP.
+ */
+
+let env: SandboxRuntime;
+let setId: string;
+const serverOf = (name: string) => env.sandbox.ctx.state.nova.servers.find((s) => s.name === name)!;
+
+beforeAll(async () => {
+  env = await startSandboxRuntime();
+  const [outcome] = await createSnapshots(env.rt, { instances: ['web-1'], freeze: 'skip' });
+  if (outcome?.kind !== 'result' || outcome.result.state !== 'complete') throw new Error(`create web-1: ${JSON.stringify(outcome)}`);
+  setId = outcome.result.setId;
+  const data = env.sandbox.ctx.state.cinder.volumes.filter((v) => v.attachments.some((a) => a.serverId === serverOf('web-1').id))[1]!;
+  data.attachments.push({
+    attachmentId: 'att-shared',
+    serverId: serverOf('db-1').id,
+    device: '/dev/vdz',
+    hostName: 'compute-1',
+    attachedAt: '2026-01-01T00:00:00Z',
+  });
+});
+afterAll(async () => env?.close());
+
+describe('rollback of a set on a volume another instance shares', () => {
+  it('is refused with CCSNAP_ROLLBACK_VOLUME_SHARED, naming the other instance, and nothing is stopped, rolled back or deleted', async () => {
+    const seq = env.sandbox.ctx.transcript.lastSeq();
+    const snapshotsBefore = env.sandbox.ctx.state.array.snapshots.map((s) => s.name).sort();
+    await expect(rollbackInstance(env.rt, { instance: 'web-1', set: setId, discardNewer: true, yes: true })).rejects.toMatchObject({
+      code: 'CCSNAP_ROLLBACK_VOLUME_SHARED',
+      details: { shared: [{ instances: [serverOf('db-1').id] }] },
+    });
+    const entries = env.sandbox.ctx.transcript.list(seq);
+    // Nothing but reads (and Keystone's token): no Nova action, no array command that changes anything.
+    expect(entries.filter((e) => e.service !== 'keystone' && e.method !== 'GET').map((e) => `${e.method} ${e.path}`)).toEqual([]);
+    expect(entries.filter((e) => ['rollbackToSnapshot', 'deleteSnapshot', 'createStorageSnapshot'].includes(e.command ?? ''))).toEqual([]);
+    expect(serverOf('web-1').status).toBe('ACTIVE');
+    expect(env.sandbox.ctx.state.array.snapshots.map((s) => s.name).sort()).toEqual(snapshotsBefore);
+  });
+});
