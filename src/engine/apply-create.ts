@@ -125,7 +125,7 @@ interface Window {
 async function runCreate(plan: CreatePlan, deps: CreateDeps, opId: string): Promise<CreateResult> {
   const clock = new StepClock();
   let consistency: Consistency = plan.expectedConsistency;
-  let reason = plan.freeze.reason ?? null;
+  let reason = plan.sharedReason ?? plan.freeze.reason ?? null;
   let w: Window = { frozen: false, freezeSentAt: 0, frozenAt: 0, windowStart: 0, windowEnd: 0, freezeTimedOut: false, settled: [] };
 
   if (plan.freeze.willFreeze) {

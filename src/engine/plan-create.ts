@@ -59,6 +59,11 @@ export interface CreatePlan {
   /** Attached volumes that are not snapshotted, with the reason. */
   skipped: Array<{ volumeId: string; reason: string }>;
   expectedConsistency: 'filesystem-consistent' | 'crash-consistent' | 'offline';
+  /**
+   * Why the set can be no better than crash-consistent although its guest is frozen (or shut off): a volume
+   * another instance has attached too, which nobody freezes or stops, may change during the window.
+   */
+  sharedReason?: string;
   /** Set by a snapshot policy's run: the set records the policy and the occurrence. Absent: a manual set. */
   policy?: PolicyOccurrenceRef;
 }
@@ -82,6 +87,10 @@ export function planCreate(facts: CreateFacts, options: CreateOptions): CreatePl
     });
   }
   const freeze = decideFreeze(facts, options.freeze);
+  const shared = members.filter((v) => v.sharedWith?.length);
+  const sharedReason = shared.length
+    ? `${shared.map((v) => `volume ${v.id} is also attached to instance ${v.sharedWith!.join(', ')}`).join('; ')}, which is not frozen: crash-consistent at best`
+    : undefined;
   const named = members.map((v, i) => ({
     volumeId: v.id,
     volumeName: v.name,
@@ -102,7 +111,14 @@ export function planCreate(facts: CreateFacts, options: CreateOptions): CreatePl
     maxFreezeMs: options.maxFreezeMs,
     members: named,
     skipped,
-    expectedConsistency: instance.status === 'SHUTOFF' ? 'offline' : freeze.willFreeze ? 'filesystem-consistent' : 'crash-consistent',
+    expectedConsistency: sharedReason
+      ? 'crash-consistent'
+      : instance.status === 'SHUTOFF'
+        ? 'offline'
+        : freeze.willFreeze
+          ? 'filesystem-consistent'
+          : 'crash-consistent',
+    ...(sharedReason ? { sharedReason } : {}),
     ...(options.policy ? { policy: { name: options.policy.name, occurrence: options.policy.occurrence } } : {}),
   };
 }

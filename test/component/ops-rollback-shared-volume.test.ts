@@ -28,7 +28,7 @@ beforeAll(async () => {
 });
 afterAll(async () => env?.close());
 
-describe('rollback of a set on a volume another instance shares', () => {
+describe('a set on a volume another instance shares', () => {
   it('is refused with CCSNAP_ROLLBACK_VOLUME_SHARED, naming the other instance, and nothing is stopped, rolled back or deleted', async () => {
     const seq = env.sandbox.ctx.transcript.lastSeq();
     const snapshotsBefore = env.sandbox.ctx.state.array.snapshots.map((s) => s.name).sort();
@@ -42,5 +42,18 @@ describe('rollback of a set on a volume another instance shares', () => {
     expect(entries.filter((e) => ['rollbackToSnapshot', 'deleteSnapshot', 'createStorageSnapshot'].includes(e.command ?? ''))).toEqual([]);
     expect(serverOf('web-1').status).toBe('ACTIVE');
     expect(env.sandbox.ctx.state.array.snapshots.map((s) => s.name).sort()).toEqual(snapshotsBefore);
+  });
+
+  it('a new set of the instance is labelled crash-consistent, saying why, though its guest is still frozen and thawed', async () => {
+    const seq = env.sandbox.ctx.transcript.lastSeq();
+    const [outcome] = await createSnapshots(env.rt, { instances: ['web-1'] });
+    if (outcome?.kind !== 'result') throw new Error(`create web-1: ${JSON.stringify(outcome)}`);
+    expect(outcome.result).toMatchObject({ state: 'complete', consistency: 'crash-consistent' });
+    expect(outcome.result.reason).toContain(`is also attached to instance ${serverOf('db-1').id}, which is not frozen`);
+    expect(outcome.result.frozenMs).toEqual(expect.any(Number));
+    const commands = env.sandbox.ctx.transcript.list(seq).map((e) => e.command);
+    expect(commands.indexOf('domfsfreeze')).toBeGreaterThanOrEqual(0);
+    expect(commands.indexOf('domfsfreeze')).toBeLessThan(commands.indexOf('createStorageSnapshot'));
+    expect(commands.lastIndexOf('createStorageSnapshot')).toBeLessThan(commands.indexOf('domfsthaw'));
   });
 });

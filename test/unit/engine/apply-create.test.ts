@@ -351,6 +351,21 @@ describe('planCreate', () => {
     expect(p.freeze.willFreeze).toBe(false);
     expect(p.expectedConsistency).toBe('offline');
   });
+  it('plans a volume another instance shares as crash-consistent at best, and still freezes the guest', () => {
+    const volumes = facts.volumes.map((v) => (v.id === 'v-data' ? { ...v, sharedWith: ['i-2'] } : v));
+    const p = planCreate({ ...facts, volumes }, { setId: '0123456789ab', now: new Date(), freeze: 'required', maxFreezeMs: 1 });
+    expect(p.freeze.willFreeze).toBe(true);
+    expect(p.expectedConsistency).toBe('crash-consistent');
+    expect(p.sharedReason).toBe('volume v-data is also attached to instance i-2, which is not frozen: crash-consistent at best');
+    // Shut off, the instance's own disks are quiet, but not the shared one.
+    const off = planCreate(
+      { ...facts, volumes, instance: { ...facts.instance, status: 'SHUTOFF' } },
+      { setId: '0123456789ab', now: new Date(), freeze: 'required', maxFreezeMs: 1 },
+    );
+    expect(off.expectedConsistency).toBe('crash-consistent');
+    // Without the second attachment, the same plan is filesystem-consistent.
+    expect(planCreate(facts, { setId: '0123456789ab', now: new Date(), freeze: 'required', maxFreezeMs: 1 }).expectedConsistency).toBe('filesystem-consistent');
+  });
   it('refuses an instance in ERROR', () => {
     expect(() =>
       planCreate(
