@@ -169,13 +169,14 @@ export function arrayTimestampToIso(timestamp: string): string | null {
   return new Date(Date.UTC(Number(m[3]), month, Number(m[2]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0))).toISOString();
 }
 
-/** What a list's statuses need of all its entries, counted once per list (a list of 10⁵ entries is asked 10⁵ times). */
-interface Siblings {
-  /** On-array snapshots per instance, per set. */
-  onArray: Map<string, Map<string, number>>;
-  /** The volumes each instance's entries are on. */
-  volumes: Map<string, Set<string>>;
+/** What an instance's statuses need of the list's entries: the volumes they are on, and the on-array snapshots per set. */
+interface InstanceSiblings {
+  volumes: Set<string>;
+  onArray: Map<string, number>;
 }
+
+/** Per instance id, counted once per list (a list of 10⁵ entries is asked 10⁵ times). */
+type Siblings = Map<string, InstanceSiblings>;
 
 const siblingsOf = new WeakMap<SnapshotEntry[], { length: number; siblings: Siblings }>();
 
@@ -185,19 +186,14 @@ const siblingsOf = new WeakMap<SnapshotEntry[], { length: number; siblings: Sibl
  * volumes are expected (under their own instance, all of them).
  */
 function countSiblings(all: SnapshotEntry[]): Siblings {
-  const onArray = new Map<string, Map<string, number>>();
-  const volumes = new Map<string, Set<string>>();
+  const siblings: Siblings = new Map();
   for (const e of all) {
-    let mine = volumes.get(e.instance.id);
-    let counts = onArray.get(e.instance.id);
-    if (!mine || !counts) {
-      volumes.set(e.instance.id, (mine = new Set<string>()));
-      onArray.set(e.instance.id, (counts = new Map<string, number>()));
-    }
-    mine.add(e.volumeId);
-    if (e.setId && e.onArray) counts.set(e.setId, (counts.get(e.setId) ?? 0) + 1);
+    let mine = siblings.get(e.instance.id);
+    if (!mine) siblings.set(e.instance.id, (mine = { volumes: new Set(), onArray: new Map() }));
+    mine.volumes.add(e.volumeId);
+    if (e.setId && e.onArray) mine.onArray.set(e.setId, (mine.onArray.get(e.setId) ?? 0) + 1);
   }
-  return { onArray, volumes };
+  return siblings;
 }
 
 /** The drift/ownership status of an entry, for the list's Status column (`all`: the entries it was listed with). */
@@ -205,28 +201,28 @@ export function entryStatus(entry: SnapshotEntry, all: SnapshotEntry[]): string 
   const cached = siblingsOf.get(all);
   const siblings = cached && cached.length === all.length ? cached.siblings : countSiblings(all);
   if (siblings !== cached?.siblings) siblingsOf.set(all, { length: all.length, siblings });
-  return statusOf(entry, siblings);
+  return statusOf(entry, siblings.get(entry.instance.id));
 }
 
 /** Sets every entry's status, against all of them (the counts are not kept with the list). */
 export function settleStatuses(entries: ListedSnapshot[]): void {
   const siblings = countSiblings(entries);
-  for (const e of entries) e.status = statusOf(e, siblings);
+  for (const e of entries) e.status = statusOf(e, siblings.get(e.instance.id));
 }
 
 /** How many of the entry's set's snapshots its instance should see on the array: all of them, or (another instance's set) those on its volumes. */
-function expectedSiblings(entry: SnapshotEntry, siblings: Siblings): number | null {
+function expectedSiblings(entry: SnapshotEntry, mine: InstanceSiblings | undefined): number | null {
   const set = entry.journal;
   if (!set || set.instanceId === entry.instance.id || entry.total === null) return entry.total;
-  const volumes = siblings.volumes.get(entry.instance.id);
-  return set.members.filter((m) => volumes?.has(m.volumeId)).length;
+  return set.members.filter((m) => mine?.volumes.has(m.volumeId)).length;
 }
 
-function statusOf(entry: SnapshotEntry, siblings: Siblings): string {
+/** `mine`: the counts of the entry's instance. */
+function statusOf(entry: SnapshotEntry, mine: InstanceSiblings | undefined): string {
   if (!entry.setId) return 'foreign';
   if (!entry.onArray) return 'missing-on-array';
-  const expected = expectedSiblings(entry, siblings);
-  if (expected !== null && (siblings.onArray.get(entry.instance.id)?.get(entry.setId) ?? 0) < expected) return 'incomplete';
+  const expected = expectedSiblings(entry, mine);
+  if (expected !== null && (mine?.onArray.get(entry.setId) ?? 0) < expected) return 'incomplete';
   if (!entry.journal) return 'not-in-journal';
   if (entry.journal.state === 'deleted') return 'deleted-in-journal';
   // A set the journal failed (and could not fully clean up) left this snapshot behind.
