@@ -1,3 +1,4 @@
+import type { NewOccurrence } from './port.js';
 import type { Consistency, MemberRecord, MemberState, SetRecord, SetState, StepTiming } from './types.js';
 
 /**
@@ -86,4 +87,28 @@ export function toStep(row: StepRow): StepTiming {
     durationMs: row.duration_ms,
     ...(row.detail_json ? { detail: JSON.parse(row.detail_json) as Record<string, unknown> } : {}),
   };
+}
+
+/** The columns a new occurrence is inserted with, in the order of `newOccurrenceValues`. */
+export const NEW_OCCURRENCE_COLUMNS = 'policy, occurrence, scheduled_at, state, reason, recorded_at, finished_at, pid, hostname, owner_id, started_at';
+
+/**
+ * A new occurrence's values, `now` as the backend stores times: a missed one is finished when recorded, and a
+ * running one (an ad-hoc run) is recorded started by `owner` in the same write.
+ */
+export function newOccurrenceValues<T>(o: NewOccurrence, owner: { id: string; pid: number; hostname: string }, now: T): unknown[] {
+  const by = o.state === 'running' ? owner : undefined;
+  return [
+    o.policy,
+    o.occurrence,
+    o.scheduledAt,
+    o.state,
+    o.reason ?? null,
+    now,
+    o.state === 'missed' ? now : null,
+    by?.pid ?? null,
+    by?.hostname ?? null,
+    by?.id ?? null,
+    by ? now : null,
+  ];
 }

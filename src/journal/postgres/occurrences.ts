@@ -2,6 +2,7 @@ import type { NewOccurrence, OccurrenceFilter, OccurrenceOutcome, OccurrenceOwne
 import type { OccurrenceRecord, OccurrenceState } from '../types.js';
 import { isoOf, jsonOrNull, parseJson, Where, type Db } from './db.js';
 import { joinOwner, ownerAliveSql } from './owners.js';
+import { NEW_OCCURRENCE_COLUMNS, newOccurrenceValues } from '../rows.js';
 
 interface OccurrenceRow {
   policy: string;
@@ -23,25 +24,10 @@ const SELECT = `SELECT oc.*, ${ownerAliveSql('oc')} FROM ccsnap.occurrences oc $
 
 /** Records the occurrence unless (policy, occurrence) is already there, in one statement: true when this call recorded it. */
 export async function recordOccurrence(db: Db, o: NewOccurrence): Promise<boolean> {
-  const now = new Date();
-  // A running one is recorded started by this owner, in the same statement.
-  const by = o.state === 'running' ? db.owner : undefined;
+  const values = newOccurrenceValues(o, db.owner, new Date());
   const { rowCount } = await db.pool.query(
-    `INSERT INTO ccsnap.occurrences (policy, occurrence, scheduled_at, state, reason, recorded_at, finished_at, pid, hostname, owner_id, started_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (policy, occurrence) DO NOTHING`,
-    [
-      o.policy,
-      o.occurrence,
-      o.scheduledAt,
-      o.state,
-      o.reason ?? null,
-      now,
-      o.state === 'missed' ? now : null,
-      by?.pid ?? null,
-      by?.hostname ?? null,
-      by?.id ?? null,
-      by ? now : null,
-    ],
+    `INSERT INTO ccsnap.occurrences (${NEW_OCCURRENCE_COLUMNS}) VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')}) ON CONFLICT (policy, occurrence) DO NOTHING`,
+    values,
   );
   return rowCount === 1;
 }

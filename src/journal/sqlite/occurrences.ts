@@ -1,5 +1,6 @@
 import type { NewOccurrence, OccurrenceFilter, OccurrenceOutcome, OccurrenceOwner } from '../port.js';
 import type { OccurrenceRecord, OccurrenceState } from '../types.js';
+import { NEW_OCCURRENCE_COLUMNS, newOccurrenceValues } from '../rows.js';
 import type { Db } from './open.js';
 import { ownerAlive, type Owner } from './owner.js';
 
@@ -23,27 +24,10 @@ interface OccurrenceRow {
  * `running` one is recorded started by `owner`.
  */
 export function recordOccurrence(db: Db, owner: Owner, o: NewOccurrence): boolean {
-  const now = new Date().toISOString();
-  const finishedAt = o.state === 'missed' ? now : null;
-  const by = o.state === 'running' ? owner : undefined;
+  const values = newOccurrenceValues(o, owner, new Date().toISOString());
   const info = db
-    .prepare(
-      `INSERT INTO occurrences (policy, occurrence, scheduled_at, state, reason, recorded_at, finished_at, pid, hostname, owner_id, started_at)
-                           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (policy, occurrence) DO NOTHING`,
-    )
-    .run(
-      o.policy,
-      o.occurrence,
-      o.scheduledAt,
-      o.state,
-      o.reason ?? null,
-      now,
-      finishedAt,
-      by?.pid ?? null,
-      by?.hostname ?? null,
-      by?.id ?? null,
-      by ? now : null,
-    );
+    .prepare(`INSERT INTO occurrences (${NEW_OCCURRENCE_COLUMNS}) VALUES (${values.map(() => '?').join(', ')}) ON CONFLICT (policy, occurrence) DO NOTHING`)
+    .run(...values);
   return info.changes === 1;
 }
 
