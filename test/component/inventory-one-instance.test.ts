@@ -10,6 +10,12 @@ beforeAll(async () => {
 });
 afterAll(async () => env?.close());
 
+/** The next request to Cinder's attachments API answers `status` (the path as an earlier list asked it). */
+function failAttachmentsOnce(status: number): void {
+  const path = env.sandbox.ctx.transcript.list(0).find((e) => e.service === 'cinder' && e.path.includes('/attachments'))!.path;
+  env.sandbox.ctx.faults.add({ service: 'cinder', key: path, errorCode: status, times: 1 });
+}
+
 const cinderPaths = (since: number): string[] =>
   env.sandbox.ctx.transcript
     .list(since)
@@ -49,11 +55,7 @@ describe('the inventory of one instance', () => {
   it('a Cinder without the attachments API (404): the volume list, and the same entry', async () => {
     const all = await gatherInventory(env.rt, {});
     const entry = all.instances.find((e) => e.volumes.length > 1)!;
-    const project = env.sandbox.ctx.transcript
-      .list(0)
-      .find((e) => e.service === 'cinder' && e.path.includes('/attachments'))!
-      .path.split('/')[3];
-    env.sandbox.ctx.faults.add({ service: 'cinder', key: `/volume/v3/${project}/attachments`, errorCode: 404, times: 1 });
+    failAttachmentsOnce(404);
     const seq = env.sandbox.ctx.transcript.lastSeq();
     const one = await gatherInventory(env.rt, { instance: entry.instance.name });
     expect(one.instances).toEqual([entry]);
@@ -62,11 +64,7 @@ describe('the inventory of one instance', () => {
 
   it('a Cinder whose attachments API fails otherwise (500): the inventory fails with the status, nothing else is asked', async () => {
     const entry = (await gatherInventory(env.rt, {})).instances.find((e) => e.volumes.length > 0)!;
-    const project = env.sandbox.ctx.transcript
-      .list(0)
-      .find((e) => e.service === 'cinder' && e.path.includes('/attachments'))!
-      .path.split('/')[3];
-    env.sandbox.ctx.faults.add({ service: 'cinder', key: `/volume/v3/${project}/attachments`, errorCode: 500, times: 1 });
+    failAttachmentsOnce(500);
     const seq = env.sandbox.ctx.transcript.lastSeq();
     await expect(gatherInventory(env.rt, { instance: entry.instance.id })).rejects.toMatchObject({ code: 'CCSNAP_HTTP_STATUS', details: { status: 500 } });
     expect(cinderPaths(seq)).toEqual(['/volume/v3/P/attachments']);

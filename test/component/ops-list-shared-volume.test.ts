@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSnapshots } from '../../src/ops/create.js';
 import { listSnapshots } from '../../src/ops/list.js';
 import { buildScaledState } from '../../src/sandbox-entry.js';
-import { startSandboxRuntime, type SandboxRuntime } from '../helpers/sandbox-runtime.js';
+import { attachAlso, startSandboxRuntime, type SandboxRuntime } from '../helpers/sandbox-runtime.js';
 
 /**
  * A volume attached to two instances whose names are far apart: the list reads the journal a batch of
@@ -19,7 +19,7 @@ beforeAll(async () => {
   const first = state.nova.servers.find((s) => s.name === 'vm-00001')!;
   const last = state.nova.servers.find((s) => s.name === `vm-00${INSTANCES}`)!;
   const shared = state.cinder.volumes.find((v) => v.attachments.some((a) => a.serverId === first.id))!;
-  shared.attachments.push({ attachmentId: 'att-shared', serverId: last.id, device: '/dev/vdz', hostName: 'compute-1', attachedAt: '2026-01-01T00:00:00Z' });
+  attachAlso(shared, last.id);
   const [outcome] = await createSnapshots(env.rt, { instances: ['vm-00001'], freeze: 'skip', label: 'nightly' });
   if (outcome?.kind !== 'result' || outcome.result.state !== 'complete') throw new Error(`create vm-00001: ${JSON.stringify(outcome)}`);
 });

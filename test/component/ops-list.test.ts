@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSnapshots } from '../../src/ops/create.js';
 import { listSnapshots, streamSnapshots } from '../../src/ops/list.js';
 import type { Runtime } from '../../src/runtime.js';
-import { startSandboxRuntime, type SandboxRuntime } from '../helpers/sandbox-runtime.js';
+import { attachAlso, startSandboxRuntime, type SandboxRuntime } from '../helpers/sandbox-runtime.js';
 
 /** listSnapshots (src/ops/list.ts) against the sandbox over HTTP, as a library: what the order of answers must not change. */
 
@@ -47,14 +47,7 @@ beforeAll(async () => {
   for (const [i, v] of volumesOf('web-1').entries())
     array.snapshots.push({ id: `tie-${i}`, fsId: fsOfVolume(v.id).id, name: 'manual.1', createdAt: at, clones: 0 });
   // web-1's data volume is also attached to db-1 (multi-attach): one filesystem, listed for both instances.
-  const shared = volumesOf('web-1')[1]!;
-  shared.attachments.push({
-    attachmentId: 'att-shared',
-    serverId: serverOf('db-1').id,
-    device: '/dev/vdz',
-    hostName: 'compute-1',
-    attachedAt: '2026-01-01T00:00:00Z',
-  });
+  attachAlso(volumesOf('web-1')[1]!, serverOf('db-1').id);
 });
 afterAll(async () => env?.close());
 

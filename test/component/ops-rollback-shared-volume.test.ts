@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSnapshots } from '../../src/ops/create.js';
 import { rollbackInstance } from '../../src/ops/rollback.js';
-import { startSandboxRuntime, type SandboxRuntime } from '../helpers/sandbox-runtime.js';
+import { attachAlso, startSandboxRuntime, type SandboxRuntime } from '../helpers/sandbox-runtime.js';
 
 /**
  * A rollback of a set whose volume another instance has attached too (multi-attach) would change that disk
@@ -18,13 +18,7 @@ beforeAll(async () => {
   if (outcome?.kind !== 'result' || outcome.result.state !== 'complete') throw new Error(`create web-1: ${JSON.stringify(outcome)}`);
   setId = outcome.result.setId;
   const data = env.sandbox.ctx.state.cinder.volumes.filter((v) => v.attachments.some((a) => a.serverId === serverOf('web-1').id))[1]!;
-  data.attachments.push({
-    attachmentId: 'att-shared',
-    serverId: serverOf('db-1').id,
-    device: '/dev/vdz',
-    hostName: 'compute-1',
-    attachedAt: '2026-01-01T00:00:00Z',
-  });
+  attachAlso(data, serverOf('db-1').id);
 });
 afterAll(async () => env?.close());
 

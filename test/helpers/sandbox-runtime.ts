@@ -1,4 +1,5 @@
 import { startSandboxRuntime as startWith, type SandboxRuntime, type StartSandboxRuntimeOptions } from '../../src/sandbox-entry.js';
+import type { SandboxVolume } from '../../src/sandbox/state.js';
 
 export type { SandboxRuntime } from '../../src/sandbox-entry.js';
 
@@ -8,4 +9,9 @@ export type { SandboxRuntime } from '../../src/sandbox-entry.js';
  */
 export function startSandboxRuntime(opts: StartSandboxRuntimeOptions = {}): Promise<SandboxRuntime> {
   return startWith({ powerDelayMs: 50, ...opts });
+}
+
+/** Attaches `volume` to `serverId` as well (Cinder multi-attach), as the attachment id `att-shared`. */
+export function attachAlso(volume: SandboxVolume, serverId: string): void {
+  volume.attachments.push({ attachmentId: 'att-shared', serverId, device: '/dev/vdz', hostName: 'compute-1', attachedAt: '2026-01-01T00:00:00Z' });
 }

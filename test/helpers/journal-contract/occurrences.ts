@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { DUE, OCC, type ContractContext } from './context.js';
 
+/** An occurrence started by a journal of this (live) process. */
+const RUNNING_BY_THIS_PROCESS = {
+  state: 'running',
+  pid: process.pid,
+  ownerId: expect.any(String) as unknown,
+  ownerAlive: true,
+  startedAt: expect.any(String) as unknown,
+};
+
 export function describeOccurrences(ctx: ContractContext): void {
   const { fresh, another } = ctx;
   describe(`journal contract (${ctx.backend}): policy occurrences`, () => {
@@ -29,13 +38,7 @@ export function describeOccurrences(ctx: ContractContext): void {
       expect(await b.recordOccurrence(DUE)).toBe(false);
       const wins = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? a : b).startOccurrence('hourly', OCC)));
       expect(wins.filter(Boolean)).toHaveLength(1);
-      expect(await b.getOccurrence('hourly', OCC)).toMatchObject({
-        state: 'running',
-        pid: process.pid,
-        ownerId: expect.any(String),
-        ownerAlive: true,
-        startedAt: expect.any(String),
-      });
+      expect(await b.getOccurrence('hourly', OCC)).toMatchObject(RUNNING_BY_THIS_PROCESS);
       expect(await a.startOccurrence('hourly', 'hourly@2026-05-01T11:00:00Z')).toBe(false);
     });
 
@@ -43,14 +46,7 @@ export function describeOccurrences(ctx: ContractContext): void {
       const a = await fresh();
       const b = await another(a);
       expect(await a.recordOccurrence({ ...DUE, state: 'running' })).toBe(true);
-      expect(await b.getOccurrence('hourly', OCC)).toMatchObject({
-        state: 'running',
-        pid: process.pid,
-        ownerId: expect.any(String),
-        ownerAlive: true,
-        startedAt: expect.any(String),
-        finishedAt: null,
-      });
+      expect(await b.getOccurrence('hourly', OCC)).toMatchObject({ ...RUNNING_BY_THIS_PROCESS, finishedAt: null });
       expect(await b.startOccurrence('hourly', OCC)).toBe(false);
       expect(await b.recordOccurrence({ ...DUE, state: 'running' })).toBe(false);
     });
