@@ -219,8 +219,6 @@ export interface SetOutcome {
 
 export interface SetFilter {
   instanceId?: string;
-  /** Sets of any of these instances; empty selects none. */
-  instanceIds?: readonly string[];
   /**
    * Sets with a member on any of these volumes, whichever instance made them (a list reads the journal a
    * batch of volumes at a time: a volume shared by two instances, or moved from one to another, holds the

@@ -69,7 +69,6 @@ export async function getSet(db: Db, setId: string): Promise<SetRecord | undefin
 export async function listSets(db: Db, filter: SetFilter = {}): Promise<SetRecord[]> {
   const where = new Where();
   if (filter.instanceId) where.add('instance_id = ?', filter.instanceId);
-  if (filter.instanceIds) where.add('instance_id = ANY(?)', [...filter.instanceIds]);
   if (filter.volumeIds) where.add('id IN (SELECT v.set_id FROM ccsnap.members v WHERE v.volume_id = ANY(?))', [...filter.volumeIds]);
   if (filter.states?.length) where.add('state = ANY(?)', filter.states);
   if (filter.policy) where.add('policy = ?', filter.policy);

@@ -93,7 +93,7 @@ export function getSet(db: Db, setId: string): SetRecord | undefined {
 const CHUNK_ROWS = 2000;
 /**
  * Up to this many sets selected by a filter, their members come in one query (else chunks of all members).
- * A filter by instances or volumes always reads only their members (a list reads the journal a batch at a time).
+ * A filter by volumes always reads only their members (a list reads the journal a batch at a time).
  */
 const FEW_SETS = 1000;
 
@@ -126,7 +126,7 @@ export async function listSets(db: Db, filter: SetFilter = {}): Promise<SetRecor
   // Newest first, then id: SQLite's ORDER BY created_at DESC, id (binary order; the times and ids are ASCII).
   sets.sort((x, y) => (x.createdAt < y.createdAt ? 1 : x.createdAt > y.createdAt ? -1 : x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
   const members = createMemberRuns(byId, shared);
-  if (cond && (sets.length <= FEW_SETS || filter.instanceIds || filter.volumeIds)) {
+  if (cond && (sets.length <= FEW_SETS || filter.volumeIds)) {
     // Only the members of the sets selected (a filtered list must not read every member of the journal): by
     // the ids just read, not by the filter again (one parameter, whatever their number).
     const rows = db
@@ -154,11 +154,6 @@ function whereOf(filter: SetFilter): { cond: string; args: unknown[] } {
   if (filter.instanceId) {
     where.push('instance_id = ?');
     args.push(filter.instanceId);
-  }
-  if (filter.instanceIds) {
-    // An empty list selects nothing (`IN ()` is not SQL).
-    where.push(filter.instanceIds.length ? `instance_id IN (${filter.instanceIds.map(() => '?').join(',')})` : '0');
-    args.push(...filter.instanceIds);
   }
   if (filter.volumeIds) {
     // One parameter, whatever the number of volumes (SQLite limits the parameters of a statement).

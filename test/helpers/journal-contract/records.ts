@@ -40,9 +40,10 @@ export function describeRecords(ctx: ContractContext): void {
       expect(await journal.getSet('nope')).toBeUndefined();
     });
 
-    it('lists the sets of a batch of instances, with their members only, newest first', async () => {
+    it('lists the sets with a member on a batch of volumes, whichever instance made them, with all their members, newest first', async () => {
       const journal = await fresh();
-      const add = async (id: string, instanceId: string, createdAt: string): Promise<void> => {
+      // Each instance's set has a member on its own two volumes, `<instance>-v1` and `<instance>-v2`.
+      const add = async (id: string, instanceId: string, createdAt: string, members = ['v1', 'v2'].map((v) => `${instanceId}-${v}`)): Promise<void> => {
         await journal.insertOperation({ id: `op-${id}`, kind: 'create', instanceId, instanceName: instanceId, plan: {} });
         await journal.insertSet({
           id,
@@ -51,46 +52,32 @@ export function describeRecords(ctx: ContractContext): void {
           label: null,
           createdAt,
           opId: `op-${id}`,
-          members: TWO_MEMBERS.map((m) => ({ ...m, snapshotName: `${m.snapshotName}-${id}` })),
+          members: members.map((volumeId, i) => ({ volumeId, arrayName: 'ec1', fsId: `f-${volumeId}`, snapshotName: `snap${i + 1}-${id}` })),
         });
       };
       await add('s1', 'i1', '2026-11-26T00:00:00Z');
       await add('s2', 'i2', '2026-11-26T02:00:00Z');
       await add('s3', 'i3', '2026-11-26T03:00:00Z');
       await add('s4', 'i1', '2026-11-26T04:00:00Z');
-      const sets = await journal.listSets({ instanceIds: ['i1', 'i2', 'nobody'] });
-      expect(sets.map((s) => s.id)).toEqual(['s4', 's2', 's1']);
+      // i4's set has a member on i1's first volume too (a volume moved from i4, or shared with it).
+      await add('s5', 'i4', '2026-11-26T05:00:00Z', ['i4-v1', 'i1-v1']);
+      const sets = await journal.listSets({ volumeIds: ['i1-v1', 'i2-v2', 'nowhere'] });
+      expect(sets.map((s) => s.id)).toEqual(['s5', 's4', 's2', 's1']);
       for (const set of sets)
         expect(set.members.map((m) => [m.setId, m.snapshotName.endsWith(`-${set.id}`)])).toEqual([
           [set.id, true],
           [set.id, true],
         ]);
-      expect(await journal.listSets({ instanceIds: [] })).toEqual([]);
+      expect(sets[0]!.members.map((m) => m.volumeId)).toEqual(['i4-v1', 'i1-v1']);
+      expect(await journal.listSets({ volumeIds: [] })).toEqual([]);
       const steps = [{ name: 'freeze', status: 'ok' as const, startedAt: '2026-11-26T04:00:00.000Z', durationMs: 4.2 }];
       await journal.finishSet('s4', { state: 'complete', steps });
-      expect((await journal.listSets({ instanceIds: ['i1'] }))[0]!.steps).toEqual(steps);
-      const [light] = await journal.listSets({ instanceIds: ['i1'], withSteps: false });
+      expect((await journal.listSets({ volumeIds: ['i1-v2'] }))[0]!.steps).toEqual(steps);
+      const [light] = await journal.listSets({ volumeIds: ['i1-v2'], withSteps: false });
       expect(light).toMatchObject({ id: 's4', state: 'complete', steps: null });
       expect(light!.members).toHaveLength(2);
-      expect((await journal.listSets({ instanceIds: ['i3'], states: ['creating'] })).map((s) => s.id)).toEqual(['s3']);
-
-      // By volume: every set with a member on one of them, whichever instance made it, with all its members.
-      await journal.insertOperation({ id: 'op-s5', kind: 'create', instanceId: 'i4', instanceName: 'i4', plan: {} });
-      const moved = { volumeId: 'v9', arrayName: 'ec1', fsId: 'f9', snapshotName: 's5-v9' };
-      await journal.insertSet({
-        id: 's5',
-        instanceId: 'i4',
-        instanceName: 'i4',
-        label: null,
-        createdAt: '2026-11-26T05:00:00Z',
-        opId: 'op-s5',
-        members: [moved, { ...TWO_MEMBERS[0]!, snapshotName: 's5-v1' }],
-      });
-      const onV9 = await journal.listSets({ volumeIds: ['v9', 'nowhere'], withSteps: false });
-      expect(onV9.map((s) => [s.id, s.members.map((m) => m.volumeId)])).toEqual([['s5', ['v9', 'v1']]]);
-      expect((await journal.listSets({ volumeIds: ['v1'] })).map((s) => s.id)).toEqual(['s5', 's4', 's3', 's2', 's1']);
-      expect((await journal.listSets({ volumeIds: ['v2'], instanceIds: ['i2', 'i3'] })).map((s) => s.id)).toEqual(['s3', 's2']);
-      expect(await journal.listSets({ volumeIds: [] })).toEqual([]);
+      expect((await journal.listSets({ volumeIds: ['i1-v1', 'i3-v1'], states: ['creating'] })).map((s) => s.id)).toEqual(['s5', 's3', 's1']);
+      expect((await journal.listSets({ volumeIds: ['i1-v1'], instanceId: 'i4' })).map((s) => s.id)).toEqual(['s5']);
     });
 
     it('an operation record carries what was recorded, the plan and result as JSON', async () => {
