@@ -51,15 +51,23 @@ export async function listSnapshots(rt: Runtime, req: ListRequest = {}): Promise
  */
 function journalBatches(rt: Runtime, instances: InstanceSnapshots[]): (i: number) => Promise<JournalIndex> {
   const batches = new Map<number, Promise<JournalIndex>>();
-  return (i) => {
-    const b = Math.floor(i / JOURNAL_BATCH);
+  const read = (b: number): Promise<JournalIndex> => {
     let batch = batches.get(b);
     if (!batch) {
       const volumeIds = instances.slice(b * JOURNAL_BATCH, (b + 1) * JOURNAL_BATCH).flatMap((e) => e.volumes.flatMap((v) => (v.array ? [v.id] : [])));
       batch = rt.journal().listSets({ volumeIds, withSteps: false }).then(indexJournal);
+      // Read but not yet used: a failed read is reported by the position that uses it.
+      batch.catch(() => undefined);
       batches.set(b, batch);
-      batches.delete(b - 2);
     }
+    return batch;
+  };
+  return (i) => {
+    const b = Math.floor(i / JOURNAL_BATCH);
+    const batch = read(b);
+    // The next batch is read while this one is used (a journal on a reader thread reads it meanwhile).
+    if ((b + 1) * JOURNAL_BATCH < instances.length) void read(b + 1);
+    batches.delete(b - 2);
     return batch;
   };
 }

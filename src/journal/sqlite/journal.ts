@@ -23,6 +23,7 @@ import { adoptOccurrence, finishOccurrence, getOccurrence, listOccurrences, reco
 import { listInstanceResults, recordInstanceResult } from './instance-results.js';
 import { createGroupCommit, type GroupCommit } from './group-commit.js';
 import { openDatabase, type Db } from './open.js';
+import { createSetReader, type SetReader } from './set-reader.js';
 import type { Owner } from './owner.js';
 import {
   adoptOperation,
@@ -51,13 +52,20 @@ export class SqliteJournal implements Journal {
   /** Writes are group-committed (see group-commit.ts); reads run at once. */
   private readonly commits: GroupCommit;
 
-  private constructor(private readonly db: Db) {
+  /** Reads of sets by volume (a list's batches), on a reader thread when there is one. */
+  private readonly reader: SetReader;
+
+  private constructor(
+    private readonly db: Db,
+    path: string,
+  ) {
     this.commits = createGroupCommit(db);
+    this.reader = createSetReader(db, path);
   }
 
   /** Opens (creating and migrating if needed) the journal at `path` (`:memory:` for a throwaway one). */
   static open(path: string): SqliteJournal {
-    return new SqliteJournal(openDatabase(path));
+    return new SqliteJournal(openDatabase(path), path);
   }
 
   /** This instance's owner id (its records carry it). */
@@ -116,6 +124,8 @@ export class SqliteJournal implements Journal {
     return getSet(this.db, setId);
   }
   async listSets(filter?: SetFilter): Promise<SetRecord[]> {
+    // A batch of a list: its SQLite work off the event loop. Every other read is one the event loop can take.
+    if (filter?.volumeIds) return this.reader.listSets(filter);
     return listSets(this.db, filter);
   }
   async listSetsOfOperation(opId: string): Promise<SetRecord[]> {
@@ -182,7 +192,13 @@ export class SqliteJournal implements Journal {
     return this.commits.stats();
   }
 
+  /** SQLite only: the batch reads answered by the reader thread and on this connection (tests, benchmarks). */
+  readStats(): { onThread: number; onOwnConnection: number } {
+    return this.reader.stats();
+  }
+
   async close(): Promise<void> {
+    await this.reader.close();
     this.commits.flush();
     this.db.close();
   }

@@ -3,6 +3,7 @@ import type { MemberRecord, SetRecord } from '../types.js';
 import { toMember, toSet, type Interner, type MemberRow, type SetRow } from '../rows.js';
 import { CcsnapError } from '../../errors.js';
 import type { Db } from './open.js';
+import { newestFirst, whereOf } from './set-filter.js';
 
 /** The columns listSets reads, in this order (raw rows: arrays, not one object per row). */
 const SET_COLUMNS =
@@ -123,8 +124,7 @@ export async function listSets(db: Db, filter: SetFilter = {}): Promise<SetRecor
     after = rows[rows.length - 1]![0];
     await nextTurn();
   }
-  // Newest first, then id: SQLite's ORDER BY created_at DESC, id (binary order; the times and ids are ASCII).
-  sets.sort((x, y) => (x.createdAt < y.createdAt ? 1 : x.createdAt > y.createdAt ? -1 : x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  sets.sort(newestFirst);
   const members = createMemberRuns(byId, shared);
   if (cond && (sets.length <= FEW_SETS || filter.volumeIds)) {
     // Only the members of the sets selected (a filtered list must not read every member of the journal): by
@@ -146,33 +146,6 @@ export async function listSets(db: Db, filter: SetFilter = {}): Promise<SetRecor
   }
   members.flush();
   return sets;
-}
-
-function whereOf(filter: SetFilter): { cond: string; args: unknown[] } {
-  const where: string[] = [];
-  const args: unknown[] = [];
-  if (filter.instanceId) {
-    where.push('instance_id = ?');
-    args.push(filter.instanceId);
-  }
-  if (filter.volumeIds) {
-    // One parameter, whatever the number of volumes (SQLite limits the parameters of a statement).
-    where.push('id IN (SELECT set_id FROM members WHERE volume_id IN (SELECT value FROM json_each(?)))');
-    args.push(JSON.stringify(filter.volumeIds));
-  }
-  if (filter.states?.length) {
-    where.push(`state IN (${filter.states.map(() => '?').join(',')})`);
-    args.push(...filter.states);
-  }
-  if (filter.policy) {
-    where.push('policy = ?');
-    args.push(filter.policy);
-  }
-  if (filter.occurrence) {
-    where.push('occurrence = ?');
-    args.push(filter.occurrence);
-  }
-  return { cond: where.join(' AND '), args };
 }
 
 /**
