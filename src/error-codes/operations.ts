@@ -91,6 +91,10 @@ export const OPERATION_CODES = {
     'The PostgreSQL journal became unreachable during a call (server down or restarted, connection lost).',
     'Check the server and the network; run the command again (run `ccsnap recover` if an operation was left unfinished).',
   ),
+  CCSNAP_JOURNAL_LEASE_LOST: error(
+    "This process's lease on the PostgreSQL journal ran out (it was stopped, stalled or cut off from the server for longer than the lease): another worker may have taken over its operations, so it writes nothing more.",
+    'Restart the process (a daemon: let its supervisor restart it); the workers that took over finish or clean up what it left.',
+  ),
   CCSNAP_JOURNAL_VERSION: error('The journal was written by a newer ccsnap (its schema is newer).', 'Use that newer ccsnap, or another journal.'),
   CCSNAP_JOURNAL_DIR: error("The journal's directory does not exist.", "Create it, or fix --journal / the config's journal:."),
 } as const;

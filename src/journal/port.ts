@@ -1,4 +1,5 @@
 import type { CcsnapErrorCode } from '../error-codes/index.js';
+import type { CcsnapError } from '../errors.js';
 import type {
   Consistency,
   MemberState,
@@ -100,6 +101,13 @@ export interface Journal {
    * compute host, concurrent calls per array). Only a shared backend has them (PostgreSQL); SQLite has none.
    */
   readonly slots?: SlotPort;
+
+  /**
+   * A journal with owner leases (PostgreSQL) calls `listener` once, when the server refuses to renew this
+   * process's lease: another worker may have taken over its operations, and every write fails from then on
+   * (CCSNAP_JOURNAL_LEASE_LOST). A long-running process (the daemon) stops on it. Returns the unsubscribe.
+   */
+  onFenced?(listener: (err: CcsnapError) => void): () => void;
 
   /** Ends this journal: stops its heartbeat and ends its owner's lease (what it left unfinished is recoverable at once). */
   close(): Promise<void>;

@@ -22,6 +22,7 @@ import type {
 import type { OccurrenceRecord, OperationRecord, OperationState, SetRecord, StepTiming } from '../types.js';
 import type { Db } from './db.js';
 import { Heartbeat } from './heartbeat.js';
+import { Lease } from './lease.js';
 import * as locks from './locks.js';
 import { listInstanceResults, recordInstanceResult } from './instance-results.js';
 import { migrate } from './migrate.js';
@@ -51,6 +52,7 @@ export class PostgresJournal implements Journal {
   readonly slots: SlotPort;
   private readonly owner: Owner;
   private readonly heartbeat: Heartbeat;
+  private readonly lease: Lease;
   private readonly db: Db;
   private opening: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
@@ -62,10 +64,13 @@ export class PostgresJournal implements Journal {
   ) {
     this.owner = { id: randomUUID(), hostname: hostname(), pid: process.pid, leaseMs };
     this.db = { pool, owner: this.owner };
-    this.heartbeat = new Heartbeat(() => renewLease(pool, this.owner), Math.max(1, Math.floor(leaseMs / 3)));
+    this.lease = new Lease(() => renewLease(pool, this.owner), leaseMs, this.owner.id);
+    this.heartbeat = new Heartbeat(() => this.lease.beat(), Math.max(1, Math.floor(leaseMs / 3)));
+    // A lease that ran out is never renewed: the heartbeat has nothing more to do.
+    this.lease.onLost(() => void this.heartbeat.stop());
     this.slots = {
-      tryAcquire: (scope, capacity, holder, lease) => this.run(() => tryAcquireSlot(pool, scope, checkCapacity(capacity), holder, checkLease(lease))),
-      release: (scope, holder) => this.run(() => releaseSlot(pool, scope, holder)),
+      tryAcquire: (scope, capacity, holder, lease) => this.write(() => tryAcquireSlot(pool, scope, checkCapacity(capacity), holder, checkLease(lease))),
+      release: (scope, holder) => this.write(() => releaseSlot(pool, scope, holder)),
       holders: (scope) => this.run(() => slotHolders(pool, scope)),
     };
   }
@@ -94,7 +99,9 @@ export class PostgresJournal implements Journal {
 
   private async openNow(): Promise<void> {
     await migrate(this.pool);
+    const sent = this.lease.stamp();
     await registerOwner(this.pool, this.owner);
+    this.lease.started(sent);
     this.heartbeat.start();
   }
 
@@ -107,26 +114,43 @@ export class PostgresJournal implements Journal {
     }
   }
 
+  /** A call that changes records: only while this process's lease runs (see lease.ts), else CCSNAP_JOURNAL_LEASE_LOST. */
+  private write<T>(fn: () => Promise<T>): Promise<T> {
+    return this.run(async () => {
+      await this.lease.ensure();
+      return fn();
+    });
+  }
+
+  onFenced(listener: (err: CcsnapError) => void): () => void {
+    return this.lease.onLost(listener);
+  }
+
+  /** True once PostgreSQL refused to renew this process's lease: every write is refused from then on. */
+  get fenced(): boolean {
+    return this.lease.fenced;
+  }
+
   insertOperation(op: NewOperation): Promise<void> {
-    return this.run(() => operations.insertOperation(this.db, op));
+    return this.write(() => operations.insertOperation(this.db, op));
   }
   setOperationState(id: string, state: OperationState): Promise<void> {
-    return this.run(() => operations.setOperationState(this.db, id, state));
+    return this.write(() => operations.setOperationState(this.db, id, state));
   }
   markFreezeSent(id: string, at: Date): Promise<void> {
-    return this.run(() => operations.markFreezeSent(this.db, id, at));
+    return this.write(() => operations.markFreezeSent(this.db, id, at));
   }
   markThawConfirmed(id: string, thawedBy: string): Promise<void> {
-    return this.run(() => operations.markThawConfirmed(this.db, id, thawedBy));
+    return this.write(() => operations.markThawConfirmed(this.db, id, thawedBy));
   }
   finishOperation(id: string, outcome: OperationOutcome): Promise<void> {
-    return this.run(() => operations.finishOperation(this.db, id, outcome));
+    return this.write(() => operations.finishOperation(this.db, id, outcome));
   }
   recordOperationError(id: string, error: OperationError): Promise<void> {
-    return this.run(() => operations.recordOperationError(this.db, id, error));
+    return this.write(() => operations.recordOperationError(this.db, id, error));
   }
   adoptOperation(id: string): Promise<void> {
-    return this.run(() => operations.adoptOperation(this.db, id));
+    return this.write(() => operations.adoptOperation(this.db, id));
   }
   listUnfinishedOperations(): Promise<OperationRecord[]> {
     return this.run(() => operations.listUnfinishedOperations(this.db));
@@ -139,20 +163,20 @@ export class PostgresJournal implements Journal {
   }
 
   recordStep(opId: string, step: StepTiming): Promise<void> {
-    return this.run(() => operations.recordStep(this.db, opId, step));
+    return this.write(() => operations.recordStep(this.db, opId, step));
   }
   listSteps(opId: string): Promise<StepTiming[]> {
     return this.run(() => operations.listSteps(this.db, opId));
   }
 
   insertSet(set: NewSet): Promise<void> {
-    return this.run(() => sets.insertSet(this.db, set));
+    return this.write(() => sets.insertSet(this.db, set));
   }
   updateMember(setId: string, volumeId: string, change: MemberChange): Promise<void> {
-    return this.run(() => sets.updateMember(this.db, setId, volumeId, change));
+    return this.write(() => sets.updateMember(this.db, setId, volumeId, change));
   }
   finishSet(setId: string, outcome: SetOutcome): Promise<void> {
-    return this.run(() => sets.finishSet(this.db, setId, outcome));
+    return this.write(() => sets.finishSet(this.db, setId, outcome));
   }
   getSet(setId: string): Promise<SetRecord | undefined> {
     return this.run(() => sets.getSet(this.db, setId));
@@ -164,17 +188,17 @@ export class PostgresJournal implements Journal {
     return this.run(() => sets.listSetsOfOperation(this.db, opId));
   }
   markSnapshotGone(snapshotName: string): Promise<void> {
-    return this.run(() => sets.markSnapshotGone(this.db, snapshotName));
+    return this.write(() => sets.markSnapshotGone(this.db, snapshotName));
   }
 
   acquireLock(instanceId: string, opId: string): Promise<void> {
-    return this.run(() => locks.acquireLock(this.db, instanceId, opId));
+    return this.write(() => locks.acquireLock(this.db, instanceId, opId));
   }
   releaseLock(instanceId: string, opId: string): Promise<void> {
-    return this.run(() => locks.releaseLock(this.db, instanceId, opId));
+    return this.write(() => locks.releaseLock(this.db, instanceId, opId));
   }
   releaseLocksOf(opId: string): Promise<void> {
-    return this.run(() => locks.releaseLocksOf(this.db, opId));
+    return this.write(() => locks.releaseLocksOf(this.db, opId));
   }
   readLock(instanceId: string): Promise<LockHolder | undefined> {
     return this.run(() => locks.readLock(this.db, instanceId));
@@ -184,16 +208,16 @@ export class PostgresJournal implements Journal {
   }
 
   recordOccurrence(o: NewOccurrence): Promise<boolean> {
-    return this.run(() => occurrences.recordOccurrence(this.db, o));
+    return this.write(() => occurrences.recordOccurrence(this.db, o));
   }
   startOccurrence(policy: string, occurrence: string): Promise<boolean> {
-    return this.run(() => occurrences.startOccurrence(this.db, policy, occurrence));
+    return this.write(() => occurrences.startOccurrence(this.db, policy, occurrence));
   }
   adoptOccurrence(policy: string, occurrence: string, from?: OccurrenceOwner): Promise<boolean> {
-    return this.run(() => occurrences.adoptOccurrence(this.db, policy, occurrence, from));
+    return this.write(() => occurrences.adoptOccurrence(this.db, policy, occurrence, from));
   }
   finishOccurrence(policy: string, occurrence: string, outcome: OccurrenceOutcome): Promise<void> {
-    return this.run(() => occurrences.finishOccurrence(this.db, policy, occurrence, outcome));
+    return this.write(() => occurrences.finishOccurrence(this.db, policy, occurrence, outcome));
   }
   getOccurrence(policy: string, occurrence: string): Promise<OccurrenceRecord | undefined> {
     return this.run(() => occurrences.getOccurrence(this.db, policy, occurrence));
@@ -202,7 +226,7 @@ export class PostgresJournal implements Journal {
     return this.run(() => occurrences.listOccurrences(this.db, filter));
   }
   recordInstanceResult(policy: string, occurrence: string, instanceId: string, result: unknown): Promise<void> {
-    return this.run(() => recordInstanceResult(this.db, policy, occurrence, instanceId, result));
+    return this.write(() => recordInstanceResult(this.db, policy, occurrence, instanceId, result));
   }
   listInstanceResults(policy: string, occurrence: string): Promise<InstanceResultRecord[]> {
     return this.run(() => listInstanceResults(this.db, policy, occurrence));

@@ -13,17 +13,25 @@ const PRUNE_AFTER = "interval '7 days'";
 
 /** Registers the owner with a lease of `leaseMs` from the server's now(), and prunes owners long dead. */
 export async function registerOwner(pool: Pool, owner: Owner): Promise<void> {
-  await renewLease(pool, owner);
+  await pool.query(`INSERT INTO ccsnap.owners (id, hostname, pid, lease_until) VALUES ($1, $2, $3, now() + $4::double precision * interval '1 millisecond')`, [
+    owner.id,
+    owner.hostname,
+    owner.pid,
+    owner.leaseMs,
+  ]);
   await pool.query(`DELETE FROM ccsnap.owners WHERE lease_until < now() - ${PRUNE_AFTER}`);
 }
 
-/** The heartbeat: the lease runs `leaseMs` from now, by the server's clock (an owner pruned meanwhile comes back). */
-export async function renewLease(pool: Pool, owner: Owner): Promise<void> {
-  await pool.query(
-    `INSERT INTO ccsnap.owners (id, hostname, pid, lease_until) VALUES ($1, $2, $3, now() + $4::double precision * interval '1 millisecond')
-     ON CONFLICT (id) DO UPDATE SET lease_until = EXCLUDED.lease_until`,
-    [owner.id, owner.hostname, owner.pid, owner.leaseMs],
+/**
+ * The heartbeat: the lease runs `leaseMs` from now, by the server's clock, if it still runs. A lease that ran
+ * out is never renewed (false): another worker may have taken over what this owner held (see lease.ts).
+ */
+export async function renewLease(pool: Pool, owner: Owner): Promise<boolean> {
+  const { rowCount } = await pool.query(
+    `UPDATE ccsnap.owners SET lease_until = now() + $2::double precision * interval '1 millisecond' WHERE id = $1 AND lease_until > now()`,
+    [owner.id, owner.leaseMs],
   );
+  return rowCount === 1;
 }
 
 /** A clean shutdown: the lease ends now, so what this owner left unfinished is recoverable at once. */
