@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { applyRecover, type RecoverReport } from '../engine/apply-recover.js';
 import { planRecover, type RecoverFacts } from '../engine/plan-recover.js';
-import type { SetRecord } from '../journal/index.js';
+import type { LockHolder, SetRecord } from '../journal/index.js';
 import { isProcessAlive } from '../journal/index.js';
 import type { Runtime } from '../runtime.js';
 
@@ -34,14 +34,14 @@ export async function recoverOperations(rt: Runtime, opts: { auto: boolean; sign
 
 /**
  * A ccsnap takes an instance's lock before its pre-checks and journals its operation only after them: one
- * killed in between leaves a lock and nothing else (no freeze was sent, no snapshot made). Such a lock,
- * held by a dead process on this machine for no unfinished operation, is released; any other lock is kept.
+ * killed in between (or, on a shared journal, stopped past its lease and fenced: it can write nothing more,
+ * its lock included) leaves a lock and nothing else (no freeze was sent, no snapshot made). Such a lock, held
+ * for no unfinished operation by an owner known dead, is released; any other lock is kept.
  */
 async function releaseOrphanedLocks(rt: Runtime): Promise<RecoverReport[]> {
   const journal = rt.journal();
   const open = new Set((await journal.listUnfinishedOperations()).map((op) => op.id));
-  const here = hostname();
-  const orphaned = (await journal.listLocks()).filter((l) => l.hostname === here && l.pid !== process.pid && !isProcessAlive(l.pid) && !open.has(l.opId));
+  const orphaned = (await journal.listLocks()).filter((l) => !open.has(l.opId) && holderDead(l));
   const reports: RecoverReport[] = [];
   for (const l of orphaned) {
     await journal.releaseLock(l.instanceId, l.opId);
@@ -54,10 +54,21 @@ async function releaseOrphanedLocks(rt: Runtime): Promise<RecoverReport[]> {
       action: 'release lock',
       outcome: 'recovered',
       code: 'CCSNAP_RECOVER_ORPHANED_LOCK',
-      detail: `held by a dead ccsnap (pid ${l.pid}) that had journaled no operation yet (nothing was frozen or snapshotted); released`,
+      detail: `held by a dead ccsnap (pid ${l.pid} on ${l.hostname}) that had journaled no operation yet (nothing was frozen or snapshotted); released`,
     });
   }
   return reports;
+}
+
+/**
+ * The holder of a lock is dead as its journal can tell: a shared journal's lease ran out, or (SQLite) its
+ * process on this machine is gone; a lock without an owner, by its pid on this machine. Never this process's.
+ */
+function holderDead(l: LockHolder): boolean {
+  const here = hostname();
+  if (l.pid === process.pid && l.hostname === here) return false;
+  if (l.ownerAlive !== null) return !l.ownerAlive;
+  return l.hostname === here && !isProcessAlive(l.pid);
 }
 
 /** The journal's unfinished and thaw-pending operations, the sets of the unfinished ones, and which owners live. */

@@ -7,6 +7,7 @@ import type { Journal } from '../../src/journal/index.js';
 import { asAdmin } from './databases.js';
 import { pgJournals } from './journals.js';
 import { pollUntil } from '../helpers/poll.js';
+import { startSandboxCli } from '../helpers/sandbox-cli.js';
 
 /**
  * Fencing: a worker stopped (SIGSTOP: a stall, a pause, a cut-off) longer than its lease is taken over by
@@ -101,6 +102,35 @@ describe('fencing a worker whose lease ran out (PostgreSQL)', () => {
       opener.databaseOf(watcher),
     );
     expect(alive).toBe(false);
+  });
+});
+
+describe('recover and a dead owner’s lock (PostgreSQL)', () => {
+  it('releases a lock held for no operation by an owner whose lease ran out, though its process still runs', async () => {
+    const holder = await opener.fresh();
+    opened.push(holder);
+    const url = opener.urlOf(holder);
+    // A worker took the lock, then lost its lease before it journaled an operation (stopped and fenced, or
+    // cut off): its process lives on (here: this one), but it can write nothing, its lock included.
+    await holder.acquireLock('i-orphan', 'op-orphan');
+    await holder.acquireLock('i-busy', 'op-busy');
+    await holder.insertOperation({ id: 'op-busy', kind: 'create', instanceId: 'i-busy', instanceName: 'busy', plan: {} });
+    const live = await opener.another(holder);
+    opened.push(live);
+    await live.acquireLock('i-live', 'op-live');
+    await holder.close();
+    const cli = await startSandboxCli({ mode: 'configured' });
+    try {
+      const reports = await cli.json(['recover', '-f', 'json'], { journal: url });
+      expect(reports.filter((r) => r.Kind === 'lock')).toEqual([
+        expect.objectContaining({ Operation: 'op-orphan', Action: 'release lock', Outcome: 'recovered' }),
+      ]);
+    } finally {
+      await cli.close();
+    }
+    expect(await live.readLock('i-orphan')).toBeUndefined();
+    // A live owner's lock, and a lock of an operation (which recover adopts and closes) are not orphans.
+    expect(await live.readLock('i-live')).toMatchObject({ opId: 'op-live', ownerAlive: true });
   });
 });
 

@@ -23,7 +23,8 @@ const ARRAY_CALLS = 6;
  * instances on 30 compute hosts, 50 ms array latency, per_host 2: a policy occurrence is served once, across
  * the workers, with at most two guests frozen per host at any instant (the sandbox's own freeze/thaw records);
  * kill -9 of a worker mid-run leaves no guest frozen past max-freeze and still one complete set per instance;
- * restarting every worker makes no duplicate. Every wait is for a line, a journal record or a process exit.
+ * a worker stopped past its lease is fenced (it writes nothing when it runs again, and exits 1); restarting
+ * every worker makes no duplicate. Every wait is for a line, a journal record or a process exit.
  */
 /** How long a state the workers bring about may take on a loaded machine (inside the tests' 300 s). */
 const FLEET_WAIT_MS = 240_000;
@@ -223,6 +224,56 @@ describe('many workers on a shared PostgreSQL journal', { timeout: 300_000 }, ()
     }
     const allCalls = cli.since(0).filter((e) => e.command === 'createStorageSnapshot').length;
     expect(strays.length).toBeLessThan(Math.max(1, allCalls / 100));
+  });
+
+  it('a worker stopped (SIGSTOP) past its lease is taken over; run again, it writes nothing and exits 1 (fenced)', async () => {
+    const live = workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null);
+    expect(live.length).toBeGreaterThanOrEqual(2);
+    const coordinator = live[0]!;
+    const victim = live[1]!;
+    const api = (await line(coordinator, /ccsnap daemon: listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
+    const mark = coordinator.stderr.length;
+    const occurrence = await trigger(api);
+    await pollUntil('the victim to hold a frozen guest', async () => (await journal.listThawPending()).some((op) => op.pid === victim.child.pid), {
+      ms: FLEET_WAIT_MS,
+    });
+    const inHand = (await journal.listUnfinishedOperations()).filter((op) => op.pid === victim.child.pid).map((op) => op.id);
+    victim.child.kill('SIGSTOP');
+    // The others recover what it had in hand once its lease ran out (adopted, then closed), while it is stopped.
+    await pollUntil(
+      "the others to close the stopped worker's operations",
+      async () => {
+        const ops = (await journal.listOperations({ kinds: ['create'] })).filter((o) => inHand.includes(o.id));
+        return ops.length === inHand.length && ops.every((o) => o.state !== 'planned' && o.finishedAt !== null);
+      },
+      { ms: FLEET_WAIT_MS },
+    );
+    // What a write of the stopped worker would change (times aside: a second recover pass may close an
+    // operation again, thawing again, with the same outcome).
+    const closedOps = async (): Promise<unknown[]> =>
+      (await journal.listOperations({ kinds: ['create'] }))
+        .filter((o) => inHand.includes(o.id))
+        .map((o) => ({ id: o.id, state: o.state, errorCode: o.errorCode, ownerId: o.ownerId, pid: o.pid, result: o.result }));
+    const itsSets = async (): Promise<unknown[]> =>
+      (await journal.listSets({ policy: POLICY, occurrence }))
+        .filter((set) => inHand.includes(set.opId))
+        .map((set) => ({ id: set.id, state: set.state, consistency: set.consistency, members: set.members.map((m) => [m.snapshotName, m.state]) }));
+    const closedBefore = await closedOps();
+    const setsBefore = await itsSets();
+    victim.child.kill('SIGCONT');
+    expect(await victim.exited).toEqual({ code: 1, signal: null });
+    expect(victim.stderr).toMatch(/lease ran out.*CCSNAP_JOURNAL_LEASE_LOST/);
+    await line(coordinator, /triggered run of fleet-all done/, mark);
+    await expectOneCompleteSetEach(occurrence);
+    // What the others closed stays as they closed it, and no set it had made changed after it ran again.
+    expect(closedBefore).toHaveLength(inHand.length);
+    expect(await closedOps()).toEqual(closedBefore);
+    expect(await itsSets()).toEqual(setsBefore);
+    await pollUntil('no operation left open', async () => (await journal.listUnfinishedOperations()).length === 0, { ms: FLEET_WAIT_MS });
+    const record = frozenRecord();
+    expect(record.frozenNow).toEqual([]);
+    expect(record.maxPerHost).toBeLessThanOrEqual(PER_HOST);
+    expect(record.longestMs).toBeLessThan(MAX_FREEZE_MS + 3_000);
   });
 
   it("the CLI works on the shared journal: list and show see the workers' sets; a rollback takes the lock the workers take", async () => {

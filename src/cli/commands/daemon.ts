@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Runtime } from '../../index.js';
+import type { CcsnapError, Runtime } from '../../index.js';
 import { readVersion } from '../version.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { withRuntime } from './shared/with-runtime.js';
@@ -41,6 +41,14 @@ async function serve(ctx: CommandContext, rt: Runtime, opts: Record<string, unkn
   const onStop = (): void => life.abort(ctx.signal.reason);
   ctx.signals.on('SIGHUP', onHup);
   ctx.signal.addEventListener('abort', onStop, { once: true });
+  // Fenced (its lease on a shared journal ran out and another worker may hold what it held): it stops as on
+  // SIGTERM (open freeze windows finish and thaw), then exits 1, for its supervisor to start a new owner.
+  let fenced: CcsnapError | undefined;
+  const offFenced = rt.journal().onFenced?.((err) => {
+    fenced = err;
+    ctx.log.error(`${err.message} [${err.code}]`);
+    life.abort(err);
+  });
   const policies = createRunnerSource(rt, {
     signal: life.signal,
     onTriggered: (name, o) =>
@@ -73,7 +81,9 @@ async function serve(ctx: CommandContext, rt: Runtime, opts: Record<string, unkn
   } finally {
     ctx.signals.off('SIGHUP', onHup);
     ctx.signal.removeEventListener('abort', onStop);
+    offFenced?.();
   }
+  if (fenced) throw fenced;
   return reloaded && !ctx.signal.aborted;
 }
 

@@ -135,8 +135,10 @@ const RETRY_BEFORE_FREEZE: ReadonlySet<string> = new Set(['CCSNAP_WATCHDOG', 'CC
 const FAILED_ATTEMPTS = 3;
 
 async function recoverAbandoned(ctx: RunContext, job: InstanceJob): Promise<void> {
-  const sets = await ctx.rt.journal().listSets({ instanceId: job.instance.id, policy: job.policy.name, occurrence: job.occurrence });
-  if (!sets.some((s) => s.state === 'creating')) return;
+  const journal = ctx.rt.journal();
+  const sets = await journal.listSets({ instanceId: job.instance.id, policy: job.policy.name, occurrence: job.occurrence });
+  // Or the instance's lock is a dead owner's (killed, or fenced, before it journaled an operation).
+  if (!sets.some((s) => s.state === 'creating') && (await journal.readLock(job.instance.id))?.ownerAlive !== false) return;
   try {
     for (const r of await recoverOperations(ctx.rt, { auto: true, ...(ctx.signal ? { signal: ctx.signal } : {}) })) {
       if (r.outcome !== 'skipped') ctx.log.info(`recovered ${r.kind} ${r.opId} of ${r.instanceName}: ${r.outcome}: ${r.detail}`);
