@@ -22,6 +22,7 @@ import type {
 import type { OccurrenceRecord, OperationRecord, OperationState, SetRecord, StepTiming } from '../types.js';
 import type { Db } from './db.js';
 import { Heartbeat } from './heartbeat.js';
+import { fencedPool } from './fenced-pool.js';
 import { Lease } from './lease.js';
 import * as locks from './locks.js';
 import { listInstanceResults, recordInstanceResult } from './instance-results.js';
@@ -54,6 +55,8 @@ export class PostgresJournal implements Journal {
   private readonly heartbeat: Heartbeat;
   private readonly lease: Lease;
   private readonly db: Db;
+  /** What writes use: the same pool, its connections handed out only while the lease is fresh. */
+  private readonly writeDb: Db;
   private opening: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
 
@@ -65,12 +68,13 @@ export class PostgresJournal implements Journal {
     this.owner = { id: randomUUID(), hostname: hostname(), pid: process.pid, leaseMs };
     this.db = { pool, owner: this.owner };
     this.lease = new Lease(() => renewLease(pool, this.owner), leaseMs, this.owner.id);
+    this.writeDb = { pool: fencedPool(pool, this.lease), owner: this.owner };
     this.heartbeat = new Heartbeat(() => this.lease.beat(), Math.max(1, Math.floor(leaseMs / 3)));
     // A lease that ran out is never renewed: the heartbeat has nothing more to do.
     this.lease.onLost(() => void this.heartbeat.stop());
     this.slots = {
-      tryAcquire: (scope, capacity, holder, lease) => this.write(() => tryAcquireSlot(pool, scope, checkCapacity(capacity), holder, checkLease(lease))),
-      release: (scope, holder) => this.write(() => releaseSlot(pool, scope, holder)),
+      tryAcquire: (scope, capacity, holder, lease) => this.write((db) => tryAcquireSlot(db.pool, scope, checkCapacity(capacity), holder, checkLease(lease))),
+      release: (scope, holder) => this.write((db) => releaseSlot(db.pool, scope, holder)),
       holders: (scope) => this.run(() => slotHolders(pool, scope)),
     };
   }
@@ -115,10 +119,10 @@ export class PostgresJournal implements Journal {
   }
 
   /** A call that changes records: only while this process's lease runs (see lease.ts), else CCSNAP_JOURNAL_LEASE_LOST. */
-  private write<T>(fn: () => Promise<T>): Promise<T> {
+  private write<T>(fn: (db: Db) => Promise<T>): Promise<T> {
     return this.run(async () => {
       await this.lease.ensure();
-      return fn();
+      return fn(this.writeDb);
     });
   }
 
@@ -132,25 +136,25 @@ export class PostgresJournal implements Journal {
   }
 
   insertOperation(op: NewOperation): Promise<void> {
-    return this.write(() => operations.insertOperation(this.db, op));
+    return this.write((db) => operations.insertOperation(db, op));
   }
   setOperationState(id: string, state: OperationState): Promise<void> {
-    return this.write(() => operations.setOperationState(this.db, id, state));
+    return this.write((db) => operations.setOperationState(db, id, state));
   }
   markFreezeSent(id: string, at: Date): Promise<void> {
-    return this.write(() => operations.markFreezeSent(this.db, id, at));
+    return this.write((db) => operations.markFreezeSent(db, id, at));
   }
   markThawConfirmed(id: string, thawedBy: string): Promise<void> {
-    return this.write(() => operations.markThawConfirmed(this.db, id, thawedBy));
+    return this.write((db) => operations.markThawConfirmed(db, id, thawedBy));
   }
   finishOperation(id: string, outcome: OperationOutcome): Promise<void> {
-    return this.write(() => operations.finishOperation(this.db, id, outcome));
+    return this.write((db) => operations.finishOperation(db, id, outcome));
   }
   recordOperationError(id: string, error: OperationError): Promise<void> {
-    return this.write(() => operations.recordOperationError(this.db, id, error));
+    return this.write((db) => operations.recordOperationError(db, id, error));
   }
   adoptOperation(id: string): Promise<void> {
-    return this.write(() => operations.adoptOperation(this.db, id));
+    return this.write((db) => operations.adoptOperation(db, id));
   }
   listUnfinishedOperations(): Promise<OperationRecord[]> {
     return this.run(() => operations.listUnfinishedOperations(this.db));
@@ -163,20 +167,20 @@ export class PostgresJournal implements Journal {
   }
 
   recordStep(opId: string, step: StepTiming): Promise<void> {
-    return this.write(() => operations.recordStep(this.db, opId, step));
+    return this.write((db) => operations.recordStep(db, opId, step));
   }
   listSteps(opId: string): Promise<StepTiming[]> {
     return this.run(() => operations.listSteps(this.db, opId));
   }
 
   insertSet(set: NewSet): Promise<void> {
-    return this.write(() => sets.insertSet(this.db, set));
+    return this.write((db) => sets.insertSet(db, set));
   }
   updateMember(setId: string, volumeId: string, change: MemberChange): Promise<void> {
-    return this.write(() => sets.updateMember(this.db, setId, volumeId, change));
+    return this.write((db) => sets.updateMember(db, setId, volumeId, change));
   }
   finishSet(setId: string, outcome: SetOutcome): Promise<void> {
-    return this.write(() => sets.finishSet(this.db, setId, outcome));
+    return this.write((db) => sets.finishSet(db, setId, outcome));
   }
   getSet(setId: string): Promise<SetRecord | undefined> {
     return this.run(() => sets.getSet(this.db, setId));
@@ -188,17 +192,17 @@ export class PostgresJournal implements Journal {
     return this.run(() => sets.listSetsOfOperation(this.db, opId));
   }
   markSnapshotGone(snapshotName: string): Promise<void> {
-    return this.write(() => sets.markSnapshotGone(this.db, snapshotName));
+    return this.write((db) => sets.markSnapshotGone(db, snapshotName));
   }
 
   acquireLock(instanceId: string, opId: string): Promise<void> {
-    return this.write(() => locks.acquireLock(this.db, instanceId, opId));
+    return this.write((db) => locks.acquireLock(db, instanceId, opId));
   }
   releaseLock(instanceId: string, opId: string): Promise<void> {
-    return this.write(() => locks.releaseLock(this.db, instanceId, opId));
+    return this.write((db) => locks.releaseLock(db, instanceId, opId));
   }
   releaseLocksOf(opId: string): Promise<void> {
-    return this.write(() => locks.releaseLocksOf(this.db, opId));
+    return this.write((db) => locks.releaseLocksOf(db, opId));
   }
   readLock(instanceId: string): Promise<LockHolder | undefined> {
     return this.run(() => locks.readLock(this.db, instanceId));
@@ -208,16 +212,16 @@ export class PostgresJournal implements Journal {
   }
 
   recordOccurrence(o: NewOccurrence): Promise<boolean> {
-    return this.write(() => occurrences.recordOccurrence(this.db, o));
+    return this.write((db) => occurrences.recordOccurrence(db, o));
   }
   startOccurrence(policy: string, occurrence: string): Promise<boolean> {
-    return this.write(() => occurrences.startOccurrence(this.db, policy, occurrence));
+    return this.write((db) => occurrences.startOccurrence(db, policy, occurrence));
   }
   adoptOccurrence(policy: string, occurrence: string, from?: OccurrenceOwner): Promise<boolean> {
-    return this.write(() => occurrences.adoptOccurrence(this.db, policy, occurrence, from));
+    return this.write((db) => occurrences.adoptOccurrence(db, policy, occurrence, from));
   }
   finishOccurrence(policy: string, occurrence: string, outcome: OccurrenceOutcome): Promise<void> {
-    return this.write(() => occurrences.finishOccurrence(this.db, policy, occurrence, outcome));
+    return this.write((db) => occurrences.finishOccurrence(db, policy, occurrence, outcome));
   }
   getOccurrence(policy: string, occurrence: string): Promise<OccurrenceRecord | undefined> {
     return this.run(() => occurrences.getOccurrence(this.db, policy, occurrence));
@@ -226,7 +230,7 @@ export class PostgresJournal implements Journal {
     return this.run(() => occurrences.listOccurrences(this.db, filter));
   }
   recordInstanceResult(policy: string, occurrence: string, instanceId: string, result: unknown): Promise<void> {
-    return this.write(() => recordInstanceResult(this.db, policy, occurrence, instanceId, result));
+    return this.write((db) => recordInstanceResult(db, policy, occurrence, instanceId, result));
   }
   listInstanceResults(policy: string, occurrence: string): Promise<InstanceResultRecord[]> {
     return this.run(() => listInstanceResults(this.db, policy, occurrence));

@@ -8,6 +8,9 @@ export interface LeaseClocks {
   wall(): number;
 }
 
+/** Renewals one write waits for before it gives up (each answered too late to leave half a lease). */
+const MAX_RENEWALS_PER_WRITE = 3;
+
 const SYSTEM_CLOCKS: LeaseClocks = { mono: () => performance.now(), wall: () => Date.now() };
 
 /**
@@ -52,12 +55,17 @@ export class Lease {
     return this.renewing;
   }
 
-  /** Before a write: throws CCSNAP_JOURNAL_LEASE_LOST when fenced; renews first when the margin is gone. */
+  /**
+   * Before a write: throws CCSNAP_JOURNAL_LEASE_LOST when fenced; renews first when the margin is gone, until
+   * it is back (a renewal that was answered only after a long stop leaves it gone: the next is refused).
+   */
   async ensure(): Promise<void> {
-    if (this.lost) throw this.lostError();
-    if (this.fresh()) return;
-    await this.beat();
-    if (this.lost) throw this.lostError();
+    for (let renewals = 0; ; renewals++) {
+      if (this.lost) throw this.lostError();
+      if (this.isFresh()) return;
+      if (renewals === MAX_RENEWALS_PER_WRITE) throw this.slowError();
+      await this.beat();
+    }
   }
 
   /** Called once, when the server refuses a renewal (at once if it already has). Returns the unsubscribe. */
@@ -72,7 +80,8 @@ export class Lease {
     return this.lost;
   }
 
-  private fresh(): boolean {
+  /** Whether at least half the lease is known left (a write may go out now). */
+  isFresh(): boolean {
     const at = this.confirmedAt;
     if (!at) return false;
     // The larger of the two elapsed times: a wall clock set back, or a machine asleep, cannot stretch the lease.
@@ -89,8 +98,23 @@ export class Lease {
     }
     this.lost = true;
     const err = this.lostError();
-    for (const listener of [...this.listeners]) listener(err);
+    const listeners = [...this.listeners];
     this.listeners.clear();
+    for (const listener of listeners) {
+      try {
+        listener(err);
+      } catch {
+        // A listener's failure is its own: the others still hear of the loss, and the fence holds.
+      }
+    }
+  }
+
+  private slowError(): CcsnapError {
+    return new CcsnapError(
+      'CCSNAP_JOURNAL_UNAVAILABLE',
+      `journal: renewing this process's lease took longer than half of it (${this.ms / 2} ms) ${MAX_RENEWALS_PER_WRITE} times in a row; the write was not sent`,
+      { details: { ownerId: this.ownerId, leaseMs: this.ms } },
+    );
   }
 
   private lostError(): CcsnapError {

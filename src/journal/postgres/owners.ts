@@ -11,15 +11,18 @@ export interface Owner {
 /** Owners whose lease ended this long ago are removed at open (their records keep pid and hostname). */
 const PRUNE_AFTER = "interval '7 days'";
 
-/** Registers the owner with a lease of `leaseMs` from the server's now(), and prunes owners long dead. */
+/**
+ * Registers the owner with a lease of `leaseMs` from the server's now(), and prunes owners long dead (best
+ * effort). An upsert: an open that failed after its insert committed is tried again with the same owner id,
+ * and no write of this owner has happened before registration succeeds, so nothing is revived.
+ */
 export async function registerOwner(pool: Pool, owner: Owner): Promise<void> {
-  await pool.query(`INSERT INTO ccsnap.owners (id, hostname, pid, lease_until) VALUES ($1, $2, $3, now() + $4::double precision * interval '1 millisecond')`, [
-    owner.id,
-    owner.hostname,
-    owner.pid,
-    owner.leaseMs,
-  ]);
-  await pool.query(`DELETE FROM ccsnap.owners WHERE lease_until < now() - ${PRUNE_AFTER}`);
+  await pool.query(
+    `INSERT INTO ccsnap.owners (id, hostname, pid, lease_until) VALUES ($1, $2, $3, now() + $4::double precision * interval '1 millisecond')
+     ON CONFLICT (id) DO UPDATE SET lease_until = EXCLUDED.lease_until`,
+    [owner.id, owner.hostname, owner.pid, owner.leaseMs],
+  );
+  await pool.query(`DELETE FROM ccsnap.owners WHERE lease_until < now() - ${PRUNE_AFTER}`).catch(() => undefined);
 }
 
 /**

@@ -102,6 +102,55 @@ describe('the lease of a journal owner', () => {
     expect(sentAt).toHaveLength(1);
   });
 
+  it('a renewal answered only after a long stop leaves the margin gone: the write renews again, and is refused', async () => {
+    const now = { mono: 0, wall: 0 };
+    const clocks: LeaseClocks = { mono: () => now.mono, wall: () => now.wall };
+    const answers: Array<(ok: boolean) => void> = [];
+    const lease = new Lease(() => new Promise<boolean>((resolve) => answers.push(resolve)), MS, 'owner-1', clocks);
+    lease.started(lease.stamp());
+    now.mono = now.wall = MS / 2;
+    const write = codeOf(lease.ensure());
+    await Promise.resolve();
+    expect(answers).toHaveLength(1);
+    // The process stops before it reads the server's yes; it runs again two leases later.
+    now.mono = now.wall = MS / 2 + 2 * MS;
+    answers[0]!(true);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(answers).toHaveLength(2);
+    answers[1]!(false);
+    expect(await write).toBe('CCSNAP_JOURNAL_LEASE_LOST');
+  });
+
+  it('renewals that each come back too late for the margin: the write gives up, unsent, without fencing', async () => {
+    const now = { mono: 0, wall: 0 };
+    const clocks: LeaseClocks = { mono: () => now.mono, wall: () => now.wall };
+    let renewals = 0;
+    const renew = async (): Promise<boolean> => {
+      renewals++;
+      now.mono = now.wall = now.mono + MS;
+      return true;
+    };
+    const lease = new Lease(renew, MS, 'owner-1', clocks);
+    lease.started(lease.stamp());
+    now.mono = now.wall = MS;
+    const err = await lease.ensure().catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'CCSNAP_JOURNAL_UNAVAILABLE' });
+    expect(renewals).toBe(3);
+    expect(lease.fenced).toBe(false);
+  });
+
+  it('a listener that throws does not keep the others from hearing, nor the fence from holding', async () => {
+    const { lease, pass } = setup([false]);
+    const heard: string[] = [];
+    lease.onLost(() => {
+      throw new Error('listener bug');
+    });
+    lease.onLost((err) => heard.push(err.code));
+    pass(MS);
+    expect(await codeOf(lease.ensure())).toBe('CCSNAP_JOURNAL_LEASE_LOST');
+    expect(heard).toEqual(['CCSNAP_JOURNAL_LEASE_LOST']);
+  });
+
   it('writes that find the margin gone together share one renewal', async () => {
     const { lease, sentAt, pass } = setup([true]);
     pass(MS);
