@@ -4,7 +4,8 @@ import { Worker } from 'node:worker_threads';
 import type { SetFilter } from '../port.js';
 import type { SetRecord } from '../types.js';
 import type { Db } from './open.js';
-import { readSetsJson, setsFromJson } from './sets-json.js';
+import { setsFromJson } from './sets-json.js';
+import { listSets } from './sets.js';
 import type { ReadAnswer, ReadRequest } from './set-reader-worker.js';
 
 /** Reads of sets by filter, on the reader thread when there is one (see set-reader-worker.ts). */
@@ -34,7 +35,7 @@ export function defaultReaderScript(): string | null {
  * writes rows: SQLite's part of each read (most of it) runs on a thread of its own, and the event loop only
  * parses one JSON text per batch. The thread is an accelerator, never the truth: without one (a `:memory:`
  * journal, no script: `null`), when it cannot start or dies, or when a read fails there, the read runs on the
- * journal's own connection, with the same query and the same records.
+ * journal's own connection, as rows, and gives the same records.
  */
 export function createSetReader(db: Db, path: string, script: string | null = defaultReaderScript()): SetReader {
   let worker: Worker | undefined;
@@ -42,23 +43,19 @@ export function createSetReader(db: Db, path: string, script: string | null = de
   let seq = 0;
   const pending = new Map<number, Pending>();
   const counts = { onThread: 0, onOwnConnection: 0 };
-  const onOwnConnection = (filter: SetFilter): SetRecord[] => {
+  // The journal's own connection reads rows, as every other read does (not the thread's JSON query: a read
+  // that fails there for a reason of that query's own must not fail here too).
+  const onOwnConnection = (filter: SetFilter): Promise<SetRecord[]> => {
     counts.onOwnConnection++;
-    return setsFromJson(readSetsJson(db, filter));
+    return listSets(db, filter);
   };
-  const settle = (p: Pending, read: () => SetRecord[]): void => {
-    try {
-      p.resolve(read());
-    } catch (err) {
-      p.reject(err);
-    }
-  };
+  const settleHere = (p: Pending): void => void onOwnConnection(p.filter).then(p.resolve, p.reject);
   const giveUp = (): void => {
     usable = false;
     worker = undefined;
     const left = [...pending.values()];
     pending.clear();
-    for (const p of left) settle(p, () => onOwnConnection(p.filter));
+    for (const p of left) settleHere(p);
   };
   const onAnswer = (w: Worker, answer: ReadAnswer): void => {
     const p = pending.get(answer.id);
@@ -66,9 +63,13 @@ export function createSetReader(db: Db, path: string, script: string | null = de
     pending.delete(answer.id);
     // Held only while a read is out: an idle reader never keeps the process alive.
     if (pending.size === 0) w.unref();
-    if ('error' in answer) return settle(p, () => onOwnConnection(p.filter));
+    if ('error' in answer) return settleHere(p);
     counts.onThread++;
-    settle(p, () => setsFromJson(answer.text));
+    try {
+      p.resolve(setsFromJson(answer.text));
+    } catch (err) {
+      p.reject(err);
+    }
   };
   const start = (): Worker | undefined => {
     try {
@@ -86,7 +87,7 @@ export function createSetReader(db: Db, path: string, script: string | null = de
   return {
     listSets(filter) {
       const w = usable ? (worker ??= start()) : undefined;
-      if (!w) return Promise.resolve().then(() => onOwnConnection(filter));
+      if (!w) return onOwnConnection(filter);
       return new Promise<SetRecord[]>((resolve, reject) => {
         const id = ++seq;
         pending.set(id, { filter, resolve, reject });
