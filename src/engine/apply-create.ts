@@ -199,7 +199,14 @@ async function armWatchdog(plan: CreatePlan, deps: CreateDeps, opId: string, clo
  */
 async function runFreezeWindow(plan: CreatePlan, deps: CreateDeps, opId: string, clock: StepClock): Promise<Window> {
   const domain = plan.instance.domain;
-  await deps.journal.markFreezeSent(opId, new Date());
+  try {
+    await deps.journal.markFreezeSent(opId, new Date());
+  } catch (err) {
+    // Not journaled, so no freeze is sent (a journal away, or this worker fenced): the watchdog armed for it
+    // has nothing to guard.
+    await deps.watchdog.disarm(opId).catch(() => undefined);
+    throw err;
+  }
   // Our turn: other creates' pre-checks are done and the window opened before ours has sent its array calls.
   const refused = await takeWindowTurn(deps);
   if (refused) return refused;

@@ -66,6 +66,18 @@ describe('applyCreate', () => {
     expect((await w.journal.listOperations())[0]).toMatchObject({ state: 'failed', errorCode: 'CCSNAP_WATCHDOG' });
   });
 
+  it('a journal that refuses the freeze record (a fenced worker): no freeze is sent, nothing is snapshotted, the watchdog is disarmed', async () => {
+    const w = fakeWorld();
+    const fenced = new CcsnapError('CCSNAP_JOURNAL_LEASE_LOST', "journal: this process's lease ran out");
+    w.deps.journal.markFreezeSent = () => Promise.reject(fenced);
+    const err = await applyCreate(plan(), w.deps).catch((e: unknown) => e);
+    expect(err).toBe(fenced);
+    expect(w.events.filter((e) => /^(freez|create|thaw)/.test(e))).toEqual([]);
+    expect(w.hv.frozen).toBe(false);
+    expect(w.events).toContain('disarm');
+    expect(w.watchdog.armed.size).toBe(0);
+  });
+
   it('thaws after an array error and deletes the members already created', async () => {
     const w = fakeWorld();
     w.arrayFaults.createFails = (fsId) => (fsId === 'fs2' ? new CcsnapError('CCSNAP_ARRAY_INTERNAL', 'boom') : undefined);
