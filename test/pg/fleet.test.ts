@@ -106,6 +106,24 @@ describe('many workers on a shared PostgreSQL journal', { timeout: 300_000 }, ()
     return ((await res.json()) as { runId: string }).runId;
   }
 
+  /**
+   * Triggers an occurrence on the first running worker and waits for the event: the second has sent a freeze
+   * that is not thawed yet (a guest of its is frozen now). Its unfinished operations are what it has in hand.
+   */
+  async function runUntilVictimFreezes(): Promise<{ coordinator: Worker; victim: Worker; mark: number; occurrence: string; inHand: string[] }> {
+    const live = workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null);
+    expect(live.length).toBeGreaterThanOrEqual(2);
+    const [coordinator, victim] = [live[0]!, live[1]!];
+    const api = (await line(coordinator, /ccsnap daemon: listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
+    const mark = coordinator.stderr.length;
+    const occurrence = await trigger(api);
+    await pollUntil('the victim to hold a frozen guest', async () => (await journal.listThawPending()).some((op) => op.pid === victim.child.pid), {
+      ms: FLEET_WAIT_MS,
+    });
+    const inHand = (await journal.listUnfinishedOperations()).filter((op) => op.pid === victim.child.pid).map((op) => op.id);
+    return { coordinator, victim, mark, occurrence, inHand };
+  }
+
   const setsOf = (occurrence: string): Promise<SetRecord[]> => journal.listSets({ policy: POLICY, occurrence });
   const serverIds = (): string[] => cli.sandbox.ctx.state.nova.servers.filter((s) => s.name.startsWith('vm-')).map((s) => s.id);
 
@@ -173,18 +191,7 @@ describe('many workers on a shared PostgreSQL journal', { timeout: 300_000 }, ()
   });
 
   it('kill -9 of a worker mid-run: no guest frozen past max-freeze, its sets completed or cleaned, one complete set per instance', async () => {
-    const live = workers.filter((w) => w.child.exitCode === null);
-    const coordinator = live[0]!;
-    const victim = live[1]!;
-    const api = (await line(coordinator, /ccsnap daemon: listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
-    const mark = coordinator.stderr.length;
-    const occurrence = await trigger(api);
-    // The event: the victim has sent a freeze that is not thawed yet (a guest of its is frozen now).
-    await pollUntil('the victim to hold a frozen guest', async () => (await journal.listThawPending()).some((op) => op.pid === victim.child.pid), {
-      ms: FLEET_WAIT_MS,
-    });
-    const victimPid = victim.child.pid;
-    const inHand = (await journal.listUnfinishedOperations()).filter((op) => op.pid === victimPid).map((op) => op.id);
+    const { coordinator, victim, mark, occurrence, inHand } = await runUntilVictimFreezes();
     victim.child.kill('SIGKILL');
     expect(await victim.exited).toEqual({ code: null, signal: 'SIGKILL' });
     await line(coordinator, /triggered run of fleet-all done/, mark);
@@ -227,17 +234,7 @@ describe('many workers on a shared PostgreSQL journal', { timeout: 300_000 }, ()
   });
 
   it('a worker stopped (SIGSTOP) past its lease is taken over; run again, it writes nothing and exits 1 (fenced)', async () => {
-    const live = workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null);
-    expect(live.length).toBeGreaterThanOrEqual(2);
-    const coordinator = live[0]!;
-    const victim = live[1]!;
-    const api = (await line(coordinator, /ccsnap daemon: listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
-    const mark = coordinator.stderr.length;
-    const occurrence = await trigger(api);
-    await pollUntil('the victim to hold a frozen guest', async () => (await journal.listThawPending()).some((op) => op.pid === victim.child.pid), {
-      ms: FLEET_WAIT_MS,
-    });
-    const inHand = (await journal.listUnfinishedOperations()).filter((op) => op.pid === victim.child.pid).map((op) => op.id);
+    const { coordinator, victim, mark, occurrence, inHand } = await runUntilVictimFreezes();
     victim.child.kill('SIGSTOP');
     // The others recover what it had in hand once its lease ran out (adopted, then closed), while it is stopped.
     await pollUntil(
