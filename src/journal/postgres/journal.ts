@@ -118,12 +118,12 @@ export class PostgresJournal implements Journal {
     }
   }
 
-  /** A call that changes records: only while this process's lease runs (see lease.ts), else CCSNAP_JOURNAL_LEASE_LOST. */
+  /**
+   * A call that changes records: its statements take their connections through the fenced pool, so they go
+   * out only while this process's lease runs (see lease.ts, fenced-pool.ts), else CCSNAP_JOURNAL_LEASE_LOST.
+   */
   private write<T>(fn: (db: Db) => Promise<T>): Promise<T> {
-    return this.run(async () => {
-      await this.lease.ensure();
-      return fn(this.writeDb);
-    });
+    return this.run(() => fn(this.writeDb));
   }
 
   onFenced(listener: (err: CcsnapError) => void): () => void {

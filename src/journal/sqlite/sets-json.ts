@@ -38,7 +38,7 @@ export function setsJsonQuery(filter: SetFilter): { sql: string; args: unknown[]
   return { sql: `SELECT json_group_array(json_array(${columns}, ${members})) FROM sets${cond ? ` WHERE ${cond}` : ''}`, args };
 }
 
-/** Runs the JSON query of `filter` on `db` (the reader thread's connection, or the journal's own). */
+/** Runs the JSON query of `filter` on `db` (the reader thread's connection). */
 export function readSetsJson(db: Db, filter: SetFilter): string {
   const { sql, args } = setsJsonQuery(filter);
   return db
