@@ -1,7 +1,24 @@
 import { createHash, randomUUID } from 'node:crypto';
 
-/** A UUID derived from a name, so the demo inventory has the same ids on every machine. */
+/**
+ * A UUID derived from a name, so the demo inventory has the same ids on every machine. Remembered (a page of
+ * 1000 servers or volumes derives a few ids for each, and a SHA-1 each time was a tenth of its work); the
+ * memory is dropped whole when it holds MAX_REMEMBERED names, so a sandbox that serves for days stays bounded.
+ */
 export function stableUuid(name: string): string {
+  let id = REMEMBERED.get(name);
+  if (id === undefined) {
+    if (REMEMBERED.size >= MAX_REMEMBERED) REMEMBERED.clear();
+    id = deriveUuid(name);
+    REMEMBERED.set(name, id);
+  }
+  return id;
+}
+
+const MAX_REMEMBERED = 200_000;
+const REMEMBERED = new Map<string, string>();
+
+function deriveUuid(name: string): string {
   const h = createHash('sha1').update(`ccsnap-sandbox:${name}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h.slice(16, 18), 16) & 0x3f) | 0x80).toString(16)}${h.slice(18, 20)}-${h.slice(20, 32)}`;
 }

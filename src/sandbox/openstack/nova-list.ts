@@ -77,7 +77,7 @@ export function paginate<T extends { id: string }>(items: T[], query: URLSearchP
   const marker = query.get('marker');
   let start = 0;
   if (marker !== null) {
-    const at = items.findIndex((i) => i.id === marker);
+    const at = positionOf(items, marker);
     if (at < 0) throw new ListParamError(`marker [${marker}] not found`);
     start = at + 1;
   }
@@ -95,3 +95,21 @@ export function paginate<T extends { id: string }>(items: T[], query: URLSearchP
   next.set('marker', page[page.length - 1]!.id);
   return { items: page, nextQuery: next.toString() };
 }
+
+/**
+ * The position of the item with this id. A long list (the sorted listing `sortNewestFirst` keeps, which callers
+ * only read) is indexed once, so its pages do not each scan it for their marker.
+ */
+function positionOf(items: readonly { id: string }[], id: string): number {
+  if (items.length < 1000) return items.findIndex((i) => i.id === id);
+  let index = POSITIONS.get(items);
+  if (!index || index.length !== items.length) {
+    index = { length: items.length, byId: new Map(items.map((item, i) => [item.id, i])) };
+    POSITIONS.set(items, index);
+  }
+  const at = index.byId.get(id);
+  // Checked against the list itself: an index never answers for an item the list no longer holds there.
+  return at !== undefined && items[at]?.id === id ? at : items.findIndex((i) => i.id === id);
+}
+
+const POSITIONS = new WeakMap<readonly object[], { length: number; byId: Map<string, number> }>();

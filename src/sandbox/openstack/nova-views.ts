@@ -28,14 +28,20 @@ export function serverSummary(ctx: SandboxContext, s: SandboxServer): Record<str
   return { id: s.id, name: s.name, links: serverLinks(ctx, s.id) };
 }
 
-/** Nova's hostId: sha224 of project id + host. */
+/** Nova's hostId: sha224 of project id + host (remembered: a cloud has few project and host pairs). */
 function hostId(s: SandboxServer): string {
-  return s.host
-    ? createHash('sha224')
-        .update(s.tenantId + s.host)
-        .digest('hex')
-    : '';
+  if (!s.host) return '';
+  const key = s.tenantId + s.host;
+  let id = HOST_IDS.get(key);
+  if (id === undefined) {
+    if (HOST_IDS.size >= 10_000) HOST_IDS.clear();
+    id = createHash('sha224').update(key).digest('hex');
+    HOST_IDS.set(key, id);
+  }
+  return id;
 }
+
+const HOST_IDS = new Map<string, string>();
 
 function flavorView(ctx: SandboxContext, s: SandboxServer, v: Microversion): unknown {
   const flavor = ctx.state.nova.flavors.find((f) => f.id === s.flavorId);
