@@ -150,6 +150,9 @@ function serviceOf(path: string, plugins: SandboxPlugin[]): string {
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
+  // No Content-Length and no Transfer-Encoding: the request has no body (RFC 9112 §6.3), and Node has
+  // already ended its stream. Most requests (every GET) are these; the server drains the stream itself.
+  if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) return Promise.resolve('');
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));

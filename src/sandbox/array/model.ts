@@ -73,13 +73,17 @@ function indexByFs(all: ArraySnapshotRecord[]): Map<string, ArraySnapshotRecord[
   return sorted;
 }
 
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
 /** "Thu Aug 25 2016 10:55", the array's preformatted timestamp (UTC here). */
 export function formatTimestamp(ms: number): string {
   const d = new Date(ms);
-  const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  return `${days[d.getUTCDay()]} ${months[d.getUTCMonth()]} ${pad(d.getUTCDate())} ${d.getUTCFullYear()} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+  return `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${pad2(d.getUTCDate())} ${d.getUTCFullYear()} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}`;
+}
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
 }
 
 export function iqnOf(state: ArrayState, fs: ArrayFilesystem): string {
@@ -111,10 +115,14 @@ export function filesystemItem(state: ArrayState, fs: ArrayFilesystem): Record<s
   };
 }
 
-export function snapshotItem(state: ArrayState, fs: ArrayFilesystem, snap: ArraySnapshotRecord): Record<string, unknown> {
+/**
+ * A `listStorageSnapshots` item. `fsPath`: the filesystem's path (`filesystemPath`), when the caller lists
+ * many of its snapshots and worked it out once.
+ */
+export function snapshotItem(state: ArrayState, fs: ArrayFilesystem, snap: ArraySnapshotRecord, fsPath = filesystemPath(state, fs)): Record<string, unknown> {
   return {
     name: snap.name,
-    path: snapshotPath(state, fs, snap.name),
+    path: `${fsPath}@${snap.name}`,
     availMem: '-',
     usedMem: '0',
     refer: fs.quota,

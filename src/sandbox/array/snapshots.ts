@@ -2,7 +2,7 @@ import { newUuid } from '../ids.js';
 import type { ArraySnapshotRecord } from '../state.js';
 import type { SandboxContext } from '../context.js';
 import { cloneImage, removeImage, snapshotImagePath } from './images.js';
-import { findFilesystem, snapshotItem, snapshotPath, snapshotsOf, type SandboxFilesystem } from './model.js';
+import { filesystemPath, findFilesystem, snapshotItem, snapshotPath, snapshotsOf, type SandboxFilesystem } from './model.js';
 import { ArrayFault, NOT_FOUND_TEXT, invalidParameter, type Params } from './protocol.js';
 
 /** Characters ZFS accepts in a snapshot name. */
@@ -56,7 +56,8 @@ export function listStorageSnapshots(ctx: SandboxContext, p: Params): unknown {
   const name = p.get('name');
   const snaps = snapshotsOf(ctx.state.array, fs.id).filter((s) => !name || s.name === name);
   if (snaps.length === 0) return {};
-  return { count: snaps.length, snapshot: snaps.map((s) => snapshotItem(ctx.state.array, fs, s)) };
+  const fsPath = filesystemPath(ctx.state.array, fs);
+  return { count: snaps.length, snapshot: snaps.map((s) => snapshotItem(ctx.state.array, fs, s, fsPath)) };
 }
 
 /** Finds by `path` (on filesystem `id`) or by `name` (on the filesystem, or on every filesystem of a TSM datasetid). */
