@@ -34,10 +34,36 @@ export function formatSnapshotName(setId: string, createdAt: Date, index: number
   return `ccs_${setId}_${stamp}_${index}of${total}${clean ? `_${clean}` : ''}`;
 }
 
+/** A ccsnap name's parts; undefined for any other name, including one whose time does not exist (month 13…). */
 export function parseSnapshotName(name: string): ParsedSnapshotName | undefined {
   const m = NAME_RE.exec(name);
   if (!m) return undefined;
-  const s = m[2]!;
-  const createdAt = new Date(`${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}T${s.slice(8, 10)}:${s.slice(10, 12)}:${s.slice(12, 14)}Z`);
+  const createdAt = stampToDate(m[2]!);
+  if (!createdAt) return undefined;
   return { setId: m[1]!, createdAt, index: Number(m[3]), total: Number(m[4]), label: m[5] ?? null };
+}
+
+/**
+ * `YYYYMMDDhhmmss` (UTC) as a Date, or undefined for a time that does not exist (30 February, hour 24…): such
+ * a name is not one ccsnap made, and its Date would be invalid (a list that showed it as an ISO time threw).
+ * Date.UTC, not a parsed ISO string: a list parses 10⁵ names.
+ */
+function stampToDate(stamp: string): Date | undefined {
+  const part = (from: number, to: number): number => Number(stamp.slice(from, to));
+  const year = part(0, 4);
+  const month = part(4, 6);
+  const day = part(6, 8);
+  const hour = part(8, 10);
+  const minute = part(10, 12);
+  const second = part(12, 14);
+  const at = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  const exists =
+    year >= 1000 &&
+    at.getUTCFullYear() === year &&
+    at.getUTCMonth() === month - 1 &&
+    at.getUTCDate() === day &&
+    at.getUTCHours() === hour &&
+    at.getUTCMinutes() === minute &&
+    at.getUTCSeconds() === second;
+  return exists ? at : undefined;
 }

@@ -113,4 +113,17 @@ describe('listSnapshots', () => {
     // ...and every one of them has settled by then.
     expect(inFlight).toBe(0);
   });
+
+  it('shows a snapshot named like ccsnap but with a time that does not exist as foreign (the list threw)', async () => {
+    const array = env.sandbox.ctx.state.array;
+    const fsId = fsOfVolume(volumesOf('web-1')[0]!.id).id;
+    const name = 'ccs_0123456789ab_20261301000000_1of1';
+    array.snapshots.push({ id: 'bad-time', fsId, name, createdAt: Date.UTC(2026, 5, 1, 12, 30), clones: 0 });
+    try {
+      const entry = (await listSnapshots(env.rt, { instance: 'web-1' })).find((e) => e.name === name);
+      expect(entry).toMatchObject({ status: 'foreign', setId: null, created: '2026-06-01T12:30:00.000Z' });
+    } finally {
+      array.snapshots = array.snapshots.filter((s) => s.id !== 'bad-time');
+    }
+  });
 });

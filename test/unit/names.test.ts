@@ -15,6 +15,13 @@ describe('snapshot names', () => {
     expect(parseSnapshotName('snap_99c80f2ba2864e5089891040e9b4e471')).toBeUndefined();
   });
 
+  it('does not parse a name whose time does not exist (its Date would be invalid)', () => {
+    for (const stamp of ['20261301000000', '20260230000000', '20261126240000', '20261126236000', '20261126235960', '00501126000000'])
+      expect(parseSnapshotName(`ccs_0123456789ab_${stamp}_1of2`), stamp).toBeUndefined();
+    expect(parseSnapshotName('ccs_0123456789ab_20240229235959_1of2')?.createdAt.toISOString()).toBe('2024-02-29T23:59:59.000Z');
+    expect(parseSnapshotName('ccs_0123456789ab_20261231000000_1of2')?.createdAt.toISOString()).toBe('2026-12-31T00:00:00.000Z');
+  });
+
   it('makes 12-hex set ids and clean labels', () => {
     expect(newSetId()).toMatch(/^[0-9a-f]{12}$/);
     expect(sanitizeLabel('-- a/b c --')).toBe('a_b_c');
