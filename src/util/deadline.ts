@@ -17,6 +17,15 @@ export interface Deadline {
   clear(): void;
 }
 
+/** Parents whose listener limit is already lifted (a list starts 2·10⁴ deadlines on one parent). */
+const unlimited = new WeakSet<AbortSignal>();
+
+function unlimitListeners(signal: AbortSignal): void {
+  if (unlimited.has(signal)) return;
+  setMaxListeners(0, signal);
+  unlimited.add(signal);
+}
+
 /** Live deadlines: held here as well, so that nothing but `clear()` or firing can drop one. */
 const live = new Set<OwnedDeadline>();
 
@@ -42,7 +51,7 @@ class OwnedDeadline implements Deadline {
       this.timer = setTimeout(() => this.abort(new DOMException(`${label}: deadline of ${Math.round(delay)} ms passed`, 'TimeoutError')), delay);
     }
     if (parent) {
-      setMaxListeners(0, parent);
+      unlimitListeners(parent);
       const onAbort = (): void => this.abort(parent.reason);
       parent.addEventListener('abort', onAbort, { once: true });
       this.detach = () => parent.removeEventListener('abort', onAbort);
