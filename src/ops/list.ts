@@ -14,7 +14,7 @@ export interface ListRequest {
 /** Instances whose snapshot lists are in flight beyond the one being handed out (≈ 2 requests each). */
 const INSTANCES_AHEAD = 16;
 /** Instances per read of the journal: one query for their volumes' sets, not one per instance, nor every set at once. */
-const JOURNAL_BATCH = 64;
+const JOURNAL_BATCH = 16;
 
 /**
  * `ccsnap list [INSTANCE]` as a stream: the inventory (ops/inventory: the paged server and volume lists, or one
