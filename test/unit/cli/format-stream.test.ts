@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ECHO_COLUMNS, ECHO_ROWS } from '../../../src/cli/commands/echo-data.js';
@@ -83,20 +84,58 @@ describe('a streamed list prints the bytes of the whole list', () => {
       expect(await streamed(many, o, [700, 1, 1300])).toBe(await formatList(ECHO_COLUMNS, many, o));
   });
 
-  it('writes each chunk as it comes, before the next is produced', async () => {
+  it('writes what it holds before it waits for a chunk that is not ready, and joins chunks that come back to back', async () => {
+    const writes: string[] = [];
     const out = new PassThrough();
-    let text = '';
-    out.on('data', (b: Buffer) => (text += b.toString('utf8')));
-    const seen: string[] = [];
+    out.on('data', (b: Buffer) => writes.push(b.toString('utf8')));
+    let release!: () => void;
+    const network = new Promise<void>((resolve) => (release = resolve));
     async function* chunks(): AsyncGenerator<Row[]> {
-      yield ROWS.slice(0, 2);
-      seen.push(text);
+      yield ROWS.slice(0, 1);
+      yield ROWS.slice(1, 2);
+      // The producer now waits (for the network, say): what it made so far must be out by then.
+      await network;
       yield ROWS.slice(2, 3);
-      seen.push(text);
+      yield ROWS.slice(3, 4);
     }
-    await writeListStream(ECHO_COLUMNS, chunks(), opts({ format: 'value' }), out);
-    expect(seen[0]).toBe(await formatList(ECHO_COLUMNS, ROWS.slice(0, 2), opts({ format: 'value' })));
-    expect(seen[1]).toBe(await formatList(ECHO_COLUMNS, ROWS.slice(0, 3), opts({ format: 'value' })));
+    const o = opts({ format: 'value' });
+    const run = writeListStream(ECHO_COLUMNS, chunks(), o, out);
+    await once(out, 'data');
+    // The two chunks that were ready one after the other went out as one write, before the wait ended.
+    expect(writes).toEqual([await formatList(ECHO_COLUMNS, ROWS.slice(0, 2), o)]);
+    release();
+    await run;
+    expect(writes).toHaveLength(2);
+    expect(writes.join('')).toBe(await formatList(ECHO_COLUMNS, ROWS.slice(0, 4), o));
+  });
+
+  it('writes a block as soon as it holds the block size, and stops the source when a write fails', async () => {
+    const writes: string[] = [];
+    const out = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        writes.push(chunk.toString('utf8'));
+        done(writes.length === 2 ? new Error('EPIPE') : null);
+      },
+    });
+    out.on('error', () => undefined);
+    let pulled = 0;
+    let stopped = false;
+    async function* chunks(): AsyncGenerator<Row[]> {
+      try {
+        for (const row of ROWS) {
+          pulled++;
+          yield [row];
+        }
+      } finally {
+        stopped = true;
+      }
+    }
+    const o = opts({ format: 'value' });
+    const oneRow = (await formatList(ECHO_COLUMNS, ROWS.slice(0, 1), o)).length;
+    await expect(writeListStream(ECHO_COLUMNS, chunks(), o, out, oneRow * 2)).rejects.toThrow();
+    expect(writes[0]!.length).toBeGreaterThanOrEqual(oneRow * 2);
+    expect(pulled).toBeLessThan(ROWS.length);
+    expect(stopped).toBe(true);
   });
 
   it('an error before the first row writes nothing; a later one keeps the rows written', async () => {
@@ -138,7 +177,8 @@ describe('a streamed list prints the bytes of the whole list', () => {
         yield [row];
       }
     }
-    const run = writeListStream(ECHO_COLUMNS, chunks(), opts({ format: 'value' }), out);
+    // Blocks of one character: each chunk is written on its own.
+    const run = writeListStream(ECHO_COLUMNS, chunks(), opts({ format: 'value' }), out, 1);
     await new Promise((resolve) => setImmediate(resolve));
     // The first write filled the buffer: no further chunk is pulled until the reader takes it.
     expect(produced).toBe(1);
