@@ -138,6 +138,34 @@ describe('a streamed list prints the bytes of the whole list', () => {
     expect(stopped).toBe(true);
   });
 
+  it('a write that fails while the next chunk is still coming reports the write, and the chunk failing later is handled', async () => {
+    let release!: () => void;
+    const network = new Promise<void>((resolve) => (release = resolve));
+    const out = new Writable({
+      write(_chunk: Buffer, _enc, done) {
+        done(new Error('EPIPE'));
+        // The chunk being made fails only after the write did.
+        setImmediate(release);
+      },
+    });
+    out.on('error', () => undefined);
+    async function* chunks(): AsyncGenerator<Row[]> {
+      yield ROWS.slice(0, 1);
+      await network;
+      throw new Error('array down');
+    }
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await expect(writeListStream(ECHO_COLUMNS, chunks(), opts({ format: 'value' }), out)).rejects.toThrow('EPIPE');
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+  });
+
   it('an error before the first row writes nothing; a later one keeps the rows written', async () => {
     let text = '';
     const out = new Writable({
