@@ -5,8 +5,9 @@ export type CommandResult =
   /** Like OSC's Lister: rows keyed by column name, printed in `columns` order. */
   | { kind: 'list'; columns: string[]; rows: Array<Record<string, unknown>>; exitCode?: number }
   /**
-   * A list printed as its rows come (`ccsnap list` of a big cloud): json, yaml, value and csv write each chunk
-   * of rows at once; a table or --sort-column gathers every row first. Nothing runs before the first row is
+   * A list printed as its rows come (`ccsnap list` of a big cloud): json, yaml, value and csv write chunks as
+   * they come (those ready one after the other together, up to 64 KiB); a table or --sort-column gathers every
+   * row first. Nothing runs before the first row is
    * pulled, so an error there prints nothing on stdout.
    */
   | { kind: 'stream'; columns: string[]; chunks: AsyncIterable<Array<Record<string, unknown>>>; exitCode?: number }

@@ -1,4 +1,4 @@
-import { once } from 'node:events';
+import type { Writable } from 'node:stream';
 import type { OutputOptions } from '../output-options.js';
 import { cellLines, toJsonValue } from './cell.js';
 import { formatCsvHeader, formatCsvRows } from './csv.js';
@@ -93,24 +93,38 @@ const NOT_YET = Symbol('not yet');
  */
 async function* flushingWhenIdle<T>(source: AsyncIterable<T>, idle: () => Promise<void>): AsyncGenerator<T, void, undefined> {
   const items = source[Symbol.asyncIterator]();
-  let ended = false;
+  // Set once the source ended or failed by itself: it is not asked to return then (as for-await does not).
+  let settled = false;
+  const step = (next: Promise<IteratorResult<T>>): Promise<IteratorResult<T>> =>
+    next.then(
+      (result) => ((settled = result.done === true), result),
+      (err: unknown) => {
+        settled = true;
+        throw err;
+      },
+    );
   try {
     for (;;) {
-      const next = items.next();
+      const next = step(items.next());
       let result = await Promise.race([next, nextTurn()]);
       if (result === NOT_YET) {
-        await idle();
+        try {
+          await idle();
+        } catch (err) {
+          // The write failed while the source is still making its next item: it is told to stop without
+          // waiting for that item (its return is queued behind it), and the write's error is reported now.
+          settled = true;
+          void Promise.resolve(items.return?.()).catch(() => undefined);
+          throw err;
+        }
         result = await next;
       }
-      if (result.done) {
-        ended = true;
-        return;
-      }
+      if (result.done) return;
       yield result.value;
     }
   } finally {
-    // Left early (a write failed): the source stops too, as a for-await over it would stop it.
-    if (!ended) await items.return?.();
+    // Left at a yield (a write failed, the consumer stopped): the source stops too, as a for-await over it would.
+    if (!settled) await items.return?.();
   }
 }
 
@@ -175,5 +189,30 @@ function chunkWriter(columns: string[], opts: OutputOptions): ChunkWriter | unde
 
 /** Writes, then waits for the stream to drain when it asks to (a slow reader at the other end of a pipe). */
 async function write(out: NodeJS.WritableStream, text: string): Promise<void> {
-  if (text.length > 0 && !out.write(text)) await once(out, 'drain');
+  if (text.length > 0 && !out.write(text)) await drained(out);
+}
+
+/**
+ * Resolves on 'drain'; rejects when the stream fails or closes first, or has already (a stream that failed
+ * earlier never drains, and waiting for it would hang the command).
+ */
+function drained(out: NodeJS.WritableStream): Promise<void> {
+  const state = out as Partial<Pick<Writable, 'destroyed' | 'errored'>>;
+  if (state.errored) return Promise.reject(state.errored);
+  if (state.destroyed) return Promise.reject(new Error('output closed before it was written'));
+  return new Promise((resolve, reject) => {
+    const settle = (err?: Error): void => {
+      out.off('drain', onDrain);
+      out.off('error', onError);
+      out.off('close', onClose);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onDrain = (): void => settle();
+    const onError = (err: Error): void => settle(err);
+    const onClose = (): void => settle(new Error('output closed before it was written'));
+    out.on('drain', onDrain);
+    out.on('error', onError);
+    out.on('close', onClose);
+  });
 }

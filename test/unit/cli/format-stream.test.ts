@@ -166,6 +166,42 @@ describe('a streamed list prints the bytes of the whole list', () => {
     expect(unhandled).toEqual([]);
   });
 
+  it('a write that fails while the source is still making its next chunk is reported without waiting for that chunk', async () => {
+    const out = new Writable({
+      write(_chunk: Buffer, _enc, done) {
+        done(new Error('EIO'));
+      },
+    });
+    out.on('error', () => undefined);
+    let stopped = false;
+    async function* chunks(): AsyncGenerator<Row[]> {
+      try {
+        yield ROWS.slice(0, 1);
+        // A chunk that never comes (an array that does not answer): the error must not wait for it.
+        await new Promise<never>(() => undefined);
+      } finally {
+        stopped = true;
+      }
+    }
+    await expect(writeListStream(ECHO_COLUMNS, chunks(), opts({ format: 'value' }), out)).rejects.toThrow('EIO');
+    expect(stopped).toBe(false);
+  });
+
+  it('rejects, never hangs, when the output failed before a write (a failed stream never drains)', async () => {
+    const out = new Writable({
+      write(_chunk: Buffer, _enc, done) {
+        done();
+      },
+    });
+    out.on('error', () => undefined);
+    out.destroy(new Error('EIO'));
+    await new Promise((resolve) => out.once('close', resolve));
+    async function* chunks(): AsyncGenerator<Row[]> {
+      for (const row of ROWS) yield [row];
+    }
+    await expect(writeListStream(ECHO_COLUMNS, chunks(), opts({ format: 'value' }), out, 1)).rejects.toThrow('EIO');
+  });
+
   it('an error before the first row writes nothing; a later one keeps the rows written', async () => {
     let text = '';
     const out = new Writable({
