@@ -46,7 +46,7 @@ export function parseSnapshotName(name: string): ParsedSnapshotName | undefined 
 /**
  * `YYYYMMDDhhmmss` (UTC) as a Date, or undefined for a time that does not exist (30 February, hour 24…): such
  * a name is not one ccsnap made, and its Date would be invalid (a list that showed it as an ISO time threw).
- * Date.UTC, not a parsed ISO string: a list parses 10⁵ names.
+ * Set field by field, not parsed from an ISO string: a list parses 10⁵ names.
  */
 function stampToDate(stamp: string): Date | undefined {
   const part = (from: number, to: number): number => Number(stamp.slice(from, to));
@@ -56,9 +56,11 @@ function stampToDate(stamp: string): Date | undefined {
   const hour = part(8, 10);
   const minute = part(10, 12);
   const second = part(12, 14);
-  const at = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  // setUTCFullYear, not Date.UTC: Date.UTC reads the years 0–99 as 1900–1999.
+  const at = new Date(0);
+  at.setUTCFullYear(year, month - 1, day);
+  at.setUTCHours(hour, minute, second, 0);
   const exists =
-    year >= 1000 &&
     at.getUTCFullYear() === year &&
     at.getUTCMonth() === month - 1 &&
     at.getUTCDate() === day &&

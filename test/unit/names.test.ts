@@ -16,10 +16,12 @@ describe('snapshot names', () => {
   });
 
   it('does not parse a name whose time does not exist (its Date would be invalid)', () => {
-    for (const stamp of ['20261301000000', '20260230000000', '20261126240000', '20261126236000', '20261126235960', '00501126000000'])
+    for (const stamp of ['20261301000000', '20260230000000', '20261126240000', '20261126236000', '20261126235960', '00500230000000'])
       expect(parseSnapshotName(`ccs_0123456789ab_${stamp}_1of2`), stamp).toBeUndefined();
     expect(parseSnapshotName('ccs_0123456789ab_20240229235959_1of2')?.createdAt.toISOString()).toBe('2024-02-29T23:59:59.000Z');
     expect(parseSnapshotName('ccs_0123456789ab_20261231000000_1of2')?.createdAt.toISOString()).toBe('2026-12-31T00:00:00.000Z');
+    // Any year a Date holds, as an ISO string reads it (Date.UTC would have made 0050 into 1950).
+    expect(parseSnapshotName('ccs_0123456789ab_00501126000000_1of2')?.createdAt.getUTCFullYear()).toBe(50);
   });
 
   it('makes 12-hex set ids and clean labels', () => {

@@ -30,6 +30,12 @@ describe('sandbox paginate: the marker of a long list', () => {
     expect(paginate(list, query('other')).items[0]!.id).toBe('id-6');
   });
 
+  it('with equal ids, the first is the marker (as a scan finds it)', () => {
+    const list = items(1500);
+    list[700] = { id: 'id-10' };
+    expect(paginate(list, query('id-10')).items[0]!.id).toBe('id-11');
+  });
+
   it('a short list is scanned as before', () => {
     expect(paginate(items(10), query('id-2', 2)).items.map((i) => i.id)).toEqual(['id-3', 'id-4']);
   });

@@ -104,7 +104,12 @@ function positionOf(items: readonly { id: string }[], id: string): number {
   if (items.length < 1000) return items.findIndex((i) => i.id === id);
   let index = POSITIONS.get(items);
   if (!index || index.length !== items.length) {
-    index = { length: items.length, byId: new Map(items.map((item, i) => [item.id, i])) };
+    const byId = new Map<string, number>();
+    // The first of equal ids, as a scan finds it.
+    items.forEach((item, i) => {
+      if (!byId.has(item.id)) byId.set(item.id, i);
+    });
+    index = { length: items.length, byId };
     POSITIONS.set(items, index);
   }
   const at = index.byId.get(id);
