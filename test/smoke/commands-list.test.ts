@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
@@ -34,6 +35,16 @@ function rowsOf(rows: Row[], instance: string): Row[] {
 }
 
 describe('ccsnap list', () => {
+  it('exits 0 with nothing on stderr when its reader goes away (ccsnap list | head)', async () => {
+    const child = cli.spawn(['list', '-f', 'value']);
+    // The reader is gone before the first row: the first write meets a closed pipe (EPIPE).
+    child.stdout!.destroy();
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+  });
+
   it('lists every snapshot of every instance with the eleven columns and a status each (-f json)', async () => {
     const rows = await cli.json<Row[]>(['list']);
     for (const r of rows) expect(Object.keys(r)).toEqual(COLUMNS);

@@ -198,8 +198,12 @@ async function write(out: NodeJS.WritableStream, text: string): Promise<void> {
  */
 function drained(out: NodeJS.WritableStream): Promise<void> {
   const state = out as Partial<Pick<Writable, 'destroyed' | 'errored'>>;
-  if (state.errored) return Promise.reject(state.errored);
-  if (state.destroyed) return Promise.reject(new Error('output closed before it was written'));
+  if (state.errored || state.destroyed) {
+    const err = state.errored ?? new Error('output closed before it was written');
+    // A turn later: the stream's own 'error' event, emitted on the next tick, is heard first (the CLI exits
+    // quietly on EPIPE, a reader that went away, as `ccsnap list | head` does).
+    return new Promise((_resolve, reject) => setImmediate(reject, err));
+  }
   return new Promise((resolve, reject) => {
     const settle = (err?: Error): void => {
       out.off('drain', onDrain);
