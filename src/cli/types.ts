@@ -7,8 +7,7 @@ export type CommandResult =
   /**
    * A list printed as its rows come (`ccsnap list` of a big cloud): json, yaml, value and csv write chunks as
    * they come (those ready one after the other together, up to 64 KiB); a table or --sort-column gathers every
-   * row first. Nothing runs before the first row is
-   * pulled, so an error there prints nothing on stdout.
+   * row first. Nothing runs before the first row is pulled, so an error there prints nothing on stdout.
    */
   | { kind: 'stream'; columns: string[]; chunks: AsyncIterable<Array<Record<string, unknown>>>; exitCode?: number }
   /** Like OSC's ShowOne: one object, printed as Field | Value in a table. */

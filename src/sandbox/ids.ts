@@ -1,22 +1,25 @@
 import { createHash, randomUUID } from 'node:crypto';
 
 /**
- * A UUID derived from a name, so the demo inventory has the same ids on every machine. Remembered (a page of
- * 1000 servers or volumes derives a few ids for each, and a SHA-1 each time was a tenth of its work); the
- * memory is dropped whole when it holds MAX_REMEMBERED names, so a sandbox that serves for days stays bounded.
+ * `derive` remembered by key: a pure derivation (a hash) asked for again and again, as a page of 1000 servers or
+ * volumes does. The memory is dropped whole when it holds `max` keys, so a sandbox that serves for days stays
+ * bounded.
  */
-export function stableUuid(name: string): string {
-  let id = REMEMBERED.get(name);
-  if (id === undefined) {
-    if (REMEMBERED.size >= MAX_REMEMBERED) REMEMBERED.clear();
-    id = deriveUuid(name);
-    REMEMBERED.set(name, id);
-  }
-  return id;
+export function remembered(max: number, derive: (key: string) => string): (key: string) => string {
+  const known = new Map<string, string>();
+  return (key) => {
+    let value = known.get(key);
+    if (value === undefined) {
+      if (known.size >= max) known.clear();
+      value = derive(key);
+      known.set(key, value);
+    }
+    return value;
+  };
 }
 
-const MAX_REMEMBERED = 200_000;
-const REMEMBERED = new Map<string, string>();
+/** A UUID derived from a name, so the demo inventory has the same ids on every machine (a SHA-1 each, remembered). */
+export const stableUuid = remembered(200_000, deriveUuid);
 
 function deriveUuid(name: string): string {
   const h = createHash('sha1').update(`ccsnap-sandbox:${name}`).digest('hex');

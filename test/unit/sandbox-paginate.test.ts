@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ListParamError, paginate } from '../../src/sandbox/openstack/nova-list.js';
-import { stableUuid } from '../../src/sandbox/ids.js';
+import { remembered, stableUuid } from '../../src/sandbox/ids.js';
 
 const items = (n: number, prefix = 'id'): Array<{ id: string }> => Array.from({ length: n }, (_, i) => ({ id: `${prefix}-${i}` }));
 const query = (marker: string, limit = 3): URLSearchParams => new URLSearchParams({ marker, limit: String(limit) });
@@ -47,5 +47,15 @@ describe('sandbox stableUuid', () => {
     expect(first).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(stableUuid('server:vm-1')).toBe(first);
     expect(stableUuid('server:vm-2')).not.toBe(first);
+  });
+
+  it('remembers a derivation, and forgets everything at its bound (never answers wrongly)', () => {
+    const derived: string[] = [];
+    const upper = remembered(2, (key) => (derived.push(key), key.toUpperCase()));
+    expect([upper('a'), upper('b'), upper('a')]).toEqual(['A', 'B', 'A']);
+    expect(derived).toEqual(['a', 'b']);
+    // A third key: the memory is dropped whole, then fills again.
+    expect([upper('c'), upper('a'), upper('c')]).toEqual(['C', 'A', 'C']);
+    expect(derived).toEqual(['a', 'b', 'c', 'a']);
   });
 });

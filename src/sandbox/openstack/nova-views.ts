@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SandboxContext } from '../context.js';
 import type { NovaState, SandboxServer } from '../state.js';
-import { stableUuid } from '../ids.js';
+import { remembered, stableUuid } from '../ids.js';
 import { atLeast, type Microversion } from './microversion.js';
 import { isoSeconds } from './http.js';
 
@@ -30,18 +30,10 @@ export function serverSummary(ctx: SandboxContext, s: SandboxServer): Record<str
 
 /** Nova's hostId: sha224 of project id + host (remembered: a cloud has few project and host pairs). */
 function hostId(s: SandboxServer): string {
-  if (!s.host) return '';
-  const key = s.tenantId + s.host;
-  let id = HOST_IDS.get(key);
-  if (id === undefined) {
-    if (HOST_IDS.size >= 10_000) HOST_IDS.clear();
-    id = createHash('sha224').update(key).digest('hex');
-    HOST_IDS.set(key, id);
-  }
-  return id;
+  return s.host ? sha224Of(s.tenantId + s.host) : '';
 }
 
-const HOST_IDS = new Map<string, string>();
+const sha224Of = remembered(10_000, (text) => createHash('sha224').update(text).digest('hex'));
 
 function flavorView(ctx: SandboxContext, s: SandboxServer, v: Microversion): unknown {
   const flavor = ctx.state.nova.flavors.find((f) => f.id === s.flavorId);
