@@ -23,6 +23,27 @@ describe('the deadline primitive', () => {
     expect(pendingDeadlines()).toBe(0);
   });
 
+  it('many deadlines on one parent: each hears its abort, and no listener-leak warning is printed', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error): void => void warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const parent = new AbortController();
+      const cleared = Array.from({ length: 15 }, () => startDeadline(60_000, parent.signal));
+      for (const d of cleared) d.clear();
+      const live = Array.from({ length: 15 }, () => startDeadline(60_000, parent.signal));
+      parent.abort(new Error('user'));
+      expect(live.map((d) => d.signal.aborted)).toEqual(live.map(() => true));
+      // A cleared deadline was detached from its parent: the parent's abort does not reach it.
+      expect(cleared.some((d) => d.signal.aborted)).toBe(false);
+      // A warning is emitted on a later tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+  });
+
   it('clears its timer when the operation ends, and an absolute deadline in the past fires at once', async () => {
     const before = pendingDeadlines();
     await withDeadline(60_000, undefined, async () => 'done');
